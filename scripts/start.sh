@@ -1,0 +1,7 @@
+#!/bin/sh
+# `npm start`: install what weir needs, build it, and run `weir serve` (API on 127.0.0.1:9876, data in ./var).
+set -e
+cd "$(dirname "$0")/.."
+sh scripts/ensure-deps.sh
+npm run --silent build
+exec node dist/cli/main.js serve "$@"
