@@ -1,0 +1,37 @@
+import type { DriverCapabilities, TrafficCounters } from '../../dataplanes/driver.ts';
+import type { Subnet } from '../../network/subnet.ts';
+import type { StateStore } from '../../store/state-store.ts';
+
+/** A provider as the API sees it: a name and what it can carry. The API never holds the driver itself. */
+export interface ProviderInfo {
+  name: string;
+  description: string;
+  /** The canonical name of the driver this provider name resolves to. */
+  driver: string;
+  capabilities: DriverCapabilities;
+}
+
+/** Read-only runtime facts the controller maintains for the API: traffic counters and the nodes carrying traffic. */
+export interface RuntimeView {
+  listenerStats(loadbalancerId: string): ReadonlyMap<string, TrafficCounters>;
+  nodes(): readonly { id: string; name: string; address: string }[];
+}
+
+export interface QuotaLimits {
+  load_balancer: number;
+  listener: number;
+  pool: number;
+  health_monitor: number;
+  member: number;
+  l7policy: number;
+  l7rule: number;
+}
+
+export interface OctaviaApiDeps {
+  store: StateStore;
+  providers: readonly ProviderInfo[];
+  defaultProvider: string;
+  subnets: readonly Subnet[];
+  runtime: RuntimeView;
+  quotaDefaults: QuotaLimits;
+}

@@ -1,0 +1,17 @@
+import { badRequest, notImplemented } from '../faults.ts';
+import type { OctaviaApiDeps, ProviderInfo } from './deps.ts';
+
+/** The provider a request names (canonical or alias), or the default; unknown names are Octavia's 400. */
+export function resolveProvider(deps: OctaviaApiDeps, name: unknown): ProviderInfo {
+  const wanted = typeof name === 'string' ? name : deps.defaultProvider;
+  const provider = deps.providers.find((p) => p.name === wanted);
+  if (!provider) throw badRequest(`Provider '${wanted}' is not enabled.`);
+  return provider;
+}
+
+/** Refuses, at once, what the provider's data plane cannot carry, with Octavia's 501 for unsupported options. */
+export function requireSupport(provider: ProviderInfo, supported: boolean, option: string): void {
+  if (!supported) {
+    throw notImplemented(`Provider '${provider.name}' does not support a requested option: ${option}`);
+  }
+}

@@ -1,0 +1,41 @@
+import Type from 'typebox';
+import { HTTP_METHODS, HTTP_VERSIONS, MONITOR_TYPES } from '../../../model/constants.ts';
+import { Bool, Enum, Name, Nullable, ProjectId, Tags, Uuid } from './fields.ts';
+
+const Seconds = Type.Integer({ minimum: 0, maximum: 2147483647 });
+const Retries = Type.Integer({ minimum: 1, maximum: 10 });
+
+const mutable = {
+  name: Type.Optional(Name),
+  delay: Type.Optional(Seconds),
+  timeout: Type.Optional(Seconds),
+  max_retries: Type.Optional(Retries),
+  max_retries_down: Type.Optional(Retries),
+  http_method: Type.Optional(Nullable(Enum(HTTP_METHODS))),
+  url_path: Type.Optional(Nullable(Type.String({ maxLength: 2048, pattern: '^/' }))),
+  expected_codes: Type.Optional(
+    Nullable(Type.String({ pattern: '^([1-5][0-9][0-9])((,[1-5][0-9][0-9])*|(-[1-5][0-9][0-9]))$' })),
+  ),
+  admin_state_up: Type.Optional(Bool),
+  tags: Type.Optional(Tags),
+  http_version: Type.Optional(Nullable(Enum(HTTP_VERSIONS))),
+  domain_name: Type.Optional(
+    Nullable(Type.String({ maxLength: 255, pattern: '^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$' })),
+  ),
+};
+
+export const HealthMonitorCreate = Type.Object(
+  {
+    ...mutable,
+    pool_id: Uuid,
+    type: Enum(MONITOR_TYPES),
+    delay: Seconds,
+    timeout: Seconds,
+    max_retries: Retries,
+    project_id: Type.Optional(ProjectId),
+    tenant_id: Type.Optional(ProjectId),
+  },
+  { additionalProperties: false },
+);
+
+export const HealthMonitorUpdate = Type.Object(mutable, { additionalProperties: false });

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import ipaddr from 'ipaddr.js';
+import { INSERT_HEADERS_FOR_LISTENER, POOL_PROTOCOLS_FOR_LISTENER, transportOf } from '../../../model/compatibility.ts';
+import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
+import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
+import { badRequest, conflict, notFound } from '../../faults.ts';
+import { parseWrapped, requireCidrs } from '../../validation.ts';
+import { listCollection, showObject } from '../collection.ts';
+import type { OctaviaApiDeps } from '../deps.ts';
+import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
+import { findVisible, owningProject } from '../lookup.ts';
+import { requireSupport, resolveProvider } from '../providers.ts';
+import { enforceQuota } from '../quota-check.ts';
+import { ListenerCreate, ListenerUpdate } from '../schemas/listener.ts';
+import { now } from '../timestamps.ts';
+import { renderOne } from '../views.ts';
+import { sumCounters } from './stats.ts';
+
+const ARGUMENT = 'listener_';
+
+export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
+  const { store } = deps;
+
+  app.get('/lbaas/listeners', (request) =>
+    store.read((reader) => listCollection(request, reader, 'listener', 'listeners')),
+  );
+
+  app.get<{ Params: { id: string } }>('/lbaas/listeners/:id', (request) =>
+    store.read(async (reader) => {
+      const listener = await findVisible(reader, 'listener', request.params.id, request.context);
+      return { listener: await showObject(request, reader, 'listener', listener) };
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/lbaas/listeners/:id/stats', async (request) => {
+    const listener = await store.read((r) => findVisible(r, 'listener', request.params.id, request.context));
+    const counters = deps.runtime.listenerStats(listener.loadbalancer_id as string).get(listener.id);
+    return { stats: sumCounters(counters ? [counters] : []) };
+  });
+
+  app.post('/lbaas/listeners', async (request, reply) => {
+    const body = parseWrapped(ListenerCreate, request.body, 'listener', ARGUMENT);
+    if (body.loadbalancer_id === undefined) {
+      throw badRequest("Invalid input for field/attribute loadbalancer_id. Value: 'None'. Mandatory field missing.");
+    }
+    if (body.default_pool !== undefined || body.l7policies !== undefined) {
+      throw badRequest('Creating a listener with nested default_pool or l7policies is not supported yet.');
+    }
+    const view = await store.transaction(async (tx) => {
+      const lb = await findVisible(tx, 'loadbalancer', body.loadbalancer_id as string, request.context);
+      const listener = newListener(body, lb, owningProject(request.context, body));
+      const provider = resolveProvider(deps, lb.provider);
+      requireSupport(
+        provider,
+        provider.capabilities.listenerProtocols.includes(listener.protocol as ListenerProtocol),
+        `Listener protocol ${listener.protocol} is not supported.`,
+      );
+      await checkListener(tx, listener, lb);
+      await enforceQuota(tx, listener.project_id as string, 'listener', deps.quotaDefaults);
+      await lockLoadBalancer(tx, lb.id);
+      await tx.insert('listener', listener);
+      return renderOne(tx, 'listener', listener);
+    });
+    reply.code(201);
+    return { listener: view };
+  });
+
+  app.put<{ Params: { id: string } }>('/lbaas/listeners/:id', async (request) => {
+    const changes = parseWrapped(ListenerUpdate, request.body, 'listener', ARGUMENT);
+    const view = await store.transaction(async (tx) => {
+      const current = await findVisible(tx, 'listener', request.params.id, request.context);
+      const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
+      const updated = { ...current, ...withDefaults(changes), updated_at: now() };
+      await checkListener(tx, updated, lb);
+      await lockLoadBalancer(tx, lb.id, [current.id]);
+      await tx.update('listener', { ...updated, provisioning_status: 'PENDING_UPDATE' });
+      return renderOne(tx, 'listener', { ...updated, provisioning_status: 'PENDING_UPDATE' });
+    });
+    return { listener: view };
+  });
+
+  app.delete<{ Params: { id: string } }>('/lbaas/listeners/:id', async (request, reply) => {
+    await store.transaction(async (tx) => {
+      const listener = await findVisible(tx, 'listener', request.params.id, request.context);
+      await lockLoadBalancer(tx, listener.loadbalancer_id as string);
+      for (const policy of await tx.list('l7policy', { parent_id: listener.id })) {
+        for (const rule of await tx.list('l7rule', { parent_id: policy.id })) {
+          await setStatus(tx, 'l7rule', rule, 'PENDING_DELETE');
+        }
+        await setStatus(tx, 'l7policy', policy, 'PENDING_DELETE');
+      }
+      await setStatus(tx, 'listener', listener, 'PENDING_DELETE');
+    });
+    reply.code(204);
+  });
+}
+
+/** Octavia's listener defaults; `null` in a PUT resets a field to its default. */
+function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {
+    connection_limit: -1,
+    timeout_client_data: 50000,
+    timeout_member_connect: 5000,
+    timeout_member_data: 50000,
+    timeout_tcp_inspect: 0,
+    client_authentication: 'NONE',
+    insert_headers: {},
+    sni_container_refs: [],
+  };
+  const result: Record<string, unknown> = { ...fields };
+  for (const [key, value] of Object.entries(defaults)) if (result[key] === null) result[key] = value;
+  return result;
+}
+
+function newListener(body: Record<string, unknown>, lb: StoredObject, projectId: string): StoredObject {
+  const { default_pool: _pool, l7policies: _policies, tenant_id: _tenant, ...fields } = body;
+  return {
+    id: randomUUID(),
+    name: '',
+    description: '',
+    provisioning_status: 'PENDING_CREATE',
+    operating_status: 'OFFLINE',
+    admin_state_up: true,
+    connection_limit: -1,
+    default_tls_container_ref: null,
+    sni_container_refs: [],
+    default_pool_id: null,
+    insert_headers: {},
+    created_at: now(),
+    updated_at: null,
+    timeout_client_data: 50000,
+    timeout_member_connect: 5000,
+    timeout_member_data: 50000,
+    timeout_tcp_inspect: 0,
+    tags: [],
+    client_ca_tls_container_ref: null,
+    client_authentication: 'NONE',
+    client_crl_container_ref: null,
+    allowed_cidrs: null,
+    tls_ciphers: null,
+    tls_versions: null,
+    alpn_protocols: null,
+    ...withDefaults(fields),
+    project_id: projectId,
+    loadbalancer_id: lb.id,
+  };
+}
+
+/** Everything Octavia checks about a listener beyond its schema, for create and update alike. */
+async function checkListener(reader: StoreReader, listener: StoredObject, lb: StoredObject): Promise<void> {
+  const protocol = listener.protocol as ListenerProtocol;
+  const headers = Object.keys((listener.insert_headers ?? {}) as object);
+  if (headers.length > 0) {
+    const allowed = INSERT_HEADERS_FOR_LISTENER[protocol];
+    if (allowed.length === 0) throw badRequest(`insert-headers is not a valid option for a ${protocol} protocol listener.`);
+    const unknown = headers.filter((h) => !allowed.includes(h));
+    if (unknown.length > 0) {
+      throw badRequest(`dict_keys([${unknown.map((h) => `'${h}'`).join(', ')}]) is not a valid option for insert_headers`);
+    }
+  }
+  const sni = (listener.sni_container_refs ?? []) as string[];
+  if (protocol === 'TERMINATED_HTTPS' && !listener.default_tls_container_ref && sni.length === 0) {
+    throw badRequest(
+      'Validation failure: An SNI or default certificate container reference must be provided for TERMINATED_HTTPS protocol listeners.',
+    );
+  }
+  if (listener.client_ca_tls_container_ref && !listener.default_tls_container_ref && sni.length === 0) {
+    throw badRequest(
+      'Validation failure: An SNI or default certificate container reference must be provided with a client CA container reference.',
+    );
+  }
+  requireCidrs('allowed_cidrs', listener.allowed_cidrs);
+  const vipVersion = ipaddr.parse(lb.vip_address as string).kind();
+  for (const cidr of (listener.allowed_cidrs ?? []) as string[]) {
+    if (ipaddr.parseCIDR(cidr)[0].kind() !== vipVersion) {
+      throw badRequest(
+        `Validation failure: CIDR ${cidr} IP version incompatible with VIP ${lb.vip_address} IP version.`,
+      );
+    }
+  }
+  const siblings = await reader.list('listener', { loadbalancer_id: lb.id });
+  const clash = siblings.find(
+    (other) =>
+      other.id !== listener.id &&
+      other.protocol_port === listener.protocol_port &&
+      transportOf(other.protocol as ListenerProtocol) === transportOf(protocol),
+  );
+  if (clash) {
+    throw conflict(
+      `Another Listener on this Load Balancer is already using protocol ${clash.protocol} and protocol_port ${clash.protocol_port}`,
+    );
+  }
+  if (typeof listener.default_pool_id === 'string') {
+    const pool = await reader.get('pool', listener.default_pool_id);
+    if (!pool || pool.loadbalancer_id !== lb.id) {
+      throw notFound(`Pool ${listener.default_pool_id} not found.`);
+    }
+    if (!POOL_PROTOCOLS_FOR_LISTENER[protocol].includes(pool.protocol as PoolProtocol)) {
+      throw badRequest(
+        `Validation failure: The pool protocol '${pool.protocol}' is invalid while the listener protocol is '${protocol}'.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { allocateVip } from '../../../network/vip-allocator.ts';
+import type { StoredObject, StoreReader, StoreWriter } from '../../../store/state-store.ts';
+import { badRequest } from '../../faults.ts';
+import type { RequestContext } from '../../request-context.ts';
+import { parseWrapped } from '../../validation.ts';
+import { listCollection, showObject } from '../collection.ts';
+import type { OctaviaApiDeps } from '../deps.ts';
+import { requireLoadBalancerState, setStatus } from '../lb-state-machine.ts';
+import { findVisible, owningProject } from '../lookup.ts';
+import { resolveProvider } from '../providers.ts';
+import { enforceQuota } from '../quota-check.ts';
+import { LoadBalancerCreate, LoadBalancerUpdate } from '../schemas/loadbalancer.ts';
+import { now } from '../timestamps.ts';
+import { renderOne } from '../views.ts';
+import { buildStatusTree } from './status-tree.ts';
+import { sumCounters } from './stats.ts';
+
+const TREE_KINDS = ['l7rule', 'l7policy', 'member', 'healthmonitor', 'pool', 'listener'] as const;
+
+export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
+  const { store } = deps;
+
+  app.get('/lbaas/loadbalancers', (request) =>
+    store.read((reader) => listCollection(request, reader, 'loadbalancer', 'loadbalancers')),
+  );
+
+  app.get<{ Params: { id: string } }>('/lbaas/loadbalancers/:id', (request) =>
+    store.read(async (reader) => {
+      const lb = await findVisible(reader, 'loadbalancer', request.params.id, request.context);
+      return { loadbalancer: await showObject(request, reader, 'loadbalancer', lb) };
+    }),
+  );
+
+  app.post('/lbaas/loadbalancers', async (request, reply) => {
+    const body = parseWrapped(LoadBalancerCreate, request.body, 'loadbalancer', 'load_balancer');
+    if (body.listeners !== undefined || body.pools !== undefined) {
+      throw badRequest('Single-call creation of a load balancer with listeners or pools is not supported yet.');
+    }
+    const lb = await store.transaction(async (tx) => {
+      const created = await newLoadBalancer(tx, deps, request.context, body);
+      await tx.insert('loadbalancer', created);
+      return renderOne(tx, 'loadbalancer', created);
+    });
+    reply.code(201);
+    return { loadbalancer: lb };
+  });
+
+  app.put<{ Params: { id: string } }>('/lbaas/loadbalancers/:id', async (request) => {
+    const changes = parseWrapped(LoadBalancerUpdate, request.body, 'loadbalancer', 'load_balancer');
+    const lb = await store.transaction(async (tx) => {
+      const current = await findVisible(tx, 'loadbalancer', request.params.id, request.context);
+      requireLoadBalancerState(current, ['ACTIVE']);
+      const updated = { ...current, ...changes, provisioning_status: 'PENDING_UPDATE', updated_at: now() };
+      await tx.update('loadbalancer', updated);
+      return renderOne(tx, 'loadbalancer', updated);
+    });
+    return { loadbalancer: lb };
+  });
+
+  app.delete<{ Params: { id: string }; Querystring: { cascade?: string } }>(
+    '/lbaas/loadbalancers/:id',
+    async (request, reply) => {
+      const cascade = request.query.cascade?.toLowerCase() === 'true';
+      await store.transaction(async (tx) => {
+        const lb = await findVisible(tx, 'loadbalancer', request.params.id, request.context);
+        requireLoadBalancerState(lb, ['ACTIVE', 'ERROR']);
+        const children = await childrenOf(tx, lb.id);
+        if (!cascade && children.some(([kind]) => kind === 'listener' || kind === 'pool')) {
+          throw badRequest(`Validation failure: Cannot delete Load Balancer ${lb.id} - it has children`);
+        }
+        for (const [kind, child] of children) await setStatus(tx, kind, child, 'PENDING_DELETE');
+        await setStatus(tx, 'loadbalancer', lb, 'PENDING_DELETE');
+      });
+      reply.code(204);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/lbaas/loadbalancers/:id/status', (request) =>
+    store.read(async (reader) => {
+      const lb = await findVisible(reader, 'loadbalancer', request.params.id, request.context);
+      return { statuses: { loadbalancer: await buildStatusTree(reader, lb) } };
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/lbaas/loadbalancers/:id/stats', async (request) => {
+    const lb = await store.read((reader) => findVisible(reader, 'loadbalancer', request.params.id, request.context));
+    return { stats: sumCounters([...deps.runtime.listenerStats(lb.id).values()]) };
+  });
+
+  app.put<{ Params: { id: string } }>('/lbaas/loadbalancers/:id/failover', async (request, reply) => {
+    await store.transaction(async (tx) => {
+      const lb = await findVisible(tx, 'loadbalancer', request.params.id, request.context);
+      requireLoadBalancerState(lb, ['ACTIVE', 'ERROR']);
+      await setStatus(tx, 'loadbalancer', lb, 'PENDING_UPDATE');
+    });
+    reply.code(202);
+  });
+}
+
+async function childrenOf(reader: StoreReader, loadbalancerId: string) {
+  const children: [(typeof TREE_KINDS)[number], StoredObject][] = [];
+  for (const kind of TREE_KINDS) {
+    for (const child of await reader.list(kind, { loadbalancer_id: loadbalancerId })) children.push([kind, child]);
+  }
+  return children;
+}
+
+async function newLoadBalancer(
+  tx: StoreWriter,
+  deps: OctaviaApiDeps,
+  context: RequestContext,
+  body: Record<string, unknown>,
+): Promise<StoredObject> {
+  const projectId = owningProject(context, body);
+  const provider = resolveProvider(deps, body.provider);
+  await enforceQuota(tx, projectId, 'loadbalancer', deps.quotaDefaults);
+  await checkFlavor(tx, body.flavor_id, provider.driver, deps);
+  await checkAvailabilityZone(tx, body.availability_zone, provider.driver, deps);
+  const subnet = vipSubnet(deps, body);
+  const inUse = await addressesInUse(tx, subnet.id);
+  const vipAddress = allocateVip(subnet, inUse, body.vip_address as string | undefined);
+  const additionalVips = ((body.additional_vips ?? []) as { subnet_id: string; ip_address?: string }[]).map((vip) => {
+    const extra = deps.subnets.find((s) => s.id === vip.subnet_id);
+    if (!extra) throw badRequest(`Subnet ${vip.subnet_id} not found.`);
+    const address = allocateVip(extra, new Set([...inUse, vipAddress]), vip.ip_address);
+    inUse.add(address);
+    return { subnet_id: extra.id, ip_address: address };
+  });
+  return {
+    id: randomUUID(),
+    project_id: projectId,
+    name: body.name ?? '',
+    description: body.description ?? '',
+    admin_state_up: body.admin_state_up ?? true,
+    provisioning_status: 'PENDING_CREATE',
+    operating_status: 'OFFLINE',
+    vip_address: vipAddress,
+    vip_port_id: randomUUID(),
+    vip_subnet_id: subnet.id,
+    vip_network_id: subnet.networkId,
+    vip_qos_policy_id: body.vip_qos_policy_id ?? null,
+    additional_vips: additionalVips,
+    provider: body.provider ?? deps.defaultProvider,
+    flavor_id: body.flavor_id ?? null,
+    availability_zone: body.availability_zone ?? null,
+    tags: body.tags ?? [],
+    created_at: now(),
+    updated_at: null,
+  };
+}
+
+function vipSubnet(deps: OctaviaApiDeps, body: Record<string, unknown>) {
+  if (body.vip_port_id !== undefined) {
+    throw badRequest(`Port ${body.vip_port_id} could not be found: weir allocates VIP ports itself.`);
+  }
+  if (body.vip_subnet_id !== undefined) {
+    const subnet = deps.subnets.find((s) => s.id === body.vip_subnet_id);
+    if (!subnet) throw badRequest(`Subnet ${body.vip_subnet_id} not found.`);
+    return subnet;
+  }
+  if (body.vip_network_id !== undefined) {
+    const subnet = deps.subnets.find((s) => s.networkId === body.vip_network_id);
+    if (!subnet) throw badRequest(`Network ${body.vip_network_id} not found.`);
+    return subnet;
+  }
+  throw badRequest(
+    'Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.',
+  );
+}
+
+/** Addresses taken on a subnet: every load balancer's VIP and additional VIPs there. */
+async function addressesInUse(reader: StoreReader, subnetId: string): Promise<Set<string>> {
+  const used = new Set<string>();
+  for (const lb of await reader.list('loadbalancer')) {
+    if (lb.vip_subnet_id === subnetId) used.add(lb.vip_address as string);
+    for (const vip of (lb.additional_vips ?? []) as { subnet_id: string; ip_address: string }[]) {
+      if (vip.subnet_id === subnetId) used.add(vip.ip_address);
+    }
+  }
+  return used;
+}
+
+async function checkFlavor(reader: StoreReader, flavorId: unknown, driver: string, deps: OctaviaApiDeps) {
+  if (typeof flavorId !== 'string') return;
+  const flavor = await reader.get('flavor', flavorId);
+  if (!flavor) throw badRequest(`Validation failure: Invalid flavor_id.`);
+  if (!flavor.enabled) throw badRequest('The selected flavor is not allowed in this deployment: ' + flavorId);
+  await checkProfileProvider(reader, 'flavorprofile', flavor.flavor_profile_id, driver, deps);
+}
+
+async function checkAvailabilityZone(reader: StoreReader, name: unknown, driver: string, deps: OctaviaApiDeps) {
+  if (typeof name !== 'string') return;
+  const zone = await reader.get('availabilityzone', name);
+  if (!zone) throw badRequest(`Validation failure: Invalid availability zone.`);
+  if (!zone.enabled) throw badRequest(`The selected availability_zone is not allowed in this deployment: ${name}`);
+  await checkProfileProvider(reader, 'availabilityzoneprofile', zone.availability_zone_profile_id, driver, deps);
+}
+
+async function checkProfileProvider(
+  reader: StoreReader,
+  kind: 'flavorprofile' | 'availabilityzoneprofile',
+  profileId: unknown,
+  driver: string,
+  deps: OctaviaApiDeps,
+) {
+  const profile = await reader.get(kind, String(profileId));
+  const profileDriver = deps.providers.find((p) => p.name === profile?.provider_name)?.driver;
+  if (profileDriver !== driver) {
+    throw badRequest(`Flavor or availability zone provider '${profile?.provider_name}' does not match the load balancer's provider.`);
+  }
+}

@@ -1,0 +1,81 @@
+import type {
+  LbAlgorithm,
+  ListenerProtocol,
+  MonitorType,
+  OperatingStatus,
+  PersistenceType,
+  PoolProtocol,
+} from '../model/constants.ts';
+import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
+
+/** What a driver can carry. The API validates every request against these, so a driver never sees what it can't do. */
+export interface DriverCapabilities {
+  listenerProtocols: readonly ListenerProtocol[];
+  poolProtocols: readonly PoolProtocol[];
+  algorithms: readonly LbAlgorithm[];
+  persistenceTypes: readonly PersistenceType[];
+  monitorTypes: readonly MonitorType[];
+  l7Policies: boolean;
+  /** Flavor keys the driver understands, as `/providers/{p}/flavor_capabilities` lists them. */
+  flavorCapabilities: readonly { name: string; description: string }[];
+  availabilityZoneCapabilities: readonly { name: string; description: string }[];
+  /**
+   * `weir`: members are checked by weir's shared health checker and their results reach the driver and the
+   * operating statuses. `none`: the driver carries no traffic and nothing is checked (noop).
+   */
+  healthChecks: 'weir' | 'none';
+}
+
+export interface TrafficCounters {
+  bytesIn: number;
+  bytesOut: number;
+  activeConnections: number;
+  totalConnections: number;
+  requestErrors: number;
+}
+
+/** Health of the data plane's own parts, as the driver observes them. */
+export interface DriverStatusReport {
+  loadbalancerId: string;
+  listeners: Record<string, OperatingStatus>;
+}
+
+/** What the reconciler hands a driver when creating it: where to send what it observes. */
+export interface DriverContext {
+  report(status: DriverStatusReport): void;
+}
+
+/**
+ * A data plane, with Octavia's provider-driver semantics made declarative: `apply` takes a load balancer's whole
+ * desired state and makes it so; calling it again with the same spec changes nothing.
+ */
+export interface DataPlaneDriver {
+  /** Canonical provider name. */
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities: DriverCapabilities;
+  apply(spec: LoadBalancerSpec, signal: AbortSignal): Promise<void>;
+  /** Tears a load balancer down; unknown ids are fine, so a repeated remove is harmless. */
+  remove(loadbalancerId: string, signal: AbortSignal): Promise<void>;
+  /** Marks members up or down as health checks find them; members not named keep their state. */
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void;
+  /** Counters per listener of one load balancer since it was applied. */
+  listenerStats(loadbalancerId: string): ReadonlyMap<string, TrafficCounters>;
+  close(): Promise<void>;
+}
+
+export interface DriverFactory {
+  readonly name: string;
+  /** Other names clients may send in `provider`; the name a client sent is the one stored and echoed back. */
+  readonly aliases: readonly string[];
+  readonly description: string;
+  create(context: DriverContext): DataPlaneDriver;
+}
+
+export const ZERO_COUNTERS: TrafficCounters = Object.freeze({
+  bytesIn: 0,
+  bytesOut: 0,
+  activeConnections: 0,
+  totalConnections: 0,
+  requestErrors: 0,
+});

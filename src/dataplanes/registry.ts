@@ -1,0 +1,44 @@
+import type { DataPlaneDriver, DriverContext, DriverFactory } from './driver.ts';
+import { noopDriver } from './noop/noop-driver.ts';
+
+/** Every data plane weir ships; the first is the default provider. */
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [noopDriver];
+
+export interface ProviderEntry {
+  /** The name as listed at /providers: the canonical name or an alias. */
+  name: string;
+  description: string;
+  driver: DataPlaneDriver;
+}
+
+/** Resolves provider names (canonical or alias) to running drivers. */
+export class DriverRegistry {
+  private readonly byName = new Map<string, DataPlaneDriver>();
+  readonly drivers: DataPlaneDriver[] = [];
+  readonly providers: ProviderEntry[] = [];
+
+  constructor(
+    factories: readonly DriverFactory[],
+    context: DriverContext,
+    readonly defaultProvider: string = factories[0]?.name ?? 'noop',
+  ) {
+    for (const factory of factories) {
+      const driver = factory.create(context);
+      this.drivers.push(driver);
+      for (const name of [factory.name, ...factory.aliases]) {
+        this.byName.set(name, driver);
+        const aliasNote = name === factory.name ? '' : ` (alias of ${factory.name})`;
+        this.providers.push({ name, description: `${factory.description}${aliasNote}`, driver });
+      }
+    }
+    if (!this.byName.has(this.defaultProvider)) throw new Error(`unknown default provider ${this.defaultProvider}`);
+  }
+
+  find(name: string): DataPlaneDriver | undefined {
+    return this.byName.get(name);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.drivers.map((driver) => driver.close()));
+  }
+}

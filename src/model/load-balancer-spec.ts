@@ -1,0 +1,124 @@
+import type {
+  ClientAuthentication,
+  L7Action,
+  L7CompareType,
+  L7RuleType,
+  LbAlgorithm,
+  ListenerProtocol,
+  MonitorType,
+  PersistenceType,
+  PoolProtocol,
+} from './constants.ts';
+
+/**
+ * A load balancer's whole desired state as a data plane sees it: built by the reconciler from the store, frozen,
+ * handed to a driver whole. Objects being deleted are already left out. Drivers depend on this shape only, never on
+ * the API's.
+ */
+export interface LoadBalancerSpec {
+  id: string;
+  projectId: string;
+  provider: string;
+  adminStateUp: boolean;
+  vip: { address: string; subnetId: string; interface: string | null };
+  additionalVips: { address: string; subnetId: string }[];
+  flavor: Record<string, unknown>;
+  availabilityZone: Record<string, unknown>;
+  listeners: ListenerSpec[];
+  pools: PoolSpec[];
+}
+
+export interface ListenerSpec {
+  id: string;
+  protocol: ListenerProtocol;
+  port: number;
+  adminStateUp: boolean;
+  /** null: unlimited. */
+  connectionLimit: number | null;
+  defaultPoolId: string | null;
+  insertHeaders: Record<string, string>;
+  timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number; tcpInspectMs: number };
+  tls: {
+    defaultContainerRef: string | null;
+    sniContainerRefs: string[];
+    clientCaContainerRef: string | null;
+    clientAuthentication: ClientAuthentication;
+    clientCrlContainerRef: string | null;
+    ciphers: string | null;
+    versions: string[];
+    alpnProtocols: string[];
+  };
+  allowedCidrs: string[];
+  /** In evaluation order (position); policies without rules are left out, as Octavia's amphora does. */
+  l7policies: L7PolicySpec[];
+}
+
+export interface L7PolicySpec {
+  id: string;
+  action: L7Action;
+  position: number;
+  redirectPoolId: string | null;
+  redirectUrl: string | null;
+  redirectPrefix: string | null;
+  redirectHttpCode: number | null;
+  rules: L7RuleSpec[];
+}
+
+export interface L7RuleSpec {
+  id: string;
+  type: L7RuleType;
+  compareType: L7CompareType;
+  key: string | null;
+  value: string;
+  invert: boolean;
+}
+
+export interface PoolSpec {
+  id: string;
+  protocol: PoolProtocol;
+  algorithm: LbAlgorithm;
+  adminStateUp: boolean;
+  sessionPersistence: {
+    type: PersistenceType;
+    cookieName: string | null;
+    timeoutSeconds: number | null;
+    granularity: string | null;
+  } | null;
+  tls: {
+    enabled: boolean;
+    containerRef: string | null;
+    caContainerRef: string | null;
+    crlContainerRef: string | null;
+    ciphers: string | null;
+    versions: string[];
+    alpnProtocols: string[];
+  };
+  members: MemberSpec[];
+  healthMonitor: HealthMonitorSpec | null;
+}
+
+export interface MemberSpec {
+  id: string;
+  address: string;
+  port: number;
+  weight: number;
+  backup: boolean;
+  adminStateUp: boolean;
+  monitorAddress: string | null;
+  monitorPort: number | null;
+}
+
+export interface HealthMonitorSpec {
+  id: string;
+  type: MonitorType;
+  adminStateUp: boolean;
+  delaySeconds: number;
+  timeoutSeconds: number;
+  maxRetries: number;
+  maxRetriesDown: number;
+  httpMethod: string;
+  urlPath: string;
+  expectedCodes: string;
+  httpVersion: number;
+  domainName: string | null;
+}

@@ -1,0 +1,103 @@
+import type { Kysely, Transaction } from 'kysely';
+import {
+  type ObjectFilter,
+  type ObjectKind,
+  PARENT_FIELD,
+  type StoredObject,
+  type StoreWriter,
+} from './state-store.ts';
+
+export interface ObjectRow {
+  id: string;
+  kind: string;
+  project_id: string | null;
+  loadbalancer_id: string | null;
+  parent_id: string | null;
+  seq: number;
+  body: string;
+}
+
+export interface Database {
+  objects: ObjectRow;
+}
+
+/** The kysely query layer over the objects table, shared by every SQL dialect. */
+export class ObjectTable implements StoreWriter {
+  readonly touchedLoadBalancers = new Set<string>();
+
+  constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
+
+  async get<T extends StoredObject>(kind: ObjectKind, id: string): Promise<T | undefined> {
+    const row = await this.db
+      .selectFrom('objects')
+      .select('body')
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.body) as T) : undefined;
+  }
+
+  async list<T extends StoredObject>(kind: ObjectKind, filter: ObjectFilter = {}): Promise<T[]> {
+    const rows = await this.filtered(kind, filter).select('body').orderBy('seq').execute();
+    return rows.map((row) => JSON.parse(row.body) as T);
+  }
+
+  async count(kind: ObjectKind, filter: ObjectFilter = {}): Promise<number> {
+    const row = await this.filtered(kind, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insert(kind: ObjectKind, object: StoredObject): Promise<void> {
+    const seq = await this.db
+      .selectFrom('objects')
+      .select((eb) => eb.fn.max<number>('seq').as('max'))
+      .executeTakeFirst();
+    await this.db
+      .insertInto('objects')
+      .values({ ...this.columns(kind, object), seq: (seq?.max ?? 0) + 1 })
+      .execute();
+  }
+
+  async update(kind: ObjectKind, object: StoredObject): Promise<void> {
+    const { id, ...columns } = this.columns(kind, object);
+    await this.db.updateTable('objects').set(columns).where('id', '=', id).where('kind', '=', kind).execute();
+  }
+
+  async delete(kind: ObjectKind, id: string): Promise<void> {
+    const row = await this.db
+      .deleteFrom('objects')
+      .where('id', '=', id)
+      .where('kind', '=', kind)
+      .returning('loadbalancer_id')
+      .executeTakeFirst();
+    if (row?.loadbalancer_id) this.touchedLoadBalancers.add(row.loadbalancer_id);
+  }
+
+  private filtered(kind: ObjectKind, filter: ObjectFilter) {
+    let query = this.db.selectFrom('objects').where('kind', '=', kind);
+    if (filter.project_id !== undefined) query = query.where('project_id', '=', filter.project_id);
+    if (filter.loadbalancer_id !== undefined) query = query.where('loadbalancer_id', '=', filter.loadbalancer_id);
+    if (filter.parent_id !== undefined) query = query.where('parent_id', '=', filter.parent_id);
+    return query;
+  }
+
+  private columns(kind: ObjectKind, object: StoredObject): Omit<ObjectRow, 'seq'> {
+    const loadbalancerId = kind === 'loadbalancer' ? object.id : stringOrNull(object.loadbalancer_id);
+    if (loadbalancerId) this.touchedLoadBalancers.add(loadbalancerId);
+    const parentField = PARENT_FIELD[kind];
+    return {
+      id: object.id,
+      kind,
+      project_id: stringOrNull(object.project_id),
+      loadbalancer_id: loadbalancerId,
+      parent_id: parentField ? stringOrNull(object[parentField]) : null,
+      body: JSON.stringify(object),
+    };
+  }
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

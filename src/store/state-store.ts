@@ -1,0 +1,69 @@
+/**
+ * The desired state, as the API writes it and the reconciler reads it. Objects are JSON documents keyed by kind and
+ * id, with the few columns that queries select on kept beside them, so the same query layer serves SQLite and
+ * PostgreSQL.
+ */
+export const OBJECT_KINDS = [
+  'loadbalancer',
+  'listener',
+  'pool',
+  'member',
+  'healthmonitor',
+  'l7policy',
+  'l7rule',
+  'quota',
+  'flavorprofile',
+  'flavor',
+  'availabilityzoneprofile',
+  'availabilityzone',
+] as const;
+export type ObjectKind = (typeof OBJECT_KINDS)[number];
+
+/** A stored object: its API fields plus the links (`loadbalancer_id`, `pool_id`, ...) that place it in its tree. */
+export type StoredObject = Record<string, unknown> & { id: string };
+
+export interface ObjectFilter {
+  project_id?: string;
+  /** Every object of one load balancer's tree, the load balancer included. */
+  loadbalancer_id?: string;
+  /** The direct parent: the pool of a member or monitor, the listener of a policy, the policy of a rule. */
+  parent_id?: string;
+}
+
+export interface StoreReader {
+  get<T extends StoredObject>(kind: ObjectKind, id: string): Promise<T | undefined>;
+  /** Objects in creation order. */
+  list<T extends StoredObject>(kind: ObjectKind, filter?: ObjectFilter): Promise<T[]>;
+  count(kind: ObjectKind, filter?: ObjectFilter): Promise<number>;
+}
+
+export interface StoreWriter extends StoreReader {
+  insert(kind: ObjectKind, object: StoredObject): Promise<void>;
+  update(kind: ObjectKind, object: StoredObject): Promise<void>;
+  delete(kind: ObjectKind, id: string): Promise<void>;
+}
+
+/** What a committed transaction touched: the load balancers whose trees changed. */
+export interface CommitEvent {
+  loadbalancerIds: ReadonlySet<string>;
+}
+
+export interface StateStore {
+  read<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T>;
+  /** Runs fn atomically and serialised with every other transaction; a throw rolls everything back. */
+  transaction<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T>;
+  onCommit(listener: (event: CommitEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Which column each kind's parent link lives in. */
+export const PARENT_FIELD: Partial<Record<ObjectKind, string>> = {
+  listener: 'loadbalancer_id',
+  pool: 'loadbalancer_id',
+  member: 'pool_id',
+  healthmonitor: 'pool_id',
+  l7policy: 'listener_id',
+  l7rule: 'l7policy_id',
+  flavor: 'flavor_profile_id',
+  availabilityzone: 'availability_zone_profile_id',
+};
