@@ -63,7 +63,8 @@ export function applyListQuery<T extends Record<string, unknown>>(
   for (const key of Object.keys(query)) {
     if (NON_FILTERS.has(key)) continue;
     const text = singleValue(query, key);
-    if (!attributes.has(key) || text === undefined) throw badRequest(INVALID_ARGUMENTS);
+    if (text === undefined) continue;
+    if (!attributes.has(key)) throw badRequest(INVALID_ARGUMENTS);
     filters.push([key, text]);
   }
   const tagFilters = parseTagFilters(query);
