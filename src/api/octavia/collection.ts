@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { ObjectFilter, ObjectKind, StoredObject, StoreReader } from '../../store/state-store.ts';
-import { applyListQuery, projectFields } from './list-query.ts';
+import { applyListQuery, projectFields, type Query } from './list-query.ts';
 import { renderAll, renderOne } from './views.ts';
 
-type Query = Record<string, string | string[]>;
 
 /** A collection GET: scoped to the caller's project unless admin, rendered, then Octavia's filters and paging. */
 export async function listCollection(
@@ -16,9 +15,11 @@ export async function listCollection(
   const scoped = request.context.isAdmin ? filter : { ...filter, project_id: request.context.projectId };
   const objects = (await reader.list(kind, scoped)).filter((o) => o.provisioning_status !== 'DELETED');
   const views = await renderAll(reader, kind, objects);
+  const stored = new Map(objects.map((o) => [o.id, o]));
   const { items, links } = applyListQuery(views, request.query as Query, {
     baseUrl: requestUrl(request),
-    collection,
+    filterable: objects.length > 0 ? filterableAttributes(objects, views) : undefined,
+    attributeValue: (view, attribute) => (attribute in view ? view[attribute] : stored.get(view.id)?.[attribute]),
   });
   return { [collection]: items, [`${collection}_links`]: links };
 }
@@ -30,7 +31,17 @@ export async function showObject(
   kind: ObjectKind,
   object: StoredObject,
 ): Promise<Record<string, unknown>> {
-  return projectFields(await renderOne(reader, kind, object), request.query as Query);
+  return projectFields(await renderOne(reader, kind, object), (request.query as Query).fields);
+}
+
+/** Scalar attributes, rendered or kept as links (a pool's loadbalancer_id): what a list may filter and sort on. */
+function filterableAttributes(objects: readonly StoredObject[], views: readonly StoredObject[]): Set<string> {
+  const attributes = new Set<string>();
+  for (const item of [...objects, ...views]) {
+    for (const [key, value] of Object.entries(item)) if (value === null || typeof value !== 'object') attributes.add(key);
+  }
+  attributes.delete('tenant_id');
+  return attributes;
 }
 
 export function requestUrl(request: FastifyRequest): string {
