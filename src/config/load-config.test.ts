@@ -300,7 +300,7 @@ test('every problem in a file is reported, one line each, in file order', () => 
   const issues = issuesOf('server:\n  listen: 1\n  extra: 2\nstore:\n  driver: mysql\n');
   assert.deepEqual(
     issues.map((i) => `${i.where} ${i.path}`),
-    ['weir.yaml:3:3 server.extra', 'weir.yaml:2:11 server.listen', 'weir.yaml:5:11 store.driver'],
+    ['weir.yaml:2:11 server.listen', 'weir.yaml:3:3 server.extra', 'weir.yaml:5:11 store.driver'],
   );
 });
 
