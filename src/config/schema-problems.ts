@@ -94,7 +94,7 @@ function typeName(type: string): string {
 }
 
 /** A value as the YAML author would recognise it. */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

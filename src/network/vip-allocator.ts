@@ -5,7 +5,7 @@
  */
 import { badRequest, conflict } from '../api/faults.ts';
 import { cidrContains, parseCidr } from './cidr.ts';
-import { formatIpAddress, type IpAddress, normaliseIpAddress, parseIpAddress } from './ip-address.ts';
+import { formatIpAddress, normaliseIpAddress, parseIpAddress } from './ip-address.ts';
 import type { Subnet } from './subnet.ts';
 
 /**
@@ -43,7 +43,7 @@ function firstFree(subnet: Subnet, taken: ReadonlySet<string>): string {
     const end = parseIpAddress(pool.end)!;
     // Each step past `start` skips one taken address, so this ends after at most taken.size + 1 steps.
     for (let value = start.value; value <= end.value; value++) {
-      const text = formatIpAddress({ version: start.version, value } satisfies IpAddress);
+      const text = formatIpAddress({ version: start.version, value });
       if (!taken.has(text)) return text;
     }
   }
