@@ -3,7 +3,7 @@
  * Pools are walked from their start, skipping taken addresses, so a /8 or an IPv6 /64 costs at most one step per
  * address in use, never one per address in the range.
  */
-import { badRequest, conflict } from '../api/faults.ts';
+import { badRequest, conflict, invalidInput } from '../api/faults.ts';
 import { cidrContains, parseCidr } from './cidr.ts';
 import { formatIpAddress, normaliseIpAddress, parseIpAddress } from './ip-address.ts';
 import type { Subnet } from './subnet.ts';
@@ -19,8 +19,7 @@ export function allocateVip(subnet: Subnet, inUse: ReadonlySet<string>, requeste
 
 function claim(subnet: Subnet, taken: ReadonlySet<string>, requested: string): string {
   const address = parseIpAddress(requested);
-  if (!address)
-    throw badRequest(`Invalid input for field/attribute vip_address. Value: '${requested}'. Not an IP address.`);
+  if (!address) throw invalidInput('vip_address', requested, 'Not an IP address.');
   const cidr = parseCidr(subnet.cidr);
   const text = formatIpAddress(address);
   if (!cidrContains(cidr, address)) {
