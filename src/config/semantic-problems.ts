@@ -1,0 +1,37 @@
+/** Checks the schema cannot express: values that must parse, and settings another setting requires. */
+import { parseCidr } from '../network/cidr.ts';
+import { parseIpAddress } from '../network/ip-address.ts';
+import { parseListenAddress } from './listen-address.ts';
+import type { Problem } from './problem.ts';
+import type { ConfigFile } from './schema.ts';
+import { subnetProblems } from './subnet-problems.ts';
+
+export function semanticProblems(config: ConfigFile): Problem[] {
+  const problems: Problem[] = [];
+  try {
+    parseListenAddress(config.server.listen);
+  } catch (error) {
+    problems.push({ path: ['server', 'listen'], reason: (error as Error).message });
+  }
+  if (config.server.auth.strategy === 'keystone' && config.server.auth.keystone === undefined) {
+    problems.push({ path: ['server', 'auth', 'keystone'], reason: 'required when strategy is keystone' });
+  }
+  if (config.store.driver === 'postgres' && config.store.postgres === undefined) {
+    problems.push({ path: ['store', 'postgres'], reason: 'required when driver is postgres' });
+  }
+  problems.push(...subnetProblems(config.subnets));
+  config.trusted_proxies.forEach((entry, index) => {
+    if (!entry.includes('/')) {
+      if (!parseIpAddress(entry)) {
+        problems.push({ path: ['trusted_proxies', index], reason: `"${entry}" is neither an IP address nor a CIDR` });
+      }
+      return;
+    }
+    try {
+      parseCidr(entry);
+    } catch (error) {
+      problems.push({ path: ['trusted_proxies', index], reason: (error as Error).message });
+    }
+  });
+  return problems;
+}
