@@ -1,0 +1,168 @@
+import type { DataPlaneDriver } from '../dataplanes/driver.ts';
+import type { DriverRegistry } from '../dataplanes/registry.ts';
+import type { Subnet } from '../network/subnet.ts';
+import type { StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
+import { buildSpec, type StoredTree } from './build-spec.ts';
+import { loadTree, TREE_KINDS } from './load-tree.ts';
+import { settledStatuses } from './settled-statuses.ts';
+
+export interface ReconcilerLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * Applies each load balancer's desired state to its provider's driver and moves provisioning statuses on: PENDING_*
+ * to ACTIVE when the driver took the spec, to ERROR when it failed; PENDING_DELETE objects leave the store once the
+ * data plane no longer carries them. Level-triggered: every commit and a periodic resync enqueue load balancers; one
+ * run per load balancer at a time, a change during a run queues one more.
+ */
+export class Reconciler {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly dirty = new Set<string>();
+  private readonly applied = new Map<string, string>();
+  private readonly abort = new AbortController();
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly drivers: DriverRegistry,
+    private readonly subnets: readonly Subnet[],
+    private readonly log: ReconcilerLog,
+    private readonly resyncMs = 30_000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = this.store.onCommit((event) => {
+      for (const id of event.loadbalancerIds) this.enqueue(id);
+    });
+    await this.resync();
+    this.timer = setInterval(() => void this.resync(), this.resyncMs);
+    this.timer.unref();
+  }
+
+  /** Reconciles every load balancer in the store; resolves when all have been applied once. */
+  async resync(): Promise<void> {
+    const lbs = await this.store.read((reader) => reader.list('loadbalancer'));
+    await Promise.all(lbs.map((lb) => this.enqueue(lb.id)));
+  }
+
+  enqueue(loadbalancerId: string): Promise<void> {
+    const current = this.running.get(loadbalancerId);
+    if (current) {
+      this.dirty.add(loadbalancerId);
+      return current;
+    }
+    const run = (async () => {
+      do {
+        this.dirty.delete(loadbalancerId);
+        await this.reconcile(loadbalancerId).catch((error: unknown) => {
+          this.log.error(`reconciling load balancer ${loadbalancerId} failed: ${String(error)}`);
+        });
+      } while (this.dirty.has(loadbalancerId) && !this.abort.signal.aborted);
+      this.running.delete(loadbalancerId);
+    })();
+    this.running.set(loadbalancerId, run);
+    return run;
+  }
+
+  /** Resolves once no load balancer is being reconciled: for tests and orderly shutdown. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    clearInterval(this.timer);
+    this.abort.abort();
+    await this.idle();
+  }
+
+  private async reconcile(loadbalancerId: string): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const tree = await this.store.read((reader) => loadTree(reader, loadbalancerId));
+    if (!tree) {
+      await Promise.all(this.drivers.drivers.map((driver) => driver.remove(loadbalancerId, this.abort.signal)));
+      this.applied.delete(loadbalancerId);
+      return;
+    }
+    const driver = this.drivers.find(String(tree.loadbalancer.provider));
+    if (!driver) {
+      this.log.error(`load balancer ${loadbalancerId} names unknown provider ${tree.loadbalancer.provider}`);
+      await this.settle(tree, false);
+      return;
+    }
+    if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
+      await driver.remove(loadbalancerId, this.abort.signal);
+      this.applied.delete(loadbalancerId);
+      await this.store.transaction((tx) => deleteTree(tx, tree));
+      this.log.info(`load balancer ${loadbalancerId} deleted`);
+      return;
+    }
+    const ok = await this.apply(driver, tree);
+    await this.settle(tree, ok);
+  }
+
+  private async apply(driver: DataPlaneDriver, tree: StoredTree): Promise<boolean> {
+    const spec = buildSpec(tree, this.subnets);
+    const fingerprint = JSON.stringify(spec);
+    const pending = String(tree.loadbalancer.provisioning_status).startsWith('PENDING_');
+    if (!pending && this.applied.get(spec.id) === fingerprint) return true;
+    try {
+      await driver.apply(spec, this.abort.signal);
+      this.applied.set(spec.id, fingerprint);
+      return true;
+    } catch (error) {
+      this.applied.delete(spec.id);
+      this.log.error(`provider ${driver.name} failed to apply load balancer ${spec.id}: ${String(error)}`);
+      return false;
+    }
+  }
+
+  /**
+   * Moves the objects that were pending when the spec was built to their settled status. An object changed since
+   * (a new API write) is left pending for the next run, which the commit of that write has already queued.
+   */
+  private async settle(snapshot: StoredTree, ok: boolean): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const now = await loadTree(tx, snapshot.loadbalancer.id);
+      if (!now) return;
+      const before = new Map<string, StoredObject>();
+      for (const [, field] of TREE_KINDS) for (const o of snapshot[field]) before.set(o.id, o);
+      before.set(snapshot.loadbalancer.id, snapshot.loadbalancer);
+      const unchanged = (o: StoredObject) => {
+        const seen = before.get(o.id);
+        return seen !== undefined && seen.updated_at === o.updated_at && seen.provisioning_status === o.provisioning_status;
+      };
+      for (const [kind, field] of TREE_KINDS) {
+        for (const object of now[field]) {
+          if (!unchanged(object)) continue;
+          if (object.provisioning_status === 'PENDING_DELETE') {
+            if (ok) await tx.delete(kind, object.id);
+            continue;
+          }
+          await writeIfChanged(tx, kind, object, settledStatuses(kind, object, ok));
+        }
+      }
+      if (unchanged(now.loadbalancer)) {
+        await writeIfChanged(tx, 'loadbalancer', now.loadbalancer, settledStatuses('loadbalancer', now.loadbalancer, ok));
+      }
+    });
+  }
+}
+
+async function writeIfChanged(
+  tx: StoreWriter,
+  kind: Parameters<StoreWriter['update']>[0],
+  object: StoredObject,
+  changes: Partial<StoredObject>,
+): Promise<void> {
+  const differs = Object.entries(changes).some(([key, value]) => object[key] !== value);
+  if (differs) await tx.update(kind, { ...object, ...changes, updated_at: changes.updated_at ?? object.updated_at });
+}
+
+async function deleteTree(tx: StoreWriter, tree: StoredTree): Promise<void> {
+  for (const [kind, field] of TREE_KINDS) for (const object of tree[field]) await tx.delete(kind, object.id);
+  await tx.delete('loadbalancer', tree.loadbalancer.id);
+}
