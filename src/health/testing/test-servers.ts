@@ -30,10 +30,10 @@ export function selfSignedCertificate(directory: string): TlsOptions {
 }
 
 /**
- * Listens on 127.0.0.1 with an OS-chosen port, or on `socketPath`. `close` also destroys every connection the
+ * Listens on 127.0.0.1 on `port` (by default one the OS chooses), or on `socketPath`. `close` also destroys every connection the
  * server still holds, so no test waits for a member that keeps connections open.
  */
-export async function listen(server: Server, socketPath?: string): Promise<Listening> {
+export async function listen(server: Server, socketPath?: string, port = 0): Promise<Listening> {
   const connections = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     connections.add(socket);
@@ -43,7 +43,7 @@ export async function listen(server: Server, socketPath?: string): Promise<Liste
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if (socketPath) server.listen(socketPath, resolve);
-    else server.listen(0, '127.0.0.1', resolve);
+    else server.listen(port, '127.0.0.1', resolve);
   });
   const address = server.address();
   return {
