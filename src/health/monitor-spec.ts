@@ -1,0 +1,28 @@
+import type { MonitorType } from '../model/constants.ts';
+
+/**
+ * What a data plane needs of an Octavia health monitor to probe a member, in weir's units. `delay` and `timeout`
+ * are seconds and may be fractional here (tests use 0.2 s) even though the API takes whole seconds.
+ */
+export type MonitorSpec = {
+  type: MonitorType;
+  delay: number;
+  timeout: number;
+  /** Octavia's max_retries: consecutive successes that bring a DOWN member UP (HAProxy's `rise`), 1-10. */
+  maxRetries: number;
+  /** Octavia's max_retries_down: consecutive failures that take an UP member DOWN (HAProxy's `fall`), 1-10. */
+  maxRetriesDown: number;
+  httpMethod: string;
+  urlPath: string;
+  /** Octavia syntax: "200", "200,202" or "200-204"; see expected-codes.ts. */
+  expectedCodes: string;
+  httpVersion: 1.0 | 1.1;
+  /** Sent as the Host header (and TLS SNI) when set; otherwise the member's address is. */
+  domainName: string | null;
+};
+
+/** Where a member listens: an IP address and port, or a local Unix socket. */
+export type ProbeTarget = { address: string; port: number } | { socketPath: string };
+
+/** One probe's verdict. `reason` is for people (status views, logs), not for parsing. */
+export type ProbeResult = { ok: boolean; reason: string; latencyMs: number };

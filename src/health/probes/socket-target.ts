@@ -1,0 +1,19 @@
+import { isIP } from 'node:net';
+import type { MonitorSpec, ProbeTarget } from '../monitor-spec.ts';
+
+/** The options node:net and node:tls connect with, for an IP member or a Unix socket member. */
+export function connectOptions(target: ProbeTarget): { host: string; port: number } | { path: string } {
+  return 'socketPath' in target ? { path: target.socketPath } : { host: target.address, port: target.port };
+}
+
+/** The name a member is asked for by (HTTP Host): the monitor's domain_name, else the member's address. */
+export function hostName(target: ProbeTarget, spec: MonitorSpec): string {
+  if (spec.domainName) return spec.domainName;
+  if ('socketPath' in target) return 'localhost';
+  return isIP(target.address) === 6 ? `[${target.address}]` : target.address;
+}
+
+/** TLS SNI may only carry a DNS name, so an IP address or a socket path sends none. */
+export function serverName(spec: MonitorSpec): string | undefined {
+  return spec.domainName && isIP(spec.domainName) === 0 ? spec.domainName : undefined;
+}
