@@ -34,9 +34,8 @@ export interface ApiOptions extends OctaviaApiDeps {
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.maxBodyBytes,
-    ignoreTrailingSlash: true,
     logger: options.logger ? { level: 'info' } : false,
-    routerOptions: { maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   registerNoauth(app, options.defaultProjectId);
 

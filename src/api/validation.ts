@@ -54,7 +54,9 @@ function mostSpecific(errors: SchemaError[]): SchemaError {
   const path = errors[0]!.instancePath;
   const same = errors.filter((e) => e.instancePath === path);
   return (
-    same.find((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null')) ?? same[0] ?? errors[0]!
+    same.find((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null')) ??
+    same[0] ??
+    errors[0]!
   );
 }
 

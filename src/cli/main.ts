@@ -1,8 +1,65 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { configCheckCommand, configSchemaCommand } from '../config/config-commands.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { WeirServer } from '../server/weir-server.ts';
 
 const program = new Command('weir')
   .description('Load balancing as a service behind an OpenStack Octavia v2 API')
   .version('0.1.0');
+
+program
+  .command('serve')
+  .description('run the API, the controller and the local data planes in one process')
+  .option('-c, --config <file>', 'YAML configuration file (see docs/config.md)')
+  .option('--listen <host:port>', 'API address, overrides server.listen (default 127.0.0.1:9876)')
+  .option('--data-dir <dir>', 'state directory, overrides server.data_dir (default ./var)')
+  .option('--log-requests', 'log every API request')
+  .action(async (options: { config?: string; listen?: string; dataDir?: string; logRequests?: boolean }) => {
+    let config: ReturnType<typeof loadConfig>;
+    try {
+      config = loadConfig(options.config, { listen: options.listen, dataDir: options.dataDir });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    const log = {
+      info: (message: string) => process.stdout.write(`${message}\n`),
+      error: (message: string) => process.stderr.write(`${message}\n`),
+    };
+    const server = await WeirServer.start(config, log, { logRequests: options.logRequests });
+    log.info(`weir listening on ${server.address} (data in ${config.server.data_dir})`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: shutting down`);
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+const config = program.command('config').description('the configuration file');
+config
+  .command('schema')
+  .description('print the JSON Schema of the configuration file')
+  .action(() => {
+    process.exitCode = configSchemaCommand(process.stdout);
+  });
+config
+  .command('check <file>')
+  .description('validate a configuration file; problems are listed with line and column')
+  .action((file: string) => {
+    process.exitCode = configCheckCommand(file, process.stdout, process.stderr);
+  });
 
 await program.parseAsync(process.argv);

@@ -133,7 +133,9 @@ export class Reconciler {
       before.set(snapshot.loadbalancer.id, snapshot.loadbalancer);
       const unchanged = (o: StoredObject) => {
         const seen = before.get(o.id);
-        return seen !== undefined && seen.updated_at === o.updated_at && seen.provisioning_status === o.provisioning_status;
+        return (
+          seen !== undefined && seen.updated_at === o.updated_at && seen.provisioning_status === o.provisioning_status
+        );
       };
       for (const [kind, field] of TREE_KINDS) {
         for (const object of now[field]) {
@@ -146,7 +148,12 @@ export class Reconciler {
         }
       }
       if (unchanged(now.loadbalancer)) {
-        await writeIfChanged(tx, 'loadbalancer', now.loadbalancer, settledStatuses('loadbalancer', now.loadbalancer, ok));
+        await writeIfChanged(
+          tx,
+          'loadbalancer',
+          now.loadbalancer,
+          settledStatuses('loadbalancer', now.loadbalancer, ok),
+        );
       }
     });
   }

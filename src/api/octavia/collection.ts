@@ -3,7 +3,6 @@ import type { ObjectFilter, ObjectKind, StoredObject, StoreReader } from '../../
 import { applyListQuery, projectFields, type Query } from './list-query.ts';
 import { renderAll, renderOne } from './views.ts';
 
-
 /** A collection GET: scoped to the caller's project unless admin, rendered, then Octavia's filters and paging. */
 export async function listCollection(
   request: FastifyRequest,
@@ -38,7 +37,8 @@ export async function showObject(
 function filterableAttributes(objects: readonly StoredObject[], views: readonly StoredObject[]): Set<string> {
   const attributes = new Set<string>();
   for (const item of [...objects, ...views]) {
-    for (const [key, value] of Object.entries(item)) if (value === null || typeof value !== 'object') attributes.add(key);
+    for (const [key, value] of Object.entries(item))
+      if (value === null || typeof value !== 'object') attributes.add(key);
   }
   attributes.delete('tenant_id');
   return attributes;

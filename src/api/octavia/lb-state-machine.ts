@@ -14,7 +14,7 @@ export async function lockLoadBalancer(
   listenerIds: readonly string[] = [],
 ): Promise<void> {
   const lb = await tx.get('loadbalancer', loadbalancerId);
-  if (!lb || lb.provisioning_status !== 'ACTIVE') {
+  if (lb?.provisioning_status !== 'ACTIVE') {
     throw conflict(`Load Balancer ${loadbalancerId} is immutable and cannot be updated.`);
   }
   await setStatus(tx, 'loadbalancer', lb, 'PENDING_UPDATE');

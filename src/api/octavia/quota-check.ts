@@ -15,7 +15,11 @@ export const QUOTA_RESOURCES = {
 export type QuotaKind = keyof typeof QUOTA_RESOURCES;
 
 /** A project's effective limits: its own quota where set, the defaults elsewhere. -1 means unlimited. */
-export async function effectiveQuota(reader: StoreReader, projectId: string, defaults: QuotaLimits): Promise<QuotaLimits> {
+export async function effectiveQuota(
+  reader: StoreReader,
+  projectId: string,
+  defaults: QuotaLimits,
+): Promise<QuotaLimits> {
   const own = await reader.get('quota', projectId);
   const limits = { ...defaults };
   for (const key of Object.keys(limits) as (keyof QuotaLimits)[]) {

@@ -50,7 +50,9 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
     store.read(async (reader) => {
       const listed = await listCollection(request, reader, resource.kind, resource.collection);
       if (resource.key === 'name') {
-        listed[resource.collection] = (listed[resource.collection] as StoredObject[]).map(({ id: _id, ...rest }) => rest);
+        listed[resource.collection] = (listed[resource.collection] as StoredObject[]).map(
+          ({ id: _id, ...rest }) => rest,
+        );
       }
       return listed;
     }),

@@ -40,11 +40,21 @@ function checkProfileData(
   );
 }
 
-async function used(reader: StoreReader, kind: 'loadbalancer' | 'flavor' | 'availabilityzone', field: string, value: unknown) {
+async function used(
+  reader: StoreReader,
+  kind: 'loadbalancer' | 'flavor' | 'availabilityzone',
+  field: string,
+  value: unknown,
+) {
   return (await reader.list(kind)).some((o) => o[field] === value);
 }
 
-async function requireProfile(reader: StoreReader, kind: 'flavorprofile' | 'availabilityzoneprofile', id: unknown, label: string) {
+async function requireProfile(
+  reader: StoreReader,
+  kind: 'flavorprofile' | 'availabilityzoneprofile',
+  id: unknown,
+  label: string,
+) {
   if (!(await reader.get(kind, String(id)))) throw notFound(`${label} ${id} not found.`);
 }
 

@@ -68,7 +68,12 @@ export function l7policyRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       await checkPolicy(tx, updated);
       await lockLoadBalancer(tx, current.loadbalancer_id as string, [current.listener_id as string]);
       await tx.update('l7policy', updated);
-      const placed = await placeAt(tx, current.listener_id as string, current.id, changes.position as number | undefined);
+      const placed = await placeAt(
+        tx,
+        current.listener_id as string,
+        current.id,
+        changes.position as number | undefined,
+      );
       return renderOne(tx, 'l7policy', placed);
     });
     return { l7policy: view };
@@ -78,7 +83,8 @@ export function l7policyRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
     await store.transaction(async (tx) => {
       const policy = await findVisible(tx, 'l7policy', request.params.id, request.context);
       await lockLoadBalancer(tx, policy.loadbalancer_id as string, [policy.listener_id as string]);
-      for (const rule of await tx.list('l7rule', { parent_id: policy.id })) await setStatus(tx, 'l7rule', rule, 'PENDING_DELETE');
+      for (const rule of await tx.list('l7rule', { parent_id: policy.id }))
+        await setStatus(tx, 'l7rule', rule, 'PENDING_DELETE');
       await setStatus(tx, 'l7policy', policy, 'PENDING_DELETE');
     });
     reply.code(204);
@@ -155,7 +161,12 @@ function requireUrl(field: string, value: unknown): void {
 }
 
 /** Positions are 1..n without gaps; a policy put at position p moves the ones from p on down by one. */
-async function placeAt(tx: StoreWriter, listenerId: string, policyId: string, position?: number): Promise<StoredObject> {
+async function placeAt(
+  tx: StoreWriter,
+  listenerId: string,
+  policyId: string,
+  position?: number,
+): Promise<StoredObject> {
   const siblings = (await tx.list('l7policy', { parent_id: listenerId }))
     .filter((p) => p.provisioning_status !== 'PENDING_DELETE')
     .sort((a, b) => (a.position as number) - (b.position as number));

@@ -153,10 +153,13 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
   const headers = Object.keys((listener.insert_headers ?? {}) as object);
   if (headers.length > 0) {
     const allowed = INSERT_HEADERS_FOR_LISTENER[protocol];
-    if (allowed.length === 0) throw badRequest(`insert-headers is not a valid option for a ${protocol} protocol listener.`);
+    if (allowed.length === 0)
+      throw badRequest(`insert-headers is not a valid option for a ${protocol} protocol listener.`);
     const unknown = headers.filter((h) => !allowed.includes(h));
     if (unknown.length > 0) {
-      throw badRequest(`dict_keys([${unknown.map((h) => `'${h}'`).join(', ')}]) is not a valid option for insert_headers`);
+      throw badRequest(
+        `dict_keys([${unknown.map((h) => `'${h}'`).join(', ')}]) is not a valid option for insert_headers`,
+      );
     }
   }
   const sni = (listener.sni_container_refs ?? []) as string[];

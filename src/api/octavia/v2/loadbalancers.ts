@@ -14,8 +14,8 @@ import { enforceQuota } from '../quota-check.ts';
 import { LoadBalancerCreate, LoadBalancerUpdate } from '../schemas/loadbalancer.ts';
 import { now } from '../timestamps.ts';
 import { renderOne } from '../views.ts';
-import { buildStatusTree } from './status-tree.ts';
 import { sumCounters } from './stats.ts';
+import { buildStatusTree } from './status-tree.ts';
 
 const TREE_KINDS = ['l7rule', 'l7policy', 'member', 'healthmonitor', 'pool', 'listener'] as const;
 
@@ -165,9 +165,7 @@ function vipSubnet(deps: OctaviaApiDeps, body: Record<string, unknown>) {
     if (!subnet) throw badRequest(`Network ${body.vip_network_id} not found.`);
     return subnet;
   }
-  throw badRequest(
-    'Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.',
-  );
+  throw badRequest('Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.');
 }
 
 /** Addresses taken on a subnet: every load balancer's VIP and additional VIPs there. */
@@ -186,7 +184,7 @@ async function checkFlavor(reader: StoreReader, flavorId: unknown, driver: strin
   if (typeof flavorId !== 'string') return;
   const flavor = await reader.get('flavor', flavorId);
   if (!flavor) throw badRequest(`Validation failure: Invalid flavor_id.`);
-  if (!flavor.enabled) throw badRequest('The selected flavor is not allowed in this deployment: ' + flavorId);
+  if (!flavor.enabled) throw badRequest(`The selected flavor is not allowed in this deployment: ${flavorId}`);
   await checkProfileProvider(reader, 'flavorprofile', flavor.flavor_profile_id, driver, deps);
 }
 
@@ -208,6 +206,8 @@ async function checkProfileProvider(
   const profile = await reader.get(kind, String(profileId));
   const profileDriver = deps.providers.find((p) => p.name === profile?.provider_name)?.driver;
   if (profileDriver !== driver) {
-    throw badRequest(`Flavor or availability zone provider '${profile?.provider_name}' does not match the load balancer's provider.`);
+    throw badRequest(
+      `Flavor or availability zone provider '${profile?.provider_name}' does not match the load balancer's provider.`,
+    );
   }
 }

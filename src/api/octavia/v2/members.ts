@@ -105,7 +105,13 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         }
         const removed = additiveOnly ? [] : [...existing.values()].filter((m) => !seen.has(endpointKey(m)));
         if (created.length > 0) {
-          await enforceQuota(tx, pool.project_id as string, 'member', deps.quotaDefaults, created.length - removed.length);
+          await enforceQuota(
+            tx,
+            pool.project_id as string,
+            'member',
+            deps.quotaDefaults,
+            created.length - removed.length,
+          );
         }
         await lockLoadBalancer(tx, pool.loadbalancer_id as string, await listenersOf(tx, pool));
         for (const member of created) await tx.insert('member', member);

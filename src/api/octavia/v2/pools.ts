@@ -101,7 +101,8 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         await tx.update('listener', { ...listener, default_pool_id: null });
       }
       for (const kind of ['member', 'healthmonitor'] as const) {
-        for (const child of await tx.list(kind, { parent_id: pool.id })) await setStatus(tx, kind, child, 'PENDING_DELETE');
+        for (const child of await tx.list(kind, { parent_id: pool.id }))
+          await setStatus(tx, kind, child, 'PENDING_DELETE');
       }
       await setStatus(tx, 'pool', pool, 'PENDING_DELETE');
     });
@@ -159,7 +160,11 @@ export function checkPoolForListener(listenerProtocol: ListenerProtocol, poolPro
 function checkPool(provider: ProviderInfo, pool: StoredObject): void {
   const protocol = pool.protocol as PoolProtocol;
   const algorithm = pool.lb_algorithm as LbAlgorithm;
-  requireSupport(provider, provider.capabilities.poolProtocols.includes(protocol), `Pool protocol ${protocol} is not supported.`);
+  requireSupport(
+    provider,
+    provider.capabilities.poolProtocols.includes(protocol),
+    `Pool protocol ${protocol} is not supported.`,
+  );
   requireSupport(
     provider,
     provider.capabilities.algorithms.includes(algorithm),

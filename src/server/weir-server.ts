@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../api/app.ts';
+import type { ProviderInfo, RuntimeView } from '../api/octavia/deps.ts';
+import { UNLIMITED_QUOTAS } from '../api/octavia/v2/quotas.ts';
+import { parseListenAddress } from '../config/listen-address.ts';
+import type { Config } from '../config/load-config.ts';
+import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
+import type { TrafficCounters } from '../dataplanes/driver.ts';
+import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
+import { nameBasedUuid } from '../network/stable-id.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+
+/** `weir serve`: API, controller and local data planes in one process over the embedded store. */
+export class WeirServer {
+  private constructor(
+    readonly api: FastifyInstance,
+    private readonly store: SqliteStore,
+    private readonly drivers: DriverRegistry,
+    readonly reconciler: Reconciler,
+  ) {}
+
+  static async start(config: Config, log: ReconcilerLog, options: { logRequests?: boolean } = {}): Promise<WeirServer> {
+    const store = await SqliteStore.open(config.store.sqlite.path);
+    const drivers = new DriverRegistry(DRIVER_FACTORIES, { report: () => {} });
+    const reconciler = new Reconciler(store, drivers, config.subnets, log);
+    const { host, port } = parseListenAddress(config.server.listen);
+    const nodeId = config.node.id ?? stableNodeId(config.node.name);
+    const runtime: RuntimeView = {
+      listenerStats: (loadbalancerId) => {
+        const merged = new Map<string, TrafficCounters>();
+        for (const driver of drivers.drivers) {
+          for (const [id, counters] of driver.listenerStats(loadbalancerId)) merged.set(id, counters);
+        }
+        return merged;
+      },
+      nodes: () => [{ id: nodeId, name: config.node.name, address: host }],
+    };
+    const providers: ProviderInfo[] = drivers.providers.map((p) => ({
+      name: p.name,
+      description: p.description,
+      driver: p.driver.name,
+      capabilities: p.driver.capabilities,
+    }));
+    const api = buildApi({
+      store,
+      providers,
+      defaultProvider: drivers.defaultProvider,
+      subnets: config.subnets,
+      runtime,
+      quotaDefaults: UNLIMITED_QUOTAS,
+      defaultProjectId: config.server.auth.default_project_id,
+      maxBodyBytes: config.server.max_body_bytes,
+      logger: options.logRequests ?? false,
+    });
+    await reconciler.start();
+    await api.listen({ host, port });
+    return new WeirServer(api, store, drivers, reconciler);
+  }
+
+  get address(): string {
+    const address = this.api.server.address();
+    if (address === null || typeof address === 'string') return String(address);
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Stops taking requests, lets running reconciliations finish, then closes drivers and the store. */
+  async close(): Promise<void> {
+    await this.api.close();
+    await this.reconciler.stop();
+    await this.drivers.close();
+    await this.store.close();
+  }
+}
+
+/** A node without a configured id gets one derived from its name, so its amphora ids survive restarts. */
+const NODE_NAMESPACE = '5c0e5d3a-2f7b-4d61-9a0e-6b1f3c2d4e58';
+const stableNodeId = (name: string): string => nameBasedUuid(NODE_NAMESPACE, name);
