@@ -1,9 +1,12 @@
 import type { DataPlaneDriver } from '../dataplanes/driver.ts';
 import type { DriverRegistry } from '../dataplanes/registry.ts';
+import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
 import type { Subnet } from '../network/subnet.ts';
 import type { StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
 import { buildSpec, type StoredTree } from './build-spec.ts';
 import { loadTree, TREE_KINDS } from './load-tree.ts';
+import { memberChecks } from './member-checks.ts';
+import { operatingStatuses } from './operating-status.ts';
 import { settledStatuses } from './settled-statuses.ts';
 
 export interface ReconcilerLog {
@@ -30,8 +33,19 @@ export class Reconciler {
     private readonly drivers: DriverRegistry,
     private readonly subnets: readonly Subnet[],
     private readonly log: ReconcilerLog,
+    private readonly health: HealthChecker,
     private readonly resyncMs = 30_000,
-  ) {}
+  ) {
+    health.on('change', (change) => void this.onHealthChange(change));
+  }
+
+  /** A member went up or down: its data plane learns at once, its statuses on the next run. */
+  private async onHealthChange(change: HealthChange): Promise<void> {
+    const lb = await this.store.read((reader) => reader.get('loadbalancer', change.groupId));
+    this.drivers.find(String(lb?.provider))?.setMemberHealth(change.groupId, change.memberId, change.status === 'UP');
+    this.log.info(`member ${change.memberId} is ${change.status}: ${change.reason}`);
+    await this.enqueue(change.groupId);
+  }
 
   async start(): Promise<void> {
     this.unsubscribe = this.store.onCommit((event) => {
@@ -77,12 +91,14 @@ export class Reconciler {
     clearInterval(this.timer);
     this.abort.abort();
     await this.idle();
+    this.health.close();
   }
 
   private async reconcile(loadbalancerId: string): Promise<void> {
     if (this.abort.signal.aborted) return;
     const tree = await this.store.read((reader) => loadTree(reader, loadbalancerId));
     if (!tree) {
+      this.health.removeGroup(loadbalancerId);
       await Promise.all(this.drivers.drivers.map((driver) => driver.remove(loadbalancerId, this.abort.signal)));
       this.applied.delete(loadbalancerId);
       return;
@@ -94,6 +110,7 @@ export class Reconciler {
       return;
     }
     if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
+      this.health.removeGroup(loadbalancerId);
       await driver.remove(loadbalancerId, this.abort.signal);
       this.applied.delete(loadbalancerId);
       await this.store.transaction((tx) => deleteTree(tx, tree));
@@ -102,6 +119,25 @@ export class Reconciler {
     }
     const ok = await this.apply(driver, tree);
     await this.settle(tree, ok);
+    if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(tree);
+  }
+
+  /** Keeps the checker probing what the spec holds and writes the operating statuses its results give. */
+  private async reportHealth(tree: StoredTree): Promise<void> {
+    const spec = buildSpec(tree, this.subnets);
+    this.health.setChecks(spec.id, memberChecks(spec));
+    await this.store.transaction(async (tx) => {
+      const now = await loadTree(tx, spec.id);
+      if (!now) return;
+      const statuses = operatingStatuses(now, (id) => this.health.status(id)?.status);
+      for (const [kind, field] of [...TREE_KINDS, ['loadbalancer', 'loadbalancer'] as const]) {
+        const objects = field === 'loadbalancer' ? [now.loadbalancer] : now[field];
+        for (const object of objects) {
+          const status = statuses.get(object.id);
+          if (status) await writeIfChanged(tx, kind, object, { operating_status: status });
+        }
+      }
+    });
   }
 
   private async apply(driver: DataPlaneDriver, tree: StoredTree): Promise<boolean> {

@@ -5,8 +5,9 @@ import { UNLIMITED_QUOTAS } from '../api/octavia/v2/quotas.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
-import type { TrafficCounters } from '../dataplanes/driver.ts';
+import type { DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
 import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
+import { HealthChecker } from '../health/health-checker.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 
@@ -19,10 +20,14 @@ export class WeirServer {
     readonly reconciler: Reconciler,
   ) {}
 
-  static async start(config: Config, log: ReconcilerLog, options: { logRequests?: boolean } = {}): Promise<WeirServer> {
+  static async start(
+    config: Config,
+    log: ReconcilerLog,
+    options: { logRequests?: boolean; drivers?: readonly DriverFactory[] } = {},
+  ): Promise<WeirServer> {
     const store = await SqliteStore.open(config.store.sqlite.path);
-    const drivers = new DriverRegistry(DRIVER_FACTORIES, { report: () => {} });
-    const reconciler = new Reconciler(store, drivers, config.subnets, log);
+    const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES, { report: () => {} });
+    const reconciler = new Reconciler(store, drivers, config.subnets, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
     const runtime: RuntimeView = {

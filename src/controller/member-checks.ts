@@ -1,0 +1,28 @@
+import type { MemberCheck } from '../health/member-check.ts';
+import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
+
+/** What the health checker probes for a load balancer: every enabled member of a pool with an enabled monitor. */
+export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
+  return spec.pools.flatMap((pool) => {
+    const monitor = pool.healthMonitor;
+    if (!monitor?.adminStateUp || !pool.adminStateUp) return [];
+    return pool.members
+      .filter((member) => member.adminStateUp)
+      .map((member) => ({
+        memberId: member.id,
+        target: { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port },
+        monitor: {
+          type: monitor.type,
+          delay: monitor.delaySeconds,
+          timeout: monitor.timeoutSeconds,
+          maxRetries: monitor.maxRetries,
+          maxRetriesDown: monitor.maxRetriesDown,
+          httpMethod: monitor.httpMethod,
+          urlPath: monitor.urlPath,
+          expectedCodes: monitor.expectedCodes,
+          httpVersion: monitor.httpVersion === 1.1 ? 1.1 : 1.0,
+          domainName: monitor.domainName,
+        },
+      }));
+  });
+}
