@@ -30,7 +30,7 @@ export function operatingStatuses(
       if (state === 'UP') return Number(member.weight) === 0 ? 'DRAINING' : 'ONLINE';
       return 'OFFLINE';
     });
-    members.forEach((member, i) => result.set(member.id, statuses[i]!));
+    for (const [i, member] of members.entries()) result.set(member.id, statuses[i]!);
     const errors = statuses.filter((s) => s === 'ERROR').length;
     let status: OperatingStatus = 'ONLINE';
     if (!enabled(pool)) status = 'OFFLINE';
