@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
-import type { ObjectFilter, ObjectKind, StoredObject, StoreReader } from '../../store/state-store.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ObjectFilter, ObjectKind, StateStore, StoredObject, StoreReader } from '../../store/state-store.ts';
 import { applyListQuery, projectFields, type Query } from './list-query.ts';
+import { findVisible } from './lookup.ts';
 import { renderAll, renderOne } from './views.ts';
 
 /** A collection GET: scoped to the caller's project unless admin, rendered, then Octavia's filters and paging. */
@@ -46,4 +47,23 @@ function filterableAttributes(objects: readonly StoredObject[], views: readonly 
 
 export function requestUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
+}
+
+/** GET of a top-level collection and of one of its objects: the same for every provisioned resource. */
+export function readRoutes(
+  app: FastifyInstance,
+  store: StateStore,
+  kind: ObjectKind,
+  collection: string,
+  wrapper: string,
+): void {
+  app.get(`/lbaas/${collection}`, (request) =>
+    store.read((reader) => listCollection(request, reader, kind, collection)),
+  );
+  app.get<{ Params: { id: string } }>(`/lbaas/${collection}/:id`, (request) =>
+    store.read(async (reader) => {
+      const object = await findVisible(reader, kind, request.params.id, request.context);
+      return { [wrapper]: await showObject(request, reader, kind, object) };
+    }),
+  );
 }

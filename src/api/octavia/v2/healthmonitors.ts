@@ -5,7 +5,7 @@ import type { MonitorType, PoolProtocol } from '../../../model/constants.ts';
 import type { StoredObject } from '../../../store/state-store.ts';
 import { badRequest, conflict } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
-import { listCollection, showObject } from '../collection.ts';
+import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible, owningProject } from '../lookup.ts';
@@ -23,16 +23,7 @@ const HTTP_FIELDS = ['http_method', 'url_path', 'expected_codes'] as const;
 export function healthmonitorRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
 
-  app.get('/lbaas/healthmonitors', (request) =>
-    store.read((reader) => listCollection(request, reader, 'healthmonitor', 'healthmonitors')),
-  );
-
-  app.get<{ Params: { id: string } }>('/lbaas/healthmonitors/:id', (request) =>
-    store.read(async (reader) => {
-      const monitor = await findVisible(reader, 'healthmonitor', request.params.id, request.context);
-      return { healthmonitor: await showObject(request, reader, 'healthmonitor', monitor) };
-    }),
-  );
+  readRoutes(app, store, 'healthmonitor', 'healthmonitors', 'healthmonitor');
 
   app.post('/lbaas/healthmonitors', async (request, reply) => {
     const body = parseWrapped(HealthMonitorCreate, request.body, 'healthmonitor', ARGUMENT);

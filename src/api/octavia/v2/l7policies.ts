@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StoredObject, StoreWriter } from '../../../store/state-store.ts';
 import { badRequest, invalidInput, notFound } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
-import { listCollection, showObject } from '../collection.ts';
+import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible, owningProject } from '../lookup.ts';
@@ -19,16 +19,7 @@ const L7_LISTENER_PROTOCOLS = new Set(['HTTP', 'TERMINATED_HTTPS']);
 export function l7policyRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
 
-  app.get('/lbaas/l7policies', (request) =>
-    store.read((reader) => listCollection(request, reader, 'l7policy', 'l7policies')),
-  );
-
-  app.get<{ Params: { id: string } }>('/lbaas/l7policies/:id', (request) =>
-    store.read(async (reader) => {
-      const policy = await findVisible(reader, 'l7policy', request.params.id, request.context);
-      return { l7policy: await showObject(request, reader, 'l7policy', policy) };
-    }),
-  );
+  readRoutes(app, store, 'l7policy', 'l7policies', 'l7policy');
 
   app.post('/lbaas/l7policies', async (request, reply) => {
     const body = parseWrapped(L7PolicyCreate, request.body, 'l7policy', ARGUMENT);

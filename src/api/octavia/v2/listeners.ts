@@ -6,7 +6,7 @@ import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
 import { parseWrapped, requireCidrs } from '../../validation.ts';
-import { listCollection, showObject } from '../collection.ts';
+import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible, owningProject } from '../lookup.ts';
@@ -22,16 +22,7 @@ const ARGUMENT = 'listener_';
 export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
 
-  app.get('/lbaas/listeners', (request) =>
-    store.read((reader) => listCollection(request, reader, 'listener', 'listeners')),
-  );
-
-  app.get<{ Params: { id: string } }>('/lbaas/listeners/:id', (request) =>
-    store.read(async (reader) => {
-      const listener = await findVisible(reader, 'listener', request.params.id, request.context);
-      return { listener: await showObject(request, reader, 'listener', listener) };
-    }),
-  );
+  readRoutes(app, store, 'listener', 'listeners', 'listener');
 
   app.get<{ Params: { id: string } }>('/lbaas/listeners/:id/stats', async (request) => {
     const listener = await store.read((r) => findVisible(r, 'listener', request.params.id, request.context));

@@ -5,7 +5,7 @@ import type { StoredObject, StoreReader, StoreWriter } from '../../../store/stat
 import { badRequest } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { parseWrapped } from '../../validation.ts';
-import { listCollection, showObject } from '../collection.ts';
+import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { requireLoadBalancerState, setStatus } from '../lb-state-machine.ts';
 import { findVisible, owningProject } from '../lookup.ts';
@@ -22,16 +22,7 @@ const TREE_KINDS = ['l7rule', 'l7policy', 'member', 'healthmonitor', 'pool', 'li
 export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
 
-  app.get('/lbaas/loadbalancers', (request) =>
-    store.read((reader) => listCollection(request, reader, 'loadbalancer', 'loadbalancers')),
-  );
-
-  app.get<{ Params: { id: string } }>('/lbaas/loadbalancers/:id', (request) =>
-    store.read(async (reader) => {
-      const lb = await findVisible(reader, 'loadbalancer', request.params.id, request.context);
-      return { loadbalancer: await showObject(request, reader, 'loadbalancer', lb) };
-    }),
-  );
+  readRoutes(app, store, 'loadbalancer', 'loadbalancers', 'loadbalancer');
 
   app.post('/lbaas/loadbalancers', async (request, reply) => {
     const body = parseWrapped(LoadBalancerCreate, request.body, 'loadbalancer', 'load_balancer');

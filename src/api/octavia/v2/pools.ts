@@ -5,7 +5,7 @@ import type { LbAlgorithm, ListenerProtocol, PersistenceType, PoolProtocol } fro
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
-import { listCollection, showObject } from '../collection.ts';
+import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible, owningProject } from '../lookup.ts';
@@ -20,14 +20,7 @@ const ARGUMENT = 'pool_';
 export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
 
-  app.get('/lbaas/pools', (request) => store.read((reader) => listCollection(request, reader, 'pool', 'pools')));
-
-  app.get<{ Params: { id: string } }>('/lbaas/pools/:id', (request) =>
-    store.read(async (reader) => {
-      const pool = await findVisible(reader, 'pool', request.params.id, request.context);
-      return { pool: await showObject(request, reader, 'pool', pool) };
-    }),
-  );
+  readRoutes(app, store, 'pool', 'pools', 'pool');
 
   app.post('/lbaas/pools', async (request, reply) => {
     const body = parseWrapped(PoolCreate, request.body, 'pool', ARGUMENT);
