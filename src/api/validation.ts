@@ -2,7 +2,7 @@ import ipaddr from 'ipaddr.js';
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { badRequest, displayValue, invalidInput } from './faults.ts';
-import { UUID_PATTERN } from './octavia/schemas/fields.ts';
+import { URL_PATH_PATTERN, UUID_PATTERN } from './octavia/schemas/fields.ts';
 
 interface SchemaError {
   keyword: string;
@@ -78,9 +78,9 @@ function reason(error: SchemaError, actual: unknown): string {
     case 'const':
       return `Value should be ${p.allowedValue}`;
     case 'pattern':
-      return error.params.pattern === UUID_PATTERN
-        ? 'Value should be UUID format'
-        : `Value should match the pattern ${error.params.pattern}`;
+      if (error.params.pattern === UUID_PATTERN) return 'Value should be UUID format';
+      if (error.params.pattern === URL_PATH_PATTERN) return 'Value must be a valid URL Path string';
+      return `Value should match the pattern ${error.params.pattern}`;
     case 'type':
       if (p.type === 'boolean') return `Value not an unambiguous boolean: ${displayValue(actual)}`;
       if (p.type === 'array') return `Value not a valid list: ${displayValue(actual)}`;

@@ -8,6 +8,7 @@ export const Name = Nullable(Type.String({ maxLength: 255 }));
 export const Description = Nullable(Type.String({ maxLength: 255 }));
 export const Bool = Type.Boolean();
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$';
+export const URL_PATH_PATTERN = '^/[^\\s]*$';
 export const Uuid = Type.String({ pattern: UUID_PATTERN });
 export const ProjectId = Type.String({ maxLength: 36 });
 export const Tags = Type.Array(Type.String({ maxLength: 255 }));

@@ -1,6 +1,9 @@
 import Type from 'typebox';
 import { HTTP_METHODS, HTTP_VERSIONS, MONITOR_TYPES } from '../../../model/constants.ts';
-import { Bool, Enum, Name, Nullable, ProjectId, Tags, Uuid } from './fields.ts';
+import { Bool, Enum, Name, Nullable, ProjectId, Tags, URL_PATH_PATTERN, Uuid } from './fields.ts';
+
+/** Octavia's own pattern, which its error message quotes. */
+const EXPECTED_CODES_PATTERN = '^(\\d{3}(\\s*,\\s*\\d{3})*)$|^(\\d{3}-\\d{3})$';
 
 const Seconds = Type.Integer({ minimum: 0, maximum: 2147483647 });
 const Retries = Type.Integer({ minimum: 1, maximum: 10 });
@@ -12,10 +15,8 @@ const mutable = {
   max_retries: Type.Optional(Retries),
   max_retries_down: Type.Optional(Retries),
   http_method: Type.Optional(Nullable(Enum(HTTP_METHODS))),
-  url_path: Type.Optional(Nullable(Type.String({ maxLength: 2048, pattern: '^/' }))),
-  expected_codes: Type.Optional(
-    Nullable(Type.String({ pattern: '^([1-5][0-9][0-9])((,[1-5][0-9][0-9])*|(-[1-5][0-9][0-9]))$' })),
-  ),
+  url_path: Type.Optional(Nullable(Type.String({ maxLength: 2048, pattern: URL_PATH_PATTERN }))),
+  expected_codes: Type.Optional(Nullable(Type.String({ pattern: EXPECTED_CODES_PATTERN }))),
   admin_state_up: Type.Optional(Bool),
   tags: Type.Optional(Tags),
   http_version: Type.Optional(Nullable(Enum(HTTP_VERSIONS))),
