@@ -17,6 +17,8 @@ import { projectFields, type Query } from '../list-query.ts';
 export interface CatalogResource {
   kind: ObjectKind;
   collection: string;
+  /** Octavia names the profiles' links in the singular: `flavorprofile_links`. */
+  linksKey: string;
   wrapper: string;
   argument: string;
   /** 'name' for availability zones, which Octavia keys by name. */

@@ -61,6 +61,7 @@ async function requireProfile(
 export const flavorProfiles: CatalogResource = {
   kind: 'flavorprofile',
   collection: 'flavorprofiles',
+  linksKey: 'flavorprofile_links',
   wrapper: 'flavorprofile',
   argument: 'flavorprofile_',
   key: 'id',
@@ -76,6 +77,7 @@ export const flavorProfiles: CatalogResource = {
 export const flavors: CatalogResource = {
   kind: 'flavor',
   collection: 'flavors',
+  linksKey: 'flavors_links',
   wrapper: 'flavor',
   argument: 'flavor_',
   key: 'id',
@@ -91,6 +93,7 @@ export const flavors: CatalogResource = {
 export const availabilityZoneProfiles: CatalogResource = {
   kind: 'availabilityzoneprofile',
   collection: 'availability_zone_profiles',
+  linksKey: 'availability_zone_profile_links',
   wrapper: 'availability_zone_profile',
   argument: 'availability_zone_profile_',
   key: 'id',
@@ -107,6 +110,7 @@ export const availabilityZoneProfiles: CatalogResource = {
 export const availabilityZones: CatalogResource = {
   kind: 'availabilityzone',
   collection: 'availability_zones',
+  linksKey: 'availability_zones_links',
   wrapper: 'availability_zone',
   argument: 'availability_zone_',
   key: 'name',
