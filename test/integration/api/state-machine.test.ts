@@ -132,8 +132,7 @@ describe('provisioning state machine, back to back without waiting', () => {
     // weir's reconciler settles within milliseconds, so the window may close between these requests (the
     // deterministic checks above stop the reconciler); each reply must still be a success or Octavia's 409.
     const replies = [put, child, second];
-    assert.ok(replies[0]!.status === 200, put.text);
-    for (const reply of replies.slice(1)) {
+    for (const reply of replies) {
       if (reply.status < 300) continue;
       assert.equal(reply.status, 409, reply.text);
       assert.ok(
