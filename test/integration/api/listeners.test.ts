@@ -238,4 +238,27 @@ describe('listeners', () => {
     assert.equal(update.body.listener.connection_limit, -1);
     await h.waitActive(lb.id);
   });
+
+  // Octavia's WSME layer coerces these values (captures 85, 89, 91): all three answer 201.
+  const coerced: [string, Json, number, string][] = [
+    ['numeric string port "83" is taken as 83 (capture 85)', { protocol_port: '83' }, 83, 'numeric string'],
+    ['float port 84.5 is truncated to 84 (capture 89)', { protocol_port: 84.5 }, 84, 'float'],
+    [
+      'admin_state_up "true" is taken as true (capture 91)',
+      { protocol_port: 85, admin_state_up: 'true' },
+      85,
+      'string',
+    ],
+  ];
+  for (const [name, body, port, kind] of coerced) {
+    test(name, {
+      todo: `weir bug: rejects a ${kind} value with 400 where Octavia coerces it and answers 201`,
+    }, async () => {
+      const reply = await post({ protocol: 'HTTP', ...body });
+      assert.equal(reply.status, 201, reply.text);
+      assert.equal(reply.body.listener.protocol_port, port);
+      assert.equal(reply.body.listener.admin_state_up, true);
+      await h.waitActive(lb.id);
+    });
+  }
 });
