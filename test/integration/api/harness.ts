@@ -1,0 +1,197 @@
+/**
+ * Shared harness for the API conformance suite: a real WeirServer on loopback over a temp data dir, a request
+ * helper returning {status, body}, helpers that create each kind of object, and a wait for the reconciler.
+ * Expected answers come from real Octavia 11 captures in /work/oracle/captures.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { WeirServer } from '../../../src/server/weir-server.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the assertions
+export type Json = Record<string, any>;
+
+export interface Reply {
+  status: number;
+  body: Json;
+  text: string;
+}
+
+export const UNKNOWN_ID = '99999999-2222-3333-4444-555555555555';
+
+export class Harness {
+  readonly errors: string[] = [];
+
+  private constructor(
+    readonly server: WeirServer,
+    readonly dir: string,
+    readonly subnetId: string,
+    readonly subnetCidr: string,
+  ) {}
+
+  static async start(): Promise<Harness> {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-conf-'));
+    const config = loadConfig(undefined, { listen: '127.0.0.1:0', dataDir: dir });
+    const subnet = config.subnets[0]!;
+    const errors: string[] = [];
+    const server = await WeirServer.start(config, { info: () => {}, error: (m) => errors.push(m) });
+    const harness = new Harness(server, dir, subnet.id, subnet.cidr);
+    harness.errors.push(...errors);
+    return harness;
+  }
+
+  get base(): string {
+    return this.server.address;
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Sends `body` as JSON (or as the raw string given with `raw: true`). Paths under /v2/lbaas may be short. */
+  async req(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { raw?: boolean; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = options.raw ? String(body) : JSON.stringify(body);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const response = await fetch(this.url(path), { method, headers, body: payload });
+    const text = await response.text();
+    let parsed: Json = {};
+    if (text !== '') {
+      try {
+        parsed = JSON.parse(text) as Json;
+      } catch {
+        parsed = { unparsed: text };
+      }
+    }
+    return { status: response.status, body: parsed, text };
+  }
+
+  url(path: string): string {
+    if (path.startsWith('/')) return `${this.base}${path}`;
+    return `${this.base}/v2/lbaas/${path}`;
+  }
+
+  get = (path: string) => this.req('GET', path);
+  post = (path: string, body?: unknown) => this.req('POST', path, body);
+  put = (path: string, body?: unknown) => this.req('PUT', path, body);
+  del = (path: string) => this.req('DELETE', path);
+
+  /** Waits for the reconciler to settle everything queued. */
+  async idle(): Promise<void> {
+    await this.server.reconciler.idle();
+  }
+
+  /** Waits until the load balancer is ACTIVE (bounded: ~5 s). */
+  async waitActive(lbId: string): Promise<Json> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      await this.server.reconciler.idle();
+      const { status, body } = await this.get(`loadbalancers/${lbId}`);
+      assert.equal(status, 200);
+      if (body.loadbalancer.provisioning_status === 'ACTIVE') return body.loadbalancer;
+      if (Date.now() > deadline) {
+        assert.fail(`load balancer ${lbId} stuck in ${body.loadbalancer.provisioning_status}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async created(path: string, wrapper: string, body: Json, lbId?: string): Promise<Json> {
+    const reply = await this.post(path, { [wrapper]: body });
+    assert.equal(reply.status, 201, `POST ${path}: ${reply.text}`);
+    const object = reply.body[wrapper] as Json;
+    await this.waitActive(lbId ?? (object.id as string));
+    return object;
+  }
+
+  /** Creates a load balancer on the configured subnet and waits for ACTIVE. */
+  createLb(extra: Json = {}): Promise<Json> {
+    return this.created('loadbalancers', 'loadbalancer', { vip_subnet_id: this.subnetId, ...extra });
+  }
+
+  createListener(lbId: string, extra: Json = {}): Promise<Json> {
+    return this.created(
+      'listeners',
+      'listener',
+      { loadbalancer_id: lbId, protocol: 'HTTP', protocol_port: 80, ...extra },
+      lbId,
+    );
+  }
+
+  createPool(lbId: string, extra: Json = {}): Promise<Json> {
+    const owner = extra.listener_id ? {} : { loadbalancer_id: lbId };
+    return this.created('pools', 'pool', { ...owner, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', ...extra }, lbId);
+  }
+
+  createMember(lbId: string, poolId: string, extra: Json = {}): Promise<Json> {
+    return this.created(
+      `pools/${poolId}/members`,
+      'member',
+      { address: '10.0.0.5', protocol_port: 8080, ...extra },
+      lbId,
+    );
+  }
+
+  createHm(lbId: string, poolId: string, extra: Json = {}): Promise<Json> {
+    return this.created(
+      'healthmonitors',
+      'healthmonitor',
+      { pool_id: poolId, type: 'HTTP', delay: 5, timeout: 3, max_retries: 3, ...extra },
+      lbId,
+    );
+  }
+
+  createL7Policy(lbId: string, listenerId: string, extra: Json = {}): Promise<Json> {
+    return this.created('l7policies', 'l7policy', { listener_id: listenerId, action: 'REJECT', ...extra }, lbId);
+  }
+
+  createRule(lbId: string, policyId: string, extra: Json = {}): Promise<Json> {
+    return this.created(
+      `l7policies/${policyId}/rules`,
+      'rule',
+      { type: 'PATH', compare_type: 'STARTS_WITH', value: '/api', ...extra },
+      lbId,
+    );
+  }
+
+  /** Load balancer with an HTTP listener on port 80 and a default HTTP pool, all ACTIVE. */
+  async createTree(): Promise<{ lb: Json; listener: Json; pool: Json }> {
+    const lb = await this.createLb();
+    const listener = await this.createListener(lb.id);
+    const pool = await this.createPool(lb.id, { listener_id: listener.id });
+    return { lb, listener, pool };
+  }
+}
+
+/** Reads one captured Octavia exchange. */
+export interface Capture {
+  method: string;
+  path: string;
+  body: unknown;
+  status: number;
+  response: Json;
+}
+
+export async function capture(name: string): Promise<Capture> {
+  const { readFile } = await import('node:fs/promises');
+  return JSON.parse(await readFile(join('/work/oracle/captures', `${name}.json`), 'utf8')) as Capture;
+}
+
+/** Asserts a fault reply: status and Octavia's faultstring. */
+export function assertFault(reply: Reply, status: number, faultstring?: string | RegExp): void {
+  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text}`);
+  assert.equal(typeof reply.body.faultstring, 'string', `no faultstring in ${reply.text}`);
+  if (faultstring instanceof RegExp) assert.match(reply.body.faultstring, faultstring);
+  else if (faultstring !== undefined) assert.equal(reply.body.faultstring, faultstring);
+}

@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertFault, Harness, type Json, UNKNOWN_ID } from './harness.ts';
+
+// The created listener from capture 15-listener-create-min.json (Octavia 11), minus ids and timestamps.
+const LISTENER_DEFAULTS = {
+  name: '',
+  description: '',
+  provisioning_status: 'PENDING_CREATE',
+  operating_status: 'OFFLINE',
+  admin_state_up: true,
+  protocol: 'HTTP',
+  protocol_port: 80,
+  connection_limit: -1,
+  default_tls_container_ref: null,
+  sni_container_refs: [],
+  default_pool_id: null,
+  l7policies: [],
+  insert_headers: {},
+  updated_at: null,
+  timeout_client_data: 50000,
+  timeout_member_connect: 5000,
+  timeout_member_data: 50000,
+  timeout_tcp_inspect: 0,
+  tags: [],
+  client_ca_tls_container_ref: null,
+  client_authentication: 'NONE',
+  client_crl_container_ref: null,
+  allowed_cidrs: null,
+  tls_ciphers: null,
+  tls_versions: null,
+  alpn_protocols: null,
+};
+const LISTENER_KEYS = [
+  ...Object.keys(LISTENER_DEFAULTS),
+  'id',
+  'project_id',
+  'created_at',
+  'loadbalancers',
+  'tenant_id',
+];
+
+describe('listeners', () => {
+  let h: Harness;
+  let lb: Json;
+  const post = (listener: Json) => h.post('listeners', { listener: { loadbalancer_id: lb.id, ...listener } });
+
+  before(async () => {
+    h = await Harness.start();
+    lb = await h.createLb();
+    await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 80 });
+  });
+  after(() => h.close());
+
+  test('create answers 201 with the defaults of capture 15', async () => {
+    const other = await h.createLb();
+    const reply = await h.post('listeners', {
+      listener: { loadbalancer_id: other.id, protocol: 'HTTP', protocol_port: 80 },
+    });
+    assert.equal(reply.status, 201);
+    const listener = reply.body.listener;
+    assert.deepEqual(Object.keys(listener).sort(), [...LISTENER_KEYS].sort());
+    for (const [key, value] of Object.entries(LISTENER_DEFAULTS)) assert.deepEqual(listener[key], value, key);
+    assert.deepEqual(listener.loadbalancers, [{ id: other.id }]);
+    assert.equal(listener.tenant_id, listener.project_id);
+    // Octavia answers PENDING_UPDATE here (capture 16); weir's reconciler may already have settled it.
+    const lbNow = await h.get(`loadbalancers/${other.id}`);
+    assert.ok(['PENDING_UPDATE', 'ACTIVE'].includes(lbNow.body.loadbalancer.provisioning_status));
+    await h.waitActive(other.id);
+    const got = await h.get(`listeners/${listener.id}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.body.listener.provisioning_status, 'ACTIVE');
+    const lbAfter = await h.get(`loadbalancers/${other.id}`);
+    assert.deepEqual(lbAfter.body.loadbalancer.listeners, [{ id: listener.id }]);
+  });
+
+  test('duplicate protocol and port -> 409 (capture 101)', async () => {
+    assertFault(
+      await post({ protocol: 'HTTP', protocol_port: 80 }),
+      409,
+      'Another Listener on this Load Balancer is already using protocol HTTP and protocol_port 80',
+    );
+  });
+
+  test('TCP beside HTTP on the same port -> 409 (capture 102)', async () => {
+    assertFault(
+      await post({ protocol: 'TCP', protocol_port: 80 }),
+      409,
+      'Another Listener on this Load Balancer is already using protocol HTTP and protocol_port 80',
+    );
+  });
+
+  test('UDP beside HTTP on the same port is accepted (capture 103)', async () => {
+    const reply = await post({ protocol: 'UDP', protocol_port: 80 });
+    assert.equal(reply.status, 201, reply.text);
+    assert.equal(reply.body.listener.protocol, 'UDP');
+    await h.waitActive(lb.id);
+  });
+
+  test('insert_headers on TCP / UDP -> 400 (captures 104, 118)', async () => {
+    assertFault(
+      await post({ protocol: 'TCP', protocol_port: 86, insert_headers: { 'X-Forwarded-For': 'true' } }),
+      400,
+      'insert-headers is not a valid option for a TCP protocol listener.',
+    );
+    assertFault(
+      await post({ protocol: 'UDP', protocol_port: 96, insert_headers: { 'X-Forwarded-For': 'true' } }),
+      400,
+      'insert-headers is not a valid option for a UDP protocol listener.',
+    );
+  });
+
+  test('unknown insert header -> 400 (capture 105)', async () => {
+    assertFault(
+      await post({ protocol: 'HTTP', protocol_port: 82, insert_headers: { 'X-Bogus': 'true' } }),
+      400,
+      "dict_keys(['X-Bogus']) is not a valid option for insert_headers",
+    );
+  });
+
+  test('TERMINATED_HTTPS without a certificate -> 400 (capture 107)', async () => {
+    assertFault(
+      await post({ protocol: 'TERMINATED_HTTPS', protocol_port: 443 }),
+      400,
+      'Validation failure: An SNI or default certificate container reference must be provided for TERMINATED_HTTPS protocol listeners.',
+    );
+  });
+
+  test('out of range values -> 400 with Octavia text (captures 86-88, 92, 100, 108)', async () => {
+    const cases: [Json, string][] = [
+      [
+        { protocol: 'HTTP', protocol_port: 0 },
+        "Invalid input for field/attribute protocol_port. Value: '0'. Value should be greater or equal to 1",
+      ],
+      [
+        { protocol: 'HTTP', protocol_port: 70000 },
+        "Invalid input for field/attribute protocol_port. Value: '70000'. Value should be lower or equal to 65535",
+      ],
+      [
+        { protocol: 'HTTP', protocol_port: 65536 },
+        "Invalid input for field/attribute protocol_port. Value: '65536'. Value should be lower or equal to 65535",
+      ],
+      [
+        { protocol: 'HTTP', protocol_port: 82, connection_limit: -2 },
+        "Invalid input for field/attribute connection_limit. Value: '-2'. Value should be greater or equal to -1",
+      ],
+      [
+        { protocol: 'HTTP', protocol_port: 82, timeout_client_data: -1 },
+        "Invalid input for field/attribute timeout_client_data. Value: '-1'. Value should be greater or equal to 0",
+      ],
+      [
+        { protocol: 'HTTP', protocol_port: 82, name: 'n'.repeat(256) },
+        `Invalid input for field/attribute name. Value: '${'n'.repeat(256)}'. Value should have a maximum character requirement of 255`,
+      ],
+    ];
+    for (const [body, text] of cases) assertFault(await post(body), 400, text);
+  });
+
+  // Octavia lists the allowed values in Python set order, which varies between processes: compare them as a set.
+  test('unknown protocol -> 400 listing the allowed values (captures 93, 94)', async () => {
+    for (const protocol of ['FOO', 'http']) {
+      const reply = await post({ protocol, protocol_port: 82 });
+      const prefix = `Invalid input for field/attribute protocol. Value: '${protocol}'. Value should be one of: `;
+      assertFault(reply, 400);
+      assert.ok(reply.body.faultstring.startsWith(prefix), reply.body.faultstring);
+      const values = reply.body.faultstring.slice(prefix.length).split(', ').sort();
+      assert.deepEqual(values, ['HTTP', 'HTTPS', 'PROMETHEUS', 'SCTP', 'TCP', 'TERMINATED_HTTPS', 'UDP']);
+    }
+  });
+
+  test('missing fields -> 400 Mandatory field missing (captures 95-97)', async () => {
+    assertFault(
+      await post({ protocol: 'HTTP' }),
+      400,
+      "Invalid input for field/attribute protocol_port. Value: 'None'. Mandatory field missing.",
+    );
+    assertFault(
+      await post({ protocol_port: 82 }),
+      400,
+      "Invalid input for field/attribute protocol. Value: 'None'. Mandatory field missing.",
+    );
+    assertFault(
+      await h.post('listeners', { listener: { protocol: 'HTTP', protocol_port: 82 } }),
+      400,
+      "Invalid input for field/attribute loadbalancer_id. Value: 'None'. Mandatory field missing.",
+    );
+  });
+
+  test('bad and unknown load balancer ids (captures 98, 99)', async () => {
+    assertFault(
+      await h.post('listeners', { listener: { loadbalancer_id: 'abc', protocol: 'HTTP', protocol_port: 82 } }),
+      400,
+      "Invalid input for field/attribute loadbalancer_id. Value: 'abc'. Value should be UUID format",
+    );
+    assertFault(
+      await h.post('listeners', { listener: { loadbalancer_id: UNKNOWN_ID, protocol: 'HTTP', protocol_port: 82 } }),
+      404,
+      `Load Balancer ${UNKNOWN_ID} not found.`,
+    );
+  });
+
+  test('unknown field -> 400 (capture 74)', async () => {
+    assertFault(
+      await post({ protocol: 'HTTP', protocol_port: 82, bogus: 1 }),
+      400,
+      'Unknown attribute for argument listener_.listener: bogus',
+    );
+  });
+
+  test('bad JSON -> 400 (capture 65)', async () => {
+    const reply = await h.req('POST', 'listeners', '{not json', { raw: true });
+    assertFault(reply, 400, 'Request is not in valid JSON format');
+  });
+
+  test('wrong content type -> 415 (capture 72)', async () => {
+    const reply = await h.req('POST', 'listeners', JSON.stringify({ listener: {} }), {
+      raw: true,
+      contentType: 'text/plain',
+    });
+    assertFault(reply, 415, 'Unknown mimetype: text/plain');
+  });
+
+  test('PUT of immutable fields -> 400 (captures 269-272)', async () => {
+    const listener = await h.createListener(lb.id, { protocol_port: 8081 });
+    assertFault(
+      await h.put(`listeners/${listener.id}`, { listener: { protocol: 'TCP' } }),
+      400,
+      'Unknown attribute for argument listener_.listener: protocol',
+    );
+    assertFault(
+      await h.put(`listeners/${listener.id}`, { listener: { bogus: 1 } }),
+      400,
+      'Unknown attribute for argument listener_.listener: bogus',
+    );
+    const update = await h.put(`listeners/${listener.id}`, { listener: { name: 'x', connection_limit: null } });
+    assert.equal(update.status, 200, update.text);
+    assert.equal(update.body.listener.provisioning_status, 'PENDING_UPDATE');
+    assert.equal(update.body.listener.connection_limit, -1);
+    await h.waitActive(lb.id);
+  });
+
+  // Octavia's WSME layer coerces these values (captures 85, 89, 91): all three answer 201.
+  const coerced: [string, Json, number, string][] = [
+    ['numeric string port "83" is taken as 83 (capture 85)', { protocol_port: '83' }, 83, 'numeric string'],
+    ['float port 84.5 is truncated to 84 (capture 89)', { protocol_port: 84.5 }, 84, 'float'],
+    [
+      'admin_state_up "true" is taken as true (capture 91)',
+      { protocol_port: 85, admin_state_up: 'true' },
+      85,
+      'string',
+    ],
+  ];
+  for (const [name, body, port, kind] of coerced) {
+    test(name, {
+      todo: `weir bug: rejects a ${kind} value with 400 where Octavia coerces it and answers 201`,
+    }, async () => {
+      const reply = await post({ protocol: 'HTTP', ...body });
+      assert.equal(reply.status, 201, reply.text);
+      assert.equal(reply.body.listener.protocol_port, port);
+      assert.equal(reply.body.listener.admin_state_up, true);
+      await h.waitActive(lb.id);
+    });
+  }
+});

@@ -1,0 +1,403 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertFault, Harness, type Json, UNKNOWN_ID } from './harness.ts';
+
+describe('pools, members, health monitors, L7 policies and rules', () => {
+  let h: Harness;
+  let lb: Json;
+  let listener: Json;
+  let pool: Json;
+
+  before(async () => {
+    h = await Harness.start();
+    ({ lb, listener, pool } = await h.createTree());
+  });
+  after(() => h.close());
+
+  const endpoints = async (poolId: string): Promise<string[]> => {
+    const reply = await h.get(`pools/${poolId}/members`);
+    assert.equal(reply.status, 200);
+    return reply.body.members.map((m: Json) => `${m.address}:${m.protocol_port}`).sort();
+  };
+
+  describe('pools', () => {
+    test('create answers 201 and the listener gets it as default pool (captures 20, 22)', async () => {
+      assert.equal(pool.protocol, 'HTTP');
+      assert.equal(pool.lb_algorithm, 'ROUND_ROBIN');
+      assert.deepEqual(pool.listeners, [{ id: listener.id }]);
+      assert.deepEqual(pool.loadbalancers, [{ id: lb.id }]);
+      const got = await h.get(`listeners/${listener.id}`);
+      assert.equal(got.body.listener.default_pool_id, pool.id);
+    });
+
+    test('validation answers Octavia text (captures 124-131, 139)', async () => {
+      const post = (body: Json) => h.post('pools', { pool: body });
+      assertFault(
+        await post({ loadbalancer_id: lb.id, protocol: 'HTTP' }),
+        400,
+        "Invalid input for field/attribute lb_algorithm. Value: 'None'. Mandatory field missing.",
+      );
+      assertFault(
+        await post({ loadbalancer_id: lb.id, lb_algorithm: 'ROUND_ROBIN' }),
+        400,
+        "Invalid input for field/attribute protocol. Value: 'None'. Mandatory field missing.",
+      );
+      assertFault(
+        await post({ protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }),
+        400,
+        'Validation failure: Must provide at least one of: loadbalancer_id, listener_id',
+      );
+      assertFault(
+        await post({ protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', listener_id: listener.id }),
+        409,
+        'This listener already has a default pool',
+      );
+      assertFault(
+        await post({
+          loadbalancer_id: lb.id,
+          protocol: 'HTTP',
+          lb_algorithm: 'ROUND_ROBIN',
+          session_persistence: { type: 'APP_COOKIE' },
+        }),
+        400,
+        'Validation failure: Field "cookie_name" must be specified when using the "APP_COOKIE" session persistence type.',
+      );
+      assertFault(
+        await post({
+          loadbalancer_id: lb.id,
+          protocol: 'HTTP',
+          lb_algorithm: 'ROUND_ROBIN',
+          session_persistence: { type: 'SOURCE_IP', cookie_name: 'c' },
+        }),
+        400,
+        'Validation failure: Field "cookie_name" can only be specified with session persistence of type "APP_COOKIE".',
+      );
+      assertFault(
+        await post({ loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', foo: 1 }),
+        400,
+        'Unknown attribute for argument pool_.pool: foo',
+      );
+      assertFault(
+        await post({ loadbalancer_id: UNKNOWN_ID, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }),
+        404,
+        `Load Balancer ${UNKNOWN_ID} not found.`,
+      );
+    });
+
+    // Octavia checks the protocol pairing before the listener's existing default pool (captures 127, 128).
+    test('TCP pool for an HTTP listener -> 400 even when the listener already has a default pool (capture 128)', {
+      todo: 'weir bug: answers 409 "This listener already has a default pool" before checking the protocol',
+    }, async () => {
+      assertFault(
+        await h.post('pools', { pool: { protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN', listener_id: listener.id } }),
+        400,
+        "Validation failure: The pool protocol 'TCP' is invalid while the listener protocol is 'HTTP'.",
+      );
+    });
+
+    test('TCP pool for an HTTP listener without a default pool -> 400', async () => {
+      const l = await h.createListener(lb.id, { protocol_port: 8070 });
+      assertFault(
+        await h.post('pools', { pool: { protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN', listener_id: l.id } }),
+        400,
+        "Validation failure: The pool protocol 'TCP' is invalid while the listener protocol is 'HTTP'.",
+      );
+    });
+
+    test('unknown listener_id -> 404, never 5xx (Octavia 11 answers 500 here, capture 136)', async () => {
+      const reply = await h.post('pools', {
+        pool: { protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', listener_id: UNKNOWN_ID },
+      });
+      assertFault(reply, 404, `Listener ${UNKNOWN_ID} not found.`);
+    });
+  });
+
+  describe('members', () => {
+    test('create, duplicate -> 409 (capture 147), validation text (captures 140-146)', async () => {
+      const p = await h.createPool(lb.id, { name: 'members-a' });
+      const member = await h.createMember(lb.id, p.id, { address: '10.0.0.5', protocol_port: 8080 });
+      assert.equal(member.weight, 1);
+      assert.equal(member.backup, false);
+      assert.equal(member.operating_status, 'NO_MONITOR');
+      const post = (body: Json) => h.post(`pools/${p.id}/members`, { member: body });
+      assertFault(
+        await post({ address: '10.0.0.5', protocol_port: 8080 }),
+        409,
+        'Another member on this pool is already using ip 10.0.0.5 on protocol_port 8080',
+      );
+      assertFault(
+        await post({ address: '10.0.0.20', protocol_port: 80, weight: 257 }),
+        400,
+        "Invalid input for field/attribute weight. Value: '257'. Value should be lower or equal to 256",
+      );
+      assertFault(
+        await post({ address: 'abc', protocol_port: 80 }),
+        400,
+        "Invalid input for field/attribute address. Value: 'abc'. Value should be IPv4 or IPv6 format",
+      );
+      assertFault(
+        await post({ address: '10.0.0.0/24', protocol_port: 80 }),
+        400,
+        "Invalid input for field/attribute address. Value: '10.0.0.0/24'. Value should be IPv4 or IPv6 format",
+      );
+      assertFault(
+        await post({ protocol_port: 80 }),
+        400,
+        "Invalid input for field/attribute address. Value: 'None'. Mandatory field missing.",
+      );
+      assertFault(
+        await post({ address: '10.0.0.20', protocol_port: 0 }),
+        400,
+        "Invalid input for field/attribute protocol_port. Value: '0'. Value should be greater or equal to 1",
+      );
+      assertFault(
+        await h.post(`pools/${UNKNOWN_ID}/members`, { member: { address: '10.0.0.20', protocol_port: 80 } }),
+        404,
+        `Pool ${UNKNOWN_ID} not found.`,
+      );
+      assert.deepEqual(await endpoints(p.id), ['10.0.0.5:8080']);
+    });
+
+    test('batch PUT replaces the set: 202, then the list shows exactly the new set', async () => {
+      const p = await h.createPool(lb.id, { name: 'batch-replace' });
+      await h.createMember(lb.id, p.id, { address: '10.0.0.5', protocol_port: 80 });
+      await h.createMember(lb.id, p.id, { address: '10.0.0.10', protocol_port: 80 });
+      const reply = await h.put(`pools/${p.id}/members`, {
+        members: [
+          { address: '10.0.0.10', protocol_port: 80, weight: 9 },
+          { address: '10.0.0.12', protocol_port: 80 },
+        ],
+      });
+      assert.equal(reply.status, 202, reply.text);
+      assert.equal(reply.text, '');
+      await h.waitActive(lb.id);
+      assert.deepEqual(await endpoints(p.id), ['10.0.0.10:80', '10.0.0.12:80']);
+      const list = await h.get(`pools/${p.id}/members`);
+      const ten = list.body.members.find((m: Json) => m.address === '10.0.0.10');
+      assert.equal(ten.weight, 9);
+      for (const m of list.body.members) assert.equal(m.provisioning_status, 'ACTIVE');
+    });
+
+    test('batch PUT with additive_only=true keeps the existing members', async () => {
+      const p = await h.createPool(lb.id, { name: 'batch-additive' });
+      await h.createMember(lb.id, p.id, { address: '10.0.0.5', protocol_port: 80 });
+      const reply = await h.put(`pools/${p.id}/members?additive_only=true`, {
+        members: [{ address: '10.0.0.13', protocol_port: 80 }],
+      });
+      assert.equal(reply.status, 202, reply.text);
+      await h.waitActive(lb.id);
+      assert.deepEqual(await endpoints(p.id), ['10.0.0.13:80', '10.0.0.5:80']);
+    });
+
+    test('empty batch PUT removes every member', async () => {
+      const p = await h.createPool(lb.id, { name: 'batch-empty' });
+      await h.createMember(lb.id, p.id, { address: '10.0.0.5', protocol_port: 80 });
+      const reply = await h.put(`pools/${p.id}/members`, { members: [] });
+      assert.equal(reply.status, 202, reply.text);
+      await h.waitActive(lb.id);
+      assert.deepEqual(await endpoints(p.id), []);
+    });
+
+    test('batch PUT with a bad member -> 400 (capture 465), unknown pool -> 404', async () => {
+      const p = await h.createPool(lb.id, { name: 'batch-bad' });
+      assertFault(
+        await h.put(`pools/${p.id}/members`, { members: [{ address: 'abc', protocol_port: 80 }] }),
+        400,
+        "Invalid input for field/attribute address. Value: 'abc'. Value should be IPv4 or IPv6 format",
+      );
+      assertFault(await h.put(`pools/${UNKNOWN_ID}/members`, { members: [] }), 404, `Pool ${UNKNOWN_ID} not found.`);
+      assert.equal((await h.get(`loadbalancers/${lb.id}`)).body.loadbalancer.provisioning_status, 'ACTIVE');
+    });
+  });
+
+  describe('health monitors', () => {
+    test('second monitor on a pool -> 409 (capture 156)', async () => {
+      const p = await h.createPool(lb.id, { name: 'hm-second' });
+      const hm = await h.createHm(lb.id, p.id);
+      assert.equal(hm.http_method, 'GET');
+      assert.equal(hm.url_path, '/');
+      assert.equal(hm.expected_codes, '200');
+      assertFault(
+        await h.post('healthmonitors', {
+          healthmonitor: { pool_id: p.id, type: 'HTTP', delay: 5, timeout: 3, max_retries: 3 },
+        }),
+        409,
+        'This pool already has a health monitor',
+      );
+    });
+
+    test('type checks against the pool (captures 164, 165, 173, 174) and ranges (157, 170-172)', async () => {
+      const p = await h.createPool(lb.id, { name: 'hm-checks' });
+      const post = (body: Json) =>
+        h.post('healthmonitors', { healthmonitor: { pool_id: p.id, delay: 5, timeout: 3, max_retries: 3, ...body } });
+      assertFault(
+        await post({ type: 'UDP-CONNECT' }),
+        400,
+        'Validation failure: The UDP-CONNECT type is only supported for pools of type UDP/SCTP.',
+      );
+      assertFault(
+        await post({ type: 'SCTP' }),
+        400,
+        'Validation failure: The SCTP type is only supported for pools of type UDP/SCTP.',
+      );
+      assertFault(
+        await post({ type: 'TCP', http_method: 'GET' }),
+        400,
+        'http_method is not a valid option for health monitors of type TCP',
+      );
+      assertFault(
+        await post({ type: 'TCP', url_path: '/x' }),
+        400,
+        'url_path is not a valid option for health monitors of type TCP',
+      );
+      assertFault(
+        await post({ type: 'HTTP', max_retries: 11 }),
+        400,
+        "Invalid input for field/attribute max_retries. Value: '11'. Value should be lower or equal to 10",
+      );
+      assertFault(
+        await h.post('healthmonitors', { healthmonitor: { pool_id: p.id, type: 'HTTP', timeout: 3, max_retries: 3 } }),
+        400,
+        "Invalid input for field/attribute delay. Value: 'None'. Mandatory field missing.",
+      );
+      assertFault(
+        await h.post('healthmonitors', {
+          healthmonitor: { pool_id: UNKNOWN_ID, type: 'HTTP', delay: 5, timeout: 3, max_retries: 3 },
+        }),
+        404,
+        `Pool ${UNKNOWN_ID} not found.`,
+      );
+    });
+  });
+
+  describe('L7 policies and rules', () => {
+    test('redirect validation (captures 179-183, 188, 189)', async () => {
+      const post = (body: Json) => h.post('l7policies', { l7policy: { listener_id: listener.id, ...body } });
+      assertFault(
+        await post({ action: 'REDIRECT_TO_URL' }),
+        400,
+        'Invalid L7 Policy arguments: redirect_url must not be None',
+      );
+      assertFault(
+        await post({ action: 'REDIRECT_TO_POOL' }),
+        400,
+        'Invalid L7 Policy arguments: redirect_pool_id or redirect_pool must not be None',
+      );
+      assertFault(
+        await post({ action: 'REDIRECT_PREFIX' }),
+        400,
+        'Invalid L7 Policy arguments: redirect_prefix must not be None',
+      );
+      assertFault(
+        await post({ action: 'REDIRECT_TO_URL', redirect_url: 'notaurl' }),
+        400,
+        "Invalid input for field/attribute redirect_url. Value: 'notaurl'. Value must be a valid URL string",
+      );
+      assertFault(
+        await post({ action: 'REDIRECT_TO_POOL', redirect_pool_id: UNKNOWN_ID }),
+        404,
+        `Pool ${UNKNOWN_ID} not found.`,
+      );
+      assertFault(
+        await post({ action: 'REJECT', position: 0 }),
+        400,
+        "Invalid input for field/attribute position. Value: '0'. Value should be greater or equal to 1",
+      );
+      assertFault(
+        await h.post('l7policies', { l7policy: { listener_id: UNKNOWN_ID, action: 'REJECT' } }),
+        404,
+        `Listener ${UNKNOWN_ID} not found.`,
+      );
+      const ok = await h.createL7Policy(lb.id, listener.id, {
+        action: 'REDIRECT_TO_URL',
+        redirect_url: 'http://example.com/',
+        redirect_http_code: 301,
+      });
+      assert.equal(ok.redirect_url, 'http://example.com/');
+      assert.equal(ok.redirect_http_code, 301);
+      assert.equal(ok.redirect_pool_id, null);
+    });
+
+    test('positions: a policy inserted at 1 pushes the others down', async () => {
+      const l = await h.createListener(lb.id, { protocol_port: 8090 });
+      const a = await h.createL7Policy(lb.id, l.id, { name: 'a' });
+      const b = await h.createL7Policy(lb.id, l.id, { name: 'b' });
+      assert.equal(a.position, 1);
+      assert.equal(b.position, 2);
+      const c = await h.createL7Policy(lb.id, l.id, { name: 'c', position: 1 });
+      assert.equal(c.position, 1);
+      const positions = async () => {
+        const list = await h.get(`l7policies?listener_id=${l.id}`);
+        assert.equal(list.status, 200);
+        return Object.fromEntries(list.body.l7policies.map((p: Json) => [p.name, p.position]));
+      };
+      assert.deepEqual(await positions(), { c: 1, a: 2, b: 3 });
+      const moved = await h.put(`l7policies/${b.id}`, { l7policy: { position: 1 } });
+      assert.equal(moved.status, 200, moved.text);
+      await h.waitActive(lb.id);
+      assert.deepEqual(await positions(), { b: 1, c: 2, a: 3 });
+    });
+
+    // Octavia's listener.l7policies is an ordering_list by position (models.Listener), so GET shows position order.
+    test('a listener lists its L7 policies in position order', {
+      todo: 'weir bug: listener.l7policies is in creation order, not position order',
+    }, async () => {
+      const l = await h.createListener(lb.id, { protocol_port: 8091 });
+      const a = await h.createL7Policy(lb.id, l.id, { name: 'a' });
+      const b = await h.createL7Policy(lb.id, l.id, { name: 'b', position: 1 });
+      const listed = await h.get(`listeners/${l.id}`);
+      assert.deepEqual(
+        listed.body.listener.l7policies.map((p: Json) => p.id),
+        [b.id, a.id],
+      );
+    });
+
+    test('rules: key required for HEADER/COOKIE, bad regex, bad value (captures 191-199, 202)', async () => {
+      const policy = await h.createL7Policy(lb.id, listener.id, { name: 'rules' });
+      const post = (body: Json) => h.post(`l7policies/${policy.id}/rules`, { rule: body });
+      assertFault(
+        await post({ type: 'HEADER', compare_type: 'EQUAL_TO', value: '/x' }),
+        400,
+        'Error parsing L7Rule: Invalid L7 Rule: L7 rule type requires a key',
+      );
+      assertFault(
+        await post({ type: 'COOKIE', compare_type: 'EQUAL_TO', value: '/x' }),
+        400,
+        'Error parsing L7Rule: Invalid L7 Rule: L7 rule type requires a key',
+      );
+      const regex = await post({ type: 'PATH', compare_type: 'REGEX', value: '[' });
+      assertFault(regex, 400, /^Error parsing L7Rule: Unable to parse regular expression/);
+      assertFault(
+        await post({ type: 'PATH', compare_type: 'EQUAL_TO', value: '/a b' }),
+        400,
+        'Error parsing L7Rule: Invalid characters in comparison value',
+      );
+      assertFault(
+        await post({ type: 'FILE_TYPE', compare_type: 'STARTS_WITH', value: 'jpg' }),
+        400,
+        'Error parsing L7Rule: Invalid L7 Rule: invalid comparison type for rule type',
+      );
+      assertFault(
+        await post({ type: 'PATH', compare_type: 'EQUAL_TO' }),
+        400,
+        "Invalid input for field/attribute value. Value: 'None'. Mandatory field missing.",
+      );
+      assertFault(
+        await h.post(`l7policies/${UNKNOWN_ID}/rules`, {
+          rule: { type: 'PATH', compare_type: 'EQUAL_TO', value: '/x' },
+        }),
+        404,
+      );
+      const rule = await h.createRule(lb.id, policy.id, {
+        type: 'HEADER',
+        key: 'X-Env',
+        compare_type: 'EQUAL_TO',
+        value: 'prod',
+      });
+      assert.equal(rule.key, 'X-Env');
+      assert.equal(rule.invert, false);
+      const got = await h.get(`l7policies/${policy.id}`);
+      assert.deepEqual(got.body.l7policy.rules, [{ id: rule.id }]);
+    });
+  });
+});
