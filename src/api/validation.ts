@@ -30,7 +30,9 @@ export function parseWrapped(
   return check(schema, body[wrapper], `${argument}.${wrapper}`);
 }
 
-export function check(schema: TSchema, value: unknown, argument: string): Record<string, unknown> {
+export function check(schema: TSchema, raw: unknown, argument: string): Record<string, unknown> {
+  // Octavia's WSME types coerce as Python would: "83" and 84.5 are ports 83 and 84, "true" is a boolean.
+  const value = Value.Convert(schema, structuredClone(raw));
   if (Value.Check(schema, value)) return value as Record<string, unknown>;
   const errors = [...Value.Errors(schema, value)] as SchemaError[];
   const unknown = errors.find((e) => e.keyword === 'additionalProperties');

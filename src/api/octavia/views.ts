@@ -56,7 +56,8 @@ export async function renderAll(reader: StoreReader, kind: ObjectKind, objects: 
       return objects.map((o) => ({ ...base(o), listeners: listeners.ids(o.id), pools: pools.ids(o.id) }));
     }
     case 'listener': {
-      const policies = new ChildIndex(await load('l7policy'), 'listener_id');
+      const byPosition = (await load('l7policy')).sort((a, b) => Number(a.position) - Number(b.position));
+      const policies = new ChildIndex(byPosition, 'listener_id');
       return objects.map((o) => ({
         ...base(o),
         loadbalancers: [{ id: o.loadbalancer_id as string }],

@@ -85,9 +85,7 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
     });
 
     // Octavia checks the protocol pairing before the listener's existing default pool (captures 127, 128).
-    test('TCP pool for an HTTP listener -> 400 even when the listener already has a default pool (capture 128)', {
-      todo: 'weir bug: answers 409 "This listener already has a default pool" before checking the protocol',
-    }, async () => {
+    test('TCP pool for an HTTP listener -> 400 even when the listener already has a default pool (capture 128)', async () => {
       assertFault(
         await h.post('pools', { pool: { protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN', listener_id: listener.id } }),
         400,
@@ -339,9 +337,7 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
     });
 
     // Octavia's listener.l7policies is an ordering_list by position (models.Listener), so GET shows position order.
-    test('a listener lists its L7 policies in position order', {
-      todo: 'weir bug: listener.l7policies is in creation order, not position order',
-    }, async () => {
+    test('a listener lists its L7 policies in position order', async () => {
       const l = await h.createListener(lb.id, { protocol_port: 8091 });
       const a = await h.createL7Policy(lb.id, l.id, { name: 'a' });
       const b = await h.createL7Policy(lb.id, l.id, { name: 'b', position: 1 });

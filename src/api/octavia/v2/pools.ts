@@ -42,8 +42,8 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       const pool = newPool(body, lbId, owningProject(request.context, body));
       checkPool(resolveProvider(deps, lb.provider), pool);
       if (listener) {
-        if (listener.default_pool_id) throw conflict('This listener already has a default pool');
         checkPoolForListener(listener.protocol as ListenerProtocol, pool.protocol as PoolProtocol);
+        if (listener.default_pool_id) throw conflict('This listener already has a default pool');
       }
       await enforceQuota(tx, pool.project_id as string, 'pool', deps.quotaDefaults);
       await lockLoadBalancer(tx, lbId, listener ? [listener.id] : []);
