@@ -250,7 +250,7 @@ describe('listeners', () => {
       'string',
     ],
   ];
-  for (const [name, body, port, kind] of coerced) {
+  for (const [name, body, port, _kind] of coerced) {
     test(name, async () => {
       const reply = await post({ protocol: 'HTTP', ...body });
       assert.equal(reply.status, 201, reply.text);
