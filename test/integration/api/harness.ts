@@ -172,6 +172,16 @@ export class Harness {
     const pool = await this.createPool(lb.id, { listener_id: listener.id });
     return { lb, listener, pool };
   }
+
+  /** A load balancer with one of every child: listener, pool, member, monitor, L7 policy and rule. */
+  async createFullTree(): Promise<Record<'lb' | 'listener' | 'pool' | 'member' | 'hm' | 'policy' | 'rule', Json>> {
+    const { lb, listener, pool } = await this.createTree();
+    const member = await this.createMember(lb.id, pool.id);
+    const hm = await this.createHm(lb.id, pool.id);
+    const policy = await this.createL7Policy(lb.id, listener.id);
+    const rule = await this.createRule(lb.id, policy.id);
+    return { lb, listener, pool, member, hm, policy, rule };
+  }
 }
 
 /** Reads one captured Octavia exchange. */

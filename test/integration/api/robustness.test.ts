@@ -57,11 +57,7 @@ describe('robustness', () => {
 
   before(async () => {
     h = await Harness.start();
-    ({ lb, listener, pool } = await h.createTree());
-    member = await h.createMember(lb.id, pool.id);
-    hm = await h.createHm(lb.id, pool.id);
-    policy = await h.createL7Policy(lb.id, listener.id);
-    rule = await h.createRule(lb.id, policy.id);
+    ({ lb, listener, pool, member, hm, policy, rule } = await h.createFullTree());
     profile = (
       await h.post('flavorprofiles', { flavorprofile: { name: 'fp', provider_name: 'noop', flavor_data: '{}' } })
     ).body.flavorprofile;

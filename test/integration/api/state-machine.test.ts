@@ -15,11 +15,7 @@ describe('provisioning state machine', () => {
 
   before(async () => {
     h = await Harness.start();
-    ({ lb, listener, pool } = await h.createTree());
-    member = await h.createMember(lb.id, pool.id);
-    hm = await h.createHm(lb.id, pool.id);
-    policy = await h.createL7Policy(lb.id, listener.id);
-    rule = await h.createRule(lb.id, policy.id);
+    ({ lb, listener, pool, member, hm, policy, rule } = await h.createFullTree());
     // Nothing settles from here on: every PENDING state stays put, so the windows are deterministic.
     await h.server.reconciler.stop();
   });
