@@ -1,20 +1,8 @@
 import type { ClientAuthentication } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { Subnet } from '../network/subnet.ts';
-import type { StoredObject } from '../store/state-store.ts';
+import { isLive as live, type StoredTree } from '../store/load-balancer-tree.ts';
 
-/** A load balancer's tree as stored, one list per kind. */
-export interface StoredTree {
-  loadbalancer: StoredObject;
-  listeners: StoredObject[];
-  pools: StoredObject[];
-  members: StoredObject[];
-  healthmonitors: StoredObject[];
-  l7policies: StoredObject[];
-  l7rules: StoredObject[];
-}
-
-const live = (o: StoredObject) => o.provisioning_status !== 'PENDING_DELETE' && o.provisioning_status !== 'DELETED';
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const orNull = <T>(value: unknown): T | null => (value === undefined || value === null ? null : (value as T));
 

@@ -1,10 +1,9 @@
 import type { OperatingStatus } from '../model/constants.ts';
+import { isLive as live, type StoredTree } from '../store/load-balancer-tree.ts';
 import type { StoredObject } from '../store/state-store.ts';
-import type { StoredTree } from './build-spec.ts';
 
 export type MemberHealth = 'UP' | 'DOWN' | 'UNKNOWN';
 
-const live = (o: StoredObject) => o.provisioning_status !== 'PENDING_DELETE';
 const enabled = (o: StoredObject) => o.admin_state_up !== false;
 
 /**

@@ -1,10 +1,11 @@
 import type { DataPlaneDriver } from '../dataplanes/driver.ts';
 import type { DriverRegistry } from '../dataplanes/registry.ts';
 import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
+import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { Subnet } from '../network/subnet.ts';
-import type { StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
-import { buildSpec, type StoredTree } from './build-spec.ts';
-import { loadTree, TREE_KINDS } from './load-tree.ts';
+import { loadTree, type StoredTree, TREE_KINDS } from '../store/load-balancer-tree.ts';
+import type { ObjectKind, StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
+import { buildSpec } from './build-spec.ts';
 import { memberChecks } from './member-checks.ts';
 import { operatingStatuses } from './operating-status.ts';
 import { settledStatuses } from './settled-statuses.ts';
@@ -98,9 +99,7 @@ export class Reconciler {
     if (this.abort.signal.aborted) return;
     const tree = await this.store.read((reader) => loadTree(reader, loadbalancerId));
     if (!tree) {
-      this.health.removeGroup(loadbalancerId);
-      await Promise.all(this.drivers.drivers.map((driver) => driver.remove(loadbalancerId, this.abort.signal)));
-      this.applied.delete(loadbalancerId);
+      await this.forget(loadbalancerId, this.drivers.drivers);
       return;
     }
     const driver = this.drivers.find(String(tree.loadbalancer.provider));
@@ -110,38 +109,41 @@ export class Reconciler {
       return;
     }
     if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
-      this.health.removeGroup(loadbalancerId);
-      await driver.remove(loadbalancerId, this.abort.signal);
-      this.applied.delete(loadbalancerId);
+      await this.forget(loadbalancerId, [driver]);
       await this.store.transaction((tx) => deleteTree(tx, tree));
       this.log.info(`load balancer ${loadbalancerId} deleted`);
       return;
     }
-    const ok = await this.apply(driver, tree);
+    const spec = buildSpec(tree, this.subnets);
+    const ok = await this.apply(driver, spec, tree);
     await this.settle(tree, ok);
-    if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(tree);
+    if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(spec);
+  }
+
+  /** Takes a load balancer off its data planes and out of health checking. */
+  private async forget(loadbalancerId: string, drivers: readonly DataPlaneDriver[]): Promise<void> {
+    this.health.removeGroup(loadbalancerId);
+    await Promise.all(drivers.map((driver) => driver.remove(loadbalancerId, this.abort.signal)));
+    this.applied.delete(loadbalancerId);
   }
 
   /** Keeps the checker probing what the spec holds and writes the operating statuses its results give. */
-  private async reportHealth(tree: StoredTree): Promise<void> {
-    const spec = buildSpec(tree, this.subnets);
+  private async reportHealth(spec: LoadBalancerSpec): Promise<void> {
     this.health.setChecks(spec.id, memberChecks(spec));
     await this.store.transaction(async (tx) => {
       const now = await loadTree(tx, spec.id);
       if (!now) return;
       const statuses = operatingStatuses(now, (id) => this.health.status(id)?.status);
-      for (const [kind, field] of [...TREE_KINDS, ['loadbalancer', 'loadbalancer'] as const]) {
-        const objects = field === 'loadbalancer' ? [now.loadbalancer] : now[field];
-        for (const object of objects) {
-          const status = statuses.get(object.id);
-          if (status) await writeIfChanged(tx, kind, object, { operating_status: status });
-        }
-      }
+      const write = async (kind: ObjectKind, object: StoredObject) => {
+        const status = statuses.get(object.id);
+        if (status) await writeIfChanged(tx, kind, object, { operating_status: status });
+      };
+      for (const [kind, field] of TREE_KINDS) for (const object of now[field]) await write(kind, object);
+      await write('loadbalancer', now.loadbalancer);
     });
   }
 
-  private async apply(driver: DataPlaneDriver, tree: StoredTree): Promise<boolean> {
-    const spec = buildSpec(tree, this.subnets);
+  private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<boolean> {
     const fingerprint = JSON.stringify(spec);
     const pending = String(tree.loadbalancer.provisioning_status).startsWith('PENDING_');
     if (!pending && this.applied.get(spec.id) === fingerprint) return true;
@@ -197,7 +199,7 @@ export class Reconciler {
 
 async function writeIfChanged(
   tx: StoreWriter,
-  kind: Parameters<StoreWriter['update']>[0],
+  kind: ObjectKind,
   object: StoredObject,
   changes: Partial<StoredObject>,
 ): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { allocateVip } from '../../../network/vip-allocator.ts';
+import { loadTree, TREE_KINDS } from '../../../store/load-balancer-tree.ts';
 import type { StoredObject, StoreReader, StoreWriter } from '../../../store/state-store.ts';
 import { badRequest } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
@@ -16,8 +17,6 @@ import { now } from '../timestamps.ts';
 import { renderOne } from '../views.ts';
 import { sumCounters } from './stats.ts';
 import { buildStatusTree } from './status-tree.ts';
-
-const TREE_KINDS = ['l7rule', 'l7policy', 'member', 'healthmonitor', 'pool', 'listener'] as const;
 
 export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
@@ -57,11 +56,13 @@ export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): 
       await store.transaction(async (tx) => {
         const lb = await findVisible(tx, 'loadbalancer', request.params.id, request.context);
         requireLoadBalancerState(lb, ['ACTIVE', 'ERROR']);
-        const children = await childrenOf(tx, lb.id);
-        if (!cascade && children.some(([kind]) => kind === 'listener' || kind === 'pool')) {
+        const tree = (await loadTree(tx, lb.id))!;
+        if (!cascade && tree.listeners.length + tree.pools.length > 0) {
           throw badRequest(`Validation failure: Cannot delete Load Balancer ${lb.id} - it has children`);
         }
-        for (const [kind, child] of children) await setStatus(tx, kind, child, 'PENDING_DELETE');
+        for (const [kind, field] of TREE_KINDS) {
+          for (const child of tree[field]) await setStatus(tx, kind, child, 'PENDING_DELETE');
+        }
         await setStatus(tx, 'loadbalancer', lb, 'PENDING_DELETE');
       });
       reply.code(204);
@@ -88,14 +89,6 @@ export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): 
     });
     reply.code(202);
   });
-}
-
-async function childrenOf(reader: StoreReader, loadbalancerId: string) {
-  const children: [(typeof TREE_KINDS)[number], StoredObject][] = [];
-  for (const kind of TREE_KINDS) {
-    for (const child of await reader.list(kind, { loadbalancer_id: loadbalancerId })) children.push([kind, child]);
-  }
-  return children;
 }
 
 async function newLoadBalancer(

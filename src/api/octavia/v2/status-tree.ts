@@ -1,3 +1,4 @@
+import { loadTree } from '../../../store/load-balancer-tree.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 
 const statuses = (o: StoredObject) => ({
@@ -9,14 +10,13 @@ const statuses = (o: StoredObject) => ({
 
 /** `GET /loadbalancers/{id}/status`: listeners, the pools they reach, their monitor and members. */
 export async function buildStatusTree(reader: StoreReader, lb: StoredObject) {
-  const scope = { loadbalancer_id: lb.id };
-  const [listeners, pools, members, monitors, policies] = await Promise.all([
-    reader.list('listener', scope),
-    reader.list('pool', scope),
-    reader.list('member', scope),
-    reader.list('healthmonitor', scope),
-    reader.list('l7policy', scope),
-  ]);
+  const {
+    listeners,
+    pools,
+    members,
+    healthmonitors: monitors,
+    l7policies: policies,
+  } = (await loadTree(reader, lb.id))!;
   const poolTree = (pool: StoredObject) => {
     const monitor = monitors.find((m) => m.pool_id === pool.id);
     return {
