@@ -87,20 +87,21 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
   });
 }
 
-/** Octavia's listener defaults; `null` in a PUT resets a field to its default. */
+/** Octavia's listener defaults that `null` in a PUT resets a field to. */
+const RESETTABLE_DEFAULTS: Readonly<Record<string, unknown>> = {
+  connection_limit: -1,
+  timeout_client_data: 50000,
+  timeout_member_connect: 5000,
+  timeout_member_data: 50000,
+  timeout_tcp_inspect: 0,
+  client_authentication: 'NONE',
+  insert_headers: {},
+  sni_container_refs: [],
+};
+
 function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {
-    connection_limit: -1,
-    timeout_client_data: 50000,
-    timeout_member_connect: 5000,
-    timeout_member_data: 50000,
-    timeout_tcp_inspect: 0,
-    client_authentication: 'NONE',
-    insert_headers: {},
-    sni_container_refs: [],
-  };
   const result: Record<string, unknown> = { ...fields };
-  for (const [key, value] of Object.entries(defaults)) if (result[key] === null) result[key] = value;
+  for (const [key, value] of Object.entries(RESETTABLE_DEFAULTS)) if (result[key] === null) result[key] = value;
   return result;
 }
 
@@ -113,21 +114,14 @@ function newListener(body: Record<string, unknown>, lb: StoredObject, projectId:
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
     admin_state_up: true,
-    connection_limit: -1,
     default_tls_container_ref: null,
-    sni_container_refs: [],
     default_pool_id: null,
-    insert_headers: {},
     created_at: now(),
     updated_at: null,
-    timeout_client_data: 50000,
-    timeout_member_connect: 5000,
-    timeout_member_data: 50000,
-    timeout_tcp_inspect: 0,
     tags: [],
     client_ca_tls_container_ref: null,
-    client_authentication: 'NONE',
     client_crl_container_ref: null,
+    ...RESETTABLE_DEFAULTS,
     allowed_cidrs: null,
     tls_ciphers: null,
     tls_versions: null,
