@@ -1,11 +1,4 @@
-import type {
-  LbAlgorithm,
-  ListenerProtocol,
-  MonitorType,
-  OperatingStatus,
-  PersistenceType,
-  PoolProtocol,
-} from '../model/constants.ts';
+import type { LbAlgorithm, ListenerProtocol, MonitorType, PersistenceType, PoolProtocol } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 
 /** What a driver can carry. The API validates every request against these, so a driver never sees what it can't do. */
@@ -34,17 +27,6 @@ export interface TrafficCounters {
   requestErrors: number;
 }
 
-/** Health of the data plane's own parts, as the driver observes them. */
-export interface DriverStatusReport {
-  loadbalancerId: string;
-  listeners: Record<string, OperatingStatus>;
-}
-
-/** What the reconciler hands a driver when creating it: where to send what it observes. */
-export interface DriverContext {
-  report(status: DriverStatusReport): void;
-}
-
 /**
  * A data plane, with Octavia's provider-driver semantics made declarative: `apply` takes a load balancer's whole
  * desired state and makes it so; calling it again with the same spec changes nothing.
@@ -69,13 +51,5 @@ export interface DriverFactory {
   /** Other names clients may send in `provider`; the name a client sent is the one stored and echoed back. */
   readonly aliases: readonly string[];
   readonly description: string;
-  create(context: DriverContext): DataPlaneDriver;
+  create(): DataPlaneDriver;
 }
-
-export const ZERO_COUNTERS: TrafficCounters = Object.freeze({
-  bytesIn: 0,
-  bytesOut: 0,
-  activeConnections: 0,
-  totalConnections: 0,
-  requestErrors: 0,
-});

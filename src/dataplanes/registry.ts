@@ -1,4 +1,4 @@
-import type { DataPlaneDriver, DriverContext, DriverFactory } from './driver.ts';
+import type { DataPlaneDriver, DriverFactory } from './driver.ts';
 import { noopDriver } from './noop/noop-driver.ts';
 
 /** Every data plane weir ships; the first is the default provider. */
@@ -19,11 +19,10 @@ export class DriverRegistry {
 
   constructor(
     factories: readonly DriverFactory[],
-    context: DriverContext,
     readonly defaultProvider: string = factories[0]?.name ?? 'noop',
   ) {
     for (const factory of factories) {
-      const driver = factory.create(context);
+      const driver = factory.create();
       this.drivers.push(driver);
       for (const name of [factory.name, ...factory.aliases]) {
         this.byName.set(name, driver);

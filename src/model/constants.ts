@@ -55,5 +55,3 @@ export const REDIRECT_HTTP_CODES = [301, 302, 303, 307, 308] as const;
 
 export const CLIENT_AUTHENTICATION_MODES = ['NONE', 'OPTIONAL', 'MANDATORY'] as const;
 export type ClientAuthentication = (typeof CLIENT_AUTHENTICATION_MODES)[number];
-
-export const TLS_VERSIONS = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;

@@ -26,7 +26,7 @@ export class WeirServer {
     options: { logRequests?: boolean; drivers?: readonly DriverFactory[] } = {},
   ): Promise<WeirServer> {
     const store = await SqliteStore.open(config.store.sqlite.path);
-    const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES, { report: () => {} });
+    const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES);
     const reconciler = new Reconciler(store, drivers, config.subnets, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);

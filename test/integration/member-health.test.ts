@@ -15,8 +15,8 @@ const checkedDriver: DriverFactory = {
   name: 'checked',
   aliases: [],
   description: 'test data plane whose members weir health-checks',
-  create: (context) => {
-    const inner = noopDriver.create(context);
+  create: () => {
+    const inner = noopDriver.create();
     const driver: DataPlaneDriver = {
       name: 'checked',
       description: 'test',
