@@ -43,7 +43,7 @@ export const ListenerCreate = Type.Object(
     ...mutable,
     protocol: Enum(LISTENER_PROTOCOLS),
     protocol_port: Port,
-    loadbalancer_id: Type.Optional(Uuid),
+    loadbalancer_id: Uuid,
     project_id: Type.Optional(ProjectId),
     tenant_id: Type.Optional(ProjectId),
     default_pool: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

@@ -32,9 +32,6 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
 
   app.post('/lbaas/listeners', async (request, reply) => {
     const body = parseWrapped(ListenerCreate, request.body, 'listener', ARGUMENT);
-    if (body.loadbalancer_id === undefined) {
-      throw badRequest("Invalid input for field/attribute loadbalancer_id. Value: 'None'. Mandatory field missing.");
-    }
     if (body.default_pool !== undefined || body.l7policies !== undefined) {
       throw badRequest('Creating a listener with nested default_pool or l7policies is not supported yet.');
     }
