@@ -11,13 +11,27 @@ const fullFile = `# every section
 server:
   listen: "[::1]:8080"
   data_dir: /var/lib/weir
-  auth:
-    strategy: noauth
-    default_project_id: 0123456789abcdef0123456789abcdef
-    keystone:
-      url: https://keystone.example.com:5000/v3
-      region_name: RegionOne
+  auth: keystone
+  default_project_id: 0123456789abcdef0123456789abcdef
+  tls:
+    cert_file: /etc/weir/api.pem
+    key_file: /etc/weir/api.key
   max_body_bytes: 65536
+keystone:
+  auth_url: https://keystone.example.com:5000/v3
+  username: weir
+  password: secret
+  project_name: service
+  token_cache_time: 60
+policy:
+  "os_load-balancer_api:loadbalancer:post": "rule:load-balancer:admin"
+tenancy:
+  allow_loopback_members: true
+  denied_member_cidrs: [10.0.0.0/8]
+  unix_socket_directories: [/run/weir-members]
+  max_connections_per_load_balancer: 10000
+audit:
+  path: /var/log/weir/audit.jsonl
 store:
   driver: sqlite
   sqlite:
@@ -81,7 +95,14 @@ function assertProblem(text: string, line: number, column: number, path: string,
 test('a file using every section loads, canonical and resolved', () => {
   const config = parseConfig(fullFile, 'weir.yaml');
   assert.equal(config.server.listen, '[::1]:8080');
-  assert.equal(config.server.auth.keystone?.url, 'https://keystone.example.com:5000/v3');
+  assert.equal(config.server.auth, 'keystone');
+  assert.deepEqual(config.server.tls, { cert_file: '/etc/weir/api.pem', key_file: '/etc/weir/api.key' });
+  assert.equal(config.keystone?.auth_url, 'https://keystone.example.com:5000/v3');
+  assert.equal(config.keystone?.user_domain_name, 'Default');
+  assert.equal(config.keystone?.token_cache_time, 60);
+  assert.deepEqual(config.policy, { 'os_load-balancer_api:loadbalancer:post': 'rule:load-balancer:admin' });
+  assert.equal(config.tenancy.max_connections_per_load_balancer, 10000);
+  assert.equal(config.audit.path, '/var/log/weir/audit.jsonl');
   assert.equal(config.server.max_body_bytes, 65536);
   assert.equal(config.store.sqlite.path, '/var/lib/weir/state.db');
   assert.deepEqual(config.trusted_proxies, ['10.0.0.0/8', '2001:db8::5']);
@@ -102,7 +123,9 @@ test('no file means every default, with the local subnet', () => {
   assert.deepEqual(config.server, {
     listen: '127.0.0.1:9876',
     data_dir: './var',
-    auth: { strategy: 'noauth', default_project_id: '00000000000000000000000000000000' },
+    auth: 'noauth',
+    default_project_id: '00000000000000000000000000000000',
+    allow_plaintext: false,
     max_body_bytes: 1048576,
   });
   assert.deepEqual(config.store, { driver: 'sqlite', sqlite: { path: join('var', 'weir.sqlite') } });
@@ -184,20 +207,8 @@ test('a value of the wrong type says what was expected and what was found', () =
     /^expected a whole number, got "lots"$/,
   );
   assertProblem('subnets:\n  name: a\n', 2, 3, 'subnets', /^expected a list, got a mapping$/);
-  assertProblem(
-    'server:\n  auth:\n    strategy: ldap\n',
-    3,
-    15,
-    'server.auth.strategy',
-    /expected one of "noauth", "keystone", got "ldap"/,
-  );
-  assertProblem(
-    'server:\n  auth:\n    default_project_id: abc\n',
-    3,
-    25,
-    'server.auth.default_project_id',
-    /32 lowercase hexadecimal/,
-  );
+  assertProblem('server:\n  auth: ldap\n', 2, 9, 'server.auth', /expected one of "noauth", "keystone", got "ldap"/);
+  assertProblem('server:\n  default_project_id: abc\n', 2, 23, 'server.default_project_id', /32 lowercase hexadecimal/);
   assertProblem('node:\n', 1, 1, 'node', /expected a mapping .*, got nothing/);
   assertProblem('- a\n', 1, 1, '(top level)', /must be a mapping of sections/);
 });
@@ -284,13 +295,7 @@ test('subnet names must be unique, since ids derive from them', () => {
 
 test('settings a choice needs, listen addresses and YAML syntax are checked', () => {
   assertProblem('store:\n  driver: postgres\n', 2, 3, 'store.postgres', /required when driver is postgres/);
-  assertProblem(
-    'server:\n  auth:\n    strategy: keystone\n',
-    3,
-    5,
-    'server.auth.keystone',
-    /required when strategy is keystone/,
-  );
+  assertProblem('server:\n  auth: keystone\n', 1, 1, 'keystone', /required when server.auth is keystone/);
   assertProblem('server:\n  listen: 127.0.0.1:70000\n', 2, 11, 'server.listen', /above 65535/);
   assertProblem('server:\n  listen: [a\n', 3, 1, '(syntax)', /^invalid YAML: /);
   assertProblem('server: {}\nserver: {}\n', 2, 1, '(syntax)', /unique/);

@@ -7,35 +7,6 @@ import Type, { type Static } from 'typebox';
 
 const strict = { additionalProperties: false } as const;
 
-const authSchema = Type.Object(
-  {
-    strategy: Type.Enum(['noauth', 'keystone'], {
-      default: 'noauth',
-      description:
-        'How API requests are authenticated. `noauth` trusts the X-Project-Id header (or uses default_project_id); ' +
-        '`keystone` validates tokens with OpenStack Keystone (reserved: not implemented yet).',
-    }),
-    default_project_id: Type.String({
-      pattern: '^[0-9a-f]{32}$',
-      errorMessage: 'must be 32 lowercase hexadecimal characters, like a Keystone project id',
-      default: '00000000000000000000000000000000',
-      description: 'With `noauth`, the project a request belongs to when it carries no X-Project-Id header.',
-    }),
-    keystone: Type.Optional(
-      Type.Object(
-        {
-          url: Type.String({ minLength: 1, description: 'Keystone identity endpoint, e.g. https://keystone:5000/v3.' }),
-        },
-        {
-          additionalProperties: true,
-          description: 'Reserved: Keystone settings for `strategy: keystone`. Keys besides `url` are not checked yet.',
-        },
-      ),
-    ),
-  },
-  { ...strict, default: {}, description: 'Who may call the API.' },
-);
-
 const serverSchema = Type.Object(
   {
     listen: Type.String({
@@ -47,7 +18,34 @@ const serverSchema = Type.Object(
       default: './var',
       description: 'Directory for weir state (the SQLite database, runtime files). Relative to the working directory.',
     }),
-    auth: authSchema,
+    auth: Type.Enum(['noauth', 'keystone'], {
+      default: 'noauth',
+      description:
+        'How API requests are authenticated. `noauth` trusts the X-Project-Id header (or uses default_project_id) ' +
+        'and treats every caller as an administrator, for a single machine; `keystone` validates X-Auth-Token ' +
+        "with the Keystone of the `keystone` section and applies Octavia's role-based policy.",
+    }),
+    default_project_id: Type.String({
+      pattern: '^[0-9a-f]{32}$',
+      errorMessage: 'must be 32 lowercase hexadecimal characters, like a Keystone project id',
+      default: '00000000000000000000000000000000',
+      description: 'With `noauth`, the project a request belongs to when it carries no X-Project-Id header.',
+    }),
+    tls: Type.Optional(
+      Type.Object(
+        {
+          cert_file: Type.String({ minLength: 1, description: 'PEM certificate chain the API presents.' }),
+          key_file: Type.String({ minLength: 1, description: 'PEM private key of that certificate.' }),
+        },
+        { ...strict, description: 'Serve the API over HTTPS.' },
+      ),
+    ),
+    allow_plaintext: Type.Boolean({
+      default: false,
+      description:
+        'Start in `keystone` mode on a non-loopback address without `tls`. Tokens then cross the network in ' +
+        'clear text; weir refuses to start that way unless this is set.',
+    }),
     max_body_bytes: Type.Integer({
       minimum: 1,
       default: 1048576,
@@ -121,6 +119,19 @@ const subnetSchema = Type.Object(
         description: 'Host interface VIPs of this subnet are added to, e.g. eth0. Default: chosen by the data plane.',
       }),
     ),
+    projects: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern: '^[0-9a-f]{32}$',
+          errorMessage: 'must be a 32-character Keystone project id',
+          description: 'A Keystone project id.',
+        }),
+        {
+          description:
+            'Projects whose load balancers may take VIPs on this subnet; others do not see it. Default: every project.',
+        },
+      ),
+    ),
     network_name: Type.Optional(
       Type.String({
         minLength: 1,
@@ -130,6 +141,88 @@ const subnetSchema = Type.Object(
     ),
   },
   { ...strict, description: 'A subnet VIPs are allocated on, described as Neutron describes one.' },
+);
+
+const keystoneSchema = Type.Object(
+  {
+    auth_url: Type.String({
+      minLength: 1,
+      description: 'Keystone v3 identity endpoint, e.g. https://keystone:5000/v3.',
+    }),
+    username: Type.String({ minLength: 1, description: "weir's service user, which validates the callers' tokens." }),
+    password: Type.String({ minLength: 1, description: 'Password of the service user. Never logged or audited.' }),
+    project_name: Type.String({ minLength: 1, description: 'Project the service user scopes its token to.' }),
+    user_domain_name: Type.String({ minLength: 1, default: 'Default', description: 'Domain of the service user.' }),
+    project_domain_name: Type.String({ minLength: 1, default: 'Default', description: 'Domain of that project.' }),
+    token_cache_time: Type.Integer({
+      minimum: 0,
+      default: 300,
+      description:
+        'Seconds a validated token is trusted before Keystone is asked again (never past its expiry). A revoked ' +
+        'token stops working within this time; 0 asks Keystone on every request.',
+    }),
+    http_timeout: Type.Number({
+      exclusiveMinimum: 0,
+      default: 5,
+      description: 'Seconds to wait for Keystone; a request that cannot be authenticated in time gets 503.',
+    }),
+    cafile: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle to verify an https auth_url.' })),
+  },
+  {
+    ...strict,
+    description:
+      "Keystone for `server.auth: keystone`, named as Octavia's [keystone_authtoken] section names its settings.",
+  },
+);
+
+const tenancySchema = Type.Object(
+  {
+    allow_loopback_members: Type.Optional(
+      Type.Boolean({
+        description:
+          'Members and monitor addresses may be loopback addresses (127.0.0.0/8, ::1). Default: true with ' +
+          '`server.auth: noauth` (one trusted user on one machine), false with `keystone`.',
+      }),
+    ),
+    allow_link_local_members: Type.Boolean({
+      default: false,
+      description:
+        'Members may be link-local addresses (169.254.0.0/16, fe80::/10), where cloud metadata services live.',
+    }),
+    denied_member_cidrs: Type.Array(Type.String({ description: 'A CIDR or a single address.' }), {
+      default: [],
+      description:
+        "Further networks no member may point at, e.g. the operator's management network. weir's own API " +
+        'address and its store are always denied.',
+    }),
+    unix_socket_directories: Type.Array(Type.String({ pattern: '^/', description: 'An absolute directory path.' }), {
+      default: [],
+      description:
+        'Directories under which members may be local Unix sockets (`address: "unix:/path.sock"`). Empty: no ' +
+        'socket members.',
+    }),
+    max_connections_per_load_balancer: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description:
+        'Concurrent client connections one load balancer may hold, summed over its listeners, so one tenant ' +
+        'cannot starve the others on a shared data plane. 0: no cap. Enforced by the data planes that hold ' +
+        'connections.',
+    }),
+  },
+  { ...strict, default: {}, description: 'Walls between tenants on a shared data plane.' },
+);
+
+const auditSchema = Type.Object(
+  {
+    path: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'JSON-lines file every API write is appended to. Default: audit.jsonl in server.data_dir.',
+      }),
+    ),
+  },
+  { ...strict, default: {}, description: 'The audit trail of API writes.' },
 );
 
 const bgpPeerSchema = Type.Object(
@@ -150,6 +243,15 @@ export const configSchema = Type.Object(
         'Subnets VIPs are allocated on. None configured: a single subnet `local`, 127.0.0.0/8, allocating ' +
         '127.0.100.1 to 127.0.100.254.',
     }),
+    keystone: Type.Optional(keystoneSchema),
+    policy: Type.Record(Type.String({ minLength: 1 }), Type.String(), {
+      default: {},
+      description:
+        "Overrides of Octavia's policy rules, as in Octavia's policy file: rule name to check string, e.g. " +
+        '`os_load-balancer_api:loadbalancer:post: "rule:load-balancer:admin"`. Only with `server.auth: keystone`.',
+    }),
+    tenancy: tenancySchema,
+    audit: auditSchema,
     trusted_proxies: Type.Array(Type.String({ description: 'A CIDR such as 10.0.0.0/8, or a single address.' }), {
       default: [],
       description:

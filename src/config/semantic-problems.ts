@@ -13,24 +13,32 @@ export function semanticProblems(config: ConfigFile): Problem[] {
   } catch (error) {
     problems.push({ path: ['server', 'listen'], reason: (error as Error).message });
   }
-  if (config.server.auth.strategy === 'keystone' && config.server.auth.keystone === undefined) {
-    problems.push({ path: ['server', 'auth', 'keystone'], reason: 'required when strategy is keystone' });
+  if (config.server.auth === 'keystone' && config.keystone === undefined) {
+    problems.push({ path: ['keystone'], reason: 'required when server.auth is keystone' });
   }
   if (config.store.driver === 'postgres' && config.store.postgres === undefined) {
     problems.push({ path: ['store', 'postgres'], reason: 'required when driver is postgres' });
   }
   problems.push(...subnetProblems(config.subnets));
-  config.trusted_proxies.forEach((entry, index) => {
+  problems.push(...networkListProblems(config.trusted_proxies, 'trusted_proxies'));
+  problems.push(...networkListProblems(config.tenancy.denied_member_cidrs, 'tenancy', 'denied_member_cidrs'));
+  return problems;
+}
+
+/** A list whose entries are CIDRs or single addresses. */
+function networkListProblems(entries: readonly string[], ...key: string[]): Problem[] {
+  const problems: Problem[] = [];
+  entries.forEach((entry, index) => {
     if (!entry.includes('/')) {
       if (!parseIpAddress(entry)) {
-        problems.push({ path: ['trusted_proxies', index], reason: `"${entry}" is neither an IP address nor a CIDR` });
+        problems.push({ path: [...key, index], reason: `"${entry}" is neither an IP address nor a CIDR` });
       }
       return;
     }
     try {
       parseCidr(entry);
     } catch (error) {
-      problems.push({ path: ['trusted_proxies', index], reason: (error as Error).message });
+      problems.push({ path: [...key, index], reason: (error as Error).message });
     }
   });
   return problems;

@@ -53,7 +53,7 @@ export class WeirServer {
       subnets: config.subnets,
       runtime,
       quotaDefaults: UNLIMITED_QUOTAS,
-      defaultProjectId: config.server.auth.default_project_id,
+      defaultProjectId: config.server.default_project_id,
       maxBodyBytes: config.server.max_body_bytes,
       logger: options.logRequests ?? false,
     });
