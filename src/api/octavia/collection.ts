@@ -12,7 +12,7 @@ export async function listCollection(
   collection: string,
   filter: ObjectFilter = {},
 ): Promise<Record<string, unknown>> {
-  const scoped = request.context.isAdmin ? filter : { ...filter, project_id: request.context.projectId };
+  const scoped = request.context.isAdmin ? filter : { ...filter, project_id: request.context.projectId ?? '' };
   const objects = (await reader.list(kind, scoped)).filter((o) => o.provisioning_status !== 'DELETED');
   const views = await renderAll(reader, kind, objects);
   const stored = new Map(objects.map((o) => [o.id, o]));

@@ -1,5 +1,5 @@
 import type { ObjectKind, StoredObject, StoreReader } from '../../store/state-store.ts';
-import { notFound } from '../faults.ts';
+import { badRequest, notFound } from '../faults.ts';
 import type { RequestContext } from '../request-context.ts';
 
 /** How Octavia names each kind in its "not found" messages. */
@@ -39,5 +39,7 @@ export function canSee(context: RequestContext, object: StoredObject): boolean {
 /** The project a new object belongs to: the one named in the body, else the caller's. */
 export function owningProject(context: RequestContext, body: Record<string, unknown>): string {
   const named = (body.project_id ?? body.tenant_id) as string | undefined;
-  return named ?? context.projectId;
+  const projectId = named ?? context.projectId;
+  if (!projectId) throw badRequest('Validation failure: Missing project ID');
+  return projectId;
 }

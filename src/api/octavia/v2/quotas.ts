@@ -33,7 +33,7 @@ export function quotaRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
 
   app.get('/lbaas/quotas', (request) =>
     store.read(async (reader) => {
-      const own = request.context.isAdmin ? {} : { project_id: request.context.projectId };
+      const own = request.context.isAdmin ? {} : { project_id: request.context.projectId ?? '' };
       const quotas = (await reader.list('quota', own)).map((q) => ({
         project_id: q.project_id,
         loadbalancer: q.load_balancer ?? null,
