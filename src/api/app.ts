@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Subnet } from '../network/subnet.ts';
-import { registerNoauth } from './auth/noauth.ts';
+import { type Authenticate, registerAuthentication } from './auth/authentication.ts';
+import { AuthError } from './auth/keystone/keystone-identity.ts';
 import { Fault } from './faults.ts';
 import { neutronRoutes } from './neutron/neutron-routes.ts';
 import type { OctaviaApiDeps } from './octavia/deps.ts';
@@ -21,11 +22,15 @@ import { memberRoutes } from './octavia/v2/members.ts';
 import { poolRoutes } from './octavia/v2/pools.ts';
 import { providerRoutes } from './octavia/v2/providers.ts';
 import { quotaRoutes } from './octavia/v2/quotas.ts';
+import type { Policy } from './policy/policy.ts';
+import { isOctaviaRoute, routeAction } from './policy/route-actions.ts';
 import { versionRoutes } from './versions.ts';
 
 export interface ApiOptions extends OctaviaApiDeps {
   subnets: readonly Subnet[];
   defaultProjectId: string;
+  authenticate: Authenticate;
+  policy: Policy;
   maxBodyBytes: number;
   logger?: boolean;
 }
@@ -37,7 +42,15 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     logger: options.logger ? { level: 'info' } : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
-  registerNoauth(app, options.defaultProjectId);
+  registerAuthentication(app, options.authenticate, options.policy);
+  // Fail closed at start-up: an Octavia route nobody gave a policy action would otherwise be refused to everyone.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && isOctaviaRoute(route.url) && !routeAction(method, route.url)) {
+        throw new Error(`route ${method} ${route.url} has no policy action`);
+      }
+    }
+  });
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -54,6 +67,10 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError | Fault, request, reply) => {
     if (error instanceof Fault) return reply.code(error.status).send(error.body);
+    if (error instanceof AuthError) {
+      if (error.status === 401) reply.header('www-authenticate', `Keystone uri="${error.authUrl}"`);
+      return reply.code(error.status).send(error.body);
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send(new Fault(413, `Request body is larger than ${options.maxBodyBytes} bytes.`).body);
     }

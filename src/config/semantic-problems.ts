@@ -1,4 +1,5 @@
 /** Checks the schema cannot express: values that must parse, and settings another setting requires. */
+import { overrideProblems } from '../api/policy/policy.ts';
 import { parseCidr } from '../network/cidr.ts';
 import { parseIpAddress } from '../network/ip-address.ts';
 import { parseListenAddress } from './listen-address.ts';
@@ -20,6 +21,7 @@ export function semanticProblems(config: ConfigFile): Problem[] {
     problems.push({ path: ['store', 'postgres'], reason: 'required when driver is postgres' });
   }
   problems.push(...subnetProblems(config.subnets));
+  for (const { rule, reason } of overrideProblems(config.policy)) problems.push({ path: ['policy', rule], reason });
   problems.push(...networkListProblems(config.trusted_proxies, 'trusted_proxies'));
   problems.push(...networkListProblems(config.tenancy.denied_member_cidrs, 'tenancy', 'denied_member_cidrs'));
   return problems;

@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
+import type { Authenticate } from '../api/auth/authentication.ts';
+import { KeystoneClient } from '../api/auth/keystone/keystone-client.ts';
+import { keystoneIdentity } from '../api/auth/keystone/keystone-identity.ts';
+import { noauthIdentity } from '../api/auth/noauth.ts';
 import type { ProviderInfo, RuntimeView } from '../api/octavia/deps.ts';
 import { UNLIMITED_QUOTAS } from '../api/octavia/v2/quotas.ts';
+import { Policy } from '../api/policy/policy.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
@@ -18,6 +23,7 @@ export class WeirServer {
     private readonly store: SqliteStore,
     private readonly drivers: DriverRegistry,
     readonly reconciler: Reconciler,
+    private readonly keystone: KeystoneClient | undefined,
   ) {}
 
   static async start(
@@ -46,6 +52,11 @@ export class WeirServer {
       driver: p.driver.name,
       capabilities: p.driver.capabilities,
     }));
+    const keystone =
+      config.keystone && config.server.auth === 'keystone' ? new KeystoneClient(config.keystone) : undefined;
+    const authenticate: Authenticate = keystone
+      ? keystoneIdentity(keystone, config.keystone!.auth_url, config.keystone!.token_cache_time)
+      : noauthIdentity(config.server.default_project_id);
     const api = buildApi({
       store,
       providers,
@@ -54,12 +65,15 @@ export class WeirServer {
       runtime,
       quotaDefaults: UNLIMITED_QUOTAS,
       defaultProjectId: config.server.default_project_id,
+      authenticate,
+      // Overrides are for keystone callers; noauth callers are administrators.
+      policy: Policy.withOverrides(keystone ? config.policy : {}),
       maxBodyBytes: config.server.max_body_bytes,
       logger: options.logRequests ?? false,
     });
     await reconciler.start();
     await api.listen({ host, port });
-    return new WeirServer(api, store, drivers, reconciler);
+    return new WeirServer(api, store, drivers, reconciler, keystone);
   }
 
   get address(): string {
@@ -75,6 +89,7 @@ export class WeirServer {
     await this.reconciler.stop();
     await this.drivers.close();
     await this.store.close();
+    await this.keystone?.close();
   }
 }
 

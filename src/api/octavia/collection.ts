@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ObjectFilter, ObjectKind, StateStore, StoredObject, StoreReader } from '../../store/state-store.ts';
+import { forbidden } from '../faults.ts';
+import { GLOBAL_LIST_RESOURCES } from '../policy/route-actions.ts';
+import type { RequestContext } from '../request-context.ts';
 import { applyListQuery, projectFields, type Query } from './list-query.ts';
 import { findVisible } from './lookup.ts';
 import { renderAll, renderOne } from './views.ts';
 
-/** A collection GET: scoped to the caller's project unless admin, rendered, then Octavia's filters and paging. */
+/** A collection GET: scoped as the policy allows (listScope), rendered, then Octavia's filters and paging. */
 export async function listCollection(
   request: FastifyRequest,
   reader: StoreReader,
@@ -12,7 +15,7 @@ export async function listCollection(
   collection: string,
   filter: ObjectFilter = {},
 ): Promise<Record<string, unknown>> {
-  const scoped = request.context.isAdmin ? filter : { ...filter, project_id: request.context.projectId ?? '' };
+  const scoped = { ...filter, ...listScope(request.context, (request.query as Query).project_id) };
   const objects = (await reader.list(kind, scoped)).filter((o) => o.provisioning_status !== 'DELETED');
   const views = await renderAll(reader, kind, objects);
   const stored = new Map(objects.map((o) => [o.id, o]));
@@ -22,6 +25,23 @@ export async function listCollection(
     attributeValue: (view, attribute) => (attribute in view ? view[attribute] : stored.get(view.id)?.[attribute]),
   });
   return { [collection]: items, [`${collection}_links`]: links };
+}
+
+/**
+ * Which projects a list may show, decided as Octavia decides it: an administrator or global observer sees every
+ * project (or the one asked for with `?project_id=`); anyone else only a project the policy lets them read, their
+ * own by default. Lists below a parent (members, L7 rules) were decided on the parent, and catalogue lists on
+ * the caller's project, so they are not narrowed.
+ */
+export function listScope(context: RequestContext, requested: unknown): { project_id?: string } {
+  const action = context.action;
+  if (action === null || !GLOBAL_LIST_RESOURCES.has(action.split(':')[0]!)) return {};
+  const asked = typeof requested === 'string' && requested !== '' ? requested : undefined;
+  if (context.allows(`${action}-global`, asked ?? null)) return asked ? { project_id: asked } : {};
+  const project = asked ?? context.projectId;
+  if (project === null) throw forbidden();
+  context.authorize(project);
+  return { project_id: project };
 }
 
 /** A single GET, honouring `?fields=`. */

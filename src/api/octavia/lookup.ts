@@ -18,7 +18,11 @@ export const KIND_LABEL: Record<ObjectKind, string> = {
   availabilityzone: 'Availability Zone',
 };
 
-/** An object the caller may see, or Octavia's 404. Objects of other projects are as good as absent. */
+/**
+ * An object, or Octavia's 404; then the policy decides on the route's action for the object's project, refusing
+ * with 403 as Octavia does (a foreign id is refused, never shown). Catalogue entries belong to no project: the
+ * caller's own project is the target, as in Octavia.
+ */
 export async function findVisible<T extends StoredObject>(
   reader: StoreReader,
   kind: ObjectKind,
@@ -26,17 +30,15 @@ export async function findVisible<T extends StoredObject>(
   context: RequestContext,
 ): Promise<T> {
   const object = await reader.get<T>(kind, id);
-  if (!object || !canSee(context, object) || object.provisioning_status === 'DELETED') {
-    throw notFound(`${KIND_LABEL[kind]} ${id} not found.`);
-  }
+  if (!object || object.provisioning_status === 'DELETED') throw notFound(`${KIND_LABEL[kind]} ${id} not found.`);
+  context.authorize(object.project_id === undefined ? context.projectId : (object.project_id as string));
   return object;
 }
 
-export function canSee(context: RequestContext, object: StoredObject): boolean {
-  return context.isAdmin || object.project_id === undefined || object.project_id === context.projectId;
-}
-
-/** The project a new object belongs to: the one named in the body, else the caller's. */
+/**
+ * The project a new load balancer belongs to: the one named in the body, else the caller's. Everything below a
+ * load balancer belongs to the load balancer's project, whatever a body says, as in Octavia.
+ */
 export function owningProject(context: RequestContext, body: Record<string, unknown>): string {
   const named = (body.project_id ?? body.tenant_id) as string | undefined;
   const projectId = named ?? context.projectId;

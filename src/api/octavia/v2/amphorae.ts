@@ -6,7 +6,6 @@ import { requestUrl } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { requireLoadBalancerState, setStatus } from '../lb-state-machine.ts';
 import { applyListQuery, projectFields, type Query } from '../list-query.ts';
-import { requireAdmin } from './catalog-resource.ts';
 import { sumCounters } from './stats.ts';
 
 /**
@@ -21,14 +20,12 @@ export function amphoraRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void 
     return deps.runtime.nodes().flatMap((node) => lbs.map((lb) => amphoraOf(node, lb)));
   };
   const find = async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    requireAdmin(request.context);
     const amphora = (await store.read(amphorae)).find((a) => a.id === request.params.id);
     if (!amphora) throw notFound(`Amphora ${request.params.id} not found.`);
     return amphora;
   };
 
   app.get('/octavia/amphorae', async (request) => {
-    requireAdmin(request.context);
     const all = await store.read(amphorae);
     const { items, links } = applyListQuery(all, request.query as Query, { baseUrl: requestUrl(request) });
     return { amphorae: items, amphorae_links: links };

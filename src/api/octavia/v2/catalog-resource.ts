@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { ObjectKind, StoredObject, StoreReader } from '../../../store/state-store.ts';
-import { conflict, forbidden, notFound } from '../../faults.ts';
-import type { RequestContext } from '../../request-context.ts';
+import { conflict, notFound } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
 import { listCollection } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
@@ -67,7 +66,6 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
   );
 
   app.post(path, async (request, reply) => {
-    requireAdmin(request.context);
     const body = parseWrapped(resource.create, request.body, resource.wrapper, resource.argument);
     const created = await store.transaction(async (tx) => {
       const object: StoredObject = { ...resource.defaults, ...body, id: randomUUID() } as StoredObject;
@@ -83,7 +81,6 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
   });
 
   app.put<{ Params: { key: string } }>(`${path}/:key`, async (request) => {
-    requireAdmin(request.context);
     const changes = parseWrapped(resource.update, request.body, resource.wrapper, resource.argument);
     const updated = await store.transaction(async (tx) => {
       const current = await find(tx, request.params.key);
@@ -98,7 +95,6 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
   });
 
   app.delete<{ Params: { key: string } }>(`${path}/:key`, async (request, reply) => {
-    requireAdmin(request.context);
     await store.transaction(async (tx) => {
       const object = await find(tx, request.params.key);
       if (await resource.inUse(tx, object)) {
@@ -108,8 +104,4 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
     });
     reply.code(204);
   });
-}
-
-export function requireAdmin(context: RequestContext): void {
-  if (!context.isAdmin) throw forbidden();
 }

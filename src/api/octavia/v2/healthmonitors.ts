@@ -8,7 +8,7 @@ import { parseWrapped } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
-import { findVisible, owningProject } from '../lookup.ts';
+import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { HealthMonitorCreate, HealthMonitorUpdate } from '../schemas/healthmonitor.ts';
@@ -30,7 +30,7 @@ export function healthmonitorRoutes(app: FastifyInstance, deps: OctaviaApiDeps):
     const view = await store.transaction(async (tx) => {
       const pool = await findVisible(tx, 'pool', body.pool_id as string, request.context);
       const lb = await findVisible(tx, 'loadbalancer', pool.loadbalancer_id as string, request.context);
-      const monitor = newMonitor(body, pool, owningProject(request.context, body));
+      const monitor = newMonitor(body, pool, pool.project_id as string);
       checkMonitor(monitor, body, pool);
       const provider = resolveProvider(deps, lb.provider);
       requireSupport(

@@ -6,7 +6,7 @@ import { parseWrapped } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
-import { findVisible, owningProject } from '../lookup.ts';
+import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { L7PolicyCreate, L7PolicyUpdate } from '../schemas/l7policy.ts';
@@ -34,7 +34,7 @@ export function l7policyRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
           `Validation failure: L7 policies are only supported on HTTP and TERMINATED_HTTPS listeners, not ${listener.protocol}.`,
         );
       }
-      const policy = newPolicy(body, listener, owningProject(request.context, body));
+      const policy = newPolicy(body, listener, listener.project_id as string);
       await checkPolicy(tx, policy);
       await enforceQuota(tx, policy.project_id as string, 'l7policy', deps.quotaDefaults);
       await lockLoadBalancer(tx, lb.id, [listener.id]);

@@ -7,7 +7,7 @@ import { parseWrapped } from '../../validation.ts';
 import { listCollection, showObject } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
-import { findVisible, owningProject } from '../lookup.ts';
+import { findVisible } from '../lookup.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { L7RuleCreate, L7RuleUpdate } from '../schemas/l7rule.ts';
 import { now } from '../timestamps.ts';
@@ -39,7 +39,7 @@ export function l7ruleRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
     const body = parseWrapped(L7RuleCreate, request.body, 'rule', ARGUMENT);
     const view = await store.transaction(async (tx) => {
       const policy = await findVisible(tx, 'l7policy', request.params.policyId, request.context);
-      const rule = newRule(body, policy, owningProject(request.context, body));
+      const rule = newRule(body, policy, policy.project_id as string);
       checkRule(rule);
       await enforceQuota(tx, rule.project_id as string, 'l7rule', deps.quotaDefaults);
       await lockLoadBalancer(tx, policy.loadbalancer_id as string, [policy.listener_id as string]);

@@ -9,7 +9,7 @@ import { parseWrapped, requireCidrs } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
-import { findVisible, owningProject } from '../lookup.ts';
+import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { ListenerCreate, ListenerUpdate } from '../schemas/listener.ts';
@@ -37,7 +37,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
     }
     const view = await store.transaction(async (tx) => {
       const lb = await findVisible(tx, 'loadbalancer', body.loadbalancer_id as string, request.context);
-      const listener = newListener(body, lb, owningProject(request.context, body));
+      const listener = newListener(body, lb, lb.project_id as string);
       const provider = resolveProvider(deps, lb.provider);
       requireSupport(
         provider,

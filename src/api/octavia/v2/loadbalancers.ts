@@ -98,6 +98,7 @@ async function newLoadBalancer(
   body: Record<string, unknown>,
 ): Promise<StoredObject> {
   const projectId = owningProject(context, body);
+  context.authorize(projectId);
   const provider = resolveProvider(deps, body.provider);
   await enforceQuota(tx, projectId, 'loadbalancer', deps.quotaDefaults);
   await checkFlavor(tx, body.flavor_id, provider.driver, deps);

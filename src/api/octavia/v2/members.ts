@@ -7,7 +7,7 @@ import { check, parseWrapped, requireIpAddress } from '../../validation.ts';
 import { listCollection, showObject } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
-import { findVisible, owningProject } from '../lookup.ts';
+import { findVisible } from '../lookup.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { MemberCreate, MembersBatch, MemberUpdate } from '../schemas/member.ts';
 import { now } from '../timestamps.ts';
@@ -39,7 +39,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
     const body = parseWrapped(MemberCreate, request.body, 'member', ARGUMENT);
     const view = await store.transaction(async (tx) => {
       const pool = await findVisible(tx, 'pool', request.params.poolId, request.context);
-      const member = await newMember(tx, pool, body, owningProject(request.context, body));
+      const member = await newMember(tx, pool, body, pool.project_id as string);
       await requireUniqueEndpoint(tx, pool.id, member);
       await enforceQuota(tx, member.project_id as string, 'member', deps.quotaDefaults);
       await lockLoadBalancer(tx, pool.loadbalancer_id as string, await listenersOf(tx, pool));
@@ -91,7 +91,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         const created: StoredObject[] = [];
         const updated: StoredObject[] = [];
         for (const body of wanted) {
-          const member = await newMember(tx, pool, body, owningProject(request.context, body));
+          const member = await newMember(tx, pool, body, pool.project_id as string);
           const key = endpointKey(member);
           if (seen.has(key)) {
             throw badRequest(`Member ${member.address}:${member.protocol_port} is listed more than once.`);

@@ -8,7 +8,7 @@ import { parseWrapped } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
-import { findVisible, owningProject } from '../lookup.ts';
+import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { PoolCreate, PoolUpdate } from '../schemas/pool.ts';
@@ -39,7 +39,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         throw badRequest('Validation failure: the listener and the pool must belong to the same load balancer.');
       }
       const lb = await findVisible(tx, 'loadbalancer', lbId, request.context);
-      const pool = newPool(body, lbId, owningProject(request.context, body));
+      const pool = newPool(body, lbId, lb.project_id as string);
       checkPool(resolveProvider(deps, lb.provider), pool);
       if (listener) {
         checkPoolForListener(listener.protocol as ListenerProtocol, pool.protocol as PoolProtocol);

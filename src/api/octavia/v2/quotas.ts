@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { StoredObject } from '../../../store/state-store.ts';
 import { parseWrapped } from '../../validation.ts';
-import { requestUrl } from '../collection.ts';
+import { listScope, requestUrl } from '../collection.ts';
 import type { OctaviaApiDeps, QuotaLimits } from '../deps.ts';
 import { applyListQuery, type Query } from '../list-query.ts';
 import { effectiveQuota } from '../quota-check.ts';
 import { Nullable } from '../schemas/fields.ts';
-import { requireAdmin } from './catalog-resource.ts';
 
 const Limit = Type.Optional(Nullable(Type.Integer({ minimum: -1, maximum: 2147483647 })));
 const QuotaUpdate = Type.Object(
@@ -33,8 +32,8 @@ export function quotaRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
 
   app.get('/lbaas/quotas', (request) =>
     store.read(async (reader) => {
-      const own = request.context.isAdmin ? {} : { project_id: request.context.projectId ?? '' };
-      const quotas = (await reader.list('quota', own)).map((q) => ({
+      const scope = listScope(request.context, (request.query as Query).project_id);
+      const quotas = (await reader.list('quota', scope)).map((q) => ({
         project_id: q.project_id,
         loadbalancer: q.load_balancer ?? null,
         load_balancer: q.load_balancer ?? null,
@@ -51,14 +50,20 @@ export function quotaRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
     }),
   );
 
-  app.get('/lbaas/quotas/defaults', () => ({ quota: deps.quotaDefaults }));
+  app.get('/lbaas/quotas/defaults', (request) => {
+    request.context.authorize(request.context.projectId);
+    return { quota: deps.quotaDefaults };
+  });
 
-  app.get<{ Params: { project: string } }>('/lbaas/quotas/:project', (request) =>
-    store.read(async (reader) => ({ quota: await effectiveQuota(reader, request.params.project, deps.quotaDefaults) })),
-  );
+  app.get<{ Params: { project: string } }>('/lbaas/quotas/:project', (request) => {
+    request.context.authorize(request.params.project);
+    return store.read(async (reader) => ({
+      quota: await effectiveQuota(reader, request.params.project, deps.quotaDefaults),
+    }));
+  });
 
   app.put<{ Params: { project: string } }>('/lbaas/quotas/:project', async (request, reply) => {
-    requireAdmin(request.context);
+    request.context.authorize(request.params.project);
     const body = parseWrapped(QuotaUpdate, request.body, 'quota', 'quotas');
     const quota = await store.transaction(async (tx) => {
       const projectId = request.params.project;
@@ -76,7 +81,7 @@ export function quotaRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   });
 
   app.delete<{ Params: { project: string } }>('/lbaas/quotas/:project', async (request, reply) => {
-    requireAdmin(request.context);
+    request.context.authorize(request.params.project);
     await store.transaction((tx) => tx.delete('quota', request.params.project));
     reply.code(202);
   });
