@@ -1,5 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Subnet } from '../network/subnet.ts';
+import { registerAuditTrail } from './audit-trail.ts';
 import { registerNoauth } from './auth/noauth.ts';
 import { Fault } from './faults.ts';
 import { neutronRoutes } from './neutron/neutron-routes.ts';
@@ -28,6 +30,8 @@ export interface ApiOptions extends OctaviaApiDeps {
   defaultProjectId: string;
   maxBodyBytes: number;
   logger?: boolean;
+  /** Where every API write is recorded; none in tests that do not look at it. */
+  audit?: AuditLog;
 }
 
 /** The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions and health. */
@@ -38,6 +42,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   registerNoauth(app, options.defaultProjectId);
+  if (options.audit) registerAuditTrail(app, options.audit, options.store);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
 import type { ProviderInfo, RuntimeView } from '../api/octavia/deps.ts';
 import { UNLIMITED_QUOTAS } from '../api/octavia/v2/quotas.ts';
+import { AuditLog } from '../audit/audit-log.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
@@ -18,6 +20,7 @@ export class WeirServer {
     private readonly store: SqliteStore,
     private readonly drivers: DriverRegistry,
     readonly reconciler: Reconciler,
+    private readonly audit: AuditLog,
   ) {}
 
   static async start(
@@ -26,6 +29,7 @@ export class WeirServer {
     options: { logRequests?: boolean; drivers?: readonly DriverFactory[] } = {},
   ): Promise<WeirServer> {
     const store = await SqliteStore.open(config.store.sqlite.path);
+    const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
     const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES);
     const reconciler = new Reconciler(store, drivers, config.subnets, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
@@ -56,10 +60,11 @@ export class WeirServer {
       defaultProjectId: config.server.default_project_id,
       maxBodyBytes: config.server.max_body_bytes,
       logger: options.logRequests ?? false,
+      audit,
     });
     await reconciler.start();
     await api.listen({ host, port });
-    return new WeirServer(api, store, drivers, reconciler);
+    return new WeirServer(api, store, drivers, reconciler, audit);
   }
 
   get address(): string {
@@ -75,6 +80,7 @@ export class WeirServer {
     await this.reconciler.stop();
     await this.drivers.close();
     await this.store.close();
+    this.audit.close();
   }
 }
 
