@@ -1,5 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Subnet } from '../network/subnet.ts';
+import { registerAuditTrail } from './audit-trail.ts';
 import { type Authenticate, registerAuthentication } from './auth/authentication.ts';
 import { AuthError } from './auth/keystone/keystone-identity.ts';
 import { Fault } from './faults.ts';
@@ -33,6 +35,8 @@ export interface ApiOptions extends OctaviaApiDeps {
   policy: Policy;
   maxBodyBytes: number;
   logger?: boolean;
+  /** Where every API write is recorded; none in tests that do not look at it. */
+  audit?: AuditLog;
 }
 
 /** The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions and health. */
@@ -42,6 +46,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     logger: options.logger ? { level: 'info' } : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
+  if (options.audit) registerAuditTrail(app, options.audit, options.store);
   registerAuthentication(app, options.authenticate, options.policy);
   // Fail closed at start-up: an Octavia route nobody gave a policy action would otherwise be refused to everyone.
   app.addHook('onRoute', (route) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { auditVerifyCommand } from '../audit/verify-audit-log.ts';
 import { configCheckCommand, configSchemaCommand } from '../config/config-commands.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -60,6 +61,15 @@ config
   .description('validate a configuration file; problems are listed with line and column')
   .action((file: string) => {
     process.exitCode = configCheckCommand(file, process.stdout, process.stderr);
+  });
+
+program
+  .command('audit')
+  .description('the audit trail of API writes')
+  .command('verify <file>')
+  .description('check the hash chain of an audit file; the first broken line is reported')
+  .action(async (file: string) => {
+    process.exitCode = await auditVerifyCommand(file, process.stdout, process.stderr);
   });
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { DataPlaneDriver } from '../dataplanes/driver.ts';
 import type { DriverRegistry } from '../dataplanes/registry.ts';
 import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
@@ -49,9 +50,12 @@ export class Reconciler {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = this.store.onCommit((event) => {
-      for (const id of event.loadbalancerIds) this.enqueue(id);
-    });
+    // Bound to this context: runs a commit starts must not inherit the committing request's (its audit scope).
+    this.unsubscribe = this.store.onCommit(
+      AsyncResource.bind((event) => {
+        for (const id of event.loadbalancerIds) this.enqueue(id);
+      }),
+    );
     await this.resync();
     this.timer = setInterval(() => void this.resync(), this.resyncMs);
     this.timer.unref();

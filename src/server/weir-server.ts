@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
 import type { Authenticate } from '../api/auth/authentication.ts';
@@ -7,6 +8,7 @@ import { noauthIdentity } from '../api/auth/noauth.ts';
 import type { ProviderInfo, RuntimeView } from '../api/octavia/deps.ts';
 import { UNLIMITED_QUOTAS } from '../api/octavia/v2/quotas.ts';
 import { Policy } from '../api/policy/policy.ts';
+import { AuditLog } from '../audit/audit-log.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
@@ -23,6 +25,7 @@ export class WeirServer {
     private readonly store: SqliteStore,
     private readonly drivers: DriverRegistry,
     readonly reconciler: Reconciler,
+    private readonly audit: AuditLog,
     private readonly keystone: KeystoneClient | undefined,
   ) {}
 
@@ -32,6 +35,7 @@ export class WeirServer {
     options: { logRequests?: boolean; drivers?: readonly DriverFactory[] } = {},
   ): Promise<WeirServer> {
     const store = await SqliteStore.open(config.store.sqlite.path);
+    const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
     const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES);
     const reconciler = new Reconciler(store, drivers, config.subnets, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
@@ -70,10 +74,11 @@ export class WeirServer {
       policy: Policy.withOverrides(keystone ? config.policy : {}),
       maxBodyBytes: config.server.max_body_bytes,
       logger: options.logRequests ?? false,
+      audit,
     });
     await reconciler.start();
     await api.listen({ host, port });
-    return new WeirServer(api, store, drivers, reconciler, keystone);
+    return new WeirServer(api, store, drivers, reconciler, audit, keystone);
   }
 
   get address(): string {
@@ -90,6 +95,7 @@ export class WeirServer {
     await this.drivers.close();
     await this.store.close();
     await this.keystone?.close();
+    this.audit.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import {
+  type ObjectChange,
   type ObjectFilter,
   type ObjectKind,
   PARENT_FIELD,
@@ -24,6 +25,7 @@ export interface Database {
 /** The kysely query layer over the objects table, shared by every SQL dialect. */
 export class ObjectTable implements StoreWriter {
   readonly touchedLoadBalancers = new Set<string>();
+  private readonly changed = new Map<string, ObjectChange>();
 
   constructor(private readonly db: Kysely<Database> | Transaction<Database>) {}
 
@@ -54,15 +56,20 @@ export class ObjectTable implements StoreWriter {
       .selectFrom('objects')
       .select((eb) => eb.fn.max<number>('seq').as('max'))
       .executeTakeFirst();
+    const columns = this.columns(kind, object);
     await this.db
       .insertInto('objects')
-      .values({ ...this.columns(kind, object), seq: (seq?.max ?? 0) + 1 })
+      .values({ ...columns, seq: (seq?.max ?? 0) + 1 })
       .execute();
+    this.record(kind, object.id, null, JSON.parse(columns.body) as StoredObject);
   }
 
   async update(kind: ObjectKind, object: StoredObject): Promise<void> {
+    const before = await this.get(kind, object.id);
     const { id, ...columns } = this.columns(kind, object);
     await this.db.updateTable('objects').set(columns).where('id', '=', id).where('kind', '=', kind).execute();
+    // The body as stored, not the caller's object, which it may go on changing.
+    if (before) this.record(kind, id, before, JSON.parse(columns.body) as StoredObject);
   }
 
   async delete(kind: ObjectKind, id: string): Promise<void> {
@@ -70,9 +77,27 @@ export class ObjectTable implements StoreWriter {
       .deleteFrom('objects')
       .where('id', '=', id)
       .where('kind', '=', kind)
-      .returning('loadbalancer_id')
+      .returning(['loadbalancer_id', 'body'])
       .executeTakeFirst();
     if (row?.loadbalancer_id) this.touchedLoadBalancers.add(row.loadbalancer_id);
+    if (row) this.record(kind, id, JSON.parse(row.body) as StoredObject, null);
+  }
+
+  /** The objects this table changed, for the commit event. */
+  get changes(): ObjectChange[] {
+    return [...this.changed.values()];
+  }
+
+  /** Folds successive writes to one object into one change: its state before the transaction and after it. */
+  private record(kind: ObjectKind, id: string, before: StoredObject | null, after: StoredObject | null): void {
+    const key = `${kind}/${id}`;
+    const first = this.changed.has(key) ? this.changed.get(key)!.before : before;
+    if (first === null && after === null) {
+      this.changed.delete(key);
+      return;
+    }
+    const projectId = stringOrNull((after ?? first)?.project_id);
+    this.changed.set(key, { kind, id, projectId, before: first, after });
   }
 
   private filtered(kind: ObjectKind, filter: ObjectFilter) {

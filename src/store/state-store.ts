@@ -43,9 +43,20 @@ export interface StoreWriter extends StoreReader {
   delete(kind: ObjectKind, id: string): Promise<void>;
 }
 
-/** What a committed transaction touched: the load balancers whose trees changed. */
+/** One object a transaction changed: before is null for an insert, after is null for a delete. */
+export interface ObjectChange {
+  kind: ObjectKind;
+  id: string;
+  projectId: string | null;
+  before: StoredObject | null;
+  after: StoredObject | null;
+}
+
+/** What a committed transaction touched: the load balancers whose trees changed, and each object it changed. */
 export interface CommitEvent {
   loadbalancerIds: ReadonlySet<string>;
+  /** One per object, first before to last after, in the order first changed; an object inserted and deleted is left out. */
+  changes: readonly ObjectChange[];
 }
 
 export interface StateStore {

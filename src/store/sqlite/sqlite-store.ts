@@ -41,8 +41,9 @@ export class SqliteStore implements StateStore {
       table = new ObjectTable(trx);
       return fn(table);
     });
-    if (table && table.touchedLoadBalancers.size > 0) {
-      const event = { loadbalancerIds: table.touchedLoadBalancers };
+    const changes = table?.changes ?? [];
+    if (table && (changes.length > 0 || table.touchedLoadBalancers.size > 0)) {
+      const event = { loadbalancerIds: table.touchedLoadBalancers, changes };
       for (const listener of this.listeners) listener(event);
     }
     return result;
