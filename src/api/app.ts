@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Subnet } from '../network/subnet.ts';
+import type { ApiTls } from '../server/api-tls.ts';
 import { registerNoauth } from './auth/noauth.ts';
 import { Fault } from './faults.ts';
 import { neutronRoutes } from './neutron/neutron-routes.ts';
@@ -28,11 +29,14 @@ export interface ApiOptions extends OctaviaApiDeps {
   defaultProjectId: string;
   maxBodyBytes: number;
   logger?: boolean;
+  /** Serve HTTPS with this certificate; plain HTTP without. */
+  https?: ApiTls;
 }
 
 /** The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions and health. */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
+    https: options.https ?? null,
     bodyLimit: options.maxBodyBytes,
     logger: options.logger ? { level: 'info' } : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },

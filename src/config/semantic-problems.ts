@@ -2,6 +2,7 @@
 import { parseCidr } from '../network/cidr.ts';
 import { parseIpAddress } from '../network/ip-address.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { plaintextTokenProblems } from './plaintext-token-problems.ts';
 import type { Problem } from './problem.ts';
 import type { ConfigFile } from './schema.ts';
 import { subnetProblems } from './subnet-problems.ts';
@@ -19,6 +20,7 @@ export function semanticProblems(config: ConfigFile): Problem[] {
   if (config.store.driver === 'postgres' && config.store.postgres === undefined) {
     problems.push({ path: ['store', 'postgres'], reason: 'required when driver is postgres' });
   }
+  problems.push(...plaintextTokenProblems(config));
   problems.push(...subnetProblems(config.subnets));
   problems.push(...networkListProblems(config.trusted_proxies, 'trusted_proxies'));
   problems.push(...networkListProblems(config.tenancy.denied_member_cidrs, 'tenancy', 'denied_member_cidrs'));
