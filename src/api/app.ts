@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Subnet } from '../network/subnet.ts';
+import type { ApiTls } from '../server/api-tls.ts';
 import { registerAuditTrail } from './audit-trail.ts';
 import { type Authenticate, registerAuthentication } from './auth/authentication.ts';
 import { AuthError } from './auth/keystone/keystone-identity.ts';
@@ -37,11 +38,14 @@ export interface ApiOptions extends OctaviaApiDeps {
   logger?: boolean;
   /** Where every API write is recorded; none in tests that do not look at it. */
   audit?: AuditLog;
+  /** Serve HTTPS with this certificate; plain HTTP without. */
+  https?: ApiTls;
 }
 
 /** The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions and health. */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
+    https: options.https ?? null,
     bodyLimit: options.maxBodyBytes,
     logger: options.logger ? { level: 'info' } : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },

@@ -4,6 +4,7 @@ import { auditVerifyCommand } from '../audit/verify-audit-log.ts';
 import { configCheckCommand, configSchemaCommand } from '../config/config-commands.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { StartupError } from '../server/startup-error.ts';
 import { WeirServer } from '../server/weir-server.ts';
 
 const program = new Command('weir')
@@ -30,7 +31,14 @@ program
       info: (message: string) => process.stdout.write(`${message}\n`),
       error: (message: string) => process.stderr.write(`${message}\n`),
     };
-    const server = await WeirServer.start(config, log, { logRequests: options.logRequests });
+    let server: WeirServer;
+    try {
+      server = await WeirServer.start(config, log, { logRequests: options.logRequests });
+    } catch (error) {
+      if (!(error instanceof StartupError)) throw error;
+      log.error(`weir cannot start: ${error.message}`);
+      process.exit(1);
+    }
     log.info(`weir listening on ${server.address} (data in ${config.server.data_dir})`);
     let stopping = false;
     const stop = (signal: string) => {

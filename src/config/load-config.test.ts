@@ -144,6 +144,7 @@ test('no file means every default, with the local subnet', () => {
       allocationPools: [{ start: '127.0.100.1', end: '127.0.100.254' }],
       gatewayIp: null,
       interface: null,
+      projects: null,
     },
   );
   assert.deepEqual(parseConfig('', 'empty.yaml'), config);

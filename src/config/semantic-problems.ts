@@ -3,6 +3,7 @@ import { overrideProblems } from '../api/policy/policy.ts';
 import { parseCidr } from '../network/cidr.ts';
 import { parseIpAddress } from '../network/ip-address.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { plaintextTokenProblems } from './plaintext-token-problems.ts';
 import type { Problem } from './problem.ts';
 import type { ConfigFile } from './schema.ts';
 import { subnetProblems } from './subnet-problems.ts';
@@ -20,6 +21,7 @@ export function semanticProblems(config: ConfigFile): Problem[] {
   if (config.store.driver === 'postgres' && config.store.postgres === undefined) {
     problems.push({ path: ['store', 'postgres'], reason: 'required when driver is postgres' });
   }
+  problems.push(...plaintextTokenProblems(config));
   problems.push(...subnetProblems(config.subnets));
   for (const { rule, reason } of overrideProblems(config.policy)) problems.push({ path: ['policy', rule], reason });
   problems.push(...networkListProblems(config.trusted_proxies, 'trusted_proxies'));

@@ -2,12 +2,20 @@ import type { ClientAuthentication } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { Subnet } from '../network/subnet.ts';
 import { isLive as live, type StoredTree } from '../store/load-balancer-tree.ts';
+import { unixSocketPath } from '../tenancy/unix-socket-member.ts';
+
+/** What a spec takes from the config besides the tree. */
+export interface SpecSettings {
+  subnets: readonly Subnet[];
+  /** tenancy.max_connections_per_load_balancer: 0 is no cap. */
+  maxConnectionsPerLoadBalancer: number;
+}
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const orNull = <T>(value: unknown): T | null => (value === undefined || value === null ? null : (value as T));
 
 /** The data plane's view of a tree: objects being deleted left out, Octavia's fields turned into a typed spec. */
-export function buildSpec(tree: StoredTree, subnets: readonly Subnet[]): LoadBalancerSpec {
+export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalancerSpec {
   const lb = tree.loadbalancer;
   const rulesOf = (policyId: string) => tree.l7rules.filter((r) => live(r) && r.l7policy_id === policyId);
   return deepFreeze({
@@ -18,7 +26,7 @@ export function buildSpec(tree: StoredTree, subnets: readonly Subnet[]): LoadBal
     vip: {
       address: String(lb.vip_address),
       subnetId: String(lb.vip_subnet_id),
-      interface: subnets.find((s) => s.id === lb.vip_subnet_id)?.interface ?? null,
+      interface: settings.subnets.find((s) => s.id === lb.vip_subnet_id)?.interface ?? null,
     },
     additionalVips: ((lb.additional_vips ?? []) as { subnet_id: string; ip_address: string }[]).map((v) => ({
       address: v.ip_address,
@@ -26,6 +34,7 @@ export function buildSpec(tree: StoredTree, subnets: readonly Subnet[]): LoadBal
     })),
     flavor: {},
     availabilityZone: {},
+    maxConnections: settings.maxConnectionsPerLoadBalancer > 0 ? settings.maxConnectionsPerLoadBalancer : null,
     listeners: tree.listeners.filter(live).map((l) => ({
       id: l.id,
       protocol: l.protocol as LoadBalancerSpec['listeners'][number]['protocol'],
@@ -106,6 +115,7 @@ export function buildSpec(tree: StoredTree, subnets: readonly Subnet[]): LoadBal
           .map((m) => ({
             id: m.id,
             address: String(m.address),
+            socketPath: unixSocketPath(String(m.address)) ?? null,
             port: Number(m.protocol_port),
             weight: Number(m.weight ?? 1),
             backup: m.backup === true,

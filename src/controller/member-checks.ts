@@ -1,7 +1,10 @@
 import type { MemberCheck } from '../health/member-check.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 
-/** What the health checker probes for a load balancer: every enabled member of a pool with an enabled monitor. */
+/**
+ * What the health checker probes for a load balancer: every enabled member of a pool with an enabled monitor. A Unix
+ * socket member is probed on its socket; the probes that cannot (PING, UDP-CONNECT) report it down with the reason.
+ */
 export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
   return spec.pools.flatMap((pool) => {
     const monitor = pool.healthMonitor;
@@ -10,7 +13,9 @@ export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
       .filter((member) => member.adminStateUp)
       .map((member) => ({
         memberId: member.id,
-        target: { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port },
+        target: member.socketPath
+          ? { socketPath: member.socketPath }
+          : { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port },
         monitor: {
           type: monitor.type,
           delay: monitor.delaySeconds,

@@ -13,7 +13,7 @@ test("the reconciler's writes do not run in the async context of the commit that
   const reconciler = new Reconciler(
     store,
     new DriverRegistry([noopDriver]),
-    [],
+    { subnets: [], maxConnectionsPerLoadBalancer: 0 },
     { info() {}, error() {} },
     new HealthChecker(),
   );

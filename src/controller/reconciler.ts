@@ -3,10 +3,9 @@ import type { DataPlaneDriver } from '../dataplanes/driver.ts';
 import type { DriverRegistry } from '../dataplanes/registry.ts';
 import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
-import type { Subnet } from '../network/subnet.ts';
 import { loadTree, type StoredTree, TREE_KINDS } from '../store/load-balancer-tree.ts';
 import type { ObjectKind, StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
-import { buildSpec } from './build-spec.ts';
+import { buildSpec, type SpecSettings } from './build-spec.ts';
 import { memberChecks } from './member-checks.ts';
 import { operatingStatuses } from './operating-status.ts';
 import { settledStatuses } from './settled-statuses.ts';
@@ -33,7 +32,7 @@ export class Reconciler {
   constructor(
     private readonly store: StateStore,
     private readonly drivers: DriverRegistry,
-    private readonly subnets: readonly Subnet[],
+    private readonly specSettings: SpecSettings,
     private readonly log: ReconcilerLog,
     private readonly health: HealthChecker,
     private readonly resyncMs = 30_000,
@@ -118,7 +117,7 @@ export class Reconciler {
       this.log.info(`load balancer ${loadbalancerId} deleted`);
       return;
     }
-    const spec = buildSpec(tree, this.subnets);
+    const spec = buildSpec(tree, this.specSettings);
     const ok = await this.apply(driver, spec, tree);
     await this.settle(tree, ok);
     if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(spec);

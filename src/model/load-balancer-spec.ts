@@ -24,6 +24,12 @@ export interface LoadBalancerSpec {
   additionalVips: { address: string; subnetId: string }[];
   flavor: Record<string, unknown>;
   availabilityZone: Record<string, unknown>;
+  /**
+   * Concurrent client connections the load balancer may hold, summed over all its listeners
+   * (tenancy.max_connections_per_load_balancer), so one tenant cannot starve the others; null: no cap. A data plane
+   * that holds connections must enforce it, refusing connections past the cap; one that holds none has none to cap.
+   */
+  maxConnections: number | null;
   listeners: ListenerSpec[];
   pools: PoolSpec[];
 }
@@ -99,7 +105,10 @@ export interface PoolSpec {
 
 export interface MemberSpec {
   id: string;
+  /** The member's address as the API stored it: an IP address, or `unix:` and the socket path. */
   address: string;
+  /** For a Unix socket member, the socket to connect to; `port` and the monitor fields then mean nothing. */
+  socketPath: string | null;
   port: number;
   weight: number;
   backup: boolean;

@@ -16,6 +16,7 @@ test('with no subnets configured there is exactly the local loopback subnet', ()
     allocationPools: [{ start: '127.0.100.1', end: '127.0.100.254' }],
     gatewayIp: null,
     interface: null,
+    projects: null,
   });
 });
 

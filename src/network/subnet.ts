@@ -25,6 +25,8 @@ export interface Subnet {
   readonly gatewayIp: string | null;
   /** The host interface VIPs of this subnet are added to; null lets the data plane choose. */
   readonly interface: string | null;
+  /** The projects that see the subnet and may take VIPs on it; null: every project. */
+  readonly projects: readonly string[] | null;
 }
 
 /** A subnet as the config file writes it (already validated). */
@@ -35,6 +37,7 @@ export interface SubnetDefinition {
   gateway_ip?: string;
   interface?: string;
   network_name?: string;
+  projects?: string[];
 }
 
 /** What weir uses when no subnet is configured: loopback VIPs, enough for one machine and for tests. */
@@ -65,6 +68,7 @@ export function resolveSubnet(definition: SubnetDefinition): Subnet {
     ),
     gatewayIp: definition.gateway_ip === undefined ? null : canonical(definition.gateway_ip),
     interface: definition.interface ?? null,
+    projects: definition.projects === undefined ? null : Object.freeze([...definition.projects]),
   });
 }
 

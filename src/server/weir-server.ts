@@ -17,6 +17,8 @@ import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
 import { HealthChecker } from '../health/health-checker.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { memberWallsFor } from '../tenancy/member-walls-from-config.ts';
+import { readApiTls } from './api-tls.ts';
 
 /** `weir serve`: API, controller and local data planes in one process over the embedded store. */
 export class WeirServer {
@@ -27,17 +29,30 @@ export class WeirServer {
     readonly reconciler: Reconciler,
     private readonly audit: AuditLog,
     private readonly keystone: KeystoneClient | undefined,
+    private readonly scheme: 'http' | 'https',
   ) {}
 
   static async start(
     config: Config,
     log: ReconcilerLog,
-    options: { logRequests?: boolean; drivers?: readonly DriverFactory[] } = {},
+    options: {
+      logRequests?: boolean;
+      drivers?: readonly DriverFactory[];
+      /** For tests: hooks added to the API before it listens, e.g. a caller who is not an administrator. */
+      extendApi?: (api: FastifyInstance) => void;
+    } = {},
   ): Promise<WeirServer> {
+    const tls = config.server.tls && readApiTls(config.server.tls);
+    // The walls ask the API where it listens only when a member is checked, by when it does.
+    const memberWalls = await memberWallsFor(config, () => api.addresses());
     const store = await SqliteStore.open(config.store.sqlite.path);
     const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
     const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES);
-    const reconciler = new Reconciler(store, drivers, config.subnets, log, new HealthChecker());
+    const specSettings = {
+      subnets: config.subnets,
+      maxConnectionsPerLoadBalancer: config.tenancy.max_connections_per_load_balancer,
+    };
+    const reconciler = new Reconciler(store, drivers, specSettings, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
     const runtime: RuntimeView = {
@@ -68,6 +83,7 @@ export class WeirServer {
       subnets: config.subnets,
       runtime,
       quotaDefaults: UNLIMITED_QUOTAS,
+      memberWalls,
       defaultProjectId: config.server.default_project_id,
       authenticate,
       // Overrides are for keystone callers; noauth callers are administrators.
@@ -75,17 +91,19 @@ export class WeirServer {
       maxBodyBytes: config.server.max_body_bytes,
       logger: options.logRequests ?? false,
       audit,
+      https: tls,
     });
+    options.extendApi?.(api);
     await reconciler.start();
     await api.listen({ host, port });
-    return new WeirServer(api, store, drivers, reconciler, audit, keystone);
+    return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http');
   }
 
   get address(): string {
     const address = this.api.server.address();
     if (address === null || typeof address === 'string') return String(address);
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return `${this.scheme}://${host}:${address.port}`;
   }
 
   /** Stops taking requests, lets running reconciliations finish, then closes drivers and the store. */

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { parseConfig } from '../../src/config/load-config.ts';
 import type { DataPlaneDriver, DriverFactory } from '../../src/dataplanes/driver.ts';
 import { noopDriver } from '../../src/dataplanes/noop/noop-driver.ts';
 import { WeirServer } from '../../src/server/weir-server.ts';
@@ -71,7 +71,10 @@ before(async () => {
   const closed = await listen();
   closedPort = (closed.address() as { port: number }).port;
   await new Promise((resolve) => closed.close(resolve));
-  const config = loadConfig(undefined, { listen: '127.0.0.1:0', dataDir: dir });
+  const config = parseConfig(`tenancy: {unix_socket_directories: [${dir}]}`, 'test.yaml', {
+    listen: '127.0.0.1:0',
+    dataDir: dir,
+  });
   const log = { info: () => {}, error: () => {} };
   server = await WeirServer.start(config, log, { drivers: [noopDriver, checkedDriver] });
 });
@@ -131,4 +134,43 @@ test('members are health-checked for a provider that asks for it, and statuses r
   assert.ok(Date.now() - stoppedAt < 6_000);
   assert.equal(healthSeen.get(up.id), false);
   assert.equal((await api('GET', `/v2/lbaas/pools/${pool.id}`)).body.pool.operating_status, 'ERROR');
+});
+
+test('Unix socket members are health-checked on their socket', async () => {
+  const socketServer = createServer((socket) => socket.destroy());
+  const socketPath = join(dir, 'member.sock');
+  await new Promise<void>((resolve) => socketServer.listen(socketPath, resolve));
+  try {
+    const subnet = (await api('GET', '/v2.0/subnets?name=local')).body.subnets[0].id;
+    const lb = (
+      await api('POST', '/v2/lbaas/loadbalancers', { loadbalancer: { vip_subnet_id: subnet, provider: 'checked' } })
+    ).body.loadbalancer;
+    await server.reconciler.idle();
+    const pool = (
+      await api('POST', '/v2/lbaas/pools', {
+        pool: { loadbalancer_id: lb.id, protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN' },
+      })
+    ).body.pool;
+    await server.reconciler.idle();
+    const create = async (path: string) => {
+      const reply = await api('POST', `/v2/lbaas/pools/${pool.id}/members`, {
+        member: { address: `unix:${path}`, protocol_port: 1 },
+      });
+      assert.equal(reply.status, 201, JSON.stringify(reply.body));
+      await server.reconciler.idle();
+      return reply.body.member;
+    };
+    const listening = await create(socketPath);
+    const missing = await create(join(dir, 'missing.sock'));
+    const created = await api('POST', '/v2/lbaas/healthmonitors', {
+      healthmonitor: { pool_id: pool.id, type: 'TCP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 },
+    });
+    assert.equal(created.status, 201);
+    const member = (id: string) => async () =>
+      (await api('GET', `/v2/lbaas/pools/${pool.id}/members/${id}`)).body.member.operating_status;
+    await waitFor('listening socket member', member(listening.id), (s) => s === 'ONLINE');
+    await waitFor('missing socket member', member(missing.id), (s) => s === 'ERROR');
+  } finally {
+    await new Promise((resolve) => socketServer.close(resolve));
+  }
 });

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Subnet } from '../../network/subnet.ts';
 import type { StateStore } from '../../store/state-store.ts';
+import { subnetsVisibleTo } from '../../tenancy/subnet-visibility.ts';
 
 type Resource = Record<string, unknown> & { id: string };
 type Query = Record<string, string | string[] | undefined>;
@@ -8,6 +9,7 @@ type Query = Record<string, string | string[] | undefined>;
 /**
  * The read-only slice of Neutron that OpenStack clients call to turn names into ids: subnets and networks from the
  * configuration, and one port per load balancer VIP. `openstack --os-endpoint` sends these to weir itself.
+ * Subnets limited to other projects, and networks left with none the caller sees, are absent as in Neutron.
  */
 export function neutronRoutes(app: FastifyInstance, store: StateStore, subnets: readonly Subnet[], projectId: string) {
   const subnetView = (s: Subnet): Resource => ({
@@ -26,9 +28,10 @@ export function neutronRoutes(app: FastifyInstance, store: StateStore, subnets: 
     tenant_id: projectId,
     project_id: projectId,
   });
-  const networks = (): Resource[] => {
+  const visible = (request: FastifyRequest) => subnetsVisibleTo(subnets, request.context);
+  const networks = (request: FastifyRequest): Resource[] => {
     const byId = new Map<string, Resource>();
-    for (const s of subnets) {
+    for (const s of visible(request)) {
       const network = byId.get(s.networkId) ?? {
         id: s.networkId,
         name: s.networkName,
@@ -66,17 +69,17 @@ export function neutronRoutes(app: FastifyInstance, store: StateStore, subnets: 
       project_id: lb.project_id,
     }));
 
-  const collections: [string, string, string, () => Promise<Resource[]> | Resource[]][] = [
-    ['subnets', 'subnet', 'Subnet', () => subnets.map(subnetView)],
+  const collections: [string, string, string, (request: FastifyRequest) => Promise<Resource[]> | Resource[]][] = [
+    ['subnets', 'subnet', 'Subnet', (request) => visible(request).map(subnetView)],
     ['networks', 'network', 'Network', networks],
     ['ports', 'port', 'Port', ports],
   ];
   for (const [collection, singular, label, load] of collections) {
     app.get(`/v2.0/${collection}`, async (request) => ({
-      [collection]: neutronFilter(await load(), request.query as Query),
+      [collection]: neutronFilter(await load(request), request.query as Query),
     }));
     app.get<{ Params: { id: string } }>(`/v2.0/${collection}/:id`, async (request, reply) => {
-      const found = (await load()).find((r) => r.id === request.params.id);
+      const found = (await load(request)).find((r) => r.id === request.params.id);
       if (!found) return neutronNotFound(reply, label, request.params.id);
       return { [singular]: found };
     });

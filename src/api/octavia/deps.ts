@@ -1,6 +1,7 @@
 import type { DriverCapabilities, TrafficCounters } from '../../dataplanes/driver.ts';
 import type { Subnet } from '../../network/subnet.ts';
 import type { StateStore } from '../../store/state-store.ts';
+import type { MemberWalls } from '../../tenancy/member-walls.ts';
 
 /** A provider as the API sees it: a name and what it can carry. The API never holds the driver itself. */
 export interface ProviderInfo {
@@ -34,4 +35,6 @@ export interface OctaviaApiDeps {
   subnets: readonly Subnet[];
   runtime: RuntimeView;
   quotaDefaults: QuotaLimits;
+  /** Where members may lead: tenancy walls decided from the config (memberWallsFor). */
+  memberWalls: MemberWalls;
 }

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../src/config/load-config.ts';
+import type { FastifyInstance } from 'fastify';
+import { parseConfig } from '../../../src/config/load-config.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the assertions
@@ -21,29 +22,49 @@ export interface Reply {
 
 export const UNKNOWN_ID = '99999999-2222-3333-4444-555555555555';
 
-export class Harness {
-  readonly errors: string[] = [];
+export interface HarnessOptions {
+  /** Config file text; listen and data_dir are the harness's own. */
+  yaml?: string;
+  /** Requests carrying `x-test-role: member` act as a non-administrator of their X-Project-Id (noauth has none). */
+  testRoles?: boolean;
+}
 
+/** Headers of a non-administrator of `projectId`, with `testRoles`. */
+export const memberOf = (projectId: string): Record<string, string> => ({
+  'x-project-id': projectId,
+  'x-test-role': 'member',
+});
+
+export class Harness {
   private constructor(
     readonly server: WeirServer,
     readonly dir: string,
     readonly subnetId: string,
     readonly subnetCidr: string,
+    /** What the server logged as errors, as it runs. */
+    readonly errors: string[],
   ) {}
 
-  static async start(): Promise<Harness> {
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
     const dir = mkdtempSync(join(tmpdir(), 'weir-conf-'));
-    const config = loadConfig(undefined, { listen: '127.0.0.1:0', dataDir: dir });
+    const config = parseConfig(options.yaml ?? '', 'harness.yaml', { listen: '127.0.0.1:0', dataDir: dir });
     const subnet = config.subnets[0]!;
     const errors: string[] = [];
-    const server = await WeirServer.start(config, { info: () => {}, error: (m) => errors.push(m) });
-    const harness = new Harness(server, dir, subnet.id, subnet.cidr);
-    harness.errors.push(...errors);
-    return harness;
+    const server = await WeirServer.start(
+      config,
+      { info: () => {}, error: (m) => errors.push(m) },
+      { extendApi: options.testRoles ? actAsMemberOnRequest : undefined },
+    );
+    return new Harness(server, dir, subnet.id, subnet.cidr, errors);
   }
 
   get base(): string {
     return this.server.address;
+  }
+
+  /** The port the API listens on. */
+  get apiPort(): number {
+    return Number(new URL(this.base).port);
   }
 
   async close(): Promise<void> {
@@ -182,6 +203,14 @@ export class Harness {
     const rule = await this.createRule(lb.id, policy.id);
     return { lb, listener, pool, member, hm, policy, rule };
   }
+}
+
+/** With `testRoles`: a request asking to be a member loses noauth's administrator rights. */
+function actAsMemberOnRequest(api: FastifyInstance): void {
+  api.addHook('onRequest', async (request) => {
+    if (request.headers['x-test-role'] !== 'member') return;
+    request.context = { ...request.context, isAdmin: false, roles: ['member'] };
+  });
 }
 
 /** Reads one captured Octavia exchange. */

@@ -1,6 +1,9 @@
 import Type from 'typebox';
 import { Bool, IpAddress, Name, Nullable, Port, ProjectId, Tags, Uuid } from './fields.ts';
 
+/** An IP address, or a weir `unix:` socket path: room for Linux's longest (107 bytes) after the prefix. */
+const MemberAddress = Type.String({ maxLength: 'unix:'.length + 107 });
+
 const mutable = {
   name: Type.Optional(Name),
   admin_state_up: Type.Optional(Bool),
@@ -14,7 +17,7 @@ const mutable = {
 export const MemberCreate = Type.Object(
   {
     ...mutable,
-    address: IpAddress,
+    address: MemberAddress,
     protocol_port: Port,
     subnet_id: Type.Optional(Nullable(Uuid)),
     project_id: Type.Optional(ProjectId),

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { allocateVip } from '../../../network/vip-allocator.ts';
 import { loadTree, TREE_KINDS } from '../../../store/load-balancer-tree.ts';
 import type { StoredObject, StoreReader, StoreWriter } from '../../../store/state-store.ts';
+import { subnetsVisibleTo } from '../../../tenancy/subnet-visibility.ts';
 import { badRequest } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { parseWrapped } from '../../validation.ts';
@@ -29,7 +30,8 @@ export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): 
       throw badRequest('Single-call creation of a load balancer with listeners or pools is not supported yet.');
     }
     const lb = await store.transaction(async (tx) => {
-      const created = await newLoadBalancer(tx, deps, request.context, body);
+      const visible = { ...deps, subnets: subnetsVisibleTo(deps.subnets, request.context) };
+      const created = await newLoadBalancer(tx, visible, request.context, body);
       await tx.insert('loadbalancer', created);
       return renderOne(tx, 'loadbalancer', created);
     });

@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { StoredObject, StoreReader, StoreWriter } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
-import { check, parseWrapped, requireIpAddress } from '../../validation.ts';
+import { check, parseWrapped } from '../../validation.ts';
 import { listCollection, showObject } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible } from '../lookup.ts';
+import { admitMember, admitMemberUpdate } from '../member-addresses.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { MemberCreate, MembersBatch, MemberUpdate } from '../schemas/member.ts';
 import { now } from '../timestamps.ts';
@@ -36,7 +37,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   );
 
   app.post<PoolParams>('/lbaas/pools/:poolId/members', async (request, reply) => {
-    const body = parseWrapped(MemberCreate, request.body, 'member', ARGUMENT);
+    const body = admitMember(deps.memberWalls, parseWrapped(MemberCreate, request.body, 'member', ARGUMENT));
     const view = await store.transaction(async (tx) => {
       const pool = await findVisible(tx, 'pool', request.params.poolId, request.context);
       const member = await newMember(tx, pool, body, pool.project_id as string);
@@ -52,12 +53,12 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
 
   app.put<MemberParams>('/lbaas/pools/:poolId/members/:id', async (request) => {
     const changes = parseWrapped(MemberUpdate, request.body, 'member', ARGUMENT);
-    if (changes.monitor_address != null) requireIpAddress('monitor_address', changes.monitor_address);
     const view = await store.transaction(async (tx) => {
       const member = await memberOf(tx, request.params, request.context);
       const pool = (await tx.get('pool', member.pool_id as string))!;
       await lockLoadBalancer(tx, member.loadbalancer_id as string, await listenersOf(tx, pool));
-      const updated = { ...member, ...changes, weight: changes.weight ?? member.weight ?? 1 };
+      const admitted = admitMemberUpdate(deps.memberWalls, member, changes);
+      const updated = { ...member, ...admitted, weight: changes.weight ?? member.weight ?? 1 };
       return updateMember(tx, updated);
     });
     return { member: view };
@@ -79,7 +80,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
     async (request, reply) => {
       const additiveOnly = request.query.additive_only?.toLowerCase() === 'true';
       const { members: listed } = check(MembersBatch, request.body, ARGUMENT) as { members: unknown[] };
-      const wanted = listed.map((m) => check(MemberCreate, m, `${ARGUMENT}.members`));
+      const wanted = listed.map((m) => admitMember(deps.memberWalls, check(MemberCreate, m, `${ARGUMENT}.members`)));
       await store.transaction(async (tx) => {
         const pool = await findVisible(tx, 'pool', request.params.poolId, request.context);
         const existing = new Map(
@@ -162,8 +163,6 @@ async function newMember(
   projectId: string,
 ): Promise<StoredObject> {
   const { tenant_id: _tenant, ...fields } = body;
-  const address = requireIpAddress('address', body.address);
-  if (body.monitor_address != null) requireIpAddress('monitor_address', body.monitor_address);
   const monitored = (await reader.count('healthmonitor', { parent_id: pool.id })) > 0;
   return {
     id: randomUUID(),
@@ -179,7 +178,6 @@ async function newMember(
     monitor_port: null,
     tags: [],
     ...fields,
-    address,
     weight: fields.weight ?? 1,
     project_id: projectId,
     pool_id: pool.id,

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveSubnets } from '../network/subnet.ts';
+import type { StoredTree } from '../store/load-balancer-tree.ts';
+import { buildSpec } from './build-spec.ts';
+import { memberChecks } from './member-checks.ts';
+
+const tree: StoredTree = {
+  loadbalancer: { id: 'lb', project_id: 'p', provider: 'noop', vip_address: '127.0.100.1', vip_subnet_id: 's' },
+  listeners: [],
+  pools: [{ id: 'pool', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' }],
+  members: [
+    { id: 'ip', pool_id: 'pool', address: '192.0.2.5', protocol_port: 80, monitor_port: 8080 },
+    { id: 'socket', pool_id: 'pool', address: 'unix:/run/weir-members/app.sock', protocol_port: 80 },
+  ],
+  healthmonitors: [{ id: 'hm', pool_id: 'pool', type: 'HTTP', delay: 5, timeout: 3, max_retries: 3 }],
+  l7policies: [],
+  l7rules: [],
+};
+const settings = { subnets: resolveSubnets([]), maxConnectionsPerLoadBalancer: 0 };
+
+test('a Unix socket member is carried with its socket path and probed on it', () => {
+  const spec = buildSpec(tree, settings);
+  const members = spec.pools[0]!.members;
+  assert.deepEqual(
+    members.map((m) => [m.address, m.socketPath]),
+    [
+      ['192.0.2.5', null],
+      ['unix:/run/weir-members/app.sock', '/run/weir-members/app.sock'],
+    ],
+  );
+  assert.deepEqual(
+    memberChecks(spec).map((check) => check.target),
+    [{ address: '192.0.2.5', port: 8080 }, { socketPath: '/run/weir-members/app.sock' }],
+  );
+});
+
+test('max_connections_per_load_balancer reaches the spec; 0 is no cap', () => {
+  assert.equal(buildSpec(tree, settings).maxConnections, null);
+  assert.equal(buildSpec(tree, { ...settings, maxConnectionsPerLoadBalancer: 50000 }).maxConnections, 50000);
+});

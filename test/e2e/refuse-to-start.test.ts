@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+
+/** Runs `weir serve` with the config text; it is expected to exit before listening. */
+function serve(dir: string, yaml: string) {
+  const config = join(dir, 'weir.yaml');
+  writeFileSync(config, yaml);
+  return spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config, '--data-dir', join(dir, 'data')],
+    { cwd: repoRoot, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+}
+
+const keystone = `keystone: {auth_url: "https://keystone:5000/v3", username: weir, password: s, project_name: service}\n`;
+
+describe('weir serve refuses to start', () => {
+  let dir: string;
+  before(() => {
+    dir = makeDataDir();
+  });
+  after(() => removeDataDir(dir));
+
+  test('with keystone on a non-loopback address without TLS', () => {
+    const run = serve(dir, `server: {auth: keystone, listen: "0.0.0.0:0"}\n${keystone}`);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /weir\.yaml:1:\d+: server\.listen: 0\.0\.0\.0 is not a loopback address/);
+    assert.match(run.stderr, /Keystone tokens would cross the network in clear text/);
+    assert.doesNotMatch(run.stdout, /weir listening on/);
+  });
+
+  test('with a TLS certificate that cannot be read', () => {
+    const missing = join(dir, 'no-such-cert.pem');
+    const run = serve(dir, `server: {listen: "127.0.0.1:0", tls: {cert_file: ${missing}, key_file: ${missing}}}\n`);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      run.stderr.trim(),
+      `weir cannot start: cannot read server.tls.cert_file ${missing}: it does not exist`,
+    );
+  });
+});
