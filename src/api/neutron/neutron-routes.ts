@@ -51,23 +51,26 @@ export function neutronRoutes(app: FastifyInstance, store: StateStore, subnets: 
     }
     return [...byId.values()];
   };
-  const ports = async (): Promise<Resource[]> =>
-    (await store.read((reader) => reader.list('loadbalancer'))).map((lb) => ({
-      id: lb.vip_port_id as string,
-      name: `octavia-lb-${lb.id}`,
-      network_id: lb.vip_network_id,
-      fixed_ips: [{ subnet_id: lb.vip_subnet_id, ip_address: lb.vip_address }],
-      device_owner: 'Octavia',
-      device_id: `lb-${lb.id}`,
-      status: 'ACTIVE',
-      admin_state_up: true,
-      mac_address: null,
-      security_groups: [],
-      description: '',
-      tags: [],
-      tenant_id: lb.project_id,
-      project_id: lb.project_id,
-    }));
+  // A caller sees the VIP ports of their own project's load balancers, an administrator all, as in Neutron.
+  const ports = async (request: FastifyRequest): Promise<Resource[]> =>
+    (await store.read((reader) => reader.list('loadbalancer')))
+      .filter((lb) => request.context.isAdmin || lb.project_id === request.context.projectId)
+      .map((lb) => ({
+        id: lb.vip_port_id as string,
+        name: `octavia-lb-${lb.id}`,
+        network_id: lb.vip_network_id,
+        fixed_ips: [{ subnet_id: lb.vip_subnet_id, ip_address: lb.vip_address }],
+        device_owner: 'Octavia',
+        device_id: `lb-${lb.id}`,
+        status: 'ACTIVE',
+        admin_state_up: true,
+        mac_address: null,
+        security_groups: [],
+        description: '',
+        tags: [],
+        tenant_id: lb.project_id,
+        project_id: lb.project_id,
+      }));
 
   const collections: [string, string, string, (request: FastifyRequest) => Promise<Resource[]> | Resource[]][] = [
     ['subnets', 'subnet', 'Subnet', (request) => visible(request).map(subnetView)],
