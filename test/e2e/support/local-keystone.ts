@@ -102,8 +102,12 @@ export class LocalKeystone {
         ['--config-file', this.configFile, ...args],
         { cwd: this.dir, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
         (error, stdout, stderr) => {
-          if (error) reject(new Error(`keystone-manage ${args[0]} failed: ${error.message}\n${stdout}\n${stderr}`));
-          else resolveRun();
+          if (!error) resolveRun();
+          else {
+            const why = error.killed ? `killed after ${timeoutMs} ms` : `exit ${error.code}`;
+            // It logs to keystone.log, not to its stdout.
+            reject(new Error(`keystone-manage ${args[0]} failed (${why})\n${stdout}${stderr}\n${this.logs()}`));
+          }
         },
       );
     });
@@ -125,7 +129,7 @@ export class LocalKeystone {
       '--threads',
       '8',
       '--need-app',
-      '--die-on-term',
+      // As Debian's keystone-uwsgi.ini: request headers up to 64 KiB rather than 4 KiB.
       '--buffer-size',
       '65535',
     ];
@@ -360,11 +364,13 @@ export async function startKeystone(options: StartOptions = {}): Promise<LocalKe
     keystone.writeConfig();
     const owner = ['--keystone-user', 'root', '--keystone-group', 'root'];
     // The key repositories do not touch the database: the three steps run side by side.
-    await Promise.all([
+    // allSettled: none may still be writing into the dir when a failure removes it.
+    const steps = await Promise.allSettled([
       keystone.manage(['db_sync'], timeoutMs),
       keystone.manage(['fernet_setup', ...owner], timeoutMs),
       keystone.manage(['credential_setup', ...owner], timeoutMs),
     ]);
+    for (const step of steps) if (step.status === 'rejected') throw step.reason;
     keystone.startupPhases.setup = Date.now() - started;
     useWriteAheadLog(join(dir, 'keystone.db'));
     // The app reads nothing at import that bootstrap writes, so uwsgi loads it while bootstrap runs.
