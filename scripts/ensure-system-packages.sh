@@ -24,5 +24,12 @@ apt-get update -q >/dev/null
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >/dev/null
 [ -z "$created" ] || rm -f /usr/sbin/policy-rc.d
-# Had anything started the packaged Keystone anyway (a policy-rc.d that allowed it), stop it: port 5000 stays free.
-if [ -e /var/run/keystone/keystone.pid ] && [ -x /etc/init.d/keystone ]; then /etc/init.d/keystone stop >/dev/null || true; fi
+case " $missing " in
+*" keystone "*)
+  # Its postinst enables the packaged service (uwsgi on port 5000) for the next boot: disable it, and stop it should
+  # a policy-rc.d that allowed starting have let it run.
+  systemctl disable keystone >/dev/null 2>&1 || true
+  update-rc.d keystone disable >/dev/null 2>&1 || true
+  if [ -e /var/run/keystone/keystone.pid ]; then /etc/init.d/keystone stop >/dev/null 2>&1 || true; fi
+  ;;
+esac
