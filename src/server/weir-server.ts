@@ -38,8 +38,6 @@ export class WeirServer {
     options: {
       logRequests?: boolean;
       drivers?: readonly DriverFactory[];
-      /** For tests: hooks added to the API before it listens, e.g. a caller who is not an administrator. */
-      extendApi?: (api: FastifyInstance) => void;
     } = {},
   ): Promise<WeirServer> {
     const tls = config.server.tls && readApiTls(config.server.tls);
@@ -93,7 +91,6 @@ export class WeirServer {
       audit,
       https: tls,
     });
-    options.extendApi?.(api);
     await reconciler.start();
     await api.listen({ host, port });
     return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http');

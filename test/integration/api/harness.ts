@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
+import { FakeKeystone } from '../../support/fake-keystone.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the assertions
 export type Json = Record<string, any>;
@@ -25,15 +25,17 @@ export const UNKNOWN_ID = '99999999-2222-3333-4444-555555555555';
 export interface HarnessOptions {
   /** Config file text; listen and data_dir are the harness's own. */
   yaml?: string;
-  /** Requests carrying `x-test-role: member` act as a non-administrator of their X-Project-Id (noauth has none). */
-  testRoles?: boolean;
+  /**
+   * `keystone`: tokens are validated by a FakeKeystone (`harness.keystone`), and the harness's own requests carry
+   * a token of `ADMIN_PROJECT` with Keystone's `admin` role unless they bring an `x-auth-token` of their own.
+   */
+  auth?: 'keystone';
+  /** keystone.token_cache_time; default 300. */
+  tokenCacheTime?: number;
 }
 
-/** Headers of a non-administrator of `projectId`, with `testRoles`. */
-export const memberOf = (projectId: string): Record<string, string> => ({
-  'x-project-id': projectId,
-  'x-test-role': 'member',
-});
+/** The project of the harness's administrator token in keystone mode. */
+export const ADMIN_PROJECT = 'adadadadadadadadadadadadadadadad';
 
 export class Harness {
   private constructor(
@@ -43,19 +45,24 @@ export class Harness {
     readonly subnetCidr: string,
     /** What the server logged as errors, as it runs. */
     readonly errors: string[],
+    readonly keystone: FakeKeystone | undefined,
+    private readonly defaultHeaders: Record<string, string>,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const dir = mkdtempSync(join(tmpdir(), 'weir-conf-'));
-    const config = parseConfig(options.yaml ?? '', 'harness.yaml', { listen: '127.0.0.1:0', dataDir: dir });
+    const keystone = options.auth === 'keystone' ? await FakeKeystone.start() : undefined;
+    const yaml = keystone
+      ? `${options.yaml ?? ''}\nserver:\n  auth: keystone\n${keystone.configYaml(options.tokenCacheTime)}\n`
+      : (options.yaml ?? '');
+    const config = parseConfig(yaml, 'harness.yaml', { listen: '127.0.0.1:0', dataDir: dir });
     const subnet = config.subnets[0]!;
     const errors: string[] = [];
-    const server = await WeirServer.start(
-      config,
-      { info: () => {}, error: (m) => errors.push(m) },
-      { extendApi: options.testRoles ? actAsMemberOnRequest : undefined },
-    );
-    return new Harness(server, dir, subnet.id, subnet.cidr, errors);
+    const server = await WeirServer.start(config, { info: () => {}, error: (m) => errors.push(m) });
+    const adminHeaders: Record<string, string> = keystone
+      ? { 'x-auth-token': keystone.issue({ projectId: ADMIN_PROJECT, roles: ['admin', 'member', 'reader'] }) }
+      : {};
+    return new Harness(server, dir, subnet.id, subnet.cidr, errors, keystone, adminHeaders);
   }
 
   get base(): string {
@@ -69,6 +76,7 @@ export class Harness {
 
   async close(): Promise<void> {
     await this.server.close();
+    await this.keystone?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -79,7 +87,7 @@ export class Harness {
     body?: unknown,
     options: { raw?: boolean; contentType?: string; headers?: Record<string, string> } = {},
   ): Promise<Reply> {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const headers: Record<string, string> = { accept: 'application/json', ...this.defaultHeaders, ...options.headers };
     let payload: string | undefined;
     if (body !== undefined) {
       payload = options.raw ? String(body) : JSON.stringify(body);
@@ -205,12 +213,10 @@ export class Harness {
   }
 }
 
-/** With `testRoles`: a request asking to be a member loses noauth's administrator rights. */
-function actAsMemberOnRequest(api: FastifyInstance): void {
-  api.addHook('onRequest', async (request) => {
-    if (request.headers['x-test-role'] !== 'member') return;
-    request.context = { ...request.context, isAdmin: false, roles: ['member'] };
-  });
+/** Headers carrying a token of `projectId` with `roles` (keystone mode). */
+export function tokenOf(h: Harness, projectId: string, roles: readonly string[]): Record<string, string> {
+  if (!h.keystone) throw new Error('tokens need a harness started with auth: keystone');
+  return { 'x-auth-token': h.keystone.issue({ projectId, roles }) };
 }
 
 /** Reads one captured Octavia exchange. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertFault, Harness, type Json, memberOf, UNKNOWN_ID } from './harness.ts';
+import { assertFault, Harness, type Json, tokenOf, UNKNOWN_ID } from './harness.ts';
 
 const A = 'a'.repeat(32);
 const B = 'b'.repeat(32);
@@ -12,7 +12,7 @@ describe('VIP subnets limited to projects', () => {
 
   before(async () => {
     h = await Harness.start({
-      testRoles: true,
+      auth: 'keystone',
       yaml: [
         'subnets:',
         '  - {name: shared, cidr: 192.0.2.0/24}',
@@ -25,6 +25,7 @@ describe('VIP subnets limited to projects', () => {
   });
   after(() => h.close());
 
+  const memberOf = (project: string) => tokenOf(h, project, ['load-balancer_member', 'member', 'reader']);
   const createLb = (project: string, vip: Json) =>
     h.req('POST', 'loadbalancers', { loadbalancer: vip }, { headers: memberOf(project) });
   const look = (project: string, path: string) => h.req('GET', path, undefined, { headers: memberOf(project) });
