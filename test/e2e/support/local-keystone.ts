@@ -268,8 +268,13 @@ export class LocalKeystone {
    * Registers service `octavia` of type `load-balancer` with public, internal and admin endpoints in RegionOne at
    * url; a second call re-points the same service (its old endpoints are deleted).
    */
-  async addLoadBalancerEndpoint(url: string): Promise<void> {
-    const serviceId = await this.loadBalancerServiceId();
+  addLoadBalancerEndpoint(url: string): Promise<void> {
+    return this.addEndpoint('load-balancer', 'octavia', url);
+  }
+
+  /** Registers (or re-points) a service of `type` at url, as addLoadBalancerEndpoint does for `load-balancer`. */
+  async addEndpoint(type: string, name: string, url: string): Promise<void> {
+    const serviceId = await this.serviceId(type, name);
     const endpoints = (await this.adminJson('GET', `/endpoints?service_id=${serviceId}`)).endpoints as Json[];
     for (const endpoint of endpoints) await this.adminJson('DELETE', `/endpoints/${endpoint.id as string}`);
     for (const iface of ['public', 'internal', 'admin']) {
@@ -279,11 +284,11 @@ export class LocalKeystone {
     }
   }
 
-  private async loadBalancerServiceId(): Promise<string> {
-    const services = (await this.adminJson('GET', '/services?type=load-balancer')).services as Json[];
+  private async serviceId(type: string, name: string): Promise<string> {
+    const services = (await this.adminJson('GET', `/services?type=${type}`)).services as Json[];
     const existing = services[0]?.id as string | undefined;
     if (existing !== undefined) return existing;
-    const created = await this.adminJson('POST', '/services', { service: { type: 'load-balancer', name: 'octavia' } });
+    const created = await this.adminJson('POST', '/services', { service: { type, name } });
     return (created.service as Json).id as string;
   }
 

@@ -77,11 +77,25 @@ export class WeirProcess {
   }
 
   /** Spawns `weir serve` and resolves once it prints `weir listening on` (bounded by timeoutMs). */
-  static async start(dataDir: string, options: { port?: number; timeoutMs?: number } = {}): Promise<WeirProcess> {
+  static async start(
+    dataDir: string,
+    options: { port?: number; timeoutMs?: number; configFile?: string } = {},
+  ): Promise<WeirProcess> {
     const port = options.port ?? (await freePort());
+    const config = options.configFile ? ['--config', options.configFile] : [];
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir],
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        ...config,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--data-dir',
+        dataDir,
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
     );
     const weir = new WeirProcess(child, port, dataDir);
