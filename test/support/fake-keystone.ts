@@ -133,7 +133,8 @@ export class FakeKeystone {
   private issueServiceToken(body: PasswordAuth, response: ServerResponse): void {
     const user = body.auth?.identity?.password?.user;
     if (user?.name !== this.serviceUser.username || user.password !== this.serviceUser.password) {
-      return send(response, 401, UNAUTHORIZED);
+      send(response, 401, UNAUTHORIZED);
+      return;
     }
     const token = this.issue({ projectId: 'f'.repeat(32), roles: ['service'], userName: user.name });
     this.serviceTokens.add(token);
