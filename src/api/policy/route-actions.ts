@@ -33,6 +33,7 @@ const ROUTE_ACTIONS: ReadonlyMap<string, string> = new Map([
   ['GET /lbaas/quotas', 'quota:get_all'],
   ['GET /lbaas/quotas/defaults', 'quota:get_defaults'],
   ['GET /lbaas/quotas/:project', 'quota:get_one'],
+  ['GET /lbaas/quotas/:project/default', 'quota:get_defaults'],
   ['PUT /lbaas/quotas/:project', 'quota:put'],
   ['DELETE /lbaas/quotas/:project', 'quota:delete'],
   ['GET /lbaas/providers', 'provider:get_all'],
@@ -43,6 +44,7 @@ const ROUTE_ACTIONS: ReadonlyMap<string, string> = new Map([
   ['GET /octavia/amphorae/:id/stats', 'amphora:get_stats'],
   ['PUT /octavia/amphorae/:id/failover', 'amphora:put_failover'],
   ['PUT /octavia/amphorae/:id/config', 'amphora:put_config'],
+  ['DELETE /octavia/amphorae/:id', 'amphora:delete'],
 ]);
 
 /** Collections whose list has a `get_all-global` rule: an admin or global observer may list every project. */

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/config/load-config.ts';
+import { DRIVER_FACTORIES } from '../../../src/dataplanes/registry.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
 import { FakeKeystone } from '../../support/fake-keystone.ts';
 
@@ -63,6 +64,11 @@ export class Harness {
       ? { 'x-auth-token': keystone.issue({ projectId: ADMIN_PROJECT, roles: ['admin', 'member', 'reader'] }) }
       : {};
     return new Harness(server, dir, subnet.id, subnet.cidr, errors, keystone, adminHeaders);
+  }
+
+  /** The provider load balancers get when they name none. */
+  get defaultProvider(): string {
+    return DRIVER_FACTORIES[0]!.name;
   }
 
   get base(): string {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { nameBasedUuid } from '../../../network/stable-id.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
-import { notFound } from '../../faults.ts';
+import { conflict, notFound } from '../../faults.ts';
 import { requestUrl } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { requireLoadBalancerState, setStatus } from '../lb-state-machine.ts';
@@ -56,6 +56,12 @@ export function amphoraRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void 
       await setStatus(tx, 'loadbalancer', lb, 'PENDING_UPDATE');
     });
     reply.code(202);
+  });
+
+  // Octavia deletes only spare or failed amphorae; weir's always carry their load balancer.
+  app.delete<{ Params: { id: string } }>('/octavia/amphorae/:id', async (request) => {
+    const amphora = await find(request);
+    throw conflict(`amphora ${amphora.id} is immutable and cannot be updated.`);
   });
 
   app.put<{ Params: { id: string } }>('/octavia/amphorae/:id/config', async (request, reply) => {

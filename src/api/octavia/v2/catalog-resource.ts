@@ -22,6 +22,8 @@ export interface CatalogResource {
   argument: string;
   /** 'name' for availability zones, which Octavia keys by name. */
   key: 'id' | 'name';
+  /** Flavors and availability zones have unique names; profiles, as in Octavia, do not. */
+  uniqueName: boolean;
   notFoundLabel: string;
   create: TSchema;
   update: TSchema;
@@ -70,8 +72,7 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
     const created = await store.transaction(async (tx) => {
       const object: StoredObject = { ...resource.defaults, ...body, id: randomUUID() } as StoredObject;
       if (resource.key === 'name') object.id = object.name as string;
-      const duplicate = (await tx.list(resource.kind)).some((o) => o.name === object.name);
-      if (duplicate) throw conflict(`A ${resource.notFoundLabel.toLowerCase()} of ${object.name} already exists.`);
+      await requireUniqueName(tx, resource, object);
       await resource.validate(tx, object, deps);
       await tx.insert(resource.kind, object);
       return object;
@@ -85,8 +86,7 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
     const updated = await store.transaction(async (tx) => {
       const current = await find(tx, request.params.key);
       const object = { ...current, ...changes };
-      const duplicate = (await tx.list(resource.kind)).some((o) => o.name === object.name && o.id !== object.id);
-      if (duplicate) throw conflict(`A ${resource.notFoundLabel.toLowerCase()} of ${object.name} already exists.`);
+      await requireUniqueName(tx, resource, object, current.id);
       await resource.validate(tx, object, deps);
       await tx.update(resource.kind, object);
       return object;
@@ -104,4 +104,16 @@ export function catalogRoutes(app: FastifyInstance, deps: OctaviaApiDeps, resour
     });
     reply.code(204);
   });
+}
+
+/** `updating`: the id of the entry being changed, which may keep its own name. */
+async function requireUniqueName(
+  reader: StoreReader,
+  resource: CatalogResource,
+  object: StoredObject,
+  updating?: string,
+): Promise<void> {
+  if (!resource.uniqueName) return;
+  const duplicate = (await reader.list(resource.kind)).some((o) => o.name === object.name && o.id !== updating);
+  if (duplicate) throw conflict(`A ${resource.notFoundLabel.toLowerCase()} of ${object.name} already exists.`);
 }

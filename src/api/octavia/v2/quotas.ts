@@ -32,7 +32,8 @@ export function quotaRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
 
   app.get('/lbaas/quotas', (request) =>
     store.read(async (reader) => {
-      const scope = listScope(request.context, (request.query as Query).project_id);
+      // Octavia decides a quota list without looking at ?project_id=, which then only narrows what was allowed.
+      const scope = listScope(request.context, undefined);
       const quotas = (await reader.list('quota', scope)).map((q) => ({
         project_id: q.project_id,
         loadbalancer: q.load_balancer ?? null,
@@ -52,6 +53,11 @@ export function quotaRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
 
   app.get('/lbaas/quotas/defaults', (request) => {
     request.context.authorize(request.context.projectId);
+    return { quota: deps.quotaDefaults };
+  });
+
+  app.get<{ Params: { project: string } }>('/lbaas/quotas/:project/default', (request) => {
+    request.context.authorize(request.params.project);
     return { quota: deps.quotaDefaults };
   });
 
