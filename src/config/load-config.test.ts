@@ -294,6 +294,24 @@ test('subnet names must be unique, since ids derive from them', () => {
   );
 });
 
+test('policy overrides and denied member networks are checked where they are written', () => {
+  assertProblem(
+    'policy:\n  "os_load-balancer_api:pool:post": "role:a and"\n',
+    2,
+    37,
+    'policy.os_load-balancer_api:pool:post',
+    /^"role:a and": ends where a check was expected$/,
+  );
+  assertProblem('policy:\n  x: "rule:nope"\n', 2, 6, 'policy.x', /^refers to rule "nope", which does not exist$/);
+  assertProblem(
+    'tenancy:\n  denied_member_cidrs: [banana]\n',
+    2,
+    25,
+    'tenancy.denied_member_cidrs[0]',
+    /is neither an IP address nor a CIDR/,
+  );
+});
+
 test('settings a choice needs, listen addresses and YAML syntax are checked', () => {
   assertProblem('store:\n  driver: postgres\n', 2, 3, 'store.postgres', /required when driver is postgres/);
   assertProblem('server:\n  auth: keystone\n', 1, 1, 'keystone', /required when server.auth is keystone/);

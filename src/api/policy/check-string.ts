@@ -31,22 +31,17 @@ export function parseCheckString(text: string): Check {
   let position = 0;
   const peek = (): string | undefined => tokens[position];
 
-  const parseOr = (): Check => {
-    const checks = [parseAnd()];
-    while (peek() === 'or') {
+  // `or` of `and`s of `not`s: each level collects operands joined by its operator.
+  const parseJoined = (operator: 'and' | 'or', operand: () => Check): Check => {
+    const checks = [operand()];
+    while (peek() === operator) {
       position++;
-      checks.push(parseAnd());
+      checks.push(operand());
     }
-    return checks.length === 1 ? checks[0]! : { kind: 'or', checks };
+    return checks.length === 1 ? checks[0]! : { kind: operator, checks };
   };
-  const parseAnd = (): Check => {
-    const checks = [parseNot()];
-    while (peek() === 'and') {
-      position++;
-      checks.push(parseNot());
-    }
-    return checks.length === 1 ? checks[0]! : { kind: 'and', checks };
-  };
+  const parseOr = (): Check => parseJoined('or', parseAnd);
+  const parseAnd = (): Check => parseJoined('and', parseNot);
   const parseNot = (): Check => {
     if (peek() === 'not') {
       position++;
