@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 interface Recorded {
@@ -41,8 +42,11 @@ export class FakeKeystone {
     readonly serviceUser: { username: string; password: string },
   ) {}
 
-  static async start(): Promise<FakeKeystone> {
-    const server = createServer();
+  /** With `tls`, Keystone answers over HTTPS with that certificate. */
+  static async start(tls?: { cert: string; key: string }): Promise<FakeKeystone> {
+    const server = tls
+      ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) })
+      : createServer();
     const keystone = new FakeKeystone(server, { username: 'weir', password: `pw-${randomUUID()}` });
     server.on('request', (request, response) => keystone.handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,13 +54,15 @@ export class FakeKeystone {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v3`;
+    const scheme = this.server instanceof HttpsServer ? 'https' : 'http';
+    return `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}/v3`;
   }
 
   /** The `keystone:` section of a weir config that trusts this Keystone. */
-  configYaml(tokenCacheTime = 300): string {
+  configYaml(tokenCacheTime = 300, cafile?: string): string {
     return [
       'keystone:',
+      ...(cafile ? [`  cafile: ${cafile}`] : []),
       `  auth_url: ${this.url}`,
       `  username: ${this.serviceUser.username}`,
       `  password: ${this.serviceUser.password}`,

@@ -11,6 +11,7 @@ import { parseConfig } from '../../../src/config/load-config.ts';
 import { DRIVER_FACTORIES } from '../../../src/dataplanes/registry.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
 import { FakeKeystone } from '../../support/fake-keystone.ts';
+import { selfSignedCertificate } from '../../support/self-signed.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the assertions
 export type Json = Record<string, any>;
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   auth?: 'keystone';
   /** keystone.token_cache_time; default 300. */
   tokenCacheTime?: number;
+  /** Keystone answers over HTTPS with a throwaway certificate, which weir trusts through keystone.cafile. */
+  keystoneTls?: boolean;
 }
 
 /** The project of the harness's administrator token in keystone mode. */
@@ -52,9 +55,10 @@ export class Harness {
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const dir = mkdtempSync(join(tmpdir(), 'weir-conf-'));
-    const keystone = options.auth === 'keystone' ? await FakeKeystone.start() : undefined;
+    const tls = options.keystoneTls ? selfSignedCertificate(dir, 'keystone') : undefined;
+    const keystone = options.auth === 'keystone' ? await FakeKeystone.start(tls) : undefined;
     const yaml = keystone
-      ? `${options.yaml ?? ''}\nserver:\n  auth: keystone\n${keystone.configYaml(options.tokenCacheTime)}\n`
+      ? `${options.yaml ?? ''}\nserver:\n  auth: keystone\n${keystone.configYaml(options.tokenCacheTime, tls?.cert)}\n`
       : (options.yaml ?? '');
     const config = parseConfig(yaml, 'harness.yaml', { listen: '127.0.0.1:0', dataDir: dir });
     const subnet = config.subnets[0]!;

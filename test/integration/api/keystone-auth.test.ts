@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KeystoneClient, KeystoneUnavailable } from '../../../src/api/auth/keystone/keystone-client.ts';
 import { ADMIN_PROJECT, assertFault, Harness, type Json, tokenOf } from './harness.ts';
 
 const A = 'a'.repeat(32);
@@ -164,5 +165,32 @@ describe('keystone mode: projects in bodies, and the audit trail of refusals', (
     assert.equal(created?.project_id, ADMIN_PROJECT);
     assert.deepEqual(created?.roles, ['admin', 'member', 'reader']);
     assert.ok(!readFileSync(join(h.dir, 'audit.jsonl'), 'utf8').includes(h.keystone!.serviceUser.password));
+  });
+});
+
+describe('keystone mode: Keystone over HTTPS', () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.start({ auth: 'keystone', keystoneTls: true });
+  });
+  after(() => h.close());
+
+  test('tokens are validated over TLS, trusting the CA in keystone.cafile and nothing else', async () => {
+    assert.match(h.keystone!.url, /^https:/);
+    assert.equal((await h.req('GET', 'loadbalancers', undefined, { headers: tokenOf(h, A, MEMBER) })).status, 200);
+    const untrusting = new KeystoneClient({
+      auth_url: h.keystone!.url,
+      username: h.keystone!.serviceUser.username,
+      password: h.keystone!.serviceUser.password,
+      project_name: 'service',
+      user_domain_name: 'Default',
+      project_domain_name: 'Default',
+      http_timeout: 2,
+    });
+    try {
+      await assert.rejects(untrusting.validate('any'), KeystoneUnavailable);
+    } finally {
+      await untrusting.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { StartupError } from '../../../src/server/startup-error.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
+import { selfSignedCertificate } from '../../support/self-signed.ts';
 
 const quiet = { info: () => {}, error: () => {} };
 
@@ -38,16 +39,7 @@ describe('the API over TLS', () => {
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'weir-tls-'));
-    cert = join(dir, 'api.pem');
-    key = join(dir, 'api.key');
-    execFileSync(
-      'openssl',
-      [
-        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
-        ['-subj', '/CN=weir test', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
-      ].flat(),
-      { stdio: 'ignore' },
-    );
+    ({ cert, key } = selfSignedCertificate(dir, 'api'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
