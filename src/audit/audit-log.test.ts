@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AuditLog, GENESIS_HASH, lineHash } from './audit-log.ts';
+import { verifyAuditLog } from './verify-audit-log.ts';
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'weir-audit-')), 'nested', 'audit.jsonl');
 const readLines = (path: string) =>
@@ -48,14 +49,34 @@ test('reopening continues the chain where it ended', () => {
   assert.equal(next.prev, last.hash);
 });
 
-test('a file that does not end in a whole entry is refused rather than appended to', () => {
+test('a line torn by a crash is set aside as evidence, and the chain goes on, recording it', async () => {
+  const path = freshPath();
+  const log = AuditLog.open(path);
+  const first = log.append({ n: 1 });
+  log.close();
+  appendFileSync(path, '{"seq":2,"ti');
+  const reopened = AuditLog.open(path);
+  const next = reopened.append({ n: 2 });
+  reopened.close();
+  const lines = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3);
+  assert.equal(lines[1].event, 'torn_tail_set_aside');
+  assert.equal(lines[1].prev, first.hash);
+  assert.equal(lines[1].bytes, 12);
+  assert.equal(readFileSync(lines[1].saved_to, 'utf8'), '{"seq":2,"ti');
+  assert.equal(next.prev, lines[1].hash);
+  assert.deepEqual(await verifyAuditLog(path), { intact: true, entries: 3 });
+});
+
+test('a whole last line that is not an entry is refused rather than appended to', () => {
   const path = freshPath();
   const log = AuditLog.open(path);
   log.append({ n: 1 });
   log.close();
-  appendFileSync(path, '{"seq":2,"ti');
-  assert.throws(() => AuditLog.open(path), /last line is incomplete/);
-  appendFileSync(path, '\n');
+  appendFileSync(path, 'not json\n');
   assert.throws(() => AuditLog.open(path), /not an audit entry/);
 });
 

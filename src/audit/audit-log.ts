@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The `prev` of the first line: no line comes before it. */
@@ -39,13 +50,15 @@ export class AuditLog {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, 'a', 0o600);
     try {
+      const torn = setAsideTornTail(path, fd);
       const last = lastLine(path);
-      if (last === undefined) {
+      if (last === undefined && torn === undefined) {
         // A new file: its directory entry must be durable too, or the first lines could vanish with it.
         syncDirectory(dirname(path));
-        return new AuditLog(fd, 0, GENESIS_HASH);
       }
-      return new AuditLog(fd, last.seq, last.hash);
+      const log = last === undefined ? new AuditLog(fd, 0, GENESIS_HASH) : new AuditLog(fd, last.seq, last.hash);
+      if (torn) log.append({ event: 'torn_tail_set_aside', ...torn });
+      return log;
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -83,6 +96,32 @@ function syncDirectory(path: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A crash while a line was being appended leaves part of it at the end of the file; that request was never
+ * answered. The fragment is moved to a file of its own, kept as evidence, and the trail continues after the last
+ * whole line, recording the move in the chain itself. Anything else that is not an entry is refused by lastLine.
+ */
+function setAsideTornTail(path: string, fd: number): { bytes: number; saved_to: string } | undefined {
+  const size = fstatSync(fd).size;
+  if (size === 0) return undefined;
+  const tail = Buffer.alloc(Math.min(size, 1 << 20));
+  const reader = openSync(path, 'r');
+  try {
+    readSync(reader, tail, 0, tail.length, size - tail.length);
+  } finally {
+    closeSync(reader);
+  }
+  if (tail[tail.length - 1] === 0x0a) return undefined;
+  const newline = tail.lastIndexOf(0x0a);
+  if (newline < 0 && tail.length < size) throw new Error(`${path}: the last line is longer than 1 MiB`);
+  const fragment = tail.subarray(newline + 1);
+  const savedTo = `${path}.torn-${Date.now()}`;
+  writeFileSync(savedTo, fragment, { mode: 0o600, flush: true });
+  ftruncateSync(fd, size - fragment.length);
+  fsyncSync(fd);
+  return { bytes: fragment.length, saved_to: savedTo };
 }
 
 /**
