@@ -53,7 +53,10 @@ export const GLOBAL_LIST_RESOURCES: ReadonlySet<string> = new Set([
   'quota',
 ]);
 
-/** Resources that belong to no project: Octavia checks them against the caller's own project. */
+/**
+ * Resources that belong to no project: Octavia checks them against the caller's own project before anything else.
+ * Amphorae are checked the same way, but after the look-up (v2/amphorae.ts), as Octavia orders it.
+ */
 export const CALLER_SCOPED_RESOURCES: ReadonlySet<string> = new Set([
   'flavor',
   'flavor-profile',
@@ -62,7 +65,6 @@ export const CALLER_SCOPED_RESOURCES: ReadonlySet<string> = new Set([
   'provider',
   'provider-flavor',
   'provider-availability-zone',
-  'amphora',
 ]);
 
 /**

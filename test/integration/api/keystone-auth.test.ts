@@ -194,3 +194,22 @@ describe('keystone mode: Keystone over HTTPS', () => {
     }
   });
 });
+
+describe('keystone mode: what is checked first', () => {
+  let h: Harness;
+  before(async () => {
+    h = await Harness.start({ auth: 'keystone' });
+  });
+  after(() => h.close());
+
+  // Side probes of the RBAC capture (test/fixtures/octavia-11/RBAC-README.md): the policy runs before the look-up
+  // for flavors, after it for amphorae and project objects.
+  test('an unknown id is 404 or 403 to a caller without rights, in the order Octavia checks', async () => {
+    const plain = tokenOf(h, A, ['member', 'reader']);
+    const unknown = '99999999-2222-3333-4444-555555555555';
+    const get = (path: string) => h.req('GET', path, undefined, { headers: plain });
+    assertFault(await get(`/v2/octavia/amphorae/${unknown}`), 404, `Amphora ${unknown} not found.`);
+    assertFault(await get(`loadbalancers/${unknown}`), 404, `Load Balancer ${unknown} not found.`);
+    assertFault(await get(`flavors/${unknown}`), 403, 'Policy does not allow this request to be performed.');
+  });
+});

@@ -22,10 +22,13 @@ export function amphoraRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void 
   const find = async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const amphora = (await store.read(amphorae)).find((a) => a.id === request.params.id);
     if (!amphora) throw notFound(`Amphora ${request.params.id} not found.`);
+    // Octavia looks an amphora up before it asks the policy: an unknown id is 404 to everyone.
+    request.context.authorize(request.context.projectId);
     return amphora;
   };
 
   app.get('/octavia/amphorae', async (request) => {
+    request.context.authorize(request.context.projectId);
     const all = await store.read(amphorae);
     const { items, links } = applyListQuery(all, request.query as Query, { baseUrl: requestUrl(request) });
     return { amphorae: items, amphorae_links: links };
