@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages the tests drive when running as root and they are missing: the real `openstack
 # loadbalancer` CLI for the end-to-end tests, `ping` for PING health monitors, and Keystone (run by uwsgi, which it
-# depends on) for the identity end-to-end tests. A policy-rc.d that exits 101 keeps packages from starting services
-# on install; the tests start their own Keystone on a free loopback port.
+# depends on) for the identity end-to-end tests, HAProxy and nginx for the PROXY protocol interop tests. A policy-rc.d
+# that exits 101 keeps packages from starting services on install; the tests start their own Keystone, HAProxy and
+# nginx on free loopback ports.
 set -e
 missing=""
 { command -v openstack >/dev/null 2>&1 && python3 -c 'import octaviaclient' 2>/dev/null; } ||
@@ -10,6 +11,8 @@ missing=""
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 { command -v keystone-manage >/dev/null 2>&1 && [ -e /usr/lib/uwsgi/plugins/python3_plugin.so ]; } ||
   missing="$missing keystone"
+command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
+command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
 [ -n "$missing" ] || exit 0
 [ "$(id -u)" = 0 ] || { echo "not root: not installing$missing; tests that need them skip" >&2; exit 0; }
 created=""
@@ -33,3 +36,14 @@ case " $missing " in
   if [ -e /var/run/keystone/keystone.pid ]; then /etc/init.d/keystone stop >/dev/null 2>&1 || true; fi
   ;;
 esac
+# Their packaged services (nginx's default site listens on port 80) must not start at the next boot either; stop them
+# should a policy-rc.d that allowed starting have let them run.
+for service in haproxy nginx; do
+  case " $missing " in
+  *" $service "*)
+    systemctl disable "$service" >/dev/null 2>&1 || true
+    update-rc.d "$service" disable >/dev/null 2>&1 || true
+    /etc/init.d/"$service" stop >/dev/null 2>&1 || true
+    ;;
+  esac
+done
