@@ -1,0 +1,73 @@
+import type { Balancer, PickContext } from '../../balancing/balancer.ts';
+import { balancerFor } from '../../balancing/balancer-for.ts';
+import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+
+/** How long a member that refused a connection stays out: long enough not to hammer it, short enough to recover. */
+const PASSIVE_HOLD_MS = 2_000;
+
+/**
+ * A pool as the proxy runs it: its members, its balancer, and what health checks and failed connections said.
+ * Active checks decide; a refused connection takes the member out at once (passive check) for PASSIVE_HOLD_MS,
+ * or until an active check says otherwise.
+ */
+export class PoolRuntime {
+  private balancer: Balancer<MemberSpec>;
+  private readonly activelyDown = new Set<string>();
+  private readonly passiveTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(public spec: PoolSpec) {
+    this.balancer = balancerFor<MemberSpec>(spec.algorithm);
+    this.balancer.update(spec.members);
+  }
+
+  update(spec: PoolSpec): void {
+    const algorithmChanged = spec.algorithm !== this.spec.algorithm;
+    this.spec = spec;
+    if (algorithmChanged) this.balancer = balancerFor<MemberSpec>(spec.algorithm);
+    this.balancer.update(spec.members);
+    if (algorithmChanged) for (const id of this.activelyDown) this.balancer.setUp(id, false);
+  }
+
+  /** An active health-check transition. */
+  setHealth(memberId: string, up: boolean): void {
+    if (up) this.activelyDown.delete(memberId);
+    else this.activelyDown.add(memberId);
+    this.clearPassive(memberId);
+    this.balancer.setUp(memberId, up);
+  }
+
+  /** A member for a new connection, not one of `tried`; undefined when none is eligible. */
+  pick(client: PickContext, tried: ReadonlySet<string>): MemberSpec | undefined {
+    for (let attempt = 0; attempt <= tried.size; attempt++) {
+      const member = this.balancer.pick(client);
+      if (!member || !tried.has(member.id)) return member;
+    }
+    return undefined;
+  }
+
+  started(member: MemberSpec): void {
+    this.balancer.connectionStarted?.(member);
+  }
+
+  ended(member: MemberSpec): void {
+    this.balancer.connectionEnded?.(member);
+  }
+
+  /** The member refused or did not answer a connection. */
+  failed(member: MemberSpec): void {
+    if (this.activelyDown.has(member.id) || this.passiveTimers.has(member.id)) return;
+    this.balancer.setUp(member.id, false);
+    // Health checks report changes only, so a member they still see up would never be brought back by them.
+    const timer = setTimeout(() => {
+      this.passiveTimers.delete(member.id);
+      if (!this.activelyDown.has(member.id)) this.balancer.setUp(member.id, true);
+    }, PASSIVE_HOLD_MS);
+    this.passiveTimers.set(member.id, timer.unref());
+  }
+
+  private clearPassive(memberId: string): void {
+    const timer = this.passiveTimers.get(memberId);
+    if (timer) clearTimeout(timer);
+    this.passiveTimers.delete(memberId);
+  }
+}

@@ -1,0 +1,142 @@
+import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
+import { Admission, ConnectionBudget } from './admission.ts';
+import { PoolRuntime } from './pool-runtime.ts';
+import { proxyPreamble } from './proxy-preamble.ts';
+import { TcpListener, type TcpListenerConfig } from './tcp-listener.ts';
+import { ListenerCounters } from './traffic-counters.ts';
+
+const capabilities: DriverCapabilities = {
+  // HTTPS is TLS passed through to the members, balanced as TCP.
+  listenerProtocols: ['TCP', 'HTTPS'],
+  poolProtocols: ['TCP', 'HTTPS', 'PROXY', 'PROXYV2'],
+  algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
+  persistenceTypes: [],
+  monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
+  l7Policies: false,
+  flavorCapabilities: [],
+  availabilityZoneCapabilities: [],
+  healthChecks: 'weir',
+};
+
+/** One listener as bound: a socket per VIP address, one set of counters. */
+interface BoundListener {
+  /** What requires a new bind when it changes. */
+  key: string;
+  sockets: TcpListener[];
+  counters: ListenerCounters;
+}
+
+interface LoadBalancerRuntime {
+  budget: ConnectionBudget;
+  pools: Map<string, PoolRuntime>;
+  listeners: Map<string, BoundListener>;
+}
+
+/**
+ * weir's own reverse proxy, in this process: each listener bound on the load balancer's VIPs, each connection
+ * relayed to a member the pool's algorithm picks. `apply` changes only what differs: a listener whose address,
+ * port and protocol stay keeps its sockets and open connections, and takes the new pools and limits for new ones.
+ */
+class ProxyDriver implements DataPlaneDriver {
+  readonly name = 'proxy';
+  readonly description = proxyDriver.description;
+  readonly capabilities = capabilities;
+  private readonly loadBalancers = new Map<string, LoadBalancerRuntime>();
+
+  async apply(spec: LoadBalancerSpec): Promise<void> {
+    const runtime = this.runtimeOf(spec);
+    runtime.budget.limit = spec.maxConnections;
+    syncPools(runtime.pools, spec.pools);
+    const wanted = spec.adminStateUp ? spec.listeners.filter((l) => l.adminStateUp) : [];
+    for (const [id, bound] of runtime.listeners) {
+      const listener = wanted.find((l) => l.id === id);
+      if (!listener || listenerKey(spec, listener) !== bound.key) {
+        runtime.listeners.delete(id);
+        await Promise.all(bound.sockets.map((socket) => socket.close()));
+      }
+    }
+    for (const listener of wanted) {
+      const config = listenerConfig(listener, runtime);
+      const bound = runtime.listeners.get(listener.id);
+      if (bound) {
+        for (const socket of bound.sockets) socket.reconfigure(config);
+        continue;
+      }
+      const counters = new ListenerCounters();
+      const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)];
+      const sockets: TcpListener[] = [];
+      try {
+        for (const address of addresses) sockets.push(await TcpListener.open(address, listener.port, config, counters));
+      } catch (error) {
+        await Promise.all(sockets.map((socket) => socket.close(true)));
+        throw new Error(`listener ${listener.id} cannot listen on port ${listener.port}: ${(error as Error).message}`);
+      }
+      runtime.listeners.set(listener.id, { key: listenerKey(spec, listener), sockets, counters });
+    }
+  }
+
+  async remove(loadbalancerId: string): Promise<void> {
+    const runtime = this.loadBalancers.get(loadbalancerId);
+    if (!runtime) return;
+    this.loadBalancers.delete(loadbalancerId);
+    await Promise.all([...runtime.listeners.values()].flatMap((bound) => bound.sockets.map((s) => s.close(true))));
+  }
+
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
+    for (const pool of this.loadBalancers.get(loadbalancerId)?.pools.values() ?? []) pool.setHealth(memberId, up);
+  }
+
+  listenerStats(loadbalancerId: string): ReadonlyMap<string, TrafficCounters> {
+    const runtime = this.loadBalancers.get(loadbalancerId);
+    return new Map([...(runtime?.listeners ?? [])].map(([id, bound]) => [id, bound.counters.snapshot()]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.loadBalancers.keys()].map((id) => this.remove(id)));
+  }
+
+  private runtimeOf(spec: LoadBalancerSpec): LoadBalancerRuntime {
+    let runtime = this.loadBalancers.get(spec.id);
+    if (!runtime) {
+      runtime = { budget: new ConnectionBudget(spec.maxConnections), pools: new Map(), listeners: new Map() };
+      this.loadBalancers.set(spec.id, runtime);
+    }
+    return runtime;
+  }
+}
+
+function listenerKey(spec: LoadBalancerSpec, listener: ListenerSpec): string {
+  const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)].join(',');
+  return `${addresses}|${listener.port}|${listener.protocol}`;
+}
+
+/** Pools kept across applies keep their health state and connection counts; new members start healthy. */
+function syncPools(pools: Map<string, PoolRuntime>, specs: readonly PoolSpec[]): void {
+  for (const id of pools.keys()) if (!specs.some((p) => p.id === id)) pools.delete(id);
+  for (const spec of specs) {
+    const pool = pools.get(spec.id);
+    if (pool) pool.update(spec);
+    else pools.set(spec.id, new PoolRuntime(spec));
+  }
+}
+
+function listenerConfig(listener: ListenerSpec, runtime: LoadBalancerRuntime): TcpListenerConfig {
+  const pool = listener.defaultPoolId ? (runtime.pools.get(listener.defaultPoolId) ?? null) : null;
+  return {
+    pool: pool?.spec.adminStateUp === false ? null : pool,
+    timeouts: listener.timeouts,
+    preamble: pool ? proxyPreamble(pool.spec.protocol) : null,
+    admission: new Admission(listener.allowedCidrs, listener.connectionLimit, runtime.budget),
+    budget: runtime.budget,
+  };
+}
+
+export const proxyDriver: DriverFactory = {
+  name: 'proxy',
+  aliases: [],
+  description:
+    "weir's reverse proxy: TCP and TLS passed through to members, which learn the client's address from the " +
+    'PROXY protocol (PROXY and PROXYV2 pools).',
+  create: () => new ProxyDriver(),
+};

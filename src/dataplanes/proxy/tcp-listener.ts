@@ -1,0 +1,75 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Admission, ConnectionBudget } from './admission.ts';
+import { relayTcp, type TcpRoute } from './tcp-relay.ts';
+import type { ListenerCounters } from './traffic-counters.ts';
+
+/** What a TCP listener does with a new connection; swapped whole on reconfiguration. */
+export interface TcpListenerConfig extends Omit<TcpRoute, 'counters' | 'done'> {
+  admission: Admission;
+  budget: ConnectionBudget;
+}
+
+/**
+ * A bound TCP listener. Reconfiguring swaps the config new connections get; connections already relayed keep the
+ * route they started with, so a change drops nothing. Closing stops accepting and lets open connections finish.
+ */
+export class TcpListener {
+  private readonly connections = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    private config: TcpListenerConfig,
+    /** Shared by the listener's sockets on every VIP of its load balancer. */
+    private readonly counters: ListenerCounters,
+  ) {
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  static open(host: string, port: number, config: TcpListenerConfig, counters: ListenerCounters): Promise<TcpListener> {
+    // Paused on connect: what a client sends first waits in the kernel until a member is connected.
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    const listener = new TcpListener(server, config, counters);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, () => {
+        server.removeListener('error', reject);
+        resolve(listener);
+      });
+    });
+  }
+
+  reconfigure(config: TcpListenerConfig): void {
+    this.config = config;
+  }
+
+  /**
+   * Stops accepting at once, so the port can be bound again. Open connections finish on their own, unless `drop`:
+   * then they are closed and this resolves when they are gone.
+   */
+  async close(drop = false): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (!drop) return;
+    for (const socket of this.connections) socket.destroy();
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const config = this.config;
+    const refusal = config.admission.refuse(socket.remoteAddress, this.counters.activeConnections);
+    if (refusal !== null) {
+      this.counters.requestErrors++;
+      socket.destroy();
+      return;
+    }
+    config.budget.active++;
+    this.connections.add(socket);
+    void relayTcp(socket, {
+      ...config,
+      counters: this.counters,
+      done: () => {
+        config.budget.active--;
+        this.connections.delete(socket);
+      },
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import type { Socket } from 'node:net';
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import { connectToMember, MemberUnreachable } from './member-connection.ts';
+import type { PoolRuntime } from './pool-runtime.ts';
+import type { ListenerCounters } from './traffic-counters.ts';
+
+/** Distinct members tried for one client before giving up, as HAProxy's `retries 3` with redispatch. */
+const MAX_ATTEMPTS = 3;
+
+export interface TcpRoute {
+  pool: PoolRuntime | null;
+  counters: ListenerCounters;
+  timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
+  /** The bytes a member expects before the client's (a PROXY protocol header), or null. */
+  preamble: ((client: Socket) => Buffer) | null;
+  /** Called once the client connection is gone, whatever happened. */
+  done: () => void;
+}
+
+/**
+ * One client connection relayed to one member, byte for byte, until both sides are done. A member that cannot be
+ * reached is reported to the pool and another is tried; when none can be, the client is closed at once.
+ */
+export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
+  const { counters, timeouts } = route;
+  let member: MemberSpec | undefined;
+  let upstream: Socket | undefined;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    counters.activeConnections--;
+    counters.bytesIn += client.bytesRead;
+    counters.bytesOut += client.bytesWritten;
+    if (member) route.pool?.ended(member);
+    route.done();
+  };
+  counters.totalConnections++;
+  counters.activeConnections++;
+  client.setNoDelay(true);
+  client.on('error', () => upstream?.destroy());
+  // A clean close lets what is still queued towards the member go out; a reset takes the member side down too.
+  client.once('close', (hadError) => {
+    if (hadError) upstream?.destroy();
+    else upstream?.end();
+    finish();
+  });
+  client.setTimeout(timeouts.clientDataMs, () => client.destroy());
+  // Hold what the client sends until a member is connected; it is relayed, not lost.
+  client.pause();
+
+  const tried = new Set<string>();
+  while (!client.destroyed && tried.size < MAX_ATTEMPTS) {
+    const candidate = route.pool?.pick(client, tried);
+    if (!candidate) break;
+    tried.add(candidate.id);
+    try {
+      const socket = await connectToMember(candidate, timeouts.memberConnectMs);
+      if (client.destroyed) {
+        socket.destroy();
+        return;
+      }
+      member = candidate;
+      upstream = socket;
+      route.pool!.started(candidate);
+      break;
+    } catch (error) {
+      if (!(error instanceof MemberUnreachable)) throw error;
+      route.pool!.failed(candidate);
+    }
+  }
+  if (!upstream) {
+    counters.requestErrors++;
+    client.destroy();
+    return;
+  }
+  const socket = upstream;
+  socket.on('error', () => client.destroy());
+  socket.once('close', (hadError) => (hadError ? client.destroy() : client.end()));
+  socket.setTimeout(timeouts.memberDataMs, () => socket.destroy());
+  if (route.preamble) socket.write(route.preamble(client));
+  client.pipe(socket);
+  socket.pipe(client);
+  client.resume();
+}

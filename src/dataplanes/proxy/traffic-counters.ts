@@ -1,0 +1,15 @@
+import type { TrafficCounters } from '../driver.ts';
+
+/** A listener's counters, bumped in place on the data path and copied out for /stats. */
+export class ListenerCounters implements TrafficCounters {
+  bytesIn = 0;
+  bytesOut = 0;
+  activeConnections = 0;
+  totalConnections = 0;
+  requestErrors = 0;
+
+  snapshot(): TrafficCounters {
+    const { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors } = this;
+    return { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors };
+  }
+}
