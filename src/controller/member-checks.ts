@@ -1,10 +1,16 @@
 import type { MemberCheck } from '../health/member-check.ts';
+import type { PoolProtocol } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 
 /**
  * What the health checker probes for a load balancer: every enabled member of a pool with an enabled monitor. A Unix
  * socket member is probed on its socket; the probes that cannot (PING, UDP-CONNECT) report it down with the reason.
  */
+const PROXY_PROTOCOL_VERSION: Partial<Record<PoolProtocol, { proxyProtocol: 1 | 2 }>> = {
+  PROXY: { proxyProtocol: 1 },
+  PROXYV2: { proxyProtocol: 2 },
+};
+
 export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
   return spec.pools.flatMap((pool) => {
     const monitor = pool.healthMonitor;
@@ -13,9 +19,12 @@ export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
       .filter((member) => member.adminStateUp)
       .map((member) => ({
         memberId: member.id,
-        target: member.socketPath
-          ? { socketPath: member.socketPath }
-          : { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port },
+        target: {
+          ...(member.socketPath
+            ? { socketPath: member.socketPath }
+            : { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port }),
+          ...PROXY_PROTOCOL_VERSION[pool.protocol],
+        },
         monitor: {
           type: monitor.type,
           delay: monitor.delaySeconds,

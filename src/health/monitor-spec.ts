@@ -22,7 +22,11 @@ export type MonitorSpec = {
 };
 
 /** Where a member listens: an IP address and port, or a local Unix socket. */
-export type ProbeTarget = { address: string; port: number } | { socketPath: string };
+/**
+ * Where a probe connects. `proxyProtocol`: the member expects a PROXY protocol header of that version first (PROXY
+ * and PROXYV2 pools); probes send one with the LOCAL command, which tells the member no client is behind it.
+ */
+export type ProbeTarget = ({ address: string; port: number } | { socketPath: string }) & { proxyProtocol?: 1 | 2 };
 
 /** One probe's verdict. `reason` is for people (status views, logs), not for parsing. */
 export type ProbeResult = { ok: boolean; reason: string; latencyMs: number };

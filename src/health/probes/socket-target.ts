@@ -1,9 +1,19 @@
-import { isIP } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { encodeProxyV1 } from '../../protocols/proxy-protocol/encode-v1.ts';
+import { encodeProxyV2 } from '../../protocols/proxy-protocol/encode-v2.ts';
 import type { MonitorSpec, ProbeTarget } from '../monitor-spec.ts';
 
 /** The options node:net and node:tls connect with, for an IP member or a Unix socket member. */
 export function connectOptions(target: ProbeTarget): { host: string; port: number } | { path: string } {
   return 'socketPath' in target ? { path: target.socketPath } : { host: target.address, port: target.port };
+}
+
+/** A stream to the member, the LOCAL PROXY protocol header already queued when its pool expects one. */
+export function openStream(target: ProbeTarget): Socket {
+  const socket = connect(connectOptions(target));
+  if (target.proxyProtocol === 1) socket.write(encodeProxyV1({}));
+  if (target.proxyProtocol === 2) socket.write(encodeProxyV2({ command: 'local' }));
+  return socket;
 }
 
 /** The name a member is asked for by (HTTP Host): the monitor's domain_name, else the member's address. */

@@ -1,14 +1,14 @@
-import { connect } from 'node:net';
+import type { connect } from 'node:net';
 import type { HealthProbe } from '../health-probe.ts';
 import { boundedProbe } from './bounded-probe.ts';
-import { connectOptions } from './socket-target.ts';
+import { openStream } from './socket-target.ts';
 
 /** TCP: the member is up when it accepts a connection, as HAProxy's plain `check`. */
 export const tcpProbe: HealthProbe = {
   type: 'TCP',
   probe: (target, spec, signal) =>
     boundedProbe(spec.timeout, signal, (settle) => {
-      const socket = connect(connectOptions(target));
+      const socket = openStream(target);
       socket.once('connect', () => settle(true, 'connected'));
       socket.on('error', (error) => settle(false, error.message));
       return () => closeProbeSocket(socket);
