@@ -5,9 +5,8 @@
 import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/load-config.ts';
-import { type Cidr, parseCidr } from '../network/cidr.ts';
-import { addressBits, type IpAddress, parseIpAddress } from '../network/ip-address.ts';
-import { unmapIpv4Cidr } from '../network/ipv4-mapped.ts';
+import { type IpAddress, parseIpAddress } from '../network/ip-address.ts';
+import { parseNetworkEntry } from '../network/network-entry.ts';
 import { StartupError } from '../server/startup-error.ts';
 import { isLocalAddress } from './local-addresses.ts';
 import type { MemberWalls, OwnEndpoint } from './member-walls.ts';
@@ -28,18 +27,11 @@ export async function memberWallsFor(
   return Object.freeze({
     allowLoopback: tenancy.allow_loopback_members ?? config.server.auth === 'noauth',
     allowLinkLocal: tenancy.allow_link_local_members,
-    deniedNetworks: Object.freeze(tenancy.denied_member_cidrs.map(network)),
+    deniedNetworks: Object.freeze(tenancy.denied_member_cidrs.map(parseNetworkEntry)),
     unixSocketDirectories: Object.freeze(tenancy.unix_socket_directories.map(normaliseSocketDirectory)),
     ownEndpoints: () => [...apiEndpoints(apiAddresses()), ...store],
     isLocalAddress,
   });
-}
-
-/** A denied entry: a CIDR, or a single address as its own network. Validated by the config loader. */
-function network(entry: string): Cidr {
-  if (entry.includes('/')) return unmapIpv4Cidr(parseCidr(entry));
-  const address = parseIpAddress(entry)!;
-  return unmapIpv4Cidr(parseCidr(`${entry}/${addressBits(address.version)}`));
 }
 
 function apiEndpoints(addresses: readonly (AddressInfo | string)[]): OwnEndpoint[] {
