@@ -46,10 +46,18 @@ export interface DataPlaneDriver {
   close(): Promise<void>;
 }
 
+/** What the operator configured that data planes need. */
+export interface DriverSettings {
+  /** Peers whose Forwarded and X-Forwarded-* headers are believed (the config's trusted_proxies). */
+  trustedProxies: readonly string[];
+}
+
+export const DEFAULT_DRIVER_SETTINGS: DriverSettings = { trustedProxies: [] };
+
 export interface DriverFactory {
   readonly name: string;
   /** Other names clients may send in `provider`; the name a client sent is the one stored and echoed back. */
   readonly aliases: readonly string[];
   readonly description: string;
-  create(): DataPlaneDriver;
+  create(settings: DriverSettings): DataPlaneDriver;
 }

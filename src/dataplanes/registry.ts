@@ -1,4 +1,4 @@
-import type { DataPlaneDriver, DriverFactory } from './driver.ts';
+import { type DataPlaneDriver, DEFAULT_DRIVER_SETTINGS, type DriverFactory, type DriverSettings } from './driver.ts';
 import { noopDriver } from './noop/noop-driver.ts';
 import { proxyDriver } from './proxy/proxy-driver.ts';
 
@@ -20,10 +20,11 @@ export class DriverRegistry {
 
   constructor(
     factories: readonly DriverFactory[],
+    settings: DriverSettings = DEFAULT_DRIVER_SETTINGS,
     readonly defaultProvider: string = factories[0]?.name ?? 'noop',
   ) {
     for (const factory of factories) {
-      const driver = factory.create();
+      const driver = factory.create(settings);
       this.drivers.push(driver);
       for (const name of [factory.name, ...factory.aliases]) {
         this.byName.set(name, driver);

@@ -22,7 +22,8 @@ export const MONITOR_TYPES_FOR_POOL: Record<PoolProtocol, readonly MonitorType[]
   SCTP: ['HTTP', 'PING', 'TCP', 'UDP-CONNECT', 'SCTP'],
 };
 
-const FORWARDED_HEADERS = ['X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'] as const;
+// `Forwarded` (RFC 7239) is weir's extension: Octavia's amphora has no such key.
+const FORWARDED_HEADERS = ['X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto', 'Forwarded'] as const;
 const CLIENT_CERT_HEADERS = [
   'X-SSL-Client-Verify',
   'X-SSL-Client-Has-Cert',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseConfig } from '../../src/config/load-config.ts';
-import type { DataPlaneDriver, DriverFactory } from '../../src/dataplanes/driver.ts';
+import { type DataPlaneDriver, DEFAULT_DRIVER_SETTINGS, type DriverFactory } from '../../src/dataplanes/driver.ts';
 import { noopDriver } from '../../src/dataplanes/noop/noop-driver.ts';
 import { WeirServer } from '../../src/server/weir-server.ts';
 
@@ -16,7 +16,7 @@ const checkedDriver: DriverFactory = {
   aliases: [],
   description: 'test data plane whose members weir health-checks',
   create: () => {
-    const inner = noopDriver.create();
+    const inner = noopDriver.create(DEFAULT_DRIVER_SETTINGS);
     const driver: DataPlaneDriver = {
       name: 'checked',
       description: 'test',

@@ -1,6 +1,7 @@
 import type { Balancer, PickContext } from '../../balancing/balancer.ts';
 import { balancerFor } from '../../balancing/balancer-for.ts';
 import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import { MemberAgents } from './member-agents.ts';
 
 /** How long a member that refused a connection stays out: long enough not to hammer it, short enough to recover. */
 const PASSIVE_HOLD_MS = 2_000;
@@ -11,6 +12,7 @@ const PASSIVE_HOLD_MS = 2_000;
  * or until an active check says otherwise.
  */
 export class PoolRuntime {
+  readonly agents = new MemberAgents();
   private balancer: Balancer<MemberSpec>;
   private readonly activelyDown = new Set<string>();
   private readonly passiveTimers = new Map<string, NodeJS.Timeout>();
@@ -25,6 +27,7 @@ export class PoolRuntime {
     this.spec = spec;
     if (algorithmChanged) this.balancer = balancerFor<MemberSpec>(spec.algorithm);
     this.balancer.update(spec.members);
+    this.agents.retain(spec.members);
     if (algorithmChanged) for (const id of this.activelyDown) this.balancer.setUp(id, false);
   }
 
@@ -63,6 +66,13 @@ export class PoolRuntime {
       if (!this.activelyDown.has(member.id)) this.balancer.setUp(member.id, true);
     }, PASSIVE_HOLD_MS);
     this.passiveTimers.set(member.id, timer.unref());
+  }
+
+  /** The pool left the configuration: its idle member connections go. */
+  close(): void {
+    this.agents.close();
+    for (const timer of this.passiveTimers.values()) clearTimeout(timer);
+    this.passiveTimers.clear();
   }
 
   private clearPassive(memberId: string): void {

@@ -1,6 +1,9 @@
 import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
-import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
+import { listenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { type TrustedProxies, trustedProxies } from '../../protocols/http/trusted-proxies.ts';
+import type { DataPlaneDriver, DriverCapabilities, DriverFactory, DriverSettings, TrafficCounters } from '../driver.ts';
 import { Admission, ConnectionBudget } from './admission.ts';
+import { HttpListener, type HttpListenerConfig } from './http-listener.ts';
 import { PoolRuntime } from './pool-runtime.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
 import { TcpListener, type TcpListenerConfig } from './tcp-listener.ts';
@@ -8,8 +11,8 @@ import { ListenerCounters } from './traffic-counters.ts';
 
 const capabilities: DriverCapabilities = {
   // HTTPS is TLS passed through to the members, balanced as TCP.
-  listenerProtocols: ['TCP', 'HTTPS'],
-  poolProtocols: ['TCP', 'HTTPS', 'PROXY', 'PROXYV2'],
+  listenerProtocols: ['HTTP', 'TCP', 'HTTPS'],
+  poolProtocols: ['HTTP', 'TCP', 'HTTPS', 'PROXY', 'PROXYV2'],
   algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
   persistenceTypes: [],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
@@ -23,8 +26,10 @@ const capabilities: DriverCapabilities = {
 interface BoundListener {
   /** What requires a new bind when it changes. */
   key: string;
-  sockets: TcpListener[];
+  sockets: { close(drop?: boolean): Promise<void> }[];
   counters: ListenerCounters;
+  /** Hands the sockets the listener's new configuration. */
+  reconfigure(listener: ListenerSpec): void;
 }
 
 interface LoadBalancerRuntime {
@@ -43,6 +48,11 @@ class ProxyDriver implements DataPlaneDriver {
   readonly description = proxyDriver.description;
   readonly capabilities = capabilities;
   private readonly loadBalancers = new Map<string, LoadBalancerRuntime>();
+  private readonly trusted: TrustedProxies;
+
+  constructor(settings: DriverSettings) {
+    this.trusted = trustedProxies(settings.trustedProxies);
+  }
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
     const runtime = this.runtimeOf(spec);
@@ -57,23 +67,62 @@ class ProxyDriver implements DataPlaneDriver {
       }
     }
     for (const listener of wanted) {
-      const config = listenerConfig(listener, runtime);
       const bound = runtime.listeners.get(listener.id);
       if (bound) {
-        for (const socket of bound.sockets) socket.reconfigure(config);
+        bound.reconfigure(listener);
         continue;
       }
-      const counters = new ListenerCounters();
       const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)];
-      const sockets: TcpListener[] = [];
       try {
-        for (const address of addresses) sockets.push(await TcpListener.open(address, listener.port, config, counters));
+        runtime.listeners.set(listener.id, await this.bind(spec, listener, addresses, runtime));
       } catch (error) {
-        await Promise.all(sockets.map((socket) => socket.close(true)));
         throw new Error(`listener ${listener.id} cannot listen on port ${listener.port}: ${(error as Error).message}`);
       }
-      runtime.listeners.set(listener.id, { key: listenerKey(spec, listener), sockets, counters });
     }
+  }
+
+  /** Opens the listener on every address, or none: a failure closes what was opened. */
+  private async bind(
+    spec: LoadBalancerSpec,
+    listener: ListenerSpec,
+    addresses: readonly string[],
+    runtime: LoadBalancerRuntime,
+  ): Promise<BoundListener> {
+    const counters = new ListenerCounters();
+    const key = listenerKey(spec, listener);
+    if (listener.protocol === 'HTTP') {
+      const configFor = (l: ListenerSpec, address: string) => this.httpConfig(l, address, runtime);
+      const sockets = await openAll(addresses, (address) =>
+        HttpListener.open(address, listener.port, configFor(listener, address), counters),
+      );
+      const reconfigure = (l: ListenerSpec) => {
+        sockets.forEach((socket, i) => {
+          socket.reconfigure(configFor(l, addresses[i]!));
+        });
+      };
+      return { key, sockets, counters, reconfigure };
+    }
+    const sockets = await openAll(addresses, (address) =>
+      TcpListener.open(address, listener.port, tcpConfig(listener, runtime), counters),
+    );
+    const reconfigure = (l: ListenerSpec) => {
+      const config = tcpConfig(l, runtime);
+      for (const socket of sockets) socket.reconfigure(config);
+    };
+    return { key, sockets, counters, reconfigure };
+  }
+
+  private httpConfig(listener: ListenerSpec, address: string, runtime: LoadBalancerRuntime): HttpListenerConfig {
+    return {
+      ...tcpConfig(listener, runtime),
+      forwarding: listenerForwarding({
+        insertHeaders: listener.insertHeaders,
+        vipAddress: address,
+        vipPort: listener.port,
+        scheme: 'http',
+      }),
+      trusted: this.trusted,
+    };
   }
 
   async remove(loadbalancerId: string): Promise<void> {
@@ -81,6 +130,7 @@ class ProxyDriver implements DataPlaneDriver {
     if (!runtime) return;
     this.loadBalancers.delete(loadbalancerId);
     await Promise.all([...runtime.listeners.values()].flatMap((bound) => bound.sockets.map((s) => s.close(true))));
+    for (const pool of runtime.pools.values()) pool.close();
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
@@ -113,7 +163,11 @@ function listenerKey(spec: LoadBalancerSpec, listener: ListenerSpec): string {
 
 /** Pools kept across applies keep their health state and connection counts; new members start healthy. */
 function syncPools(pools: Map<string, PoolRuntime>, specs: readonly PoolSpec[]): void {
-  for (const id of pools.keys()) if (!specs.some((p) => p.id === id)) pools.delete(id);
+  for (const [id, pool] of pools) {
+    if (specs.some((p) => p.id === id)) continue;
+    pool.close();
+    pools.delete(id);
+  }
   for (const spec of specs) {
     const pool = pools.get(spec.id);
     if (pool) pool.update(spec);
@@ -121,7 +175,22 @@ function syncPools(pools: Map<string, PoolRuntime>, specs: readonly PoolSpec[]):
   }
 }
 
-function listenerConfig(listener: ListenerSpec, runtime: LoadBalancerRuntime): TcpListenerConfig {
+/** Opens one socket per address, all or none. */
+async function openAll<T extends { close(drop?: boolean): Promise<void> }>(
+  addresses: readonly string[],
+  open: (address: string) => Promise<T>,
+): Promise<T[]> {
+  const sockets: T[] = [];
+  try {
+    for (const address of addresses) sockets.push(await open(address));
+    return sockets;
+  } catch (error) {
+    await Promise.all(sockets.map((socket) => socket.close(true)));
+    throw error;
+  }
+}
+
+function tcpConfig(listener: ListenerSpec, runtime: LoadBalancerRuntime): TcpListenerConfig {
   const pool = listener.defaultPoolId ? (runtime.pools.get(listener.defaultPoolId) ?? null) : null;
   return {
     pool: pool?.spec.adminStateUp === false ? null : pool,
@@ -136,7 +205,7 @@ export const proxyDriver: DriverFactory = {
   name: 'proxy',
   aliases: [],
   description:
-    "weir's reverse proxy: TCP and TLS passed through to members, which learn the client's address from the " +
-    'PROXY protocol (PROXY and PROXYV2 pools).',
-  create: () => new ProxyDriver(),
+    "weir's reverse proxy: HTTP with Forwarded and X-Forwarded-* headers, TCP and TLS passed through with the " +
+    "PROXY protocol (PROXY and PROXYV2 pools), so members learn each client's address.",
+  create: (settings) => new ProxyDriver(settings),
 };

@@ -39,9 +39,10 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
   counters.activeConnections++;
   client.setNoDelay(true);
   client.on('error', () => upstream?.destroy());
-  // A clean close lets what is still queued towards the member go out; a reset takes the member side down too.
+  // A client that finished sending lets what is still queued towards the member go out; a reset, or a connection
+  // closed by weir itself (shutdown, timeout), takes the member side down too.
   client.once('close', (hadError) => {
-    if (hadError) upstream?.destroy();
+    if (hadError || !client.readableEnded) upstream?.destroy();
     else upstream?.end();
     finish();
   });

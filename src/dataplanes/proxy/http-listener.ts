@@ -1,0 +1,287 @@
+import {
+  createServer,
+  type IncomingMessage,
+  request as memberRequest,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
+import { requestProblem } from '../../protocols/http/request-guard.ts';
+import type { TrustedProxies } from '../../protocols/http/trusted-proxies.ts';
+import type { Admission, ConnectionBudget } from './admission.ts';
+import type { PoolRuntime } from './pool-runtime.ts';
+import type { ListenerCounters } from './traffic-counters.ts';
+
+/** Distinct members tried for a request that could not be sent anywhere yet. */
+const MAX_ATTEMPTS = 3;
+
+/** What an HTTP listener does with requests; swapped whole on reconfiguration. */
+export interface HttpListenerConfig {
+  pool: PoolRuntime | null;
+  admission: Admission;
+  budget: ConnectionBudget;
+  forwarding: ListenerForwarding;
+  trusted: TrustedProxies;
+  timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
+  /** The PROXY protocol header a PROXY or PROXYV2 pool's members expect on each new connection, or null. */
+  preamble: ((client: Socket) => Buffer) | null;
+}
+
+// Never relayed from a member's response: they describe the member's connection, not the answer.
+const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/**
+ * A bound HTTP/1.1 listener: requests are checked (framing, smuggling), given forwarding headers and relayed to a
+ * member over a pooled keep-alive connection; answers are streamed back. No eligible member: an immediate 503.
+ */
+export class HttpListener {
+  private readonly connections = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    private config: HttpListenerConfig,
+    private readonly counters: ListenerCounters,
+  ) {
+    server.on('connection', (socket: Socket) => this.accept(socket));
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.serve(request, response));
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
+  }
+
+  static open(
+    host: string,
+    port: number,
+    config: HttpListenerConfig,
+    counters: ListenerCounters,
+  ): Promise<HttpListener> {
+    const idle = config.timeouts.clientDataMs;
+    const server = createServer({
+      requireHostHeader: true,
+      // Slow clients are cut off by the client timeout; Node checks it only every connectionsCheckingInterval.
+      headersTimeout: idle,
+      requestTimeout: 0,
+      keepAliveTimeout: idle,
+      connectionsCheckingInterval: Math.min(1_000, idle),
+      noDelay: true,
+    });
+    const listener = new HttpListener(server, config, counters);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, () => {
+        server.removeListener('error', reject);
+        resolve(listener);
+      });
+    });
+  }
+
+  reconfigure(config: HttpListenerConfig): void {
+    this.config = config;
+  }
+
+  async close(drop = false): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (!drop) return;
+    for (const socket of this.connections) socket.destroy();
+    await closed;
+  }
+
+  private accept(socket: Socket): void {
+    const { admission, budget } = this.config;
+    const refusal = admission.refuse(socket.remoteAddress, this.counters.activeConnections);
+    if (refusal !== null) {
+      this.counters.requestErrors++;
+      socket.destroy();
+      return;
+    }
+    const counters = this.counters;
+    counters.totalConnections++;
+    counters.activeConnections++;
+    budget.active++;
+    this.connections.add(socket);
+    socket.once('close', () => {
+      counters.activeConnections--;
+      counters.bytesIn += socket.bytesRead;
+      counters.bytesOut += socket.bytesWritten;
+      budget.active--;
+      this.connections.delete(socket);
+    });
+  }
+
+  private serve(request: IncomingMessage, response: ServerResponse): void {
+    if (followsRefusal(request)) return void request.socket.destroy();
+    const problem = requestProblem(request);
+    if (problem !== null) {
+      this.counters.requestErrors++;
+      refuseRequest(request, response, problem);
+      return;
+    }
+    const config = this.config;
+    const headers = forwardingHeaders(config.forwarding, {
+      rawHeaders: request.rawHeaders,
+      peerAddress: request.socket.remoteAddress ?? '',
+      peerPort: request.socket.remotePort,
+      host: request.headers.host,
+      peerTrusted: config.trusted.trusts(request.socket.remoteAddress ?? ''),
+      webSocketUpgrade: false,
+    });
+    this.forward(request, response, headers, config, new Set());
+  }
+
+  /** Sends the request to a member; a member that cannot be connected to is skipped while nothing was sent yet. */
+  private forward(
+    request: IncomingMessage,
+    response: ServerResponse,
+    headers: string[],
+    config: HttpListenerConfig,
+    tried: Set<string>,
+  ): void {
+    const member = tried.size < MAX_ATTEMPTS ? config.pool?.pick(request.socket, tried) : undefined;
+    if (!member) {
+      this.unavailable(response, tried.size > 0 ? 502 : 503);
+      return;
+    }
+    tried.add(member.id);
+    const pool = config.pool!;
+    const upstream = memberRequest({
+      ...target(member),
+      method: request.method,
+      path: request.url,
+      headers: headers as unknown as OutgoingHttpHeaders,
+      setHost: false,
+      ...(config.preamble
+        ? // The header names one client, so such connections are never shared between clients.
+          { agent: false, createConnection: () => withPreamble(member, config.preamble!, request.socket) }
+        : { agent: pool.agents.agentFor(member) }),
+    });
+    pool.started(member);
+    let connected = false;
+    const connectTimer = setTimeout(
+      () => upstream.destroy(new Error('connect timeout')),
+      config.timeouts.memberConnectMs,
+    );
+    upstream.once('socket', (socket: Socket) => {
+      if (!socket.connecting) {
+        connected = true;
+        clearTimeout(connectTimer);
+        return;
+      }
+      socket.once('connect', () => {
+        connected = true;
+        clearTimeout(connectTimer);
+      });
+    });
+    upstream.setTimeout(config.timeouts.memberDataMs, () => upstream.destroy(new Error('member timeout')));
+    upstream.once('close', () => {
+      clearTimeout(connectTimer);
+      pool.ended(member);
+    });
+    upstream.once('response', (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
+      answer.pipe(response);
+      answer.once('error', () => response.destroy());
+    });
+    upstream.once('error', () => {
+      if (response.headersSent) return void response.destroy();
+      // Nothing of a body-less request reached a member that was never connected: another may take it.
+      if (!connected && !hasBody(request)) {
+        pool.failed(member);
+        this.forward(request, response, headers, config, tried);
+        return;
+      }
+      if (!connected) pool.failed(member);
+      this.unavailable(response, connected ? 502 : 503);
+    });
+    request.once('error', () => upstream.destroy());
+    response.once('close', () => {
+      if (!response.writableFinished) upstream.destroy();
+    });
+    // A retried request was read already: what it had is in `headers`, and it has no body.
+    if (request.readableEnded) upstream.end();
+    else request.pipe(upstream);
+  }
+
+  /** WebSocket and other upgrades: the request head goes to a member, then bytes flow both ways. */
+  private upgrade(request: IncomingMessage, client: Socket, head: Buffer): void {
+    const config = this.config;
+    const problem = requestProblem(request);
+    const member = problem === null ? config.pool?.pick(client, new Set()) : undefined;
+    if (!member) {
+      this.counters.requestErrors++;
+      client.end(
+        `HTTP/1.1 ${problem === null ? '503 Service Unavailable' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
+      return;
+    }
+    const headers = forwardingHeaders(config.forwarding, {
+      rawHeaders: request.rawHeaders,
+      peerAddress: client.remoteAddress ?? '',
+      peerPort: client.remotePort,
+      host: request.headers.host,
+      peerTrusted: config.trusted.trusts(client.remoteAddress ?? ''),
+      webSocketUpgrade: true,
+    });
+    const pool = config.pool!;
+    const upstream = connectTo(member);
+    pool.started(member);
+    upstream.once('close', () => pool.ended(member));
+    // A tunnel lives as long as both ends: either end going away takes the other with it.
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+    client.once('close', () => upstream.destroy());
+    if (config.preamble) upstream.write(config.preamble(client));
+    let lines = `${request.method} ${request.url} HTTP/1.1\r\n`;
+    for (let i = 0; i < headers.length; i += 2) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    upstream.write(`${lines}\r\n`);
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(client);
+    client.pipe(upstream);
+  }
+
+  private unavailable(response: ServerResponse, status: 502 | 503): void {
+    this.counters.requestErrors++;
+    if (response.headersSent) return void response.destroy();
+    const body = status === 503 ? 'No server is available to handle this request.\n' : 'Bad Gateway\n';
+    response.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...(status === 503 ? { 'retry-after': '1' } : {}),
+    });
+    response.end(body);
+  }
+}
+
+function target(member: MemberSpec): { socketPath: string } | { host: string; port: number } {
+  return member.socketPath ? { socketPath: member.socketPath } : { host: member.address, port: member.port };
+}
+
+function connectTo(member: MemberSpec): Socket {
+  return member.socketPath
+    ? connect({ path: member.socketPath })
+    : connect({ host: member.address, port: member.port });
+}
+
+function withPreamble(member: MemberSpec, preamble: (client: Socket) => Buffer, client: Socket): Socket {
+  const socket = connectTo(member);
+  socket.write(preamble(client));
+  return socket;
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function responseHeaders(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!RESPONSE_HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
+  }
+  return out;
+}

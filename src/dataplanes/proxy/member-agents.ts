@@ -1,0 +1,34 @@
+import { Agent } from 'node:http';
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+
+/**
+ * Keep-alive connection pools towards members, one per member, so requests reuse connections instead of paying a
+ * handshake each. A member that leaves the pool has its idle connections closed.
+ */
+export class MemberAgents {
+  private readonly agents = new Map<string, Agent>();
+
+  agentFor(member: MemberSpec): Agent {
+    let agent = this.agents.get(member.id);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+      this.agents.set(member.id, agent);
+    }
+    return agent;
+  }
+
+  /** Keeps the agents of these members, closes the others'. */
+  retain(members: readonly MemberSpec[]): void {
+    for (const [id, agent] of this.agents) {
+      if (!members.some((m) => m.id === id)) {
+        agent.destroy();
+        this.agents.delete(id);
+      }
+    }
+  }
+
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
