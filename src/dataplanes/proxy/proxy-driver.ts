@@ -8,11 +8,12 @@ import { PoolRuntime } from './pool-runtime.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
 import { TcpListener, type TcpListenerConfig } from './tcp-listener.ts';
 import { ListenerCounters } from './traffic-counters.ts';
+import { UdpListener } from './udp-listener.ts';
 
 const capabilities: DriverCapabilities = {
   // HTTPS is TLS passed through to the members, balanced as TCP.
-  listenerProtocols: ['HTTP', 'TCP', 'HTTPS'],
-  poolProtocols: ['HTTP', 'TCP', 'HTTPS', 'PROXY', 'PROXYV2'],
+  listenerProtocols: ['HTTP', 'TCP', 'HTTPS', 'UDP'],
+  poolProtocols: ['HTTP', 'TCP', 'HTTPS', 'PROXY', 'PROXYV2', 'UDP'],
   algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
   persistenceTypes: [],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
@@ -99,6 +100,17 @@ class ProxyDriver implements DataPlaneDriver {
         sockets.forEach((socket, i) => {
           socket.reconfigure(configFor(l, addresses[i]!));
         });
+      };
+      return { key, sockets, counters, reconfigure };
+    }
+    if (listener.protocol === 'UDP') {
+      const configFor = (l: ListenerSpec) => ({ ...tcpConfig(l, runtime), idleMs: l.timeouts.clientDataMs });
+      const sockets = await openAll(addresses, (address) =>
+        UdpListener.open(address, listener.port, configFor(listener), counters),
+      );
+      const reconfigure = (l: ListenerSpec) => {
+        const config = configFor(l);
+        for (const socket of sockets) socket.reconfigure(config);
       };
       return { key, sockets, counters, reconfigure };
     }
@@ -206,6 +218,6 @@ export const proxyDriver: DriverFactory = {
   aliases: [],
   description:
     "weir's reverse proxy: HTTP with Forwarded and X-Forwarded-* headers, TCP and TLS passed through with the " +
-    "PROXY protocol (PROXY and PROXYV2 pools), so members learn each client's address.",
+    "PROXY protocol (PROXY and PROXYV2 pools), so members learn each client's address; UDP relayed in user space.",
   create: (settings) => new ProxyDriver(settings),
 };

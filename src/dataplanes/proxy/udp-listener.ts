@@ -1,0 +1,119 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { Admission, ConnectionBudget } from './admission.ts';
+import type { PoolRuntime } from './pool-runtime.ts';
+import type { ListenerCounters } from './traffic-counters.ts';
+
+/** What a UDP listener does with new client flows; swapped whole on reconfiguration. */
+export interface UdpListenerConfig {
+  pool: PoolRuntime | null;
+  admission: Admission;
+  budget: ConnectionBudget;
+  /** A flow without a datagram either way for this long is forgotten. */
+  idleMs: number;
+}
+
+/** One client address and port, relayed to one member through a socket of its own. */
+interface Flow {
+  member: MemberSpec;
+  pool: PoolRuntime;
+  budget: ConnectionBudget;
+  upstream: Socket;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A UDP listener relayed in user space: each client address and port is a flow, pinned to the member picked for
+ * its first datagram, with a socket of its own towards the member so answers find their way back. Members see
+ * weir's address, not the client's: keeping the client's needs the kernel (nftables DNAT), which the kernel
+ * providers bring.
+ */
+export class UdpListener {
+  private readonly flows = new Map<string, Flow>();
+
+  private constructor(
+    private readonly socket: Socket,
+    private config: UdpListenerConfig,
+    private readonly counters: ListenerCounters,
+  ) {
+    socket.on('message', (message, client) => this.receive(message, client));
+  }
+
+  static open(host: string, port: number, config: UdpListenerConfig, counters: ListenerCounters): Promise<UdpListener> {
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(host) });
+    const listener = new UdpListener(socket, config, counters);
+    return new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ address: host, port, exclusive: true }, () => {
+        socket.removeListener('error', reject);
+        socket.on('error', () => {});
+        resolve(listener);
+      });
+    });
+  }
+
+  reconfigure(config: UdpListenerConfig): void {
+    this.config = config;
+  }
+
+  /** Flows end with the listener: UDP has no connection to let finish. */
+  async close(): Promise<void> {
+    for (const key of [...this.flows.keys()]) this.forget(key);
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private receive(message: Buffer, client: RemoteInfo): void {
+    const key = `${client.address}|${client.port}`;
+    const flow = this.flows.get(key) ?? this.start(key, client);
+    if (!flow) return;
+    this.counters.bytesIn += message.length;
+    flow.timer.refresh();
+    flow.upstream.send(message, flow.member.port, flow.member.address);
+  }
+
+  private start(key: string, client: RemoteInfo): Flow | undefined {
+    const config = this.config;
+    const counters = this.counters;
+    const refusal = config.admission.refuse(client.address, counters.activeConnections);
+    const member =
+      refusal === null
+        ? config.pool?.pick({ remoteAddress: client.address, remotePort: client.port }, new Set())
+        : undefined;
+    if (!member || member.socketPath) {
+      counters.requestErrors++;
+      return undefined;
+    }
+    const pool = config.pool!;
+    const upstream = createSocket(isIPv6(member.address) ? 'udp6' : 'udp4');
+    upstream.on('error', () => {
+      pool.failed(member);
+      this.forget(key);
+    });
+    upstream.on('message', (answer, from) => {
+      if (from.port !== member.port) return;
+      counters.bytesOut += answer.length;
+      this.flows.get(key)?.timer.refresh();
+      this.socket.send(answer, client.port, client.address);
+    });
+    const timer = setTimeout(() => this.forget(key), config.idleMs).unref();
+    const flow: Flow = { member, pool, budget: config.budget, upstream, timer };
+    this.flows.set(key, flow);
+    counters.totalConnections++;
+    counters.activeConnections++;
+    config.budget.active++;
+    pool.started(member);
+    return flow;
+  }
+
+  private forget(key: string): void {
+    const flow = this.flows.get(key);
+    if (!flow) return;
+    this.flows.delete(key);
+    clearTimeout(flow.timer);
+    flow.upstream.close();
+    flow.pool.ended(flow.member);
+    this.counters.activeConnections--;
+    flow.budget.active--;
+  }
+}
