@@ -17,13 +17,17 @@ export class MemberAgents {
     return agent;
   }
 
-  /** Keeps the agents of these members, closes the others'. */
+  /**
+   * Keeps the agents of these members and retires the others': their idle connections close now, the ones still
+   * carrying a request close when it is answered, so removing a member cuts no request in flight.
+   */
   retain(members: readonly MemberSpec[]): void {
     for (const [id, agent] of this.agents) {
-      if (!members.some((m) => m.id === id)) {
-        agent.destroy();
-        this.agents.delete(id);
-      }
+      if (members.some((m) => m.id === id)) continue;
+      this.agents.delete(id);
+      // Not in the typings, but what Agent consults when a socket is freed: false closes it instead of pooling it.
+      (agent as Agent & { keepAlive: boolean }).keepAlive = false;
+      for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
     }
   }
 
