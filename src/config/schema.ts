@@ -252,6 +252,23 @@ export const configSchema = Type.Object(
     }),
     tenancy: tenancySchema,
     audit: auditSchema,
+    access_log: Type.Optional(
+      Type.Object(
+        {
+          path: Type.String({
+            minLength: 1,
+            description: 'File each connection and request through the proxy data plane is appended to; `-`: stdout.',
+          }),
+          format: Type.Enum(['httplog', 'json'], {
+            default: 'httplog',
+            description:
+              "`httplog`: HAProxy's httplog layout for HTTP listeners and its tcplog layout for TCP and UDP ones; " +
+              '`json`: one JSON object per line with the same facts, named.',
+          }),
+        },
+        { ...strict, description: 'Access logs of the proxy data plane. Without this section nothing is logged.' },
+      ),
+    ),
     trusted_proxies: Type.Array(Type.String({ description: 'A CIDR such as 10.0.0.0/8, or a single address.' }), {
       default: [],
       description:

@@ -1,5 +1,6 @@
 import type { LbAlgorithm, ListenerProtocol, MonitorType, PersistenceType, PoolProtocol } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
+import type { AccessLogSettings } from '../observability/access-log/access-log.ts';
 
 /** What a driver can carry. The API validates every request against these, so a driver never sees what it can't do. */
 export interface DriverCapabilities {
@@ -50,6 +51,8 @@ export interface DataPlaneDriver {
 export interface DriverSettings {
   /** Peers whose Forwarded and X-Forwarded-* headers are believed (the config's trusted_proxies). */
   trustedProxies: readonly string[];
+  /** Where data planes that carry traffic log each request and connection; none: no access log. */
+  accessLog?: AccessLogSettings;
 }
 
 export const DEFAULT_DRIVER_SETTINGS: DriverSettings = { trustedProxies: [] };

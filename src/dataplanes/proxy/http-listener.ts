@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
@@ -21,6 +22,8 @@ const MAX_ATTEMPTS = 3;
 
 /** What an HTTP listener does with requests; swapped whole on reconfiguration. */
 export interface HttpListenerConfig {
+  listenerId: string;
+  accessLog: AccessLog | null;
   pool: PoolRuntime | null;
   admission: Admission;
   budget: ConnectionBudget;
@@ -30,6 +33,18 @@ export interface HttpListenerConfig {
   /** The PROXY protocol header a PROXY or PROXYV2 pool's members expect on each new connection, or null. */
   preamble: ((client: Socket) => Buffer) | null;
 }
+
+/** What the access log says of one request, filled in as it goes. */
+interface Exchange {
+  start: number;
+  member: MemberSpec | null;
+  connectMs: number;
+  responseMs: number;
+  termination: string | null;
+}
+
+/** Bytes a keep-alive connection had read and written when its previous request ended. */
+const marks = new WeakMap<Socket, { read: number; written: number }>();
 
 // Never relayed from a member's response: they describe the member's connection, not the answer.
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
@@ -115,13 +130,16 @@ export class HttpListener {
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
     if (followsRefusal(request)) return void request.socket.destroy();
+    const config = this.config;
+    const exchange: Exchange = { start: Date.now(), member: null, connectMs: -1, responseMs: -1, termination: null };
+    if (config.accessLog) response.once('close', () => this.logExchange(config, request, response, exchange));
     const problem = requestProblem(request);
     if (problem !== null) {
+      exchange.termination = 'refused';
       this.counters.requestErrors++;
       refuseRequest(request, response, problem);
       return;
     }
-    const config = this.config;
     const headers = forwardingHeaders(config.forwarding, {
       rawHeaders: request.rawHeaders,
       peerAddress: request.socket.remoteAddress ?? '',
@@ -130,7 +148,38 @@ export class HttpListener {
       peerTrusted: config.trusted.trusts(request.socket.remoteAddress ?? ''),
       webSocketUpgrade: false,
     });
-    this.forward(request, response, headers, config, new Set());
+    this.forward(request, response, headers, config, new Set(), exchange);
+  }
+
+  private logExchange(
+    config: HttpListenerConfig,
+    request: IncomingMessage,
+    response: ServerResponse,
+    exchange: Exchange,
+  ): void {
+    const socket = request.socket;
+    const before = marks.get(socket) ?? { read: 0, written: 0 };
+    const now = { read: socket.bytesRead, written: socket.bytesWritten };
+    marks.set(socket, now);
+    config.accessLog!.write({
+      start: exchange.start,
+      protocol: 'HTTP',
+      listenerId: config.listenerId,
+      poolId: config.pool?.spec.id ?? null,
+      memberId: exchange.member?.id ?? null,
+      clientAddress: socket.remoteAddress ?? '',
+      clientPort: socket.remotePort ?? 0,
+      connectMs: exchange.connectMs,
+      responseMs: exchange.responseMs,
+      totalMs: Date.now() - exchange.start,
+      status: response.statusCode,
+      bytesIn: now.read - before.read,
+      bytesOut: now.written - before.written,
+      method: request.method,
+      path: request.url,
+      httpVersion: request.httpVersion,
+      termination: exchange.termination,
+    });
   }
 
   /** Sends the request to a member; a member that cannot be connected to is skipped while nothing was sent yet. */
@@ -140,13 +189,16 @@ export class HttpListener {
     headers: string[],
     config: HttpListenerConfig,
     tried: Set<string>,
+    exchange: Exchange,
   ): void {
     const member = tried.size < MAX_ATTEMPTS ? config.pool?.pick(request.socket, tried) : undefined;
     if (!member) {
+      exchange.termination = 'no-member';
       this.unavailable(response, tried.size > 0 ? 502 : 503);
       return;
     }
     tried.add(member.id);
+    exchange.member = member;
     const pool = config.pool!;
     const upstream = memberRequest({
       ...target(member),
@@ -166,15 +218,13 @@ export class HttpListener {
       config.timeouts.memberConnectMs,
     );
     upstream.once('socket', (socket: Socket) => {
-      if (!socket.connecting) {
+      const ready = () => {
         connected = true;
+        exchange.connectMs = Date.now() - exchange.start;
         clearTimeout(connectTimer);
-        return;
-      }
-      socket.once('connect', () => {
-        connected = true;
-        clearTimeout(connectTimer);
-      });
+      };
+      if (socket.connecting) socket.once('connect', ready);
+      else ready();
     });
     upstream.setTimeout(config.timeouts.memberDataMs, () => upstream.destroy(new Error('member timeout')));
     upstream.once('close', () => {
@@ -182,16 +232,18 @@ export class HttpListener {
       pool.ended(member);
     });
     upstream.once('response', (answer) => {
+      exchange.responseMs = Date.now() - exchange.start;
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
       answer.pipe(response);
       answer.once('error', () => response.destroy());
     });
     upstream.once('error', () => {
+      exchange.termination = 'member-error';
       if (response.headersSent) return void response.destroy();
       // Nothing of a body-less request reached a member that was never connected: another may take it.
       if (!connected && !hasBody(request)) {
         pool.failed(member);
-        this.forward(request, response, headers, config, tried);
+        this.forward(request, response, headers, config, tried, exchange);
         return;
       }
       if (!connected) pool.failed(member);

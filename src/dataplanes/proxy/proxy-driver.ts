@@ -1,4 +1,5 @@
 import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import { AccessLog } from '../../observability/access-log/access-log.ts';
 import { listenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { type TrustedProxies, trustedProxies } from '../../protocols/http/trusted-proxies.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, DriverSettings, TrafficCounters } from '../driver.ts';
@@ -34,6 +35,7 @@ interface BoundListener {
 }
 
 interface LoadBalancerRuntime {
+  accessLog: AccessLog | null;
   budget: ConnectionBudget;
   pools: Map<string, PoolRuntime>;
   listeners: Map<string, BoundListener>;
@@ -50,9 +52,11 @@ class ProxyDriver implements DataPlaneDriver {
   readonly capabilities = capabilities;
   private readonly loadBalancers = new Map<string, LoadBalancerRuntime>();
   private readonly trusted: TrustedProxies;
+  private readonly accessLog: AccessLog | null;
 
   constructor(settings: DriverSettings) {
     this.trusted = trustedProxies(settings.trustedProxies);
+    this.accessLog = settings.accessLog ? AccessLog.open(settings.accessLog) : null;
   }
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
@@ -156,12 +160,18 @@ class ProxyDriver implements DataPlaneDriver {
 
   async close(): Promise<void> {
     await Promise.all([...this.loadBalancers.keys()].map((id) => this.remove(id)));
+    await this.accessLog?.close();
   }
 
   private runtimeOf(spec: LoadBalancerSpec): LoadBalancerRuntime {
     let runtime = this.loadBalancers.get(spec.id);
     if (!runtime) {
-      runtime = { budget: new ConnectionBudget(spec.maxConnections), pools: new Map(), listeners: new Map() };
+      runtime = {
+        accessLog: this.accessLog,
+        budget: new ConnectionBudget(spec.maxConnections),
+        pools: new Map(),
+        listeners: new Map(),
+      };
       this.loadBalancers.set(spec.id, runtime);
     }
     return runtime;
@@ -205,6 +215,8 @@ async function openAll<T extends { close(drop?: boolean): Promise<void> }>(
 function tcpConfig(listener: ListenerSpec, runtime: LoadBalancerRuntime): TcpListenerConfig {
   const pool = listener.defaultPoolId ? (runtime.pools.get(listener.defaultPoolId) ?? null) : null;
   return {
+    listenerId: listener.id,
+    accessLog: runtime.accessLog,
     pool: pool?.spec.adminStateUp === false ? null : pool,
     timeouts: listener.timeouts,
     preamble: pool ? proxyPreamble(pool.spec.protocol) : null,

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { connectToMember, MemberUnreachable } from './member-connection.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
@@ -8,6 +9,8 @@ import type { ListenerCounters } from './traffic-counters.ts';
 const MAX_ATTEMPTS = 3;
 
 export interface TcpRoute {
+  listenerId: string;
+  accessLog: AccessLog | null;
   pool: PoolRuntime | null;
   counters: ListenerCounters;
   timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
@@ -26,6 +29,9 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
   let member: MemberSpec | undefined;
   let upstream: Socket | undefined;
   let finished = false;
+  const start = Date.now();
+  let connectMs = -1;
+  let termination: string | null = null;
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -33,6 +39,22 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
     counters.bytesIn += client.bytesRead;
     counters.bytesOut += client.bytesWritten;
     if (member) route.pool?.ended(member);
+    route.accessLog?.write({
+      start,
+      protocol: 'TCP',
+      listenerId: route.listenerId,
+      poolId: route.pool?.spec.id ?? null,
+      memberId: member?.id ?? null,
+      clientAddress: client.remoteAddress ?? '',
+      clientPort: client.remotePort ?? 0,
+      connectMs,
+      responseMs: -1,
+      totalMs: Date.now() - start,
+      status: 0,
+      bytesIn: client.bytesRead,
+      bytesOut: client.bytesWritten,
+      termination,
+    });
     route.done();
   };
   counters.totalConnections++;
@@ -46,7 +68,10 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
     else upstream?.end();
     finish();
   });
-  client.setTimeout(timeouts.clientDataMs, () => client.destroy());
+  client.setTimeout(timeouts.clientDataMs, () => {
+    termination = 'timeout';
+    client.destroy();
+  });
   // Hold what the client sends until a member is connected; it is relayed, not lost.
   client.pause();
 
@@ -63,6 +88,7 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
       }
       member = candidate;
       upstream = socket;
+      connectMs = Date.now() - start;
       route.pool!.started(candidate);
       break;
     } catch (error) {
@@ -71,6 +97,7 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
     }
   }
   if (!upstream) {
+    termination = 'no-member';
     counters.requestErrors++;
     client.destroy();
     return;
@@ -78,7 +105,10 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
   const socket = upstream;
   socket.on('error', () => client.destroy());
   socket.once('close', (hadError) => (hadError ? client.destroy() : client.end()));
-  socket.setTimeout(timeouts.memberDataMs, () => socket.destroy());
+  socket.setTimeout(timeouts.memberDataMs, () => {
+    termination = 'timeout';
+    socket.destroy();
+  });
   if (route.preamble) socket.write(route.preamble(client));
   client.pipe(socket);
   socket.pipe(client);

@@ -1,12 +1,15 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import type { Admission, ConnectionBudget } from './admission.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /** What a UDP listener does with new client flows; swapped whole on reconfiguration. */
 export interface UdpListenerConfig {
+  listenerId: string;
+  accessLog: AccessLog | null;
   pool: PoolRuntime | null;
   admission: Admission;
   budget: ConnectionBudget;
@@ -16,6 +19,11 @@ export interface UdpListenerConfig {
 
 /** One client address and port, relayed to one member through a socket of its own. */
 interface Flow {
+  start: number;
+  client: RemoteInfo;
+  bytesIn: number;
+  bytesOut: number;
+  config: UdpListenerConfig;
   member: MemberSpec;
   pool: PoolRuntime;
   budget: ConnectionBudget;
@@ -68,6 +76,7 @@ export class UdpListener {
     const flow = this.flows.get(key) ?? this.start(key, client);
     if (!flow) return;
     this.counters.bytesIn += message.length;
+    flow.bytesIn += message.length;
     flow.timer.refresh();
     flow.upstream.send(message, flow.member.port, flow.member.address);
   }
@@ -93,11 +102,26 @@ export class UdpListener {
     upstream.on('message', (answer, from) => {
       if (from.port !== member.port) return;
       counters.bytesOut += answer.length;
-      this.flows.get(key)?.timer.refresh();
+      const current = this.flows.get(key);
+      if (current) {
+        current.bytesOut += answer.length;
+        current.timer.refresh();
+      }
       this.socket.send(answer, client.port, client.address);
     });
     const timer = setTimeout(() => this.forget(key), config.idleMs).unref();
-    const flow: Flow = { member, pool, budget: config.budget, upstream, timer };
+    const flow: Flow = {
+      start: Date.now(),
+      client,
+      bytesIn: 0,
+      bytesOut: 0,
+      config,
+      member,
+      pool,
+      budget: config.budget,
+      upstream,
+      timer,
+    };
     this.flows.set(key, flow);
     counters.totalConnections++;
     counters.activeConnections++;
@@ -115,5 +139,21 @@ export class UdpListener {
     flow.pool.ended(flow.member);
     this.counters.activeConnections--;
     flow.budget.active--;
+    flow.config.accessLog?.write({
+      start: flow.start,
+      protocol: 'UDP',
+      listenerId: flow.config.listenerId,
+      poolId: flow.pool.spec.id,
+      memberId: flow.member.id,
+      clientAddress: flow.client.address,
+      clientPort: flow.client.port,
+      connectMs: 0,
+      responseMs: -1,
+      totalMs: Date.now() - flow.start,
+      status: 0,
+      bytesIn: flow.bytesIn,
+      bytesOut: flow.bytesOut,
+      termination: null,
+    });
   }
 }
