@@ -3,7 +3,7 @@
 // `send-proxy` / `send-proxy-v2 proxy-v2-options unique-id,crc32c`, CRC verified, to the byte what weir's encoder
 // would have written. Each daemon runs from a temp dir on free loopback ports and is killed afterwards.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,19 +13,11 @@ import { encodeProxyV1 } from '../../src/protocols/proxy-protocol/encode-v1.ts';
 import { encodeProxyV2 } from '../../src/protocols/proxy-protocol/encode-v2.ts';
 import type { IpEndpoint, ProxyHeader } from '../../src/protocols/proxy-protocol/header.ts';
 import { ProxyHeaderDecoder } from '../../src/protocols/proxy-protocol/stream-decoder.ts';
+import { onPath } from '../support/on-path.ts';
 
 const WAIT_MS = 10_000;
 const IO_MS = 5_000;
 const REQUEST = 'GET / HTTP/1.1\r\nHost: weir.test\r\nConnection: close\r\n\r\n';
-
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function skipReason(tool: 'haproxy' | 'nginx'): string | false {
   if (process.getuid?.() !== 0)

@@ -14,6 +14,7 @@ import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
 import type { TrustedProxies } from '../../protocols/http/trusted-proxies.ts';
 import type { Admission, ConnectionBudget } from './admission.ts';
+import { listen } from './listen.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
@@ -68,7 +69,7 @@ export class HttpListener {
     );
   }
 
-  static open(
+  static async open(
     host: string,
     port: number,
     config: HttpListenerConfig,
@@ -85,13 +86,8 @@ export class HttpListener {
       noDelay: true,
     });
     const listener = new HttpListener(server, config, counters);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.removeListener('error', reject);
-        resolve(listener);
-      });
-    });
+    await listen(server, host, port);
+    return listener;
   }
 
   reconfigure(config: HttpListenerConfig): void {

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Admission, ConnectionBudget } from './admission.ts';
+import { listen } from './listen.ts';
 import { relayTcp, type TcpRoute } from './tcp-relay.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
@@ -25,17 +26,17 @@ export class TcpListener {
     server.on('connection', (socket) => this.accept(socket));
   }
 
-  static open(host: string, port: number, config: TcpListenerConfig, counters: ListenerCounters): Promise<TcpListener> {
+  static async open(
+    host: string,
+    port: number,
+    config: TcpListenerConfig,
+    counters: ListenerCounters,
+  ): Promise<TcpListener> {
     // Paused on connect: what a client sends first waits in the kernel until a member is connected.
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     const listener = new TcpListener(server, config, counters);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.removeListener('error', reject);
-        resolve(listener);
-      });
-    });
+    await listen(server, host, port);
+    return listener;
   }
 
   reconfigure(config: TcpListenerConfig): void {

@@ -1,10 +1,11 @@
 // A real Keystone (Debian's package, SQLite backend) for end-to-end tests: its own temp dir, its own free loopback
 // port, torn down by close(). Everything after start-up goes through Keystone's v3 REST API with fetch.
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { onPath } from '../../support/on-path.ts';
 import { freePort, sleep } from './weir-process.ts';
 
 const UWSGI_PYTHON_PLUGIN = '/usr/lib/uwsgi/plugins/python3_plugin.so';
@@ -20,15 +21,6 @@ export function keystoneSkipReason(): string | false {
   if (!onPath('keystone-manage') || !onPath('uwsgi') || !existsSync(UWSGI_PYTHON_PLUGIN) || !existsSync(WSGI_SCRIPT))
     return 'Keystone not installed (Debian `keystone`; see scripts/ensure-system-packages.sh)';
   return false;
-}
-
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface StartOptions {
