@@ -227,7 +227,8 @@ function tcpConfig(listener: ListenerSpec, runtime: LoadBalancerRuntime): TcpLis
 
 export const proxyDriver: DriverFactory = {
   name: 'proxy',
-  aliases: [],
+  // Octavia's default provider is `amphora`: clients and Terraform modules that name it get weir's proxy.
+  aliases: ['amphora', 'octavia'],
   description:
     "weir's reverse proxy: HTTP with Forwarded and X-Forwarded-* headers, TCP and TLS passed through with the " +
     "PROXY protocol (PROXY and PROXYV2 pools), so members learn each client's address; UDP relayed in user space.",

@@ -94,6 +94,19 @@ describe('proxy provider: TCP', () => {
     assert.equal(stats.bytes_out, reply.received);
   });
 
+  test("clients naming Octavia's provider `amphora` get the proxy, and the name they sent is kept", async () => {
+    const amphora = await h.createLb({ provider: 'amphora' });
+    assert.equal(amphora.provider, 'amphora');
+    const listener = await h.createListener(amphora.id, { protocol: 'TCP', protocol_port: 7006 });
+    const pool = await h.createPool(amphora.id, {
+      listener_id: listener.id,
+      protocol: 'TCP',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await h.createMember(amphora.id, pool.id, { address: members[0]!.address, protocol_port: members[0]!.port });
+    assert.equal((await connectAndTalk(amphora.vip_address, 7006, 'via amphora')).echo, 'via amphora');
+  });
+
   test('a change to the pool drops no established connection', async () => {
     const listener = await createListener(7005);
     const pool = await createPool(listener.id);
