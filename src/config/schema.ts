@@ -46,6 +46,14 @@ const serverSchema = Type.Object(
         'Start in `keystone` mode on a non-loopback address without `tls`. Tokens then cross the network in ' +
         'clear text; weir refuses to start that way unless this is set.',
     }),
+    default_provider: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "The provider of load balancers that name none, as Octavia's [api_settings] default_provider_driver: " +
+          '`noop`, `proxy` or an alias (`amphora`). Default: `noop`.',
+      }),
+    ),
     max_body_bytes: Type.Integer({
       minimum: 1,
       default: 1048576,

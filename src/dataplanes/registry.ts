@@ -1,3 +1,4 @@
+import { StartupError } from '../server/startup-error.ts';
 import { type DataPlaneDriver, DEFAULT_DRIVER_SETTINGS, type DriverFactory, type DriverSettings } from './driver.ts';
 import { noopDriver } from './noop/noop-driver.ts';
 import { proxyDriver } from './proxy/proxy-driver.ts';
@@ -18,11 +19,14 @@ export class DriverRegistry {
   readonly drivers: DataPlaneDriver[] = [];
   readonly providers: ProviderEntry[] = [];
 
+  readonly defaultProvider: string;
+
   constructor(
     factories: readonly DriverFactory[],
     settings: DriverSettings = DEFAULT_DRIVER_SETTINGS,
-    readonly defaultProvider: string = factories[0]?.name ?? 'noop',
+    defaultProvider?: string,
   ) {
+    this.defaultProvider = defaultProvider ?? factories[0]?.name ?? 'noop';
     for (const factory of factories) {
       const driver = factory.create(settings);
       this.drivers.push(driver);
@@ -32,7 +36,10 @@ export class DriverRegistry {
         this.providers.push({ name, description: `${factory.description}${aliasNote}`, driver });
       }
     }
-    if (!this.byName.has(this.defaultProvider)) throw new Error(`unknown default provider ${this.defaultProvider}`);
+    if (!this.byName.has(this.defaultProvider)) {
+      const known = [...this.byName.keys()].join(', ');
+      throw new StartupError(`server.default_provider: "${this.defaultProvider}" is not a provider; known: ${known}`);
+    }
   }
 
   find(name: string): DataPlaneDriver | undefined {

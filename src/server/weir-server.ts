@@ -45,10 +45,11 @@ export class WeirServer {
     const memberWalls = await memberWallsFor(config, () => api.addresses());
     const store = await SqliteStore.open(config.store.sqlite.path);
     const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
-    const drivers = new DriverRegistry(options.drivers ?? DRIVER_FACTORIES, {
-      trustedProxies: config.trusted_proxies,
-      accessLog: config.access_log,
-    });
+    const drivers = new DriverRegistry(
+      options.drivers ?? DRIVER_FACTORIES,
+      { trustedProxies: config.trusted_proxies, accessLog: config.access_log },
+      config.server.default_provider,
+    );
     const specSettings = {
       subnets: config.subnets,
       maxConnectionsPerLoadBalancer: config.tenancy.max_connections_per_load_balancer,
