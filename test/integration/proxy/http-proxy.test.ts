@@ -170,6 +170,24 @@ describe('proxy provider: HTTP', () => {
     assert.ok(url);
   });
 
+  test('a client sending its head too slowly is cut off after timeout_client_data', async () => {
+    const listener = await h.createListener(lb.id, {
+      protocol: 'HTTP',
+      protocol_port: 8006,
+      timeout_client_data: 1000,
+    });
+    const pool = await h.createPool(lb.id, { listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    await h.createMember(lb.id, pool.id, { address: members[0]!.address, protocol_port: members[0]!.port });
+    const socket = connect({ host: lb.vip_address, port: 8006 });
+    socket.write('GET / HTTP/1.1\r\nHo');
+    const started = Date.now();
+    socket.on('data', () => {});
+    await once(socket, 'close');
+    const elapsed = Date.now() - started;
+    // Node checks header deadlines once a second at most here: the cut comes within timeout + 1 s.
+    assert.ok(elapsed >= 900 && elapsed < 2_500, `closed after ${elapsed} ms`);
+  });
+
   test('a WebSocket upgrade is passed through and bytes flow both ways', async () => {
     await httpListener(8005, { 'X-Forwarded-For': 'true' }, [members[0]!]);
     const socket = connect({ host: lb.vip_address, port: 8005, localAddress: '127.0.0.78' });
