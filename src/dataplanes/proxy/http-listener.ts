@@ -234,6 +234,8 @@ export class HttpListener {
       answer.once('error', () => response.destroy());
     });
     upstream.once('error', () => {
+      // The client's own body broke off: Node's parser answers it (400); a second answer would be one too many.
+      if (request.errored) return void response.destroy();
       exchange.termination = 'member-error';
       if (response.headersSent) return void response.destroy();
       // Nothing of a body-less request reached a member that was never connected: another may take it.
