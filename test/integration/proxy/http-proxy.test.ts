@@ -170,6 +170,15 @@ describe('proxy provider: HTTP', () => {
     assert.ok(url);
   });
 
+  test('a member refusing connections is skipped at once, without a monitor, and no request fails', async () => {
+    const doomed = await startEchoMember('127.0.0.43');
+    const { url } = await httpListener(8007, {}, [members[0]!, doomed]);
+    await new Promise<void>((resolve) => doomed.server.close(() => resolve()));
+    const statuses = new Set<number>();
+    for (let i = 0; i < 20; i++) statuses.add((await get(`${url}/`)).status);
+    assert.deepEqual([...statuses], [200]);
+  });
+
   test('a client sending its head too slowly is cut off after timeout_client_data', async () => {
     const listener = await h.createListener(lb.id, {
       protocol: 'HTTP',
