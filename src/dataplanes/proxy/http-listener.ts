@@ -16,6 +16,7 @@ import type { TrustedProxies } from '../../protocols/http/trusted-proxies.ts';
 import type { Admission, ConnectionBudget } from './admission.ts';
 import { listen } from './listen.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
+import { StreamListener } from './stream-listener.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /** Distinct members tried for a request that could not be sent anywhere yet. */
@@ -54,14 +55,9 @@ const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connecti
  * A bound HTTP/1.1 listener: requests are checked (framing, smuggling), given forwarding headers and relayed to a
  * member over a pooled keep-alive connection; answers are streamed back. No eligible member: an immediate 503.
  */
-export class HttpListener {
-  private readonly connections = new Set<Socket>();
-
-  private constructor(
-    private readonly server: Server,
-    private config: HttpListenerConfig,
-    private readonly counters: ListenerCounters,
-  ) {
+export class HttpListener extends StreamListener<HttpListenerConfig> {
+  private constructor(server: Server, config: HttpListenerConfig, counters: ListenerCounters) {
+    super(server, config, counters);
     server.on('connection', (socket: Socket) => this.accept(socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => this.serve(request, response));
     server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
@@ -88,18 +84,6 @@ export class HttpListener {
     const listener = new HttpListener(server, config, counters);
     await listen(server, host, port);
     return listener;
-  }
-
-  reconfigure(config: HttpListenerConfig): void {
-    this.config = config;
-  }
-
-  async close(drop = false): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
-    if (!drop) return;
-    for (const socket of this.connections) socket.destroy();
-    await closed;
   }
 
   private accept(socket: Socket): void {

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Admission, ConnectionBudget } from './admission.ts';
 import { listen } from './listen.ts';
+import { StreamListener } from './stream-listener.ts';
 import { relayTcp, type TcpRoute } from './tcp-relay.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
@@ -14,15 +15,9 @@ export interface TcpListenerConfig extends Omit<TcpRoute, 'counters' | 'done'> {
  * A bound TCP listener. Reconfiguring swaps the config new connections get; connections already relayed keep the
  * route they started with, so a change drops nothing. Closing stops accepting and lets open connections finish.
  */
-export class TcpListener {
-  private readonly connections = new Set<Socket>();
-
-  private constructor(
-    private readonly server: Server,
-    private config: TcpListenerConfig,
-    /** Shared by the listener's sockets on every VIP of its load balancer. */
-    private readonly counters: ListenerCounters,
-  ) {
+export class TcpListener extends StreamListener<TcpListenerConfig> {
+  private constructor(server: Server, config: TcpListenerConfig, counters: ListenerCounters) {
+    super(server, config, counters);
     server.on('connection', (socket) => this.accept(socket));
   }
 
@@ -37,21 +32,6 @@ export class TcpListener {
     const listener = new TcpListener(server, config, counters);
     await listen(server, host, port);
     return listener;
-  }
-
-  reconfigure(config: TcpListenerConfig): void {
-    this.config = config;
-  }
-
-  /**
-   * Stops accepting at once, so the port can be bound again. Open connections finish on their own, unless `drop`:
-   * then they are closed and this resolves when they are gone.
-   */
-  async close(drop = false): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (!drop) return;
-    for (const socket of this.connections) socket.destroy();
-    await closed;
   }
 
   private accept(socket: Socket): void {
