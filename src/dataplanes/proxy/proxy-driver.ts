@@ -10,6 +10,7 @@ import { proxyPreamble } from './proxy-preamble.ts';
 import { TcpListener, type TcpListenerConfig } from './tcp-listener.ts';
 import { ListenerCounters } from './traffic-counters.ts';
 import { UdpListener } from './udp-listener.ts';
+import { plugVip, unplugVip } from './vip-address.ts';
 
 const capabilities: DriverCapabilities = {
   // HTTPS is TLS passed through to the members, balanced as TCP.
@@ -35,6 +36,8 @@ interface BoundListener {
 }
 
 interface LoadBalancerRuntime {
+  /** The VIP weir put on an interface for this load balancer, to take away when it goes. */
+  plugged: { address: string; device: string } | null;
   accessLog: AccessLog | null;
   budget: ConnectionBudget;
   pools: Map<string, PoolRuntime>;
@@ -61,6 +64,10 @@ class ProxyDriver implements DataPlaneDriver {
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
     const runtime = this.runtimeOf(spec);
+    const device = spec.vip.interface;
+    if (device && !runtime.plugged && (await plugVip(spec.vip.address, device))) {
+      runtime.plugged = { address: spec.vip.address, device };
+    }
     runtime.budget.limit = spec.maxConnections;
     syncPools(runtime.pools, spec.pools);
     const wanted = spec.adminStateUp ? spec.listeners.filter((l) => l.adminStateUp) : [];
@@ -147,6 +154,7 @@ class ProxyDriver implements DataPlaneDriver {
     this.loadBalancers.delete(loadbalancerId);
     await Promise.all([...runtime.listeners.values()].flatMap((bound) => bound.sockets.map((s) => s.close(true))));
     for (const pool of runtime.pools.values()) pool.close();
+    if (runtime.plugged) await unplugVip(runtime.plugged.address, runtime.plugged.device);
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
@@ -167,6 +175,7 @@ class ProxyDriver implements DataPlaneDriver {
     let runtime = this.loadBalancers.get(spec.id);
     if (!runtime) {
       runtime = {
+        plugged: null,
         accessLog: this.accessLog,
         budget: new ConnectionBudget(spec.maxConnections),
         pools: new Map(),
