@@ -1,12 +1,17 @@
 /**
- * Changes drop nothing: a steady HTTP load runs while twenty listener, pool, member and monitor changes are made
- * through the API, and every request of it must succeed.
+ * Changes drop nothing: a steady HTTP load of 500 requests/s runs for 30 s while twenty listener, pool, member and
+ * monitor changes are made through the API, spread over that time, and every request of it must succeed.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Harness, type Json } from '../api/harness.ts';
+
+const LOAD_SECONDS = 30;
+const RATE_PER_CLIENT = 50;
+const CHANGE_EVERY_MS = (LOAD_SECONDS * 1000) / 21;
 
 let h: Harness;
 const servers: Server[] = [];
@@ -53,9 +58,13 @@ test('twenty live changes under steady load fail no request', async (t) => {
 
   let running = true;
   const statuses = new Map<number, number>();
-  const workers = Array.from({ length: 8 }, async () => {
+  const loadStarted = Date.now();
+  // 10 keep-alive clients, each paced to 50 requests/s: 500 requests/s in all.
+  const workers = Array.from({ length: 10 }, async (_, worker) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    for (let i = 0; running && i < 100_000; i++) {
+    for (let i = 0; running && i < RATE_PER_CLIENT * (LOAD_SECONDS + 30); i++) {
+      const due = loadStarted + worker * 2 + (i * 1000) / RATE_PER_CLIENT;
+      if (due > Date.now()) await sleep(due - Date.now());
       const status = await get(url, agent);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
@@ -63,6 +72,8 @@ test('twenty live changes under steady load fail no request', async (t) => {
   });
 
   const change = async (method: 'POST' | 'PUT' | 'DELETE', path: string, body?: Json): Promise<Json> => {
+    // The twenty changes are spread evenly over the load.
+    await sleep(CHANGE_EVERY_MS);
     const reply = await h.req(method, path, body);
     assert.ok(reply.status < 300, `${method} ${path}: ${reply.status} ${reply.text}`);
     await h.waitActive(lb.id);
@@ -80,7 +91,6 @@ test('twenty live changes under steady load fail no request', async (t) => {
   await change('PUT', `pools/${pool.id}`, { pool: { lb_algorithm: 'LEAST_CONNECTIONS' } });
   const md = (await change('POST', memberPath, { member: { address: d!.address, protocol_port: d!.port } })).member;
   await change('PUT', `${memberPath}/${ma.id}`, { member: { weight: 0 } });
-  await new Promise((resolve) => setTimeout(resolve, 200));
   await change('DELETE', `${memberPath}/${ma.id}`);
   await change('PUT', `listeners/${listener.id}`, { listener: { name: 'renamed', timeout_member_data: 30000 } });
   await change('PUT', `healthmonitors/${hm.id}`, { healthmonitor: { delay: 2 } });
@@ -95,11 +105,12 @@ test('twenty live changes under steady load fail no request', async (t) => {
   await change('PUT', `${memberPath}/${mb2.id}`, { member: { weight: 3 } });
   await change('PUT', `${memberPath}/${md.id}`, { member: { admin_state_up: true } });
 
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const left = loadStarted + LOAD_SECONDS * 1000 - Date.now();
+  if (left > 0) await sleep(left);
   running = false;
   await Promise.all(workers);
   const total = [...statuses.values()].reduce((n, count) => n + count, 0);
-  assert.ok(total > 500, `only ${total} requests were made`);
+  assert.ok(total >= 0.8 * 500 * LOAD_SECONDS, `only ${total} requests were made`);
   t.diagnostic(`${total} requests, all 200, across 20 changes`);
   assert.deepEqual([...statuses.keys()], [200], `statuses: ${JSON.stringify([...statuses])}`);
 });
