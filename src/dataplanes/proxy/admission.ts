@@ -1,6 +1,4 @@
-import { type Cidr, cidrContains, parseCidr } from '../../network/cidr.ts';
-import { parseIpAddress } from '../../network/ip-address.ts';
-import { unmapIpv4, unmapIpv4Cidr } from '../../network/ipv4-mapped.ts';
+import { type AddressSet, addressSet } from '../../network/address-set.ts';
 
 /** Connections one load balancer holds over all its listeners, against tenancy.max_connections_per_load_balancer. */
 export class ConnectionBudget {
@@ -13,28 +11,22 @@ export class ConnectionBudget {
  * listener's connection_limit and the load balancer's cap. Decided once per accepted connection.
  */
 export class Admission {
-  private readonly allowed: readonly Cidr[];
+  /** null: no allowed_cidrs, every source is allowed. */
+  private readonly allowed: AddressSet | null;
 
   constructor(
     allowedCidrs: readonly string[],
     private readonly connectionLimit: number | null,
     private readonly budget: ConnectionBudget,
   ) {
-    this.allowed = allowedCidrs.map((cidr) => unmapIpv4Cidr(parseCidr(cidr)));
+    this.allowed = allowedCidrs.length > 0 ? addressSet(allowedCidrs) : null;
   }
 
   /** null when admitted, else why not (for the access log). */
   refuse(remoteAddress: string | undefined, listenerActive: number): string | null {
-    if (this.allowed.length > 0 && !this.sourceAllowed(remoteAddress)) return 'source not in allowed_cidrs';
+    if (this.allowed && !this.allowed.has(remoteAddress ?? '')) return 'source not in allowed_cidrs';
     if (this.connectionLimit !== null && listenerActive >= this.connectionLimit) return 'listener connection_limit';
     if (this.budget.limit !== null && this.budget.active >= this.budget.limit) return 'load balancer connection cap';
     return null;
-  }
-
-  private sourceAllowed(remoteAddress: string | undefined): boolean {
-    const parsed = remoteAddress === undefined ? undefined : parseIpAddress(remoteAddress);
-    if (!parsed) return false;
-    const address = unmapIpv4(parsed);
-    return this.allowed.some((cidr) => cidrContains(cidr, address));
   }
 }

@@ -8,11 +8,11 @@ import {
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
-import type { TrustedProxies } from '../../protocols/http/trusted-proxies.ts';
 import type { Admission, ConnectionBudget } from './admission.ts';
 import { listen } from './listen.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
@@ -30,7 +30,8 @@ export interface HttpListenerConfig {
   admission: Admission;
   budget: ConnectionBudget;
   forwarding: ListenerForwarding;
-  trusted: TrustedProxies;
+  /** trusted_proxies: peers whose forwarding headers are believed. */
+  trusted: AddressSet;
   timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
   /** The PROXY protocol header a PROXY or PROXYV2 pool's members expect on each new connection, or null. */
   preamble: ((client: Socket) => Buffer) | null;
@@ -125,7 +126,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       peerAddress: request.socket.remoteAddress ?? '',
       peerPort: request.socket.remotePort,
       host: request.headers.host,
-      peerTrusted: config.trusted.trusts(request.socket.remoteAddress ?? ''),
+      peerTrusted: config.trusted.has(request.socket.remoteAddress ?? ''),
       webSocketUpgrade: false,
     });
     this.forward(request, response, headers, config, new Set(), exchange);
@@ -257,7 +258,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       peerAddress: client.remoteAddress ?? '',
       peerPort: client.remotePort,
       host: request.headers.host,
-      peerTrusted: config.trusted.trusts(client.remoteAddress ?? ''),
+      peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
       webSocketUpgrade: true,
     });
     const pool = config.pool!;

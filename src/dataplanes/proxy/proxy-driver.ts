@@ -1,7 +1,7 @@
 import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import { type AddressSet, addressSet } from '../../network/address-set.ts';
 import { AccessLog } from '../../observability/access-log/access-log.ts';
 import { listenerForwarding } from '../../protocols/http/forwarding-headers.ts';
-import { type TrustedProxies, trustedProxies } from '../../protocols/http/trusted-proxies.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, DriverSettings, TrafficCounters } from '../driver.ts';
 import { Admission, ConnectionBudget } from './admission.ts';
 import { HttpListener, type HttpListenerConfig } from './http-listener.ts';
@@ -54,11 +54,11 @@ class ProxyDriver implements DataPlaneDriver {
   readonly description = proxyDriver.description;
   readonly capabilities = capabilities;
   private readonly loadBalancers = new Map<string, LoadBalancerRuntime>();
-  private readonly trusted: TrustedProxies;
+  private readonly trusted: AddressSet;
   private readonly accessLog: AccessLog | null;
 
   constructor(settings: DriverSettings) {
-    this.trusted = trustedProxies(settings.trustedProxies);
+    this.trusted = addressSet(settings.trustedProxies);
     this.accessLog = settings.accessLog ? AccessLog.open(settings.accessLog) : null;
   }
 

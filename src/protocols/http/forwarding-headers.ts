@@ -54,7 +54,7 @@ export interface ForwardedRequest {
   peerPort?: number | undefined;
   /** The request's Host, for Forwarded `host`; left out when absent or unwritable. */
   host: string | undefined;
-  /** From `TrustedProxies.trusts(peerAddress)`. */
+  /** Whether the peer is one of the config's trusted_proxies (`AddressSet.has(peerAddress)`). */
   peerTrusted: boolean;
   /** The request is being passed on as a WebSocket upgrade: Upgrade is kept and `Connection: Upgrade` sent. */
   webSocketUpgrade: boolean;

@@ -1,25 +1,26 @@
 /**
- * `trusted_proxies`: the peers whose Forwarded and X-Forwarded-* headers are believed. The list is read once into
- * 32-bit network words and masks, so the question asked of every request's peer allocates nothing: the address text
- * is read into a reused scratch array, and IPv4-mapped peers (a dual-stack socket's IPv4 clients) match as IPv4.
+ * A set of networks asked about peer addresses on the data path: `trusted_proxies`, a listener's `allowed_cidrs`.
+ * The list is read once into 32-bit network words and masks, so the question asked of every peer allocates
+ * nothing: the address text is read into a reused scratch array, and IPv4-mapped peers (a dual-stack socket's IPv4
+ * clients) match as IPv4.
  */
-import { readAddressWords } from '../../network/address-words.ts';
-import type { Cidr } from '../../network/cidr.ts';
-import { parseNetworkEntry } from '../../network/network-entry.ts';
+import { readAddressWords } from './address-words.ts';
+import type { Cidr } from './cidr.ts';
+import { parseNetworkEntry } from './network-entry.ts';
 
-export interface TrustedProxies {
-  /** Whether the peer at `address` (a socket's `remoteAddress`) is a trusted proxy; false for anything unreadable. */
-  trusts(address: string): boolean;
+export interface AddressSet {
+  /** Whether `address` (a socket's `remoteAddress`) lies in one of the networks; false for anything unreadable. */
+  has(address: string): boolean;
 }
 
 /** `entries`: CIDRs or single addresses, as validated by the config loader; throws a RangeError for others. */
-export function trustedProxies(entries: readonly string[]): TrustedProxies {
+export function addressSet(entries: readonly string[]): AddressSet {
   const networks = entries.map(parseNetworkEntry);
   const v4 = networkWords(networks.filter((n) => n.version === 4));
   const v6 = networkWords(networks.filter((n) => n.version === 6));
   const words = new Uint32Array(4);
   return {
-    trusts(address) {
+    has(address) {
       // The default, an empty list, never reads the address.
       if (networks.length === 0) return false;
       const version = readAddressWords(address, words);
