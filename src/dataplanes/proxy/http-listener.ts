@@ -15,12 +15,10 @@ import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
 import type { Admission, ConnectionBudget } from './admission.ts';
 import { listen } from './listen.ts';
-import type { PoolRuntime } from './pool-runtime.ts';
+import { memberEndpoint } from './member-connection.ts';
+import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { StreamListener } from './stream-listener.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
-
-/** Distinct members tried for a request that could not be sent anywhere yet. */
-const MAX_ATTEMPTS = 3;
 
 /** What an HTTP listener does with requests; swapped whole on reconfiguration. */
 export interface HttpListenerConfig {
@@ -121,14 +119,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       refuseRequest(request, response, problem);
       return;
     }
-    const headers = forwardingHeaders(config.forwarding, {
-      rawHeaders: request.rawHeaders,
-      peerAddress: request.socket.remoteAddress ?? '',
-      peerPort: request.socket.remotePort,
-      host: request.headers.host,
-      peerTrusted: config.trusted.has(request.socket.remoteAddress ?? ''),
-      webSocketUpgrade: false,
-    });
+    const headers = upstreamHeaders(config, request, false);
     this.forward(request, response, headers, config, new Set(), exchange);
   }
 
@@ -172,7 +163,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     tried: Set<string>,
     exchange: Exchange,
   ): void {
-    const member = tried.size < MAX_ATTEMPTS ? config.pool?.pick(request.socket, tried) : undefined;
+    const member = tried.size < MEMBER_ATTEMPTS ? config.pool?.pick(request.socket, tried) : undefined;
     if (!member) {
       exchange.termination = 'no-member';
       this.unavailable(response, tried.size > 0 ? 502 : 503);
@@ -253,16 +244,9 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       );
       return;
     }
-    const headers = forwardingHeaders(config.forwarding, {
-      rawHeaders: request.rawHeaders,
-      peerAddress: client.remoteAddress ?? '',
-      peerPort: client.remotePort,
-      host: request.headers.host,
-      peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
-      webSocketUpgrade: true,
-    });
+    const headers = upstreamHeaders(config, request, true);
     const pool = config.pool!;
-    const upstream = connectTo(member);
+    const upstream = connect(memberEndpoint(member));
     pool.started(member);
     upstream.once('close', () => pool.ended(member));
     // A tunnel lives as long as both ends: either end going away takes the other with it.
@@ -296,14 +280,21 @@ function target(member: MemberSpec): { socketPath: string } | { host: string; po
   return member.socketPath ? { socketPath: member.socketPath } : { host: member.address, port: member.port };
 }
 
-function connectTo(member: MemberSpec): Socket {
-  return member.socketPath
-    ? connect({ path: member.socketPath })
-    : connect({ host: member.address, port: member.port });
+/** The request's headers as a member gets them: forwarding headers rewritten for the client behind the socket. */
+function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, webSocketUpgrade: boolean): string[] {
+  const client = request.socket;
+  return forwardingHeaders(config.forwarding, {
+    rawHeaders: request.rawHeaders,
+    peerAddress: client.remoteAddress ?? '',
+    peerPort: client.remotePort,
+    host: request.headers.host,
+    peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
+    webSocketUpgrade,
+  });
 }
 
 function withPreamble(member: MemberSpec, preamble: (client: Socket) => Buffer, client: Socket): Socket {
-  const socket = connectTo(member);
+  const socket = connect(memberEndpoint(member));
   socket.write(preamble(client));
   return socket;
 }

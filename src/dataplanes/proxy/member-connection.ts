@@ -11,12 +11,15 @@ export class MemberUnreachable extends Error {
   }
 }
 
-/** Opens a connection to a member (an address and port, or a Unix socket), within `timeoutMs`. */
+/** Where node:net connects to reach a member: its address and port, or its Unix socket. */
+export function memberEndpoint(member: MemberSpec): { path: string } | { host: string; port: number } {
+  return member.socketPath ? { path: member.socketPath } : { host: member.address, port: member.port };
+}
+
+/** Opens a connection to a member, within `timeoutMs`. */
 export function connectToMember(member: MemberSpec, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = member.socketPath
-      ? connect({ path: member.socketPath, allowHalfOpen: true })
-      : connect({ host: member.address, port: member.port, allowHalfOpen: true, noDelay: true });
+    const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true });
     const fail = (reason: string) => {
       socket.destroy();
       reject(new MemberUnreachable(member, reason));

@@ -3,6 +3,9 @@ import { balancerFor } from '../../balancing/balancer-for.ts';
 import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
 import { MemberAgents } from './member-agents.ts';
 
+/** Distinct members tried for one connection or request before giving up, as HAProxy's `retries 3` with redispatch. */
+export const MEMBER_ATTEMPTS = 3;
+
 /** How long a member that refused a connection stays out: long enough not to hammer it, short enough to recover. */
 const PASSIVE_HOLD_MS = 2_000;
 

@@ -84,9 +84,8 @@ class ProxyDriver implements DataPlaneDriver {
         bound.reconfigure(listener);
         continue;
       }
-      const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)];
       try {
-        runtime.listeners.set(listener.id, await this.bind(spec, listener, addresses, runtime));
+        runtime.listeners.set(listener.id, await this.bind(spec, listener, runtime));
       } catch (error) {
         throw new Error(`listener ${listener.id} cannot listen on port ${listener.port}: ${(error as Error).message}`);
       }
@@ -97,9 +96,9 @@ class ProxyDriver implements DataPlaneDriver {
   private async bind(
     spec: LoadBalancerSpec,
     listener: ListenerSpec,
-    addresses: readonly string[],
     runtime: LoadBalancerRuntime,
   ): Promise<BoundListener> {
+    const addresses = vipAddresses(spec);
     const counters = new ListenerCounters();
     const key = listenerKey(spec, listener);
     if (listener.protocol === 'HTTP') {
@@ -187,9 +186,14 @@ class ProxyDriver implements DataPlaneDriver {
   }
 }
 
+/** Every address of the load balancer a listener is bound on: the VIP and the additional VIPs. */
+const vipAddresses = (spec: LoadBalancerSpec): string[] => [
+  spec.vip.address,
+  ...spec.additionalVips.map((v) => v.address),
+];
+
 function listenerKey(spec: LoadBalancerSpec, listener: ListenerSpec): string {
-  const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)].join(',');
-  return `${addresses}|${listener.port}|${listener.protocol}`;
+  return `${vipAddresses(spec).join(',')}|${listener.port}|${listener.protocol}`;
 }
 
 /** Pools kept across applies keep their health state and connection counts; new members start healthy. */

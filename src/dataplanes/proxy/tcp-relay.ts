@@ -2,11 +2,8 @@ import type { Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { connectToMember, MemberUnreachable } from './member-connection.ts';
-import type { PoolRuntime } from './pool-runtime.ts';
+import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
-
-/** Distinct members tried for one client before giving up, as HAProxy's `retries 3` with redispatch. */
-const MAX_ATTEMPTS = 3;
 
 export interface TcpRoute {
   listenerId: string;
@@ -76,7 +73,7 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
   client.pause();
 
   const tried = new Set<string>();
-  while (!client.destroyed && tried.size < MAX_ATTEMPTS) {
+  while (!client.destroyed && tried.size < MEMBER_ATTEMPTS) {
     const candidate = route.pool?.pick(client, tried);
     if (!candidate) break;
     tried.add(candidate.id);
