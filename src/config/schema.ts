@@ -51,7 +51,7 @@ const serverSchema = Type.Object(
         minLength: 1,
         description:
           "The provider of load balancers that name none, as Octavia's [api_settings] default_provider_driver: " +
-          '`noop`, `proxy` or an alias (`amphora`). Default: `noop`.',
+          '`proxy`, `noop` or an alias (`amphora`, `octavia`, `noop_driver`). Default: `proxy`.',
       }),
     ),
     max_body_bytes: Type.Integer({

@@ -4,7 +4,7 @@ import { noopDriver } from './noop/noop-driver.ts';
 import { proxyDriver } from './proxy/proxy-driver.ts';
 
 /** Every data plane weir ships; the first is the default provider. */
-export const DRIVER_FACTORIES: readonly DriverFactory[] = [noopDriver, proxyDriver];
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [proxyDriver, noopDriver];
 
 export interface ProviderEntry {
   /** The name as listed at /providers: the canonical name or an alias. */

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { makeDataDir, removeDataDir, sleep, WeirProcess } from './support/weir-process.ts';
+import {
+  makeDataDir,
+  NOOP_DEFAULT_PROVIDER,
+  removeDataDir,
+  sleep,
+  WeirProcess,
+  writeConfig,
+} from './support/weir-process.ts';
 
 function openstackInstalled(): boolean {
   try {
@@ -25,7 +32,9 @@ let dataDir: string | undefined;
 before(async () => {
   if (skip) return;
   dataDir = makeDataDir();
-  weir = await WeirProcess.start(dataDir);
+  // The CLI is driven through API semantics the proxy provider refuses (L7 policies), on a listener at port 80 of a
+  // VIP it would bind: load balancers that name no provider get noop here.
+  weir = await WeirProcess.start(dataDir, { configFile: writeConfig(dataDir, NOOP_DEFAULT_PROVIDER) });
 });
 
 after(async () => {
@@ -327,8 +336,7 @@ test('the openstack CLI drives a load balancer through its whole life', { skip, 
   await t.test('providers, amphorae and quotas', async () => {
     const providers = await osJson<Json[]>('provider', 'list');
     const names = providers.map((p) => p.name);
-    assert.ok(names.includes('noop'), `providers: ${names.join(', ')}`);
-    assert.ok(names.includes('noop_driver'), `providers: ${names.join(', ')}`);
+    assert.deepEqual(names, ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver'], `providers: ${names.join(', ')}`);
 
     const amphorae = await osJson<Json[]>('amphora', 'list');
     assert.ok(amphorae.length >= 1, 'one amphora per load balancer');

@@ -2,7 +2,14 @@
 // brings what was pending back to ACTIVE when it starts again.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { makeDataDir, removeDataDir, sleep, WeirProcess } from './support/weir-process.ts';
+import {
+  makeDataDir,
+  NOOP_DEFAULT_PROVIDER,
+  removeDataDir,
+  sleep,
+  WeirProcess,
+  writeConfig,
+} from './support/weir-process.ts';
 
 type Json = Record<string, unknown>;
 
@@ -16,8 +23,9 @@ after(async () => {
   for (const dir of dataDirs) removeDataDir(dir);
 });
 
+/** Starts weir on `dataDir` with the noop provider as default: these tests are about the store, not traffic. */
 async function start(dataDir: string): Promise<WeirProcess> {
-  const weir = await WeirProcess.start(dataDir);
+  const weir = await WeirProcess.start(dataDir, { configFile: writeConfig(dataDir, NOOP_DEFAULT_PROVIDER) });
   running.add(weir);
   return weir;
 }

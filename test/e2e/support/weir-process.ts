@@ -1,6 +1,6 @@
 // Starts a real `weir serve` process for end-to-end tests and tears it down again.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +32,20 @@ export function makeDataDir(): string {
 
 export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The config of tests about the API rather than traffic: load balancers that name no provider get `noop`, which
+ * accepts every option (L7 policies, TERMINATED_HTTPS, ...) and binds nothing on their VIPs and ports, where the
+ * default `proxy` would refuse some options with 501 and bind every listener.
+ */
+export const NOOP_DEFAULT_PROVIDER = 'server:\n  default_provider: noop\n';
+
+/** Writes `yaml` to weir.yaml in `dir` and returns its path, for `WeirProcess.start`'s `configFile`. */
+export function writeConfig(dir: string, yaml: string): string {
+  const file = join(dir, 'weir.yaml');
+  writeFileSync(file, yaml);
+  return file;
 }
 
 export interface Exit {

@@ -1,12 +1,14 @@
 /**
  * Shared harness for the API conformance suite: a real WeirServer on loopback over a temp data dir, a request
  * helper returning {status, body}, helpers that create each kind of object, and a wait for the reconciler.
+ * Load balancers that name no provider get `noop` unless the test says otherwise (HarnessOptions.defaultProvider).
  * Expected answers come from real Octavia 11 captures in /work/oracle/captures.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { DRIVER_FACTORIES } from '../../../src/dataplanes/registry.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
@@ -27,6 +29,13 @@ export const UNKNOWN_ID = '99999999-2222-3333-4444-555555555555';
 export interface HarnessOptions {
   /** Config file text; listen and data_dir are the harness's own. */
   yaml?: string;
+  /**
+   * server.default_provider when `yaml` sets none. Default `noop`: these tests are about the API, every option of
+   * which noop accepts, and their load balancers' VIPs and ports are arbitrary, which noop never binds. Tests about
+   * traffic name `provider: 'proxy'` on the load balancers they create. `null` leaves the key unset, so weir's own
+   * default provider applies.
+   */
+  defaultProvider?: string | null;
   /**
    * `keystone`: tokens are validated by a FakeKeystone (`harness.keystone`), and the harness's own requests carry
    * a token of `ADMIN_PROJECT` with Keystone's `admin` role unless they bring an `x-auth-token` of their own.
@@ -51,28 +60,32 @@ export class Harness {
     readonly errors: string[],
     readonly keystone: FakeKeystone | undefined,
     private readonly defaultHeaders: Record<string, string>,
+    /** The provider load balancers get when they name none. */
+    readonly defaultProvider: string,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const dir = mkdtempSync(join(tmpdir(), 'weir-conf-'));
     const tls = options.keystoneTls ? selfSignedCertificate(dir, 'keystone') : undefined;
     const keystone = options.auth === 'keystone' ? await FakeKeystone.start(tls) : undefined;
-    const yaml = keystone
-      ? `${options.yaml ?? ''}\nserver:\n  auth: keystone\n${keystone.configYaml(options.tokenCacheTime, tls?.cert)}\n`
-      : (options.yaml ?? '');
-    const config = parseConfig(yaml, 'harness.yaml', { listen: '127.0.0.1:0', dataDir: dir });
+    const yaml = parseDocument(options.yaml ?? '');
+    const defaultProvider = options.defaultProvider === undefined ? 'noop' : options.defaultProvider;
+    if (defaultProvider !== null && !yaml.hasIn(['server', 'default_provider'])) {
+      yaml.setIn(['server', 'default_provider'], defaultProvider);
+    }
+    if (keystone) {
+      yaml.setIn(['server', 'auth'], 'keystone');
+      yaml.set('keystone', parseDocument(keystone.configYaml(options.tokenCacheTime, tls?.cert)).get('keystone'));
+    }
+    const config = parseConfig(yaml.toString(), 'harness.yaml', { listen: '127.0.0.1:0', dataDir: dir });
     const subnet = config.subnets[0]!;
     const errors: string[] = [];
     const server = await WeirServer.start(config, { info: () => {}, error: (m) => errors.push(m) });
     const adminHeaders: Record<string, string> = keystone
       ? { 'x-auth-token': keystone.issue({ projectId: ADMIN_PROJECT, roles: ['admin', 'member', 'reader'] }) }
       : {};
-    return new Harness(server, dir, subnet.id, subnet.cidr, errors, keystone, adminHeaders);
-  }
-
-  /** The provider load balancers get when they name none. */
-  get defaultProvider(): string {
-    return DRIVER_FACTORIES[0]!.name;
+    const provider = config.server.default_provider ?? DRIVER_FACTORIES[0]!.name;
+    return new Harness(server, dir, subnet.id, subnet.cidr, errors, keystone, adminHeaders, provider);
   }
 
   get base(): string {

@@ -9,6 +9,32 @@ import { StartupError } from '../../../src/server/startup-error.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
 import { Harness } from '../api/harness.ts';
 
+test('with nothing configured, load balancers that name no provider get proxy, and noop stays available by name', async () => {
+  const h = await Harness.start({ defaultProvider: null });
+  try {
+    assert.equal(h.defaultProvider, 'proxy');
+    const providers = await h.get('providers');
+    assert.equal(providers.status, 200, providers.text);
+    assert.deepEqual(
+      providers.body.providers.map((p: { name: string }) => p.name),
+      ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver'],
+    );
+    const lb = await h.createLb();
+    assert.equal(lb.provider, 'proxy');
+    const listener = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 8401 });
+    await h.createPool(lb.id, { listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    // The proxy answers for the listener: no member yet, so an immediate 503.
+    assert.equal((await fetch(`http://${lb.vip_address}:8401/`)).status, 503);
+
+    for (const provider of ['noop', 'noop_driver']) {
+      const other = await h.createLb({ provider });
+      assert.equal(other.provider, provider);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
 test('load balancers that name no provider get the configured one', async () => {
   const h = await Harness.start({ yaml: 'server:\n  default_provider: amphora\n' });
   try {
@@ -34,7 +60,7 @@ test('an unknown default provider stops the start, naming the setting and the kn
       WeirServer.start(config, { info: () => {}, error: () => {} }),
       (error: unknown) =>
         error instanceof StartupError &&
-        /^server\.default_provider: "f5" is not a provider; known: noop, noop_driver, proxy, amphora, octavia$/.test(
+        /^server\.default_provider: "f5" is not a provider; known: proxy, amphora, octavia, noop, noop_driver$/.test(
           error.message,
         ),
     );
