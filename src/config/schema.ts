@@ -277,6 +277,17 @@ export const configSchema = Type.Object(
         { ...strict, description: 'Access logs of the proxy data plane. Without this section nothing is logged.' },
       ),
     ),
+    proxy: Type.Object(
+      {
+        workers: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 0, maximum: 256 })], {
+          default: 'auto',
+          description:
+            'Worker processes the proxy data plane runs its listeners in, sharing each listening socket; ' +
+            'connection limits hold over all of them. `auto`: one per core. 0: in the weir process itself.',
+        }),
+      },
+      { ...strict, default: {}, description: 'The proxy data plane (provider `proxy`).' },
+    ),
     trusted_proxies: Type.Array(Type.String({ description: 'A CIDR such as 10.0.0.0/8, or a single address.' }), {
       default: [],
       description:

@@ -18,6 +18,19 @@ export interface DriverCapabilities {
    * operating statuses. `none`: the driver carries no traffic and nothing is checked (noop).
    */
   healthChecks: 'weir' | 'none';
+  /**
+   * How members behind a listener learn each client's address, in words, shown in the status tree as the
+   * listener's `client_address`; absent for a driver that carries no traffic.
+   */
+  clientAddress?: (listener: ClientAddressQuestion) => string;
+}
+
+/** What decides how a listener hands members the client's address. */
+export interface ClientAddressQuestion {
+  protocol: ListenerProtocol;
+  insertHeaders: Readonly<Record<string, string>>;
+  /** The protocol of the listener's default pool; null without one. */
+  poolProtocol: PoolProtocol | null;
 }
 
 export interface TrafficCounters {
@@ -43,7 +56,7 @@ export interface DataPlaneDriver {
   /** Marks members up or down as health checks find them; members not named keep their state. */
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void;
   /** Counters per listener of one load balancer since it was applied. */
-  listenerStats(loadbalancerId: string): ReadonlyMap<string, TrafficCounters>;
+  listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>>;
   close(): Promise<void>;
 }
 
@@ -53,9 +66,11 @@ export interface DriverSettings {
   trustedProxies: readonly string[];
   /** Where data planes that carry traffic log each request and connection; none: no access log. */
   accessLog?: AccessLogSettings;
+  /** Worker processes the proxy data plane runs its listeners in (proxy.workers); 0: in weir's own process. */
+  proxyWorkers: number;
 }
 
-export const DEFAULT_DRIVER_SETTINGS: DriverSettings = { trustedProxies: [] };
+export const DEFAULT_DRIVER_SETTINGS: DriverSettings = { trustedProxies: [], proxyWorkers: 0 };
 
 export interface DriverFactory {
   readonly name: string;

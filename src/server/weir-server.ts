@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/app.ts';
@@ -47,7 +48,11 @@ export class WeirServer {
     const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
     const drivers = new DriverRegistry(
       options.drivers ?? DRIVER_FACTORIES,
-      { trustedProxies: config.trusted_proxies, accessLog: config.access_log },
+      {
+        trustedProxies: config.trusted_proxies,
+        accessLog: config.access_log,
+        proxyWorkers: proxyWorkers(config.proxy.workers),
+      },
       config.server.default_provider,
     );
     const specSettings = {
@@ -58,10 +63,10 @@ export class WeirServer {
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
     const runtime: RuntimeView = {
-      listenerStats: (loadbalancerId) => {
+      listenerStats: async (loadbalancerId) => {
         const merged = new Map<string, TrafficCounters>();
-        for (const driver of drivers.drivers) {
-          for (const [id, counters] of driver.listenerStats(loadbalancerId)) merged.set(id, counters);
+        for (const stats of await Promise.all(drivers.drivers.map((d) => d.listenerStats(loadbalancerId)))) {
+          for (const [id, counters] of stats) merged.set(id, counters);
         }
         return merged;
       },
@@ -121,3 +126,8 @@ export class WeirServer {
 /** A node without a configured id gets one derived from its name, so its amphora ids survive restarts. */
 const NODE_NAMESPACE = '5c0e5d3a-2f7b-4d61-9a0e-6b1f3c2d4e58';
 const stableNodeId = (name: string): string => nameBasedUuid(NODE_NAMESPACE, name);
+
+/** proxy.workers as a count: `auto` is one per core. */
+function proxyWorkers(workers: number | 'auto'): number {
+  return workers === 'auto' ? availableParallelism() : workers;
+}

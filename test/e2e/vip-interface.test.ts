@@ -53,6 +53,8 @@ describe('a VIP on a subnet interface', { skip }, () => {
     writeFileSync(
       config,
       [
+        'server:',
+        `  data_dir: ${dataDir}`,
         'subnets:',
         '  - name: lan',
         '    cidr: 198.51.100.0/24',

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { followsRefusal, refuseRequest } from '../../src/protocols/http/refusal.ts';
 import { requestProblem } from '../../src/protocols/http/request-guard.ts';
-import { CHUNKED_SMUGGLED, HOST, post, type RefusedBy, SMUGGLED, vectors } from '../support/smuggling-vectors.ts';
+import { CHUNKED_SMUGGLED, HOST, post, SMUGGLED, vectors } from '../support/smuggling-vectors.ts';
 
 const HEADERS_TIMEOUT_MS = 500;
 const CHECK_INTERVAL_MS = 100;

@@ -24,7 +24,7 @@ const checkedDriver: DriverFactory = {
       apply: (spec, signal) => inner.apply(spec, signal),
       remove: (id, signal) => inner.remove(id, signal),
       setMemberHealth: (_lb, member, up) => healthSeen.set(member, up),
-      listenerStats: () => new Map(),
+      listenerStats: async () => new Map(),
       close: () => inner.close(),
     };
     return driver;

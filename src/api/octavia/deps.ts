@@ -14,7 +14,7 @@ export interface ProviderInfo {
 
 /** Read-only runtime facts the controller maintains for the API: traffic counters and the nodes carrying traffic. */
 export interface RuntimeView {
-  listenerStats(loadbalancerId: string): ReadonlyMap<string, TrafficCounters>;
+  listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>>;
   nodes(): readonly { id: string; name: string; address: string }[];
 }
 

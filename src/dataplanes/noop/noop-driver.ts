@@ -37,7 +37,7 @@ class NoopDriver implements DataPlaneDriver {
 
   setMemberHealth(): void {}
 
-  listenerStats(): ReadonlyMap<string, TrafficCounters> {
+  async listenerStats(): Promise<ReadonlyMap<string, TrafficCounters>> {
     return new Map();
   }
 

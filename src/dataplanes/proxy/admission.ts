@@ -1,14 +1,10 @@
 import { type AddressSet, addressSet } from '../../network/address-set.ts';
-
-/** Connections one load balancer holds over all its listeners, against tenancy.max_connections_per_load_balancer. */
-export class ConnectionBudget {
-  active = 0;
-  constructor(public limit: number | null) {}
-}
+import type { ConnectionSlots } from './connection-slots.ts';
 
 /**
- * Whether a new client connection may be taken: its source within the listener's allowed_cidrs, and below both the
- * listener's connection_limit and the load balancer's cap. Decided once per accepted connection.
+ * Whether a new client connection may be taken: its source within the listener's allowed_cidrs, and a slot free
+ * under both the listener's connection_limit and its load balancer's cap. Decided once per accepted connection;
+ * an admitted connection gives its slots back through the same Admission when it ends.
  */
 export class Admission {
   /** null: no allowed_cidrs, every source is allowed. */
@@ -16,17 +12,29 @@ export class Admission {
 
   constructor(
     allowedCidrs: readonly string[],
-    private readonly connectionLimit: number | null,
-    private readonly budget: ConnectionBudget,
+    private readonly listener: ConnectionSlots,
+    private readonly loadBalancer: ConnectionSlots,
   ) {
     this.allowed = allowedCidrs.length > 0 ? addressSet(allowedCidrs) : null;
   }
 
-  /** null when admitted, else why not (for the access log). */
-  refuse(remoteAddress: string | undefined, listenerActive: number): string | null {
-    if (this.allowed && !this.allowed.has(remoteAddress ?? '')) return 'source not in allowed_cidrs';
-    if (this.connectionLimit !== null && listenerActive >= this.connectionLimit) return 'listener connection_limit';
-    if (this.budget.limit !== null && this.budget.active >= this.budget.limit) return 'load balancer connection cap';
-    return null;
+  /** Synchronous in the common case; a promise only when a slot must be found in another worker. */
+  admit(remoteAddress: string | undefined): boolean | Promise<boolean> {
+    if (this.allowed && !this.allowed.has(remoteAddress ?? '')) return false;
+    const listenerSlot = this.listener.tryTake();
+    if (listenerSlot && this.loadBalancer.tryTake()) return true;
+    return this.admitElsewhere(listenerSlot);
+  }
+
+  release(): void {
+    this.listener.give();
+    this.loadBalancer.give();
+  }
+
+  private async admitElsewhere(listenerSlot: boolean): Promise<boolean> {
+    if (!listenerSlot && !(await this.listener.take())) return false;
+    if (this.loadBalancer.tryTake() || (await this.loadBalancer.take())) return true;
+    this.listener.give();
+    return false;
   }
 }

@@ -1,19 +1,19 @@
 import {
-  createServer,
+  createServer as createHttpServer,
   type IncomingMessage,
   request as memberRequest,
   type OutgoingHttpHeaders,
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
-import type { Admission, ConnectionBudget } from './admission.ts';
+import type { Admission } from './admission.ts';
 import { listen } from './listen.ts';
 import { memberEndpoint } from './member-connection.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
@@ -26,7 +26,6 @@ export interface HttpListenerConfig {
   accessLog: AccessLog | null;
   pool: PoolRuntime | null;
   admission: Admission;
-  budget: ConnectionBudget;
   forwarding: ListenerForwarding;
   /** trusted_proxies: peers whose forwarding headers are believed. */
   trusted: AddressSet;
@@ -55,13 +54,16 @@ const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connecti
  * member over a pooled keep-alive connection; answers are streamed back. No eligible member: an immediate 503.
  */
 export class HttpListener extends StreamListener<HttpListenerConfig> {
-  private constructor(server: Server, config: HttpListenerConfig, counters: ListenerCounters) {
+  private constructor(
+    server: ReturnType<typeof createServer>,
+    /** Not bound itself: connections are handed to it once admitted. */
+    private readonly http: Server,
+    config: HttpListenerConfig,
+    counters: ListenerCounters,
+  ) {
     super(server, config, counters);
-    server.on('connection', (socket: Socket) => this.accept(socket));
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.serve(request, response));
-    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
-      this.upgrade(request, socket, head),
-    );
+    http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
+    http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
   }
 
   static async open(
@@ -71,7 +73,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     counters: ListenerCounters,
   ): Promise<HttpListener> {
     const idle = config.timeouts.clientDataMs;
-    const server = createServer({
+    const http = createHttpServer({
       requireHostHeader: true,
       // Slow clients are cut off by the client timeout; Node checks it only every connectionsCheckingInterval.
       headersTimeout: idle,
@@ -80,34 +82,33 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       connectionsCheckingInterval: Math.min(1_000, idle),
       noDelay: true,
     });
-    const listener = new HttpListener(server, config, counters);
+    // Node starts checking those timeouts when an HTTP server starts listening; this one never does itself.
+    http.emit('listening');
+    const server = createServer({ pauseOnConnect: true, noDelay: true });
+    const listener = new HttpListener(server, http, config, counters);
     await listen(server, host, port);
     return listener;
   }
 
-  private accept(socket: Socket): void {
-    const { admission, budget } = this.config;
-    const refusal = admission.refuse(socket.remoteAddress, this.counters.activeConnections);
-    if (refusal !== null) {
-      this.counters.requestErrors++;
-      socket.destroy();
-      return;
-    }
+  protected serve(socket: Socket): void {
     const counters = this.counters;
     counters.totalConnections++;
     counters.activeConnections++;
-    budget.active++;
-    this.connections.add(socket);
     socket.once('close', () => {
       counters.activeConnections--;
       counters.bytesIn += socket.bytesRead;
       counters.bytesOut += socket.bytesWritten;
-      budget.active--;
-      this.connections.delete(socket);
     });
+    this.http.emit('connection', socket);
+    socket.resume();
   }
 
-  private serve(request: IncomingMessage, response: ServerResponse): void {
+  protected override closeIdle(): void {
+    // Also stops the timeout checks; the server was never bound, so it has nothing else to close.
+    this.http.close(() => {});
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
     if (followsRefusal(request)) return void request.socket.destroy();
     const config = this.config;
     const exchange: Exchange = { start: Date.now(), member: null, connectMs: -1, responseMs: -1, termination: null };

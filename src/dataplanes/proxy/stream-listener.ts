@@ -1,20 +1,24 @@
-import type { Server as HttpServer } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import type { Admission } from './admission.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /**
- * What TCP and HTTP listeners share: a bound server, the connections it holds, and a configuration that is swapped
- * whole, so connections already accepted keep the one they started with and a change drops nothing.
+ * What TCP and HTTP listeners share: a bound server that admits connections (paused until admitted), the
+ * connections it holds, and a configuration that is swapped whole, so connections already accepted keep the one
+ * they started with and a change drops nothing.
  */
-export abstract class StreamListener<Config> {
+export abstract class StreamListener<Config extends { admission: Admission }> {
   protected readonly connections = new Set<Socket>();
 
   protected constructor(
-    protected readonly server: Server | HttpServer,
+    /** Created with pauseOnConnect: nothing is read from a connection before it is admitted. */
+    protected readonly server: Server,
     protected config: Config,
     /** Shared by the listener's sockets on every VIP of its load balancer. */
     protected readonly counters: ListenerCounters,
-  ) {}
+  ) {
+    server.on('connection', (socket: Socket) => this.admit(socket));
+  }
 
   reconfigure(config: Config): void {
     this.config = config;
@@ -26,9 +30,47 @@ export abstract class StreamListener<Config> {
    */
   async close(drop = false): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if ('closeIdleConnections' in this.server) this.server.closeIdleConnections();
+    this.closeIdle();
     if (!drop) return;
     for (const socket of this.connections) socket.destroy();
     await closed;
   }
+
+  /** An admitted connection; its slots go back when it closes. */
+  protected abstract serve(socket: Socket, config: Config): void;
+
+  /** Closes connections that wait for nothing (HTTP keep-alive). */
+  protected closeIdle(): void {}
+
+  private admit(socket: Socket): void {
+    const config = this.config;
+    const verdict = config.admission.admit(socket.remoteAddress);
+    if (verdict === true) this.begin(socket, config);
+    else if (verdict === false) this.refuse(socket);
+    else {
+      socket.on('error', ignore);
+      void verdict.then((admitted) => {
+        socket.removeListener('error', ignore);
+        if (!admitted) this.refuse(socket);
+        else if (socket.destroyed) config.admission.release();
+        else this.begin(socket, config);
+      });
+    }
+  }
+
+  private begin(socket: Socket, config: Config): void {
+    this.connections.add(socket);
+    socket.once('close', () => {
+      this.connections.delete(socket);
+      config.admission.release();
+    });
+    this.serve(socket, config);
+  }
+
+  private refuse(socket: Socket): void {
+    this.counters.requestErrors++;
+    socket.destroy();
+  }
 }
+
+function ignore(): void {}

@@ -1,14 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Admission, ConnectionBudget } from './admission.ts';
+import type { Admission } from './admission.ts';
 import { listen } from './listen.ts';
 import { StreamListener } from './stream-listener.ts';
 import { relayTcp, type TcpRoute } from './tcp-relay.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /** What a TCP listener does with a new connection; swapped whole on reconfiguration. */
-export interface TcpListenerConfig extends Omit<TcpRoute, 'counters' | 'done'> {
+export interface TcpListenerConfig extends Omit<TcpRoute, 'counters'> {
   admission: Admission;
-  budget: ConnectionBudget;
 }
 
 /**
@@ -18,7 +17,6 @@ export interface TcpListenerConfig extends Omit<TcpRoute, 'counters' | 'done'> {
 export class TcpListener extends StreamListener<TcpListenerConfig> {
   private constructor(server: Server, config: TcpListenerConfig, counters: ListenerCounters) {
     super(server, config, counters);
-    server.on('connection', (socket) => this.accept(socket));
   }
 
   static async open(
@@ -34,23 +32,7 @@ export class TcpListener extends StreamListener<TcpListenerConfig> {
     return listener;
   }
 
-  private accept(socket: Socket): void {
-    const config = this.config;
-    const refusal = config.admission.refuse(socket.remoteAddress, this.counters.activeConnections);
-    if (refusal !== null) {
-      this.counters.requestErrors++;
-      socket.destroy();
-      return;
-    }
-    config.budget.active++;
-    this.connections.add(socket);
-    void relayTcp(socket, {
-      ...config,
-      counters: this.counters,
-      done: () => {
-        config.budget.active--;
-        this.connections.delete(socket);
-      },
-    });
+  protected serve(socket: Socket, config: TcpListenerConfig): void {
+    void relayTcp(socket, { ...config, counters: this.counters });
   }
 }

@@ -13,8 +13,6 @@ export interface TcpRoute {
   timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
   /** The bytes a member expects before the client's (a PROXY protocol header), or null. */
   preamble: ((client: Socket) => Buffer) | null;
-  /** Called once the client connection is gone, whatever happened. */
-  done: () => void;
 }
 
 /**
@@ -52,7 +50,6 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
       bytesOut: client.bytesWritten,
       termination,
     });
-    route.done();
   };
   counters.totalConnections++;
   counters.activeConnections++;

@@ -2,7 +2,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
-import type { Admission, ConnectionBudget } from './admission.ts';
+import type { Admission } from './admission.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
@@ -12,7 +12,6 @@ export interface UdpListenerConfig {
   accessLog: AccessLog | null;
   pool: PoolRuntime | null;
   admission: Admission;
-  budget: ConnectionBudget;
   /** A flow without a datagram either way for this long is forgotten. */
   idleMs: number;
 }
@@ -26,7 +25,7 @@ interface Flow {
   config: UdpListenerConfig;
   member: MemberSpec;
   pool: PoolRuntime;
-  budget: ConnectionBudget;
+  admission: Admission;
   upstream: Socket;
   timer: NodeJS.Timeout;
 }
@@ -39,6 +38,9 @@ interface Flow {
  */
 export class UdpListener {
   private readonly flows = new Map<string, Flow>();
+  /** Flows waiting for a connection slot held by another worker; their later datagrams are dropped meanwhile. */
+  private readonly admitting = new Set<string>();
+  private closed = false;
 
   private constructor(
     private readonly socket: Socket,
@@ -67,28 +69,55 @@ export class UdpListener {
 
   /** Flows end with the listener: UDP has no connection to let finish. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const key of [...this.flows.keys()]) this.forget(key);
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
   private receive(message: Buffer, client: RemoteInfo): void {
     const key = `${client.address}|${client.port}`;
-    const flow = this.flows.get(key) ?? this.start(key, client);
-    if (!flow) return;
+    const flow = this.flows.get(key);
+    if (flow) this.relay(flow, message);
+    else this.admit(key, client, message);
+  }
+
+  private admit(key: string, client: RemoteInfo, message: Buffer): void {
+    if (this.admitting.has(key)) return;
+    const config = this.config;
+    const verdict = config.admission.admit(client.address);
+    if (verdict === true) {
+      this.open(key, client, config, message);
+      return;
+    }
+    if (verdict === false) {
+      this.counters.requestErrors++;
+      return;
+    }
+    this.admitting.add(key);
+    void verdict.then((admitted) => {
+      this.admitting.delete(key);
+      if (!admitted) this.counters.requestErrors++;
+      else if (this.closed) config.admission.release();
+      else this.open(key, client, config, message);
+    });
+  }
+
+  private open(key: string, client: RemoteInfo, config: UdpListenerConfig, first: Buffer): void {
+    const flow = this.start(key, client, config);
+    if (flow) this.relay(flow, first);
+    else config.admission.release();
+  }
+
+  private relay(flow: Flow, message: Buffer): void {
     this.counters.bytesIn += message.length;
     flow.bytesIn += message.length;
     flow.timer.refresh();
     flow.upstream.send(message, flow.member.port, flow.member.address);
   }
 
-  private start(key: string, client: RemoteInfo): Flow | undefined {
-    const config = this.config;
+  private start(key: string, client: RemoteInfo, config: UdpListenerConfig): Flow | undefined {
     const counters = this.counters;
-    const refusal = config.admission.refuse(client.address, counters.activeConnections);
-    const member =
-      refusal === null
-        ? config.pool?.pick({ remoteAddress: client.address, remotePort: client.port }, new Set())
-        : undefined;
+    const member = config.pool?.pick({ remoteAddress: client.address, remotePort: client.port }, new Set());
     if (!member || member.socketPath) {
       counters.requestErrors++;
       return undefined;
@@ -118,14 +147,13 @@ export class UdpListener {
       config,
       member,
       pool,
-      budget: config.budget,
+      admission: config.admission,
       upstream,
       timer,
     };
     this.flows.set(key, flow);
     counters.totalConnections++;
     counters.activeConnections++;
-    config.budget.active++;
     pool.started(member);
     return flow;
   }
@@ -138,7 +166,7 @@ export class UdpListener {
     flow.upstream.close();
     flow.pool.ended(flow.member);
     this.counters.activeConnections--;
-    flow.budget.active--;
+    flow.admission.release();
     flow.config.accessLog?.write({
       start: flow.start,
       protocol: 'UDP',

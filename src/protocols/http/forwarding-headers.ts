@@ -34,8 +34,12 @@ export interface ListenerForwardingOptions {
   scheme: Scheme;
 }
 
+/** Whether an `insert_headers` key is on: Octavia takes "true" in any case. */
+export const insertHeaderOn = (insertHeaders: Readonly<Record<string, string>>, key: string): boolean =>
+  insertHeaders[key]?.toLowerCase() === 'true';
+
 export function listenerForwarding(options: ListenerForwardingOptions): ListenerForwarding {
-  const on = (key: string) => options.insertHeaders[key]?.toLowerCase() === 'true';
+  const on = (key: string) => insertHeaderOn(options.insertHeaders, key);
   return Object.freeze({
     xForwardedFor: on('X-Forwarded-For'),
     xForwardedPort: on('X-Forwarded-Port') ? String(options.vipPort) : null,

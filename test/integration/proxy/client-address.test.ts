@@ -52,6 +52,9 @@ describe('proxy provider: the client address reaches the member', () => {
         assert.equal(header.crc32c, true);
         assert.ok(header.tlvs.some((t) => t.type === 'unique-id'));
       }
+      const tree = (await h.get(`loadbalancers/${lb.id}/status`)).body.statuses.loadbalancer as Json;
+      const entry = tree.listeners.find((l: Json) => l.id === listener.id);
+      assert.equal(entry.client_address, `PROXY protocol v${version} header`);
     });
   }
 

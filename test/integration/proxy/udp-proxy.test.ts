@@ -73,4 +73,12 @@ describe('proxy provider: UDP', () => {
     assert.equal(after.bytes_in - before.bytes_in, 'count me'.length);
     assert.equal(after.bytes_out - before.bytes_out, answer.length);
   });
+
+  test("the status tree says members do not learn the client's address over UDP", async () => {
+    const tree = (await h.get(`loadbalancers/${lb.id}/status`)).body.statuses.loadbalancer as Json;
+    assert.equal(
+      tree.listeners[0].client_address,
+      "not delivered: members see weir's address (UDP is relayed in user space)",
+    );
+  });
 });

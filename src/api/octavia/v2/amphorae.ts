@@ -40,7 +40,7 @@ export function amphoraRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void 
 
   app.get<{ Params: { id: string } }>('/octavia/amphorae/:id/stats', async (request) => {
     const amphora = await find(request);
-    const listeners = deps.runtime.listenerStats(amphora.loadbalancer_id);
+    const listeners = await deps.runtime.listenerStats(amphora.loadbalancer_id);
     return {
       amphora_stats: [...listeners].map(([listenerId, counters]) => ({
         id: amphora.id,

@@ -26,7 +26,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
 
   app.get<{ Params: { id: string } }>('/lbaas/listeners/:id/stats', async (request) => {
     const listener = await store.read((r) => findVisible(r, 'listener', request.params.id, request.context));
-    const counters = deps.runtime.listenerStats(listener.loadbalancer_id as string).get(listener.id);
+    const counters = (await deps.runtime.listenerStats(listener.loadbalancer_id as string)).get(listener.id);
     return { stats: sumCounters(counters ? [counters] : []) };
   });
 

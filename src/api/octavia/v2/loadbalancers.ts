@@ -74,13 +74,14 @@ export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): 
   app.get<{ Params: { id: string } }>('/lbaas/loadbalancers/:id/status', (request) =>
     store.read(async (reader) => {
       const lb = await findVisible(reader, 'loadbalancer', request.params.id, request.context);
-      return { statuses: { loadbalancer: await buildStatusTree(reader, lb) } };
+      const provider = deps.providers.find((p) => p.name === lb.provider);
+      return { statuses: { loadbalancer: await buildStatusTree(reader, lb, provider?.capabilities.clientAddress) } };
     }),
   );
 
   app.get<{ Params: { id: string } }>('/lbaas/loadbalancers/:id/stats', async (request) => {
     const lb = await store.read((reader) => findVisible(reader, 'loadbalancer', request.params.id, request.context));
-    return { stats: sumCounters([...deps.runtime.listenerStats(lb.id).values()]) };
+    return { stats: sumCounters([...(await deps.runtime.listenerStats(lb.id)).values()]) };
   });
 
   app.put<{ Params: { id: string } }>('/lbaas/loadbalancers/:id/failover', async (request, reply) => {

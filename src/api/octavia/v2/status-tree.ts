@@ -1,3 +1,5 @@
+import type { DriverCapabilities } from '../../../dataplanes/driver.ts';
+import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
 import { loadTree } from '../../../store/load-balancer-tree.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 
@@ -8,8 +10,15 @@ const statuses = (o: StoredObject) => ({
   operating_status: o.operating_status,
 });
 
-/** `GET /loadbalancers/{id}/status`: listeners, the pools they reach, their monitor and members. */
-export async function buildStatusTree(reader: StoreReader, lb: StoredObject) {
+/**
+ * `GET /loadbalancers/{id}/status`: listeners, the pools they reach, their monitor and members. Listeners also say
+ * how their members learn each client's address (`client_address`, weir's addition), when the provider tells.
+ */
+export async function buildStatusTree(
+  reader: StoreReader,
+  lb: StoredObject,
+  clientAddress: DriverCapabilities['clientAddress'],
+) {
   const {
     listeners,
     pools,
@@ -32,7 +41,17 @@ export async function buildStatusTree(reader: StoreReader, lb: StoredObject) {
     listeners: listeners.map((listener) => {
       const reached = new Set<unknown>([listener.default_pool_id]);
       for (const p of policies) if (p.listener_id === listener.id) reached.add(p.redirect_pool_id);
-      return { ...statuses(listener), pools: pools.filter((p) => reached.has(p.id)).map(poolTree) };
+      const defaultPool = pools.find((p) => p.id === listener.default_pool_id);
+      const delivery = clientAddress?.({
+        protocol: listener.protocol as ListenerProtocol,
+        insertHeaders: (listener.insert_headers ?? {}) as Record<string, string>,
+        poolProtocol: (defaultPool?.protocol ?? null) as PoolProtocol | null,
+      });
+      return {
+        ...statuses(listener),
+        ...(delivery ? { client_address: delivery } : {}),
+        pools: pools.filter((p) => reached.has(p.id)).map(poolTree),
+      };
     }),
   };
 }

@@ -1,0 +1,244 @@
+import cluster, { type Worker } from 'node:cluster';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadBalancerSpec } from '../../../model/load-balancer-spec.ts';
+import type { DriverSettings, TrafficCounters } from '../../driver.ts';
+import { listenerSlotsKey, loadBalancerSlotsKey } from '../local-proxy-engine.ts';
+import type { ProxyEngine } from '../proxy-engine.ts';
+import { SlotLedger } from './slot-ledger.ts';
+import { type FromWorker, type ToWorker, WORKER_ENV, type WorkerSetup } from './worker-messages.ts';
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+/** A message to a worker that its `done` answers, before the id is given. */
+type Request = WithoutId<Extract<ToWorker, { id: number }>>;
+type Done = Extract<FromWorker, { t: 'done' }>;
+
+/** A worker that died is replaced after this long, growing to RESPAWN_MAX_MS while they keep dying. */
+const RESPAWN_MS = 100;
+const RESPAWN_MAX_MS = 5_000;
+/** How long close waits for a worker to finish before killing it. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** One worker process as the control process tracks it. */
+interface Slot {
+  index: number;
+  worker: Worker | null;
+  ready: Promise<void>;
+  pending: Map<number, (done: Done) => void>;
+  respawnMs: number;
+}
+
+/**
+ * The proxy on every core: one worker process per core, each running every listener on sockets the kernel shares
+ * between them (cluster with SCHED_NONE: no accept passes through this process, which stays free for the API).
+ * Balancing state is per worker; connection limits are global through the slot ledgers kept here. A worker that
+ * dies is replaced and given every load balancer again.
+ */
+export class ClusterProxyEngine implements ProxyEngine {
+  private readonly slots: Slot[] = [];
+  private readonly specs = new Map<string, LoadBalancerSpec>();
+  /** Members health checks found down, by load balancer, for workers started later. */
+  private readonly down = new Map<string, Set<string>>();
+  private readonly ledgers = new Map<string, SlotLedger>();
+  private nextId = 0;
+  private closing = false;
+
+  constructor(private readonly settings: DriverSettings) {}
+
+  async apply(spec: LoadBalancerSpec): Promise<void> {
+    this.start();
+    this.syncLedgers(this.specs.get(spec.id), spec);
+    this.specs.set(spec.id, spec);
+    await this.everywhere({ t: 'apply', spec });
+  }
+
+  async remove(loadbalancerId: string): Promise<void> {
+    const spec = this.specs.get(loadbalancerId);
+    if (!spec) return;
+    this.specs.delete(loadbalancerId);
+    this.down.delete(loadbalancerId);
+    await this.everywhere({ t: 'remove', loadbalancerId });
+    this.syncLedgers(spec, undefined);
+  }
+
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
+    const down = this.down.get(loadbalancerId) ?? new Set<string>();
+    this.down.set(loadbalancerId, down);
+    if (up) down.delete(memberId);
+    else down.add(memberId);
+    for (const slot of this.slots) this.post(slot, { t: 'health', loadbalancerId, memberId, up });
+  }
+
+  async listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
+    const totals = new Map<string, TrafficCounters>();
+    if (!this.specs.has(loadbalancerId)) return totals;
+    const answers = await Promise.allSettled(this.slots.map((slot) => this.ask(slot, { t: 'stats', loadbalancerId })));
+    for (const answer of answers) {
+      if (answer.status !== 'fulfilled') continue;
+      for (const [listenerId, counters] of answer.value.stats ?? []) {
+        const total = totals.get(listenerId);
+        totals.set(listenerId, total ? addCounters(total, counters) : counters);
+      }
+    }
+    return totals;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((slot) => this.stop(slot)));
+    for (const ledger of this.ledgers.values()) ledger.close();
+  }
+
+  /** Forks the workers on first use, so a weir that never runs a proxy load balancer runs no workers. */
+  private start(): void {
+    if (this.slots.length > 0) return;
+    // Before the first fork, or Node picks round-robin, where this process accepts every connection itself.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    const here = fileURLToPath(import.meta.url);
+    cluster.setupPrimary({ exec: here.replace(/cluster-proxy-engine(\.[jt]s)$/, `proxy-worker${extname(here)}`) });
+    for (let index = 0; index < this.settings.proxyWorkers; index++) {
+      const slot: Slot = { index, worker: null, ready: Promise.resolve(), pending: new Map(), respawnMs: RESPAWN_MS };
+      this.slots.push(slot);
+      this.fork(slot);
+    }
+  }
+
+  private fork(slot: Slot): void {
+    const setup: WorkerSetup = {
+      index: slot.index,
+      workers: this.settings.proxyWorkers,
+      trustedProxies: this.settings.trustedProxies,
+      ...(this.settings.accessLog ? { accessLog: this.settings.accessLog } : {}),
+    };
+    const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(setup) });
+    slot.worker = worker;
+    slot.ready = new Promise((resolve) => {
+      worker.on('message', (message: FromWorker) => {
+        if (message.t === 'ready') resolve();
+        else this.receive(slot, message);
+      });
+    });
+    worker.once('exit', (code, signal) => this.exited(slot, worker, code, signal));
+  }
+
+  private receive(slot: Slot, message: FromWorker): void {
+    switch (message.t) {
+      case 'done': {
+        const resolve = slot.pending.get(message.id);
+        slot.pending.delete(message.id);
+        resolve?.(message);
+        break;
+      }
+      case 'acquire': {
+        const ledger = this.ledgers.get(message.key);
+        const granted = ledger ? ledger.acquire(slot.index, message.want) : Promise.resolve(0);
+        void granted.then((slots) => this.post(slot, { t: 'grant', id: message.id, slots }));
+        break;
+      }
+      case 'release':
+        this.ledgers.get(message.key)?.release(slot.index, message.slots, message.reclaimed);
+        break;
+    }
+  }
+
+  private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
+    if (slot.worker !== worker) return;
+    slot.worker = null;
+    const gone: Done = { t: 'done', id: -1, error: `proxy worker ${slot.index} exited (${signal ?? code})` };
+    for (const resolve of slot.pending.values()) resolve(gone);
+    slot.pending.clear();
+    for (const ledger of this.ledgers.values()) ledger.dropWorker(slot.index);
+    if (this.closing) return;
+    console.error(`weir: ${gone.error}; starting another in ${slot.respawnMs} ms`);
+    const delay = slot.respawnMs;
+    slot.respawnMs = Math.min(RESPAWN_MAX_MS, slot.respawnMs * 2);
+    setTimeout(() => this.respawn(slot), delay).unref();
+  }
+
+  /** A new worker gets every load balancer and every health verdict the old one had. */
+  private async respawn(slot: Slot): Promise<void> {
+    if (this.closing) return;
+    this.fork(slot);
+    for (const [loadbalancerId, members] of this.down) {
+      for (const memberId of members) this.post(slot, { t: 'health', loadbalancerId, memberId, up: false });
+    }
+    for (const spec of this.specs.values()) {
+      const done = await this.ask(slot, { t: 'apply', spec });
+      if (done.error) console.error(`weir: proxy worker ${slot.index}: load balancer ${spec.id}: ${done.error}`);
+    }
+    slot.respawnMs = RESPAWN_MS;
+  }
+
+  /** Sends a request to every worker; the first failure is the answer. */
+  private async everywhere(request: Request): Promise<void> {
+    const answers = await Promise.all(this.slots.map((slot) => this.ask(slot, request)));
+    const failed = answers.find((done) => done.error);
+    if (failed) throw new Error(failed.error);
+  }
+
+  private async ask(slot: Slot, request: Request): Promise<Done> {
+    await slot.ready;
+    const worker = slot.worker;
+    if (!worker) return { t: 'done', id: -1, error: `proxy worker ${slot.index} is restarting` };
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      slot.pending.set(id, resolve);
+      worker.send({ ...request, id } as ToWorker);
+    });
+  }
+
+  private post(slot: Slot, message: ToWorker): void {
+    void slot.ready.then(() => {
+      if (slot.worker?.isConnected()) slot.worker.send(message);
+    });
+  }
+
+  private async stop(slot: Slot): Promise<void> {
+    const worker = slot.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const killer = setTimeout(() => worker.process.kill('SIGKILL'), CLOSE_WAIT_MS);
+    await this.ask(slot, { t: 'close' });
+    if (worker.isConnected()) worker.disconnect();
+    await exited;
+    clearTimeout(killer);
+  }
+
+  /** Ledgers follow the limits of the load balancer and its listeners; a removed object's ledger goes. */
+  private syncLedgers(before: LoadBalancerSpec | undefined, after: LoadBalancerSpec | undefined): void {
+    const limits = new Map<string, number | null>();
+    if (after) {
+      limits.set(loadBalancerSlotsKey(after.id), after.maxConnections);
+      for (const listener of after.listeners) limits.set(listenerSlotsKey(listener.id), listener.connectionLimit);
+    }
+    const previous = before
+      ? [loadBalancerSlotsKey(before.id), ...before.listeners.map((l) => listenerSlotsKey(l.id))]
+      : [];
+    for (const key of previous) {
+      if (limits.has(key)) continue;
+      this.ledgers.get(key)?.close();
+      this.ledgers.delete(key);
+    }
+    for (const [key, limit] of limits) {
+      const ledger = this.ledgers.get(key);
+      if (ledger) ledger.setLimit(limit);
+      else this.ledgers.set(key, new SlotLedger(limit, (except) => this.reclaimFrom(key, except)));
+    }
+  }
+
+  private reclaimFrom(key: string, except: number): number {
+    const asked = this.slots.filter((slot) => slot.index !== except && slot.worker?.isConnected());
+    for (const slot of asked) this.post(slot, { t: 'reclaim', key });
+    return asked.length;
+  }
+}
+
+function addCounters(a: TrafficCounters, b: TrafficCounters): TrafficCounters {
+  return {
+    bytesIn: a.bytesIn + b.bytesIn,
+    bytesOut: a.bytesOut + b.bytesOut,
+    activeConnections: a.activeConnections + b.activeConnections,
+    totalConnections: a.totalConnections + b.totalConnections,
+    requestErrors: a.requestErrors + b.requestErrors,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * A proxy worker process: listeners of every load balancer on sockets shared with the other workers, driven by the
+ * control process over IPC (worker-messages.ts). It exits when the control process goes.
+ */
+import { addressSet } from '../../../network/address-set.ts';
+import { AccessLog } from '../../../observability/access-log/access-log.ts';
+import { LocalProxyEngine } from '../local-proxy-engine.ts';
+import { leasedSlotProvider } from './leased-slots.ts';
+import { type FromWorker, type ToWorker, WORKER_ENV, type WorkerSetup } from './worker-messages.ts';
+
+const setup = JSON.parse(process.env[WORKER_ENV] ?? '') as WorkerSetup;
+const send = (message: FromWorker): void => {
+  if (process.connected) process.send!(message);
+};
+
+let nextAcquire = 0;
+const grants = new Map<number, (slots: number) => void>();
+const slots = leasedSlotProvider(setup.workers, {
+  acquire: (key, want) =>
+    new Promise((resolve) => {
+      const id = nextAcquire++;
+      grants.set(id, resolve);
+      send({ t: 'acquire', id, key, want });
+    }),
+  release: (key, count, reclaimed) => send({ t: 'release', key, slots: count, reclaimed }),
+});
+const engine = new LocalProxyEngine({
+  trusted: addressSet(setup.trustedProxies),
+  accessLog: setup.accessLog ? AccessLog.open(setup.accessLog) : null,
+  slots,
+  udp: setup.index === 0,
+});
+
+async function answer(id: number, work: () => Promise<Partial<Extract<FromWorker, { t: 'done' }>> | undefined>) {
+  try {
+    send({ t: 'done', id, ...(await work()) });
+  } catch (error) {
+    send({ t: 'done', id, error: (error as Error).message });
+  }
+}
+
+process.on('message', (message: ToWorker) => {
+  switch (message.t) {
+    case 'apply':
+      return void answer(message.id, async () => void (await engine.apply(message.spec)));
+    case 'remove':
+      return void answer(message.id, async () => void (await engine.remove(message.loadbalancerId)));
+    case 'stats':
+      return void answer(message.id, async () => ({
+        stats: [...(await engine.listenerStats(message.loadbalancerId))],
+      }));
+    case 'close':
+      // The control process disconnects once it has the answer, and this process exits then.
+      return void answer(message.id, async () => void (await engine.close()));
+    case 'health':
+      return engine.setMemberHealth(message.loadbalancerId, message.memberId, message.up);
+    case 'grant': {
+      const resolve = grants.get(message.id);
+      grants.delete(message.id);
+      return resolve?.(message.slots);
+    }
+    case 'reclaim': {
+      const leased = slots.find(message.key);
+      if (leased) return leased.returnSpare(true);
+      return send({ t: 'release', key: message.key, slots: 0, reclaimed: true });
+    }
+  }
+});
+// Without the control process nothing would ever reconfigure or stop this one.
+process.on('disconnect', () => process.exit(0));
+send({ t: 'ready' });
