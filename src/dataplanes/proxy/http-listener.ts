@@ -17,6 +17,7 @@ import type { Admission } from './admission.ts';
 import { listen } from './listen.ts';
 import { memberEndpoint } from './member-connection.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
+import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
@@ -31,7 +32,7 @@ export interface HttpListenerConfig {
   trusted: AddressSet;
   timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
   /** The PROXY protocol header a PROXY or PROXYV2 pool's members expect on each new connection, or null. */
-  preamble: ((client: Socket) => Buffer) | null;
+  preamble: Preamble | null;
 }
 
 /** What the access log says of one request, filled in as it goes. */
@@ -180,8 +181,9 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       headers: headers as unknown as OutgoingHttpHeaders,
       setHost: false,
       ...(config.preamble
-        ? // The header names one client, so such connections are never shared between clients.
-          { agent: false, createConnection: () => withPreamble(member, config.preamble!, request.socket) }
+        ? // The header names one client, so such connections are never shared between clients. No agent at all:
+          // with one (even `agent: false`) Node ignores createConnection and the header would never be sent.
+          { createConnection: () => withPreamble(member, config.preamble!, request) }
         : { agent: pool.agents.agentFor(member) }),
     });
     pool.started(member);
@@ -255,7 +257,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     client.on('error', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
     client.once('close', () => upstream.destroy());
-    if (config.preamble) upstream.write(config.preamble(client));
+    if (config.preamble) upstream.write(config.preamble(client, hostAuthority(request.headers.host)));
     let lines = `${request.method} ${request.url} HTTP/1.1\r\n`;
     for (let i = 0; i < headers.length; i += 2) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
     upstream.write(`${lines}\r\n`);
@@ -294,9 +296,9 @@ function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, w
   });
 }
 
-function withPreamble(member: MemberSpec, preamble: (client: Socket) => Buffer, client: Socket): Socket {
+function withPreamble(member: MemberSpec, preamble: Preamble, request: IncomingMessage): Socket {
   const socket = connect(memberEndpoint(member));
-  socket.write(preamble(client));
+  socket.write(preamble(request.socket, hostAuthority(request.headers.host)));
   return socket;
 }
 

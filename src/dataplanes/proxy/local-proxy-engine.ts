@@ -140,6 +140,7 @@ export class LocalProxyEngine implements ProxyEngine {
       pool: pool?.spec.adminStateUp === false ? null : pool,
       timeouts: listener.timeouts,
       preamble: pool ? proxyPreamble(pool.spec.protocol) : null,
+      inspectMs: pool?.spec.protocol === 'PROXYV2' ? serverNameWait(listener) : 0,
       admission: new Admission(listener.allowedCidrs, slots, runtime.slots),
     };
   }
@@ -181,6 +182,18 @@ export class LocalProxyEngine implements ProxyEngine {
 
 export const listenerSlotsKey = (listenerId: string): string => `listener:${listenerId}`;
 export const loadBalancerSlotsKey = (loadbalancerId: string): string => `loadbalancer:${loadbalancerId}`;
+
+/**
+ * How long a listener relaying TLS to a PROXYV2 pool waits for the ClientHello, to pass its server name on: TLS
+ * clients speak first, so an HTTPS listener always reads it, bounded by timeout_tcp_inspect or else the client
+ * timeout; a TCP listener may carry protocols where the server speaks first, so it waits only when
+ * timeout_tcp_inspect asks it to.
+ */
+function serverNameWait(listener: ListenerSpec): number {
+  const { tcpInspectMs, clientDataMs } = listener.timeouts;
+  if (listener.protocol === 'HTTPS') return tcpInspectMs > 0 ? tcpInspectMs : clientDataMs;
+  return listener.protocol === 'TCP' ? tcpInspectMs : 0;
+}
 
 /** Every address of the load balancer a listener is bound on: the VIP and the additional VIPs. */
 const vipAddresses = (spec: LoadBalancerSpec): string[] => [

@@ -2,7 +2,9 @@ import type { Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { connectToMember, MemberUnreachable } from './member-connection.ts';
+import { peekServerName } from './peek-server-name.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
+import type { Preamble } from './proxy-preamble.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 export interface TcpRoute {
@@ -12,7 +14,12 @@ export interface TcpRoute {
   counters: ListenerCounters;
   timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
   /** The bytes a member expects before the client's (a PROXY protocol header), or null. */
-  preamble: ((client: Socket) => Buffer) | null;
+  preamble: Preamble | null;
+  /**
+   * How long to wait for the client's TLS ClientHello, to name its server in the PROXY v2 header, before choosing
+   * a member; 0: do not wait.
+   */
+  inspectMs: number;
 }
 
 /**
@@ -69,6 +76,7 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
   // Hold what the client sends until a member is connected; it is relayed, not lost.
   client.pause();
 
+  const authority = route.inspectMs > 0 ? await peekServerName(client, route.inspectMs) : null;
   const tried = new Set<string>();
   while (!client.destroyed && tried.size < MEMBER_ATTEMPTS) {
     const candidate = route.pool?.pick(client, tried);
@@ -103,7 +111,7 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
     termination = 'timeout';
     socket.destroy();
   });
-  if (route.preamble) socket.write(route.preamble(client));
+  if (route.preamble) socket.write(route.preamble(client, authority));
   client.pipe(socket);
   socket.pipe(client);
   client.resume();

@@ -3,7 +3,10 @@
  * source address of its own, so the test proves the member saw exactly that client.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import { subnetIdFor } from '../../../src/network/stable-id.ts';
 import { Harness, type Json } from '../api/harness.ts';
 import { connectAndTalk, startLineServer } from './support/line-servers.ts';
@@ -74,4 +77,75 @@ describe('proxy provider: the client address reaches the member', () => {
     assert.match(talk.peer, /^::1:\d+$/);
     assert.equal(member.headers.at(-1)!.family, 'inet6');
   });
+
+  test("TLS passed through to a PROXYV2 pool: the member gets the client's server name, then the TLS bytes untouched", async () => {
+    const hello = await clientHello('App.Example.org');
+    const member = await startLineServer('127.0.0.33', { proxyProtocol: true });
+    closers.push(member.close);
+    const listener = await h.createListener(lb.id, { protocol: 'HTTPS', protocol_port: 7107 });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol: 'PROXYV2',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    // The member greets, then echoes what followed the header: the ClientHello exactly as the client sent it.
+    const echoed = await sendAndRead(lb.vip_address, 7107, hello, '127.0.0.79');
+    const greeting = `${member.name} 127.0.0.79:`;
+    assert.ok(echoed.toString('latin1').startsWith(greeting));
+    assert.deepEqual(echoed.subarray(echoed.indexOf(0x0a) + 1), hello);
+    assert.deepEqual(
+      member.headers.at(-1)!.tlvs.find((t) => t.type === 'authority'),
+      { type: 'authority', value: 'app.example.org' },
+    );
+  });
+
+  test('HTTP to a PROXYV2 pool: each request goes with a header naming the client, and the Host names the authority', async () => {
+    const member = await startLineServer('127.0.0.34', { proxyProtocol: true });
+    closers.push(member.close);
+    const listener = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 7108 });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol: 'PROXYV2',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    const request = Buffer.from('GET / HTTP/1.1\r\nHost: Shop.Example.org:7108\r\nConnection: close\r\n\r\n');
+    // The member is no HTTP server: the answer is weir's 502, but the member has read the header by then.
+    assert.match(String(await sendAndRead(lb.vip_address, 7108, request, '127.0.0.79')), /^HTTP\/1\.1 502 /);
+    const header = member.headers.at(-1)!;
+    assert.equal((header.source as Json).address, '127.0.0.79');
+    assert.deepEqual(
+      header.tlvs.find((t) => t.type === 'authority'),
+      { type: 'authority', value: 'shop.example.org' },
+    );
+  });
 });
+
+/** The first bytes Node's TLS client sends for `servername`, captured by a plain TCP server. */
+async function clientHello(servername: string): Promise<Buffer> {
+  const capture = createServer();
+  capture.listen(0, '127.0.0.1');
+  await once(capture, 'listening');
+  const got = once(capture, 'connection') as Promise<[Socket]>;
+  const client = tlsConnect({ host: '127.0.0.1', port: (capture.address() as { port: number }).port, servername });
+  client.on('error', () => {});
+  const [socket] = await got;
+  const [bytes] = (await once(socket, 'data', { signal: AbortSignal.timeout(5_000) })) as [Buffer];
+  client.destroy();
+  socket.destroy();
+  capture.close();
+  return bytes;
+}
+
+/** Sends `bytes` from `source` and reads until the other end closes or 2 s pass. */
+async function sendAndRead(host: string, port: number, bytes: Buffer, source: string): Promise<Buffer> {
+  const socket = connect({ host, port, localAddress: source });
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => {});
+  socket.write(bytes);
+  await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  socket.destroy();
+  return Buffer.concat(chunks);
+}
