@@ -10,6 +10,8 @@ export interface DriverCapabilities {
   persistenceTypes: readonly PersistenceType[];
   monitorTypes: readonly MonitorType[];
   l7Policies: boolean;
+  /** Whether a listener's connection_limit can be enforced; if not, the API refuses one. */
+  listenerConnectionLimit: boolean;
   /** Flavor keys the driver understands, as `/providers/{p}/flavor_capabilities` lists them. */
   flavorCapabilities: readonly { name: string; description: string }[];
   availabilityZoneCapabilities: readonly { name: string; description: string }[];

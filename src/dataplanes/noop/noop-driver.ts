@@ -15,6 +15,7 @@ const capabilities: DriverCapabilities = {
   persistenceTypes: PERSISTENCE_TYPES,
   monitorTypes: MONITOR_TYPES,
   l7Policies: true,
+  listenerConnectionLimit: true,
   flavorCapabilities: [],
   availabilityZoneCapabilities: [],
   healthChecks: 'none',

@@ -1,12 +1,12 @@
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import { addressSet } from '../../network/address-set.ts';
+import { plugVip, unplugVip } from '../../network/vip-address.ts';
 import { AccessLog } from '../../observability/access-log/access-log.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, DriverSettings, TrafficCounters } from '../driver.ts';
 import { proxyClientAddress } from './client-address-delivery.ts';
 import { localSlotProvider } from './connection-slots.ts';
 import { LocalProxyEngine } from './local-proxy-engine.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
-import { plugVip, unplugVip } from './vip-address.ts';
 import { ClusterProxyEngine } from './workers/cluster-proxy-engine.ts';
 
 const capabilities: DriverCapabilities = {
@@ -17,6 +17,7 @@ const capabilities: DriverCapabilities = {
   persistenceTypes: [],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
   l7Policies: false,
+  listenerConnectionLimit: true,
   flavorCapabilities: [],
   availabilityZoneCapabilities: [],
   healthChecks: 'weir',

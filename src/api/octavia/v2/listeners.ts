@@ -7,7 +7,7 @@ import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
 import { parseWrapped, requireCidrs } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
-import type { OctaviaApiDeps } from '../deps.ts';
+import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
@@ -44,6 +44,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
         provider.capabilities.listenerProtocols.includes(listener.protocol as ListenerProtocol),
         `Listener protocol ${listener.protocol} is not supported.`,
       );
+      requireConnectionLimitSupport(provider, listener);
       await checkListener(tx, listener, lb);
       await enforceQuota(tx, listener.project_id as string, 'listener', deps.quotaDefaults);
       await lockLoadBalancer(tx, lb.id);
@@ -60,6 +61,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       const current = await findVisible(tx, 'listener', request.params.id, request.context);
       const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
       const updated = { ...current, ...withDefaults(changes), updated_at: now() };
+      requireConnectionLimitSupport(resolveProvider(deps, lb.provider), updated);
       await checkListener(tx, updated, lb);
       await lockLoadBalancer(tx, lb.id, [current.id]);
       await tx.update('listener', { ...updated, provisioning_status: 'PENDING_UPDATE' });
@@ -187,4 +189,10 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
       );
     }
   }
+}
+
+/** A connection_limit the provider cannot enforce is refused, never silently ignored. */
+function requireConnectionLimitSupport(provider: ProviderInfo, listener: StoredObject): void {
+  const limited = typeof listener.connection_limit === 'number' && listener.connection_limit !== -1;
+  requireSupport(provider, !limited || provider.capabilities.listenerConnectionLimit, 'connection_limit');
 }

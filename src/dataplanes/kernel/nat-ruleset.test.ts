@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { type NatService, renderNatTable } from './nat-ruleset.ts';
+
+const web: NatService = {
+  name: 'svc_web_0',
+  vip: '192.0.2.10',
+  protocol: 'tcp',
+  port: 80,
+  pick: 'random',
+  seed: 0,
+  allowedCidrs: [],
+  backends: [
+    { address: '10.0.0.1', port: 8080, weight: 30 },
+    { address: '10.0.0.2', port: 8080, weight: 10 },
+    { address: '10.0.0.3', port: 8080, weight: 0 },
+  ],
+};
+const dns: NatService = {
+  name: 'svc_dns_0',
+  vip: '2001:db8::10',
+  protocol: 'udp',
+  port: 53,
+  pick: 'source-ip-port',
+  seed: 0xabc,
+  allowedCidrs: ['2001:db8:1::/48'],
+  backends: [{ address: '2001:db8::1', port: 5353, weight: 1 }],
+};
+const idle: NatService = { ...web, name: 'svc_idle_0', port: 81, pick: 'source-ip', backends: [] };
+
+test('weights become slots (divided by their common divisor), drained members get none', () => {
+  const script = renderNatTable([web]);
+  assert.match(
+    script,
+    /meta l4proto tcp dnat ip to numgen random mod 4 map \{ 0 : 10\.0\.0\.1 \. 8080, 1 : 10\.0\.0\.1 \. 8080, 2 : 10\.0\.0\.1 \. 8080, 3 : 10\.0\.0\.2 \. 8080 \}/,
+  );
+  assert.doesNotMatch(script, /10\.0\.0\.3/);
+  assert.match(script, /elements = \{ 192\.0\.2\.10 \. tcp \. 80 : goto svc_web_0 \}/);
+});
+
+test('hashing algorithms name the flow fields and the seed; allowed_cidrs and an empty pool drop', () => {
+  const script = renderNatTable([dns, idle]);
+  assert.match(script, /ip6 saddr != \{ 2001:db8:1::\/48 \} drop/);
+  assert.match(script, /dnat ip6 to jhash ip6 saddr \. th sport mod 1 seed 0xabc map \{ 0 : 2001:db8::1 \. 5353 \}/);
+  assert.match(script, /chain svc_idle_0 \{\n {4}drop\n {2}\}/);
+  assert.match(script, /2001:db8::10 \. udp \. 53 : goto svc_dns_0/);
+});
+
+test('the script replaces the whole table in one transaction', () => {
+  const lines = renderNatTable([]).split('\n');
+  assert.deepEqual(lines.slice(0, 3), ['table inet weir {}', 'delete table inet weir', 'table inet weir {']);
+});
+
+const asRoot = process.getuid?.() === 0 ? false : 'needs root for a network namespace';
+
+test('nftables accepts the table, and a second load replaces the first', { skip: asRoot }, () => {
+  const ns = `weir-nft-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    const load = (services: NatService[]) =>
+      execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: renderNatTable(services), timeout: 10_000 });
+    load([web, dns, idle]);
+    load([web]);
+    const listed = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'weir'], {
+      encoding: 'utf8',
+    });
+    assert.match(listed, /chain svc_web_0/);
+    assert.doesNotMatch(listed, /svc_dns_0|svc_idle_0/);
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+});

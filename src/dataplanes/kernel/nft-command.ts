@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+
+/** Runs one `nft -f -` script: one netlink transaction, all of it applied or none. */
+export function runNft(script: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    child.once('error', (error) => reject(new Error(`nft: ${error.message}`)));
+    child.once('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`nft: ${errors.trim() || `exit ${code}`}`));
+    });
+    child.stdin.end(script);
+  });
+}

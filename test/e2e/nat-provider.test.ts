@@ -1,0 +1,404 @@
+// End to end, in network namespaces of its own: the `nat` provider DNATs a VIP that is simply routed to weir's node
+// to members that use that node as their gateway, so members see the client's own address, for TCP and UDP, with
+// weights; removing a member takes it out of new flows, and deleting the load balancer takes its rules away.
+//
+//   client (198.51.100.2) --- cl0 [ lb: weir, ip_forward ] eth1 --- br0 [ sw ] --- m1 (10.77.0.11), m2 (10.77.0.12)
+//
+// VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+
+const PREFIX = `weir-nat-${process.pid}`;
+const NAMESPACES = ['client', 'lb', 'sw', 'm1', 'm2'] as const;
+type Namespace = (typeof NAMESPACES)[number];
+const ns = (name: Namespace) => `${PREFIX}-${name}`;
+
+const CLIENT = '198.51.100.2';
+const M1 = '10.77.0.11';
+const M2 = '10.77.0.12';
+/** The first address of the subnet's allocation pool, which the first load balancer gets. */
+const VIP = '192.0.2.10';
+
+function hasNft(): boolean {
+  try {
+    execFileSync('nft', ['--version'], { stdio: 'ignore', timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const skip = process.getuid?.() !== 0 ? 'needs root for network namespaces' : hasNft() ? false : 'needs nft (nftables)';
+
+const run = (command: string, args: readonly string[], timeout = 15_000) =>
+  execFileSync(command, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+const ip = (...args: string[]) => run('ip', args);
+const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field by the assertions
+type Json = Record<string, any>;
+
+/** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
+function api(method: string, path: string, body?: unknown): { status: number; json: Json } {
+  const args = ['curl', '-s', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-X', method];
+  args.push(`http://127.0.0.1:9876${path}`);
+  if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
+  const out = inNs('lb', ...args);
+  const at = out.lastIndexOf('\n');
+  const text = out.slice(0, at);
+  return { status: Number(out.slice(at + 1)), json: text ? JSON.parse(text) : {} };
+}
+
+function created(path: string, wrapper: string, fields: Json): Json {
+  const response = api('POST', path, { [wrapper]: fields });
+  assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.json)}`);
+  return response.json[wrapper];
+}
+
+/** A small TCP and UDP server in a member namespace answering `<name> <peer address>`; prints `ready` when bound. */
+const MEMBER_SERVER = `
+const net = require('node:net');
+const dgram = require('node:dgram');
+const name = process.argv[1];
+let bound = 0;
+const up = () => { if (++bound === 2) console.log('ready'); };
+net.createServer((s) => { s.on('error', () => {}); s.end(name + ' ' + s.remoteAddress + '\\n'); }).listen(8080, '0.0.0.0', up);
+const udp = dgram.createSocket('udp4');
+udp.on('message', (m, r) => udp.send(name + ' ' + r.address, r.port, r.address));
+udp.bind(5353, '0.0.0.0', up);
+`;
+
+/** `count` TCP connections one after another; prints a JSON array of the answers (or why there was none). */
+const TCP_CLIENT = `
+const net = require('node:net');
+const [host, port, count, budget] = process.argv.slice(1);
+const deadline = Date.now() + Number(budget);
+const one = () => new Promise((resolve) => {
+  let text = '';
+  let settled = false;
+  const s = net.connect({ host, port: Number(port) });
+  const done = (answer) => { if (settled) return; settled = true; clearTimeout(timer); s.destroy(); resolve(answer); };
+  const timer = setTimeout(() => done('timeout'), 1000);
+  s.setEncoding('utf8');
+  s.on('data', (d) => { text += d; });
+  s.on('end', () => done(text.trim()));
+  s.on('error', (e) => done('error ' + e.code));
+});
+(async () => {
+  const answers = [];
+  for (let i = 0; i < Number(count); i++) answers.push(Date.now() < deadline ? await one() : 'skipped: time budget spent');
+  process.stdout.write(JSON.stringify(answers));
+})();
+`;
+
+/** `count` datagrams, each from a fresh socket (so a new source port and a new flow); prints the answers as JSON. */
+const UDP_CLIENT = `
+const dgram = require('node:dgram');
+const [host, port, count, budget] = process.argv.slice(1);
+const deadline = Date.now() + Number(budget);
+const one = () => new Promise((resolve) => {
+  let settled = false;
+  const s = dgram.createSocket('udp4');
+  const done = (answer) => {
+    if (settled) return; settled = true; clearTimeout(timer); clearInterval(resend); s.close(); resolve(answer);
+  };
+  const timer = setTimeout(() => done('timeout'), 1500);
+  let resend;
+  s.on('message', (m) => done(m.toString().trim()));
+  s.on('error', (e) => done('error ' + e.code));
+  s.connect(Number(port), host, () => {
+    const send = () => s.send('?', (e) => { if (e) done('error ' + e.code); });
+    send();
+    resend = setInterval(send, 400);
+  });
+});
+(async () => {
+  const answers = [];
+  for (let i = 0; i < Number(count); i++) answers.push(Date.now() < deadline ? await one() : 'skipped: time budget spent');
+  process.stdout.write(JSON.stringify(answers));
+})();
+`;
+
+function fromClient(script: string, port: number, count: number): string[] {
+  // The script stops trying after 10 s of its own; the process gets 20 s.
+  const command = [process.execPath, '-e', script, VIP, String(port), String(count), '10000'];
+  const out = run('ip', ['netns', 'exec', ns('client'), ...command], 20_000);
+  return JSON.parse(out) as string[];
+}
+
+/** How many answers each member gave; fails on any answer that is not `<member> <client's address>`. */
+function tally(answers: readonly string[], expected: number): { m1: number; m2: number } {
+  assert.equal(answers.length, expected);
+  const wrong = answers.filter((a) => !/^m[12] /.test(a) || a.split(' ')[1] !== CLIENT);
+  assert.deepEqual(
+    wrong.slice(0, 5),
+    [],
+    `${wrong.length} of ${expected} answers do not name a member that saw the client ${CLIENT}`,
+  );
+  return {
+    m1: answers.filter((a) => a.startsWith('m1 ')).length,
+    m2: answers.filter((a) => a.startsWith('m2 ')).length,
+  };
+}
+
+describe('the nat provider', { skip }, () => {
+  let weir: ChildProcess | undefined;
+  let weirOutput = '';
+  const members: ChildProcess[] = [];
+  let dataDir: string | undefined;
+  let lbId: string | undefined;
+  let tcpPoolId: string | undefined;
+  let m2TcpMemberId: string | undefined;
+
+  async function waitActive(id: string): Promise<void> {
+    let last = '';
+    for (let i = 0; i < 100; i++) {
+      const lb = api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer;
+      last = lb?.provisioning_status;
+      if (last === 'ACTIVE') return;
+      if (last === 'ERROR') break;
+      await sleep(100);
+    }
+    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${weirOutput.slice(-2000)}`);
+  }
+
+  async function waitExit(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(2_000)]);
+  }
+
+  async function teardown(): Promise<void> {
+    for (const child of [...members, ...(weir ? [weir] : [])]) await waitExit(child).catch(() => {});
+    const ours = new Set(
+      ip('netns', 'list')
+        .split('\n')
+        .map((line) => line.split(' ')[0])
+        .filter((name) => name?.startsWith(`${PREFIX}-`)),
+    );
+    for (const name of NAMESPACES) {
+      if (!ours.has(ns(name))) continue;
+      // Whatever still runs in one of our namespaces was started by this test (weir's workers, say).
+      try {
+        for (const pid of ip('netns', 'pids', ns(name)).split('\n').filter(Boolean)) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {}
+        }
+      } catch {}
+      try {
+        ip('netns', 'del', ns(name));
+      } catch (error) {
+        console.error(`could not delete namespace ${ns(name)}: ${(error as Error).message}`);
+      }
+    }
+    if (dataDir) removeDataDir(dataDir);
+    dataDir = undefined;
+  }
+
+  /** A veth pair made inside namespace a, its peer moved into b; the root namespace never holds either end. */
+  function link(a: Namespace, ifA: string, b: Namespace, ifB: string): void {
+    ip('-n', ns(a), 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', ns(b));
+    ip('-n', ns(a), 'link', 'set', ifA, 'up');
+    ip('-n', ns(b), 'link', 'set', ifB, 'up');
+  }
+
+  async function startMember(name: 'm1' | 'm2'): Promise<void> {
+    const child = spawn('ip', ['netns', 'exec', ns(name), process.execPath, '-e', MEMBER_SERVER, name], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    members.push(child);
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr!.on('data', (chunk) => {
+      output += chunk;
+    });
+    for (let i = 0; i < 100 && !output.includes('ready'); i++) await sleep(50);
+    assert.match(output, /ready/, `member ${name} did not start: ${output}`);
+  }
+
+  async function setUp(): Promise<void> {
+    for (const name of NAMESPACES) {
+      ip('netns', 'add', ns(name));
+      ip('-n', ns(name), 'link', 'set', 'lo', 'up');
+      // New namespaces inherit IPv4 sysctls from the root namespace: set the ones that matter explicitly.
+      inNs(name, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0');
+    }
+    link('client', 'eth0', 'lb', 'cl0');
+    link('sw', 'p-lb', 'lb', 'eth1');
+    link('sw', 'p-m1', 'm1', 'eth0');
+    link('sw', 'p-m2', 'm2', 'eth0');
+    ip('-n', ns('sw'), 'link', 'add', 'br0', 'type', 'bridge');
+    ip('-n', ns('sw'), 'link', 'set', 'br0', 'up');
+    for (const port of ['p-lb', 'p-m1', 'p-m2']) ip('-n', ns('sw'), 'link', 'set', port, 'master', 'br0');
+
+    ip('-n', ns('client'), 'address', 'add', `${CLIENT}/24`, 'dev', 'eth0');
+    ip('-n', ns('client'), 'route', 'add', 'default', 'via', '198.51.100.1');
+    ip('-n', ns('lb'), 'address', 'add', '198.51.100.1/24', 'dev', 'cl0');
+    ip('-n', ns('lb'), 'address', 'add', '10.77.0.1/24', 'dev', 'eth1');
+    inNs('lb', 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    for (const [name, address] of [
+      ['m1', M1],
+      ['m2', M2],
+    ] as const) {
+      ip('-n', ns(name), 'address', 'add', `${address}/24`, 'dev', 'eth0');
+      ip('-n', ns(name), 'route', 'add', 'default', 'via', '10.77.0.1');
+      await startMember(name);
+    }
+
+    dataDir = makeDataDir();
+    const config = join(dataDir, 'weir.yaml');
+    writeFileSync(
+      config,
+      [
+        'server:',
+        `  data_dir: ${dataDir}`,
+        'subnets:',
+        '  - name: vips',
+        '    cidr: 192.0.2.0/24',
+        '    allocation_pools: [{start: 192.0.2.10, end: 192.0.2.20}]',
+      ].join('\n'),
+    );
+    weir = spawn(
+      'ip',
+      ['netns', 'exec', ns('lb'), process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    weir.stdout!.on('data', (chunk) => {
+      weirOutput += chunk;
+    });
+    weir.stderr!.on('data', (chunk) => {
+      weirOutput += chunk;
+    });
+    for (let i = 0; i < 300 && !weirOutput.includes('weir listening on'); i++) {
+      if (weir.exitCode !== null) break;
+      await sleep(100);
+    }
+    assert.match(weirOutput, /weir listening on/);
+  }
+
+  before(async () => {
+    try {
+      await setUp();
+    } catch (error) {
+      await teardown();
+      throw error;
+    }
+  });
+
+  after(async () => {
+    await teardown();
+    const left = ip('netns', 'list')
+      .split('\n')
+      .filter((line) => line.startsWith(`${PREFIX}-`));
+    assert.deepEqual(left, [], 'namespaces left behind');
+  });
+
+  test('a load balancer with TCP and UDP listeners, pools and weighted members becomes ACTIVE', async () => {
+    const subnets = api('GET', '/v2.0/subnets?name=vips').json.subnets;
+    assert.equal(subnets?.length, 1, 'the subnet "vips" from the config');
+    const lb = created('/v2/lbaas/loadbalancers', 'loadbalancer', { vip_subnet_id: subnets[0].id, provider: 'nat' });
+    lbId = lb.id as string;
+    assert.equal(lb.provider, 'nat');
+    assert.equal(lb.vip_address, VIP);
+    await waitActive(lbId);
+
+    const tcp = created('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lbId,
+      protocol: 'TCP',
+      protocol_port: 80,
+    });
+    await waitActive(lbId);
+    const tcpPool = created('/v2/lbaas/pools', 'pool', {
+      listener_id: tcp.id,
+      protocol: 'TCP',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    tcpPoolId = tcpPool.id as string;
+    await waitActive(lbId);
+    created(`/v2/lbaas/pools/${tcpPoolId}/members`, 'member', { address: M1, protocol_port: 8080, weight: 3 });
+    await waitActive(lbId);
+    const m2 = created(`/v2/lbaas/pools/${tcpPoolId}/members`, 'member', {
+      address: M2,
+      protocol_port: 8080,
+      weight: 1,
+    });
+    m2TcpMemberId = m2.id as string;
+    await waitActive(lbId);
+
+    const udp = created('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lbId,
+      protocol: 'UDP',
+      protocol_port: 53,
+    });
+    await waitActive(lbId);
+    const udpPool = created('/v2/lbaas/pools', 'pool', {
+      listener_id: udp.id,
+      protocol: 'UDP',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await waitActive(lbId);
+    for (const address of [M1, M2]) {
+      created(`/v2/lbaas/pools/${udpPool.id}/members`, 'member', { address, protocol_port: 5353, weight: 1 });
+      await waitActive(lbId);
+    }
+  });
+
+  test("TCP: members see the client's own address, and weights 3:1 split new connections about 3:1", () => {
+    assert.ok(lbId && tcpPoolId, 'needs the load balancer of the first test');
+    const { m1, m2 } = tally(fromClient(TCP_CLIENT, 80, 200), 200);
+    assert.ok(m1 > 0 && m2 > 0, `both members answer: m1 ${m1}, m2 ${m2}`);
+    const share = m1 / 200;
+    assert.ok(share >= 0.6 && share <= 0.9, `m1 got ${m1} of 200 (${share}), expected about 3/4`);
+  });
+
+  test("UDP: every datagram from a new source port reaches a member that sees the client's own address", () => {
+    assert.ok(lbId, 'needs the load balancer of the first test');
+    const { m1, m2 } = tally(fromClient(UDP_CLIENT, 53, 40), 40);
+    assert.ok(m1 > 0 && m2 > 0, `both members answer: m1 ${m1}, m2 ${m2}`);
+  });
+
+  test('the status tree says the client address travels in the packet', () => {
+    assert.ok(lbId, 'needs the load balancer of the first test');
+    const response = api('GET', `/v2/lbaas/loadbalancers/${lbId}/status`);
+    assert.equal(response.status, 200);
+    const listeners = response.json.statuses.loadbalancer.listeners as Json[];
+    assert.equal(listeners.length, 2);
+    for (const listener of listeners) {
+      assert.equal(typeof listener.client_address, 'string', JSON.stringify(listener));
+      assert.ok(listener.client_address.length > 0);
+      assert.match(listener.client_address, /packet/i);
+    }
+  });
+
+  test('a deleted member gets no new connections', async () => {
+    assert.ok(lbId && tcpPoolId && m2TcpMemberId, 'needs the load balancer of the first test');
+    const response = api('DELETE', `/v2/lbaas/pools/${tcpPoolId}/members/${m2TcpMemberId}`);
+    assert.equal(response.status, 204, JSON.stringify(response.json));
+    await waitActive(lbId);
+    const { m1, m2 } = tally(fromClient(TCP_CLIENT, 80, 50), 50);
+    assert.deepEqual({ m1, m2 }, { m1: 50, m2: 0 });
+  });
+
+  test("a cascade delete takes the load balancer's rules out of the kernel", async () => {
+    assert.ok(lbId, 'needs the load balancer of the first test');
+    assert.ok(inNs('lb', 'nft', 'list', 'ruleset').includes(VIP), 'the VIP is in the ruleset before the delete');
+    const response = api('DELETE', `/v2/lbaas/loadbalancers/${lbId}?cascade=true`);
+    assert.equal(response.status, 204, JSON.stringify(response.json));
+    let status = 0;
+    for (let i = 0; i < 100; i++) {
+      status = api('GET', `/v2/lbaas/loadbalancers/${lbId}`).status;
+      if (status === 404) break;
+      await sleep(100);
+    }
+    assert.equal(status, 404, 'the load balancer is gone');
+    assert.ok(!inNs('lb', 'nft', 'list', 'ruleset').includes(VIP), `no rules for ${VIP} remain`);
+  });
+});
