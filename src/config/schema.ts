@@ -285,6 +285,15 @@ export const configSchema = Type.Object(
             'Worker processes the proxy data plane runs its listeners in, sharing each listening socket; ' +
             'connection limits hold over all of them. `auto`: one per core. 0: in the weir process itself.',
         }),
+        udp: Type.Enum(['auto', 'kernel', 'user_space'], {
+          default: 'auto',
+          description:
+            "Where UDP listeners are forwarded. `kernel`: by nftables DNAT, so members see each client's own " +
+            "address (they must route back through weir's node); needs root and nft. `user_space`: relayed by the " +
+            'workers, members see weir. `auto`: the kernel when weir may program it, else user space. Listeners ' +
+            'with a connection_limit, and all of them when tenancy.max_connections_per_load_balancer is set, stay ' +
+            'in user space, where flows are counted.',
+        }),
       },
       { ...strict, default: {}, description: 'The proxy data plane (provider `proxy`).' },
     ),

@@ -33,6 +33,8 @@ export interface ClientAddressQuestion {
   insertHeaders: Readonly<Record<string, string>>;
   /** The protocol of the listener's default pool; null without one. */
   poolProtocol: PoolProtocol | null;
+  /** null: unlimited. */
+  connectionLimit: number | null;
 }
 
 export interface TrafficCounters {
@@ -70,9 +72,18 @@ export interface DriverSettings {
   accessLog?: AccessLogSettings;
   /** Worker processes the proxy data plane runs its listeners in (proxy.workers); 0: in weir's own process. */
   proxyWorkers: number;
+  /** Where the proxy forwards UDP (proxy.udp): the kernel when it may, or always in user space. */
+  proxyUdp: 'auto' | 'kernel' | 'user_space';
+  /** tenancy.max_connections_per_load_balancer is set: what cannot count connections must not carry them. */
+  connectionCap: boolean;
 }
 
-export const DEFAULT_DRIVER_SETTINGS: DriverSettings = { trustedProxies: [], proxyWorkers: 0 };
+export const DEFAULT_DRIVER_SETTINGS: DriverSettings = {
+  trustedProxies: [],
+  proxyWorkers: 0,
+  proxyUdp: 'user_space',
+  connectionCap: false,
+};
 
 export interface DriverFactory {
   readonly name: string;

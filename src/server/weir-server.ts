@@ -52,6 +52,8 @@ export class WeirServer {
         trustedProxies: config.trusted_proxies,
         accessLog: config.access_log,
         proxyWorkers: proxyWorkers(config.proxy.workers),
+        proxyUdp: config.proxy.udp,
+        connectionCap: config.tenancy.max_connections_per_load_balancer > 0,
       },
       config.server.default_provider,
     );

@@ -310,6 +310,13 @@ describe('the nat provider', { skip }, () => {
     assert.equal(lb.vip_address, VIP);
     await waitActive(lbId);
 
+    // The kernel cannot count a listener's connections yet: a limit is refused, not ignored.
+    const limited = api('POST', '/v2/lbaas/listeners', {
+      listener: { loadbalancer_id: lbId, protocol: 'TCP', protocol_port: 81, connection_limit: 10 },
+    });
+    assert.equal(limited.status, 501);
+    assert.equal(limited.json.faultstring, "Provider 'nat' does not support a requested option: connection_limit");
+
     const tcp = created('/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: lbId,
       protocol: 'TCP',

@@ -336,7 +336,11 @@ test('the openstack CLI drives a load balancer through its whole life', { skip, 
   await t.test('providers, amphorae and quotas', async () => {
     const providers = await osJson<Json[]>('provider', 'list');
     const names = providers.map((p) => p.name);
-    assert.deepEqual(names, ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat'], `providers: ${names.join(', ')}`);
+    assert.deepEqual(
+      names,
+      ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat'],
+      `providers: ${names.join(', ')}`,
+    );
 
     const amphorae = await osJson<Json[]>('amphora', 'list');
     assert.ok(amphorae.length >= 1, 'one amphora per load balancer');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Runs one `nft -f -` script: one netlink transaction, all of it applied or none. */
 export function runNft(script: string): Promise<void> {
@@ -15,4 +15,9 @@ export function runNft(script: string): Promise<void> {
     });
     child.stdin.end(script);
   });
+}
+
+/** Whether this process may program the kernel's tables: root, with the nft command installed. */
+export function kernelForwardingAvailable(): boolean {
+  return process.getuid?.() === 0 && spawnSync('nft', ['--version'], { stdio: 'ignore' }).status === 0;
 }

@@ -1,5 +1,6 @@
 import { insertHeaderOn } from '../../protocols/http/forwarding-headers.ts';
 import type { ClientAddressQuestion } from '../driver.ts';
+import { KERNEL_CLIENT_ADDRESS } from '../kernel/nat-load-balancers.ts';
 
 const NOT_DELIVERED = "not delivered: members see weir's address";
 
@@ -7,8 +8,10 @@ const NOT_DELIVERED = "not delivered: members see weir's address";
  * How the proxy hands members the client's address for a listener as configured, so a tenant can check in the
  * status tree that an audit trail behind it will see clients, not the load balancer.
  */
-export function proxyClientAddress({ protocol, insertHeaders, poolProtocol }: ClientAddressQuestion): string {
+export function proxyClientAddress(question: ClientAddressQuestion, udpInKernel: boolean): string {
+  const { protocol, insertHeaders, poolProtocol } = question;
   if (protocol === 'UDP') {
+    if (udpInKernel && question.connectionLimit === null) return KERNEL_CLIENT_ADDRESS;
     return `${NOT_DELIVERED} (UDP is relayed in user space)`;
   }
   const ways: string[] = [];

@@ -1,8 +1,12 @@
-import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
+import type { ListenerSpec, LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import { addressSet } from '../../network/address-set.ts';
 import { plugVip, unplugVip } from '../../network/vip-address.ts';
 import { AccessLog } from '../../observability/access-log/access-log.ts';
+import { StartupError } from '../../server/startup-error.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, DriverSettings, TrafficCounters } from '../driver.ts';
+import { NatLoadBalancers } from '../kernel/nat-load-balancers.ts';
+import { natTable } from '../kernel/nat-table.ts';
+import { kernelForwardingAvailable } from '../kernel/nft-command.ts';
 import { proxyClientAddress } from './client-address-delivery.ts';
 import { localSlotProvider } from './connection-slots.ts';
 import { LocalProxyEngine } from './local-proxy-engine.ts';
@@ -21,22 +25,28 @@ const capabilities: DriverCapabilities = {
   flavorCapabilities: [],
   availabilityZoneCapabilities: [],
   healthChecks: 'weir',
-  clientAddress: proxyClientAddress,
 };
 
 /**
  * weir's own reverse proxy. The driver puts VIPs on their interfaces and hands each load balancer to the engine:
- * one worker process per core sharing the listening sockets (`settings.proxyWorkers`), or this process.
+ * one worker process per core sharing the listening sockets (`settings.proxyWorkers`), or this process. UDP
+ * listeners go to the kernel's NAT table instead when weir may program it, as Octavia's amphora balances UDP with
+ * LVS, so their members see the client too.
  */
 class ProxyDriver implements DataPlaneDriver {
   readonly name = 'proxy';
   readonly description = proxyDriver.description;
-  readonly capabilities = capabilities;
+  readonly capabilities: DriverCapabilities;
   /** The VIPs weir put on an interface, by load balancer, to take away when it goes. */
   private readonly plugged = new Map<string, { address: string; device: string }>();
   private readonly engine: ProxyEngine;
+  /** UDP listeners the kernel forwards; null: all UDP is relayed by the engine. */
+  private readonly kernelUdp: NatLoadBalancers | null;
 
   constructor(settings: DriverSettings) {
+    const inKernel = udpInKernel(settings);
+    this.capabilities = { ...capabilities, clientAddress: (question) => proxyClientAddress(question, inKernel) };
+    this.kernelUdp = inKernel ? new NatLoadBalancers(natTable, 'proxy', kernelCarries) : null;
     this.engine =
       settings.proxyWorkers > 0
         ? new ClusterProxyEngine(settings)
@@ -53,11 +63,14 @@ class ProxyDriver implements DataPlaneDriver {
     if (device && !this.plugged.has(spec.id) && (await plugVip(spec.vip.address, device))) {
       this.plugged.set(spec.id, { address: spec.vip.address, device });
     }
-    await this.engine.apply(spec);
+    await this.kernelUdp?.apply(spec);
+    const relayed = this.kernelUdp ? spec.listeners.filter((l) => !kernelCarries(spec, l)) : spec.listeners;
+    await this.engine.apply({ ...spec, listeners: relayed });
   }
 
   async remove(loadbalancerId: string): Promise<void> {
     await this.engine.remove(loadbalancerId);
+    await this.kernelUdp?.remove(loadbalancerId);
     const plugged = this.plugged.get(loadbalancerId);
     this.plugged.delete(loadbalancerId);
     if (plugged) await unplugVip(plugged.address, plugged.device);
@@ -65,6 +78,9 @@ class ProxyDriver implements DataPlaneDriver {
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
     this.engine.setMemberHealth(loadbalancerId, memberId, up);
+    this.kernelUdp?.setMemberHealth(loadbalancerId, memberId, up, (error) =>
+      console.error(`weir: proxy: UDP in the kernel: ${error.message}`),
+    );
   }
 
   listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
@@ -78,12 +94,31 @@ class ProxyDriver implements DataPlaneDriver {
   }
 }
 
+/** UDP listeners without a connection_limit: only the user-space relay counts flows. */
+const kernelCarries = (_spec: LoadBalancerSpec, listener: ListenerSpec): boolean =>
+  listener.protocol === 'UDP' && listener.connectionLimit === null;
+
+function udpInKernel(settings: DriverSettings): boolean {
+  if (settings.proxyUdp === 'user_space') return false;
+  const able = kernelForwardingAvailable();
+  if (settings.proxyUdp === 'kernel') {
+    if (!able) throw new StartupError('proxy.udp: kernel needs root and the nft command');
+    if (settings.connectionCap) {
+      throw new StartupError(
+        'proxy.udp: kernel cannot count flows against tenancy.max_connections_per_load_balancer; use auto',
+      );
+    }
+  }
+  return able && !settings.connectionCap;
+}
+
 export const proxyDriver: DriverFactory = {
   name: 'proxy',
   // Octavia's default provider is `amphora`: clients and Terraform modules that name it get weir's proxy.
   aliases: ['amphora', 'octavia'],
   description:
     "weir's reverse proxy: HTTP with Forwarded and X-Forwarded-* headers, TCP and TLS passed through with the " +
-    "PROXY protocol (PROXY and PROXYV2 pools), so members learn each client's address; UDP relayed in user space.",
+    "PROXY protocol (PROXY and PROXYV2 pools), so members learn each client's address; UDP by kernel NAT when " +
+    'weir runs as root, else relayed in user space.',
   create: (settings) => new ProxyDriver(settings),
 };

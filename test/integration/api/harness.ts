@@ -2,7 +2,7 @@
  * Shared harness for the API conformance suite: a real WeirServer on loopback over a temp data dir, a request
  * helper returning {status, body}, helpers that create each kind of object, and a wait for the reconciler.
  * Load balancers that name no provider get `noop` unless the test says otherwise (HarnessOptions.defaultProvider).
- * The proxy provider runs one worker process unless the test's YAML sets proxy.workers.
+ * The proxy provider runs one worker process unless the test's YAML sets proxy.workers, and relays UDP in user space.
  * Expected answers come from real Octavia 11 captures in /work/oracle/captures.
  */
 import assert from 'node:assert/strict';
@@ -77,6 +77,8 @@ export class Harness {
     // One proxy worker process: traffic takes the path it takes in production, and balancing stays one sequence,
     // so distributions are exact. workers.test.ts runs several.
     if (!yaml.hasIn(['proxy', 'workers'])) yaml.setIn(['proxy', 'workers'], 1);
+    // The harness runs in the test runner's own network namespace, whose kernel tables are not the tests' to write.
+    if (!yaml.hasIn(['proxy', 'udp'])) yaml.setIn(['proxy', 'udp'], 'user_space');
     if (keystone) {
       yaml.setIn(['server', 'auth'], 'keystone');
       yaml.set('keystone', parseDocument(keystone.configYaml(options.tokenCacheTime, tls?.cert)).get('keystone'));

@@ -46,6 +46,7 @@ export async function buildStatusTree(
         protocol: listener.protocol as ListenerProtocol,
         insertHeaders: (listener.insert_headers ?? {}) as Record<string, string>,
         poolProtocol: (defaultPool?.protocol ?? null) as PoolProtocol | null,
+        connectionLimit: listener.connection_limit === -1 ? null : (listener.connection_limit as number),
       });
       return {
         ...statuses(listener),

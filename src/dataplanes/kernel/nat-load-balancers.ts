@@ -1,0 +1,97 @@
+import { isIPv6 } from 'node:net';
+import { MemberSet } from '../../balancing/member-set.ts';
+import { xxhash32 } from '../../balancing/xxhash32.ts';
+import type { LbAlgorithm } from '../../model/constants.ts';
+import type { ListenerSpec, LoadBalancerSpec, MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { NatService } from './nat-ruleset.ts';
+import type { NatTable } from './nat-table.ts';
+
+/** How members behind a kernel-forwarded listener learn the client, as the status tree says it. */
+export const KERNEL_CLIENT_ADDRESS =
+  "in the IP packet itself: members answer through weir's node, their gateway, which undoes the translation";
+
+const PICK: Partial<Record<LbAlgorithm, NatService['pick']>> = {
+  ROUND_ROBIN: 'random',
+  SOURCE_IP: 'source-ip',
+  SOURCE_IP_PORT: 'source-ip-port',
+};
+
+/**
+ * Load balancers' listeners forwarded by the kernel table, with Octavia's member semantics (drain, backup, admin
+ * state, health) deciding which members get new flows. `carries` says which listeners are this owner's.
+ */
+export class NatLoadBalancers {
+  private readonly specs = new Map<string, LoadBalancerSpec>();
+  private readonly members = new Map<string, MemberSet<MemberSpec>>();
+
+  constructor(
+    private readonly table: NatTable,
+    /** Names this owner's entries in the table, apart from other owners'. */
+    private readonly owner: string,
+    private readonly carries: (spec: LoadBalancerSpec, listener: ListenerSpec) => boolean,
+  ) {}
+
+  apply(spec: LoadBalancerSpec): Promise<void> {
+    this.specs.set(spec.id, spec);
+    for (const pool of spec.pools) {
+      const set = this.members.get(pool.id) ?? new MemberSet<MemberSpec>();
+      set.update(pool.members);
+      this.members.set(pool.id, set);
+    }
+    return this.write(spec.id);
+  }
+
+  async remove(loadbalancerId: string): Promise<void> {
+    const spec = this.specs.get(loadbalancerId);
+    this.specs.delete(loadbalancerId);
+    for (const pool of spec?.pools ?? []) this.members.delete(pool.id);
+    await this.table.set(this.key(loadbalancerId), []);
+  }
+
+  /** Marks a member up or down; a change in who gets new flows rewrites the table, and a failed write goes to onError. */
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void {
+    let changed = false;
+    for (const pool of this.specs.get(loadbalancerId)?.pools ?? []) {
+      changed = (this.members.get(pool.id)?.setUp(memberId, up) ?? false) || changed;
+    }
+    if (changed) this.write(loadbalancerId).catch(onError);
+  }
+
+  private write(loadbalancerId: string): Promise<void> {
+    const spec = this.specs.get(loadbalancerId);
+    return this.table.set(this.key(loadbalancerId), spec ? this.services(spec) : []);
+  }
+
+  private key(loadbalancerId: string): string {
+    return `${this.owner}:${loadbalancerId}`;
+  }
+
+  private services(spec: LoadBalancerSpec): NatService[] {
+    if (!spec.adminStateUp) return [];
+    const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)];
+    return spec.listeners
+      .filter((listener) => listener.adminStateUp && this.carries(spec, listener))
+      .flatMap((listener) =>
+        addresses.map((vip, i) => this.service(spec, listener, vip, `svc_${listener.id.replaceAll('-', '')}_${i}`)),
+      );
+  }
+
+  private service(spec: LoadBalancerSpec, listener: ListenerSpec, vip: string, name: string): NatService {
+    const pool = spec.pools.find((p) => p.id === listener.defaultPoolId && p.adminStateUp);
+    const active = pool ? (this.members.get(pool.id)?.snapshot.active ?? []) : [];
+    return {
+      name,
+      vip,
+      protocol: listener.protocol === 'UDP' ? 'udp' : 'tcp',
+      port: listener.port,
+      pick: (pool && PICK[pool.algorithm]) ?? 'random',
+      // Derived from the pool alone, so every node with the same store state hashes a flow the same way.
+      seed: pool ? xxhash32(Buffer.from(pool.id), pool.id.length, 0) : 0,
+      allowedCidrs: listener.allowedCidrs,
+      // A packet can be translated only to a member of the VIP's address family, never to a local socket.
+      backends: active
+        .filter((m) => !m.socketPath && isIPv6(m.address) === isIPv6(vip))
+        .map((m) => ({ address: m.address, port: m.port, weight: m.weight })),
+    };
+  }
+}

@@ -1,0 +1,148 @@
+// End to end, in a network namespace of its own: `weir serve` as root hands the proxy's UDP listeners to the
+// kernel (nftables DNAT), so a UDP member sees the client's own address, as Octavia's amphora does with LVS; a
+// listener with a connection_limit stays in user space, where flows are counted, and the status tree says which.
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+
+const NS = `weir-udpk-${process.pid}`;
+const MEMBER = '127.0.0.51';
+const CLIENT = '127.0.0.77';
+const skip =
+  process.getuid?.() !== 0
+    ? 'needs root for a network namespace'
+    : execFileSync('sh', ['-c', 'command -v nft || true'], { encoding: 'utf8' }).trim() === ''
+      ? 'needs nft (nftables)'
+      : false;
+
+const inNs = (...command: string[]) =>
+  execFileSync('ip', ['netns', 'exec', NS, ...command], { encoding: 'utf8', timeout: 15_000 });
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field by the assertions
+type Json = Record<string, any>;
+
+function api(method: string, path: string, body?: unknown): { status: number; json: Json } {
+  const args = ['curl', '-s', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-X', method];
+  args.push(`http://127.0.0.1:9876${path}`);
+  if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
+  const out = inNs(...args);
+  const at = out.lastIndexOf('\n');
+  const text = out.slice(0, at);
+  return { status: Number(out.slice(at + 1)), json: text ? JSON.parse(text) : {} };
+}
+
+async function waitActive(id: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const status = api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer?.provisioning_status;
+    if (status === 'ACTIVE') return;
+    assert.notEqual(status, 'ERROR', `load balancer ${id} in ERROR`);
+    await sleep(100);
+  }
+  assert.fail(`load balancer ${id} not ACTIVE`);
+}
+
+/** Sends one datagram from CLIENT and prints the answer (or `none` after 2 s). */
+const ASK = `
+const s = require('node:dgram').createSocket('udp4');
+s.bind(0, '${CLIENT}', () => {
+  const timer = setTimeout(() => { console.log('none'); process.exit(0); }, 2000);
+  s.on('message', (m) => { clearTimeout(timer); console.log(String(m)); process.exit(0); });
+  s.send('hello', Number(process.argv[2]), process.argv[1]);
+});
+`;
+const ask = (host: string, port: number) => inNs(process.execPath, '-e', ASK, host, String(port)).trim();
+
+describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
+  let weir: ChildProcess | undefined;
+  let member: ChildProcess | undefined;
+  let dataDir: string | undefined;
+  let output = '';
+
+  before(async () => {
+    execFileSync('ip', ['netns', 'add', NS]);
+    execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
+    dataDir = makeDataDir();
+    const config = join(dataDir, 'weir.yaml');
+    writeFileSync(config, `server:\n  data_dir: ${dataDir}\nproxy:\n  workers: 1\n`);
+    member = spawn('ip', [
+      'netns',
+      'exec',
+      NS,
+      process.execPath,
+      '-e',
+      `const u = require('node:dgram').createSocket('udp4');
+       u.on('message', (m, r) => u.send('member sees ' + r.address, r.port, r.address));
+       u.bind(5353, '${MEMBER}');`,
+    ]);
+    weir = spawn(
+      'ip',
+      ['netns', 'exec', NS, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
+    weir.stdout!.on('data', (chunk) => {
+      output += chunk;
+    });
+    weir.stderr!.on('data', (chunk) => {
+      output += chunk;
+    });
+    for (let i = 0; i < 300 && !output.includes('weir listening on'); i++) await sleep(100);
+    assert.match(output, /weir listening on/);
+  });
+
+  after(async () => {
+    weir?.kill('SIGKILL');
+    member?.kill('SIGKILL');
+    await sleep(200);
+    execFileSync('ip', ['netns', 'pids', NS], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .forEach((pid) => {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {}
+      });
+    execFileSync('ip', ['netns', 'del', NS]);
+    if (dataDir) removeDataDir(dataDir);
+  });
+
+  test('the member sees the client, until a connection_limit moves the listener to user space', async () => {
+    const subnetId = api('GET', '/v2.0/subnets?name=local').json.subnets[0].id;
+    const lb = api('POST', '/v2/lbaas/loadbalancers', { loadbalancer: { vip_subnet_id: subnetId } }).json.loadbalancer;
+    assert.equal(lb.provider, 'proxy');
+    await waitActive(lb.id);
+    const listener = api('POST', '/v2/lbaas/listeners', {
+      listener: { loadbalancer_id: lb.id, protocol: 'UDP', protocol_port: 5300 },
+    }).json.listener;
+    await waitActive(lb.id);
+    const pool = api('POST', '/v2/lbaas/pools', {
+      pool: { listener_id: listener.id, protocol: 'UDP', lb_algorithm: 'ROUND_ROBIN' },
+    }).json.pool;
+    await waitActive(lb.id);
+    api('POST', `/v2/lbaas/pools/${pool.id}/members`, { member: { address: MEMBER, protocol_port: 5353 } });
+    await waitActive(lb.id);
+
+    assert.equal(ask(lb.vip_address, 5300), `member sees ${CLIENT}`);
+    assert.match(
+      inNs('nft', 'list', 'table', 'inet', 'weir'),
+      new RegExp(`${lb.vip_address.replaceAll('.', '\\.')} \\. udp \\. 5300`),
+    );
+    const status = () => api('GET', `/v2/lbaas/loadbalancers/${lb.id}/status`).json.statuses.loadbalancer.listeners[0];
+    assert.match(status().client_address, /^in the IP packet itself/);
+
+    api('PUT', `/v2/lbaas/listeners/${listener.id}`, { listener: { connection_limit: 100 } });
+    await waitActive(lb.id);
+    const relayed = ask(lb.vip_address, 5300);
+    assert.match(relayed, /^member sees /);
+    assert.notEqual(relayed, `member sees ${CLIENT}`);
+    assert.doesNotMatch(inNs('nft', 'list', 'table', 'inet', 'weir'), /5300/);
+    assert.equal(status().client_address, "not delivered: members see weir's address (UDP is relayed in user space)");
+  });
+});
