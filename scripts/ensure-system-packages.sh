@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages the tests drive when running as root and they are missing: the real `openstack
 # loadbalancer` CLI for the end-to-end tests, `ping` for PING health monitors, and Keystone (run by uwsgi, which it
-# depends on) for the identity end-to-end tests, HAProxy and nginx for the PROXY protocol interop tests, nftables for
-# the kernel NAT provider's tests (in network namespaces of their own). A policy-rc.d
+# depends on) for the identity end-to-end tests, HAProxy and nginx for the PROXY protocol interop tests, nftables and
+# conntrack for the kernel NAT tests (in network namespaces of their own). A policy-rc.d
 # that exits 101 keeps packages from starting services on install; the tests start their own Keystone, HAProxy and
 # nginx on free loopback ports.
 set -e
@@ -15,6 +15,7 @@ command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 command -v nginx >/dev/null 2>&1 || missing="$missing nginx"
 command -v nft >/dev/null 2>&1 || missing="$missing nftables"
+command -v conntrack >/dev/null 2>&1 || missing="$missing conntrack"
 [ -n "$missing" ] || exit 0
 [ "$(id -u)" = 0 ] || { echo "not root: not installing$missing; tests that need them skip" >&2; exit 0; }
 created=""

@@ -153,6 +153,7 @@ describe('the nat provider', { skip }, () => {
   let dataDir: string | undefined;
   let lbId: string | undefined;
   let tcpPoolId: string | undefined;
+  let tcpListenerId: string | undefined;
   let m2TcpMemberId: string | undefined;
 
   async function waitActive(id: string): Promise<void> {
@@ -322,6 +323,7 @@ describe('the nat provider', { skip }, () => {
       protocol: 'TCP',
       protocol_port: 80,
     });
+    tcpListenerId = tcp.id as string;
     await waitActive(lbId);
     const tcpPool = created('/v2/lbaas/pools', 'pool', {
       listener_id: tcp.id,
@@ -366,6 +368,15 @@ describe('the nat provider', { skip }, () => {
     assert.ok(share >= 0.6 && share <= 0.9, `m1 got ${m1} of 200 (${share}), expected about 3/4`);
   });
 
+  test('listener stats count the connections and the bytes of whole packets both ways', () => {
+    const stats = api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats;
+    assert.equal(stats.total_connections, 200);
+    assert.equal(stats.request_errors, 0);
+    // Each answer is 16 bytes of payload in packets with IP and TCP headers; each client sent a handshake and a FIN.
+    assert.ok(stats.bytes_out > 200 * 16, `bytes_out ${stats.bytes_out}`);
+    assert.ok(stats.bytes_in > 200 * 3 * 40, `bytes_in ${stats.bytes_in}`);
+  });
+
   test("UDP: every datagram from a new source port reaches a member that sees the client's own address", () => {
     assert.ok(lbId, 'needs the load balancer of the first test');
     const { m1, m2 } = tally(fromClient(UDP_CLIENT, 53, 40), 40);
@@ -392,6 +403,8 @@ describe('the nat provider', { skip }, () => {
     await waitActive(lbId);
     const { m1, m2 } = tally(fromClient(TCP_CLIENT, 80, 50), 50);
     assert.deepEqual({ m1, m2 }, { m1: 50, m2: 0 });
+    // The change rewrote the table; its counters went on from where they were.
+    assert.equal(api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats.total_connections, 250);
   });
 
   test("a cascade delete takes the load balancer's rules out of the kernel", async () => {

@@ -136,6 +136,15 @@ describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
     );
     const status = () => api('GET', `/v2/lbaas/loadbalancers/${lb.id}/status`).json.statuses.loadbalancer.listeners[0];
     assert.match(status().client_address, /^in the IP packet itself/);
+    const stats = api('GET', `/v2/lbaas/listeners/${listener.id}/stats`).json.stats;
+    // Whole packets: 20 bytes of IP header, 8 of UDP, then the payload.
+    assert.deepEqual(stats, {
+      bytes_in: 28 + 'hello'.length,
+      bytes_out: 28 + `member sees ${CLIENT}`.length,
+      active_connections: 1,
+      total_connections: 1,
+      request_errors: 0,
+    });
 
     api('PUT', `/v2/lbaas/listeners/${listener.id}`, { listener: { connection_limit: 100 } });
     await waitActive(lb.id);

@@ -52,9 +52,8 @@ class NatDriver implements DataPlaneDriver {
     );
   }
 
-  /** Not counted yet: nftables counters come with the kernel providers' statistics. */
-  async listenerStats(): Promise<ReadonlyMap<string, TrafficCounters>> {
-    return new Map();
+  listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>> {
+    return this.loadBalancers.listenerStats(loadbalancerId);
   }
 
   async close(): Promise<void> {

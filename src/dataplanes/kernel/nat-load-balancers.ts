@@ -3,7 +3,9 @@ import { MemberSet } from '../../balancing/member-set.ts';
 import { xxhash32 } from '../../balancing/xxhash32.ts';
 import type { LbAlgorithm } from '../../model/constants.ts';
 import type { ListenerSpec, LoadBalancerSpec, MemberSpec } from '../../model/load-balancer-spec.ts';
-import type { NatService } from './nat-ruleset.ts';
+import type { TrafficCounters } from '../driver.ts';
+import { activeFlows, readNatCounters } from './nat-counters.ts';
+import { counterName, type NatCounter, type NatService } from './nat-ruleset.ts';
 import type { NatTable } from './nat-table.ts';
 
 /** How members behind a kernel-forwarded listener learn the client, as the status tree says it. */
@@ -57,6 +59,34 @@ export class NatLoadBalancers {
     if (changed) this.write(loadbalancerId).catch(onError);
   }
 
+  /** Counters of this owner's listeners of a load balancer, from the table's counters and conntrack. */
+  async listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
+    const stats = new Map<string, TrafficCounters>();
+    const spec = this.specs.get(loadbalancerId);
+    const listeners = spec ? this.carried(spec) : [];
+    if (listeners.length === 0) return stats;
+    const counters = await readNatCounters();
+    const value = (service: NatService, counter: NatCounter) => counters.get(counterName(service.name, counter));
+    for (const listener of listeners) {
+      const total: TrafficCounters = {
+        bytesIn: 0,
+        bytesOut: 0,
+        activeConnections: 0,
+        totalConnections: 0,
+        requestErrors: 0,
+      };
+      for (const service of this.listenerServices(spec!, listener)) {
+        total.bytesIn += value(service, 'in')?.bytes ?? 0;
+        total.bytesOut += value(service, 'out')?.bytes ?? 0;
+        total.totalConnections += value(service, 'new')?.packets ?? 0;
+        total.requestErrors += value(service, 'refused')?.packets ?? 0;
+        total.activeConnections += await activeFlows(service.vip, service.protocol, service.port);
+      }
+      stats.set(listener.id, total);
+    }
+    return stats;
+  }
+
   private write(loadbalancerId: string): Promise<void> {
     const spec = this.specs.get(loadbalancerId);
     return this.table.set(this.key(loadbalancerId), spec ? this.services(spec) : []);
@@ -67,13 +97,18 @@ export class NatLoadBalancers {
   }
 
   private services(spec: LoadBalancerSpec): NatService[] {
+    return this.carried(spec).flatMap((listener) => this.listenerServices(spec, listener));
+  }
+
+  private carried(spec: LoadBalancerSpec): ListenerSpec[] {
     if (!spec.adminStateUp) return [];
+    return spec.listeners.filter((listener) => listener.adminStateUp && this.carries(spec, listener));
+  }
+
+  /** One service per VIP address of the load balancer. */
+  private listenerServices(spec: LoadBalancerSpec, listener: ListenerSpec): NatService[] {
     const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)];
-    return spec.listeners
-      .filter((listener) => listener.adminStateUp && this.carries(spec, listener))
-      .flatMap((listener) =>
-        addresses.map((vip, i) => this.service(spec, listener, vip, `svc_${listener.id.replaceAll('-', '')}_${i}`)),
-      );
+    return addresses.map((vip, i) => this.service(spec, listener, vip, `svc_${listener.id.replaceAll('-', '')}_${i}`));
   }
 
   private service(spec: LoadBalancerSpec, listener: ListenerSpec, vip: string, name: string): NatService {

@@ -33,7 +33,7 @@ test('weights become slots (divided by their common divisor), drained members ge
   const script = renderNatTable([web]);
   assert.match(
     script,
-    /meta l4proto tcp dnat ip to numgen random mod 4 map \{ 0 : 10\.0\.0\.1 \. 8080, 1 : 10\.0\.0\.1 \. 8080, 2 : 10\.0\.0\.1 \. 8080, 3 : 10\.0\.0\.2 \. 8080 \}/,
+    /meta l4proto tcp counter name "svc_web_0_new" dnat ip to numgen random mod 4 map \{ 0 : 10\.0\.0\.1 \. 8080, 1 : 10\.0\.0\.1 \. 8080, 2 : 10\.0\.0\.1 \. 8080, 3 : 10\.0\.0\.2 \. 8080 \}/,
   );
   assert.doesNotMatch(script, /10\.0\.0\.3/);
   assert.match(script, /elements = \{ 192\.0\.2\.10 \. tcp \. 80 : goto svc_web_0 \}/);
@@ -41,10 +41,19 @@ test('weights become slots (divided by their common divisor), drained members ge
 
 test('hashing algorithms name the flow fields and the seed; allowed_cidrs and an empty pool drop', () => {
   const script = renderNatTable([dns, idle]);
-  assert.match(script, /ip6 saddr != \{ 2001:db8:1::\/48 \} drop/);
+  assert.match(script, /ip6 saddr != \{ 2001:db8:1::\/48 \} counter name "svc_dns_0_refused" drop/);
   assert.match(script, /dnat ip6 to jhash ip6 saddr \. th sport mod 1 seed 0xabc map \{ 0 : 2001:db8::1 \. 5353 \}/);
-  assert.match(script, /chain svc_idle_0 \{\n {4}drop\n {2}\}/);
+  assert.match(script, /chain svc_idle_0 \{\n {4}counter name "svc_idle_0_refused" drop\n {2}\}/);
   assert.match(script, /2001:db8::10 \. udp \. 53 : goto svc_dns_0/);
+});
+
+test('each service counts bytes both ways, new flows and refused ones, in counters named after it', () => {
+  const script = renderNatTable([web]);
+  for (const counter of ['in', 'out', 'new', 'refused'])
+    assert.match(script, new RegExp(`counter svc_web_0_${counter} \\{\\}`));
+  assert.match(script, /192\.0\.2\.10 \. tcp \. 80 : "svc_web_0_in"/);
+  assert.match(script, /192\.0\.2\.10 \. tcp \. 80 : "svc_web_0_out"/);
+  assert.match(script, /iif != "lo" counter name ip saddr \. meta l4proto \. th sport map @bytes_out4/);
 });
 
 test('the script replaces the whole table in one transaction', () => {

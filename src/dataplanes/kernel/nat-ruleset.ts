@@ -24,49 +24,99 @@ export const NAT_TABLE = 'weir';
  * mode does), so a packet's cost does not grow with the number of services; each service's chain then picks a
  * backend from a slot map (weights are slot counts) and DNATs to it. Both the prerouting hook (traffic routed
  * through this node) and the output hook (clients on this node) dispatch. No source NAT: members see the client.
+ * Each service also has named counters (COUNTERS), which filter chains around the translation feed.
  */
-export function renderNatTable(services: readonly NatService[]): string {
+export function renderNatTable(
+  services: readonly NatService[],
+  /** Counter values to start from, so that rewriting the table does not reset them. */
+  carried: ReadonlyMap<string, { packets: number; bytes: number }> = new Map(),
+): string {
   const lines = [`table inet ${NAT_TABLE} {}`, `delete table inet ${NAT_TABLE}`, `table inet ${NAT_TABLE} {`];
+  for (const service of services) {
+    for (const counter of COUNTERS) {
+      const name = counterName(service.name, counter);
+      const value = carried.get(name);
+      lines.push(`  counter ${name} {${value ? ` packets ${value.packets} bytes ${value.bytes} ` : ''}}`);
+    }
+  }
+  const key = (s: NatService) => `${s.vip} . ${s.protocol} . ${s.port}`;
   for (const family of [4, 6] as const) {
-    const elements = services
-      .filter((s) => familyOf(s.vip) === family)
-      .map((s) => `${s.vip} . ${s.protocol} . ${s.port} : goto ${s.name}`);
+    const mine = services.filter((s) => familyOf(s.vip) === family);
     lines.push(
-      `  map services${family} {`,
-      `    type ipv${family}_addr . inet_proto . inet_service : verdict`,
-      ...(elements.length > 0 ? [`    elements = { ${elements.join(', ')} }`] : []),
-      '  }',
+      ...map(
+        `services${family}`,
+        family,
+        'verdict',
+        mine.map((s) => `${key(s)} : goto ${s.name}`),
+      ),
+      ...map(
+        `bytes_in${family}`,
+        family,
+        'counter',
+        mine.map((s) => `${key(s)} : "${counterName(s.name, 'in')}"`),
+      ),
+      ...map(
+        `bytes_out${family}`,
+        family,
+        'counter',
+        mine.map((s) => `${key(s)} : "${counterName(s.name, 'out')}"`),
+      ),
     );
   }
-  const dispatch = [
-    '    ip daddr . meta l4proto . th dport vmap @services4',
-    '    ip6 daddr . meta l4proto . th dport vmap @services6',
-  ];
+  const both = (rule: (ip: string, family: 4 | 6) => string) => [`    ${rule('ip', 4)}`, `    ${rule('ip6', 6)}`];
+  const dispatch = both((ip, f) => `${ip} daddr . meta l4proto . th dport vmap @services${f}`);
+  // Client bytes are counted before the translation, answers after it is undone; a packet looped back through `lo`
+  // passes the hooks twice, so its second pass (input from lo) is not counted again.
+  const bytesIn = both((ip, f) => `counter name ${ip} daddr . meta l4proto . th dport map @bytes_in${f}`);
+  const bytesOut = both((ip, f) => `counter name ${ip} saddr . meta l4proto . th sport map @bytes_out${f}`);
   lines.push(
-    '  chain prerouting {',
-    '    type nat hook prerouting priority dstnat; policy accept;',
-    ...dispatch,
-    '  }',
-    '  chain output {',
-    '    type nat hook output priority -100; policy accept;',
-    ...dispatch,
-    '  }',
+    ...chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', dispatch),
+    ...chain('output', 'type nat hook output priority -100; policy accept;', dispatch),
+    ...chain('count_in', 'type filter hook prerouting priority -150; policy accept;', bytesIn),
+    ...chain('count_in_local', 'type filter hook output priority -150; policy accept;', bytesIn),
+    ...chain('count_out', 'type filter hook postrouting priority 200; policy accept;', bytesOut),
+    ...chain(
+      'count_out_local',
+      'type filter hook input priority 200; policy accept;',
+      bytesOut.map((rule) => rule.replace('counter name', 'iif != "lo" counter name')),
+    ),
   );
-  for (const service of services) lines.push(`  chain ${service.name} {`, ...serviceRules(service), '  }');
+  for (const service of services) lines.push(...chain(service.name, null, serviceRules(service)));
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 
+/** The named counters of each service: bytes from clients and to them, flows started, flows refused. */
+export const COUNTERS = ['in', 'out', 'new', 'refused'] as const;
+export type NatCounter = (typeof COUNTERS)[number];
+export const counterName = (service: string, counter: NatCounter): string => `${service}_${counter}`;
+
+function map(name: string, family: 4 | 6, value: 'verdict' | 'counter', elements: string[]): string[] {
+  return [
+    `  map ${name} {`,
+    `    type ipv${family}_addr . inet_proto . inet_service : ${value}`,
+    ...(elements.length > 0 ? [`    elements = { ${elements.join(', ')} }`] : []),
+    '  }',
+  ];
+}
+
+function chain(name: string, hook: string | null, rules: string[]): string[] {
+  return [`  chain ${name} {`, ...(hook ? [`    ${hook}`] : []), ...rules, '  }'];
+}
+
+/** Runs for the first packet of each flow only: the nat hooks see no other. */
 function serviceRules(service: NatService): string[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
+  const refuse = `counter name "${counterName(service.name, 'refused')}" drop`;
   const rules: string[] = [];
-  if (service.allowedCidrs.length > 0) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } drop`);
+  if (service.allowedCidrs.length > 0)
+    rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
   const slots = slotsOf(service.backends);
-  if (slots.length === 0) return [...rules, '    drop'];
-  const map = slots.map((b, i) => `${i} : ${b.address} . ${b.port}`).join(', ');
-  rules.push(
-    `    meta l4proto ${service.protocol} dnat ${ip} to ${pickExpression(service, ip, slots.length)} map { ${map} }`,
-  );
+  if (slots.length === 0) return [...rules, `    ${refuse}`];
+  const targets = slots.map((b, i) => `${i} : ${b.address} . ${b.port}`).join(', ');
+  const pick = pickExpression(service, ip, slots.length);
+  const started = `counter name "${counterName(service.name, 'new')}"`;
+  rules.push(`    meta l4proto ${service.protocol} ${started} dnat ${ip} to ${pick} map { ${targets} }`);
   return rules;
 }
 

@@ -83,8 +83,12 @@ class ProxyDriver implements DataPlaneDriver {
     );
   }
 
-  listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
-    return this.engine.listenerStats(loadbalancerId);
+  async listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
+    const [relayed, forwarded] = await Promise.all([
+      this.engine.listenerStats(loadbalancerId),
+      this.kernelUdp?.listenerStats(loadbalancerId) ?? new Map<string, TrafficCounters>(),
+    ]);
+    return new Map([...relayed, ...forwarded]);
   }
 
   async close(): Promise<void> {
