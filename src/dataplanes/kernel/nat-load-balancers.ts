@@ -122,7 +122,11 @@ export class NatLoadBalancers {
       pick: (pool && PICK[pool.algorithm]) ?? 'random',
       // Derived from the pool alone, so every node with the same store state hashes a flow the same way.
       seed: pool ? xxhash32(Buffer.from(pool.id), pool.id.length, 0) : 0,
-      allowedCidrs: listener.allowedCidrs,
+      // A listener's allowed_cidrs may mix families when its load balancer has VIPs of both.
+      allowedCidrs:
+        listener.allowedCidrs.length === 0
+          ? null
+          : listener.allowedCidrs.filter((cidr) => isIPv6(cidr.split('/')[0]!) === isIPv6(vip)),
       // A packet can be translated only to a member of the VIP's address family, never to a local socket.
       backends: active
         .filter((m) => !m.socketPath && isIPv6(m.address) === isIPv6(vip))

@@ -10,7 +10,7 @@ const web: NatService = {
   port: 80,
   pick: 'random',
   seed: 0,
-  allowedCidrs: [],
+  allowedCidrs: null,
   backends: [
     { address: '10.0.0.1', port: 8080, weight: 30 },
     { address: '10.0.0.2', port: 8080, weight: 10 },
@@ -54,6 +54,11 @@ test('each service counts bytes both ways, new flows and refused ones, in counte
   assert.match(script, /192\.0\.2\.10 \. tcp \. 80 : "svc_web_0_in"/);
   assert.match(script, /192\.0\.2\.10 \. tcp \. 80 : "svc_web_0_out"/);
   assert.match(script, /iif != "lo" counter name ip saddr \. meta l4proto \. th sport map @bytes_out4/);
+});
+
+test('allowed_cidrs with no source of the VIP family refuse every flow', () => {
+  const script = renderNatTable([{ ...web, allowedCidrs: [] }]);
+  assert.match(script, /chain svc_web_0 \{\n {4}counter name "svc_web_0_refused" drop\n {2}\}/);
 });
 
 test('the script replaces the whole table in one transaction', () => {

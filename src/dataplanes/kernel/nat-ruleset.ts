@@ -10,8 +10,8 @@ export interface NatService {
   /** What chooses a flow's backend: chance, or a hash of the client's address (and port) that keeps it sticky. */
   pick: 'random' | 'source-ip' | 'source-ip-port';
   seed: number;
-  /** Sources allowed; empty: every source. */
-  allowedCidrs: readonly string[];
+  /** Sources allowed, of the VIP's family; null: every source. */
+  allowedCidrs: readonly string[] | null;
   /** Weighted; empty: new flows are dropped. */
   backends: readonly { address: string; port: number; weight: number }[];
 }
@@ -109,8 +109,8 @@ function serviceRules(service: NatService): string[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
   const refuse = `counter name "${counterName(service.name, 'refused')}" drop`;
   const rules: string[] = [];
-  if (service.allowedCidrs.length > 0)
-    rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
+  if (service.allowedCidrs?.length === 0) return [`    ${refuse}`];
+  if (service.allowedCidrs) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
   const slots = slotsOf(service.backends);
   if (slots.length === 0) return [...rules, `    ${refuse}`];
   const targets = slots.map((b, i) => `${i} : ${b.address} . ${b.port}`).join(', ');

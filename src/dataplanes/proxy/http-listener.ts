@@ -87,7 +87,12 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     http.emit('listening');
     const server = createServer({ pauseOnConnect: true, noDelay: true });
     const listener = new HttpListener(server, http, config, counters);
-    await listen(server, host, port);
+    try {
+      await listen(server, host, port);
+    } catch (error) {
+      http.close(() => {});
+      throw error;
+    }
     return listener;
   }
 

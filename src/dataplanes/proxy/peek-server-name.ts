@@ -1,21 +1,30 @@
 import type { Socket } from 'node:net';
 import { CLIENT_HELLO_MAX_BYTES, readClientHello } from '../../protocols/tls/client-hello.ts';
 
+export interface Peeked {
+  /** The server name the ClientHello asked for, or null. */
+  serverName: string | null;
+  /** Bytes read that could not be put back because the client had finished sending; the relay sends them first. */
+  unread: Buffer | null;
+}
+
 /**
  * Reads the client's first bytes until its TLS ClientHello is whole (or is not one, or `waitMs` passed) and puts
  * them back, untouched, to be relayed. Resolves with the server name it asked for, or null. The client is paused
  * again when this resolves.
  */
-export function peekServerName(client: Socket, waitMs: number): Promise<string | null> {
+export function peekServerName(client: Socket, waitMs: number): Promise<Peeked> {
   return new Promise((resolve) => {
     let seen: Buffer | null = null;
-    const finish = (name: string | null) => {
+    const finish = (serverName: string | null) => {
       clearTimeout(timer);
       client.removeListener('data', onData);
       client.removeListener('close', onClose);
+      client.removeListener('end', onClose);
       client.pause();
-      if (seen) client.unshift(seen);
-      resolve(name);
+      const ended = client.readableEnded;
+      if (seen && !ended) client.unshift(seen);
+      resolve({ serverName, unread: ended ? seen : null });
     };
     const onData = (chunk: Buffer) => {
       seen = seen ? Buffer.concat([seen, chunk]) : chunk;
@@ -26,7 +35,9 @@ export function peekServerName(client: Socket, waitMs: number): Promise<string |
     const onClose = () => finish(null);
     const timer = setTimeout(() => finish(null), waitMs);
     client.on('data', onData);
+    // A client that stops sending before its hello is whole has no name to give.
     client.once('close', onClose);
+    client.once('end', onClose);
     client.resume();
   });
 }

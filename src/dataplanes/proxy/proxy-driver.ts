@@ -63,9 +63,15 @@ class ProxyDriver implements DataPlaneDriver {
     if (device && !this.plugged.has(spec.id) && (await plugVip(spec.vip.address, device))) {
       this.plugged.set(spec.id, { address: spec.vip.address, device });
     }
-    await this.kernelUdp?.apply(spec);
+    // Each part is applied even when the other fails: a kernel table refusing a rule must not stall HTTP.
+    const forwarded = this.kernelUdp?.apply(spec).then(
+      () => null,
+      (error: Error) => error,
+    );
     const relayed = this.kernelUdp ? spec.listeners.filter((l) => !kernelCarries(spec, l)) : spec.listeners;
     await this.engine.apply({ ...spec, listeners: relayed });
+    const failed = await forwarded;
+    if (failed) throw failed;
   }
 
   async remove(loadbalancerId: string): Promise<void> {

@@ -48,9 +48,12 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     if (verdict === true) this.begin(socket, config);
     else if (verdict === false) this.refuse(socket);
     else {
+      // Held while a slot is sought elsewhere, and dropped with the others if the listener goes meanwhile.
+      this.connections.add(socket);
       socket.on('error', ignore);
       void verdict.then((admitted) => {
         socket.removeListener('error', ignore);
+        this.connections.delete(socket);
         if (!admitted) this.refuse(socket);
         else if (socket.destroyed) config.admission.release();
         else this.begin(socket, config);

@@ -76,7 +76,7 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
   // Hold what the client sends until a member is connected; it is relayed, not lost.
   client.pause();
 
-  const authority = route.inspectMs > 0 ? await peekServerName(client, route.inspectMs) : null;
+  const peeked = route.inspectMs > 0 ? await peekServerName(client, route.inspectMs) : null;
   const tried = new Set<string>();
   while (!client.destroyed && tried.size < MEMBER_ATTEMPTS) {
     const candidate = route.pool?.pick(client, tried);
@@ -111,7 +111,8 @@ export async function relayTcp(client: Socket, route: TcpRoute): Promise<void> {
     termination = 'timeout';
     socket.destroy();
   });
-  if (route.preamble) socket.write(route.preamble(client, authority));
+  if (route.preamble) socket.write(route.preamble(client, peeked?.serverName ?? null));
+  if (peeked?.unread) socket.write(peeked.unread);
   client.pipe(socket);
   socket.pipe(client);
   client.resume();

@@ -100,6 +100,26 @@ describe('proxy provider: the client address reaches the member', () => {
     );
   });
 
+  test('a client that stops sending halfway through its hello still has its bytes relayed, without a name', async () => {
+    const hello = await clientHello('half.example');
+    const member = await startLineServer('127.0.0.35', { proxyProtocol: true });
+    closers.push(member.close);
+    const listener = await h.createListener(lb.id, { protocol: 'HTTPS', protocol_port: 7109 });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol: 'PROXYV2',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    const half = hello.subarray(0, 50);
+    const echoed = await sendAndRead(lb.vip_address, 7109, half, '127.0.0.79', { end: true });
+    assert.deepEqual(echoed.subarray(echoed.indexOf(0x0a) + 1), half);
+    assert.equal(
+      member.headers.at(-1)!.tlvs.find((t) => t.type === 'authority'),
+      undefined,
+    );
+  });
+
   test('HTTP to a PROXYV2 pool: each request goes with a header naming the client, and the Host names the authority', async () => {
     const member = await startLineServer('127.0.0.34', { proxyProtocol: true });
     closers.push(member.close);
@@ -138,13 +158,20 @@ async function clientHello(servername: string): Promise<Buffer> {
   return bytes;
 }
 
-/** Sends `bytes` from `source` and reads until the other end closes or 2 s pass. */
-async function sendAndRead(host: string, port: number, bytes: Buffer, source: string): Promise<Buffer> {
-  const socket = connect({ host, port, localAddress: source });
+/** Sends `bytes` from `source` (then half-closes, with `end`) and reads until the other end closes or 2 s pass. */
+async function sendAndRead(
+  host: string,
+  port: number,
+  bytes: Buffer,
+  source: string,
+  options: { end?: boolean } = {},
+): Promise<Buffer> {
+  const socket = connect({ host, port, localAddress: source, allowHalfOpen: true });
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   socket.on('error', () => {});
-  socket.write(bytes);
+  if (options.end) socket.end(bytes);
+  else socket.write(bytes);
   await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   socket.destroy();
   return Buffer.concat(chunks);

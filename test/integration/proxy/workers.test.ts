@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Harness, type Json } from '../api/harness.ts';
 import { connectAndTalk, type LineServer, startLineServer, type Talk, waitFor } from './support/line-servers.ts';
@@ -159,6 +160,60 @@ describe('proxy with two worker processes', () => {
     for (const port of [7401, 7402, 7403]) assert.deepEqual(listeningPids(port), pids);
     for (let i = 0; i < 10; i++)
       assert.equal((await connectAndTalk(lb.vip_address, 7403, `after ${i}`)).echo, `after ${i}`);
+  });
+
+  test('a replacement worker knows which members health checks found down', async () => {
+    // Both members take connections; their monitors ask other ports, one healthy, one not.
+    const healthy = createServer((request, response) => response.end('ok'));
+    const sick = createServer((request, response) => {
+      response.statusCode = 500;
+      response.end('no');
+    });
+    const other = await startLineServer('127.0.0.65');
+    for (const [server, address] of [
+      [healthy, '127.0.0.66'],
+      [sick, '127.0.0.65'],
+    ] as const) {
+      server.listen(0, address);
+      await once(server, 'listening');
+    }
+    const portOf = (server: typeof healthy) => (server.address() as { port: number }).port;
+    try {
+      const listener = await h.createListener(lb.id, { protocol: 'TCP', protocol_port: 7407 });
+      const pool = await h.createPool(lb.id, {
+        listener_id: listener.id,
+        protocol: 'TCP',
+        lb_algorithm: 'ROUND_ROBIN',
+      });
+      await h.createMember(lb.id, pool.id, {
+        address: member.address,
+        protocol_port: member.port,
+        monitor_port: portOf(healthy),
+      });
+      const down = await h.createMember(lb.id, pool.id, {
+        address: other.address,
+        protocol_port: other.port,
+        monitor_port: portOf(sick),
+      });
+      await h.createHm(lb.id, pool.id, { type: 'HTTP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 });
+      await waitFor('the sick member marked down', 10_000, async () => {
+        const status = (await h.req('GET', `/v2/lbaas/pools/${pool.id}/members/${down.id}`)).body.member;
+        return status.operating_status === 'ERROR';
+      });
+      const members = async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < 8; i++) seen.add((await connectAndTalk(lb.vip_address, 7407, `m ${i}`)).member);
+        return [...seen];
+      };
+      assert.deepEqual(await members(), [member.name]);
+      for (const victim of listeningPids(7407)) process.kill(victim, 'SIGKILL');
+      await waitFor('new workers', 10_000, async () => listeningPids(7407).length === 2);
+      assert.deepEqual(await members(), [member.name]);
+    } finally {
+      healthy.close();
+      sick.close();
+      await other.close();
+    }
   });
 });
 

@@ -19,13 +19,23 @@ const RESPAWN_MAX_MS = 5_000;
 /** How long close waits for a worker to finish before killing it. */
 const CLOSE_WAIT_MS = 5_000;
 
+/** How long a request waits for a worker that is starting or being replaced. */
+const READY_WAIT_MS = 30_000;
+/** A worker that stays up this long resets the respawn back-off. */
+const STABLE_MS = 10_000;
+
 /** One worker process as the control process tracks it. */
 interface Slot {
   index: number;
+  /** The current process, from fork to exit. */
   worker: Worker | null;
-  ready: Promise<void>;
+  /** The current process once it said `ready`: only then does it take requests. */
+  live: Worker | null;
+  /** Requests waiting for a live worker. */
+  waiters: Set<(worker: Worker | null) => void>;
   pending: Map<number, (done: Done) => void>;
   respawnMs: number;
+  stable: NodeJS.Timeout | null;
 }
 
 /**
@@ -97,7 +107,15 @@ export class ClusterProxyEngine implements ProxyEngine {
     const here = fileURLToPath(import.meta.url);
     cluster.setupPrimary({ exec: here.replace(/cluster-proxy-engine(\.[jt]s)$/, `proxy-worker${extname(here)}`) });
     for (let index = 0; index < this.settings.proxyWorkers; index++) {
-      const slot: Slot = { index, worker: null, ready: Promise.resolve(), pending: new Map(), respawnMs: RESPAWN_MS };
+      const slot: Slot = {
+        index,
+        worker: null,
+        live: null,
+        waiters: new Set(),
+        pending: new Map(),
+        respawnMs: RESPAWN_MS,
+        stable: null,
+      };
       this.slots.push(slot);
       this.fork(slot);
     }
@@ -112,13 +130,38 @@ export class ClusterProxyEngine implements ProxyEngine {
     };
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(setup) });
     slot.worker = worker;
-    slot.ready = new Promise((resolve) => {
-      worker.on('message', (message: FromWorker) => {
-        if (message.t === 'ready') resolve();
-        else this.receive(slot, message);
-      });
+    slot.live = null;
+    // A send to a worker that just died fails here, not as an exception; its exit then answers what was pending.
+    worker.on('error', (error) => console.error(`weir: proxy worker ${slot.index}: ${error.message}`));
+    worker.on('message', (message: FromWorker) => {
+      // What a replaced worker still had in flight is not for its successor's ledgers or requests.
+      if (slot.worker !== worker) return;
+      if (message.t !== 'ready') return this.receive(slot, message);
+      slot.live = worker;
+      for (const wake of slot.waiters) wake(worker);
+      slot.waiters.clear();
+      slot.stable = setTimeout(() => {
+        slot.respawnMs = RESPAWN_MS;
+      }, STABLE_MS).unref();
     });
     worker.once('exit', (code, signal) => this.exited(slot, worker, code, signal));
+  }
+
+  /** The slot's worker once it is ready; null when weir is closing or none became ready in time. */
+  private liveWorker(slot: Slot): Promise<Worker | null> {
+    if (slot.live?.isConnected()) return Promise.resolve(slot.live);
+    if (this.closing) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        slot.waiters.delete(wake);
+        resolve(null);
+      }, READY_WAIT_MS);
+      const wake = (worker: Worker | null) => {
+        clearTimeout(timer);
+        resolve(worker);
+      };
+      slot.waiters.add(wake);
+    });
   }
 
   private receive(slot: Slot, message: FromWorker): void {
@@ -144,29 +187,34 @@ export class ClusterProxyEngine implements ProxyEngine {
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
     if (slot.worker !== worker) return;
     slot.worker = null;
+    slot.live = null;
+    if (slot.stable) clearTimeout(slot.stable);
     const gone: Done = { t: 'done', id: -1, error: `proxy worker ${slot.index} exited (${signal ?? code})` };
     for (const resolve of slot.pending.values()) resolve(gone);
     slot.pending.clear();
     for (const ledger of this.ledgers.values()) ledger.dropWorker(slot.index);
-    if (this.closing) return;
+    if (this.closing) {
+      for (const wake of slot.waiters) wake(null);
+      slot.waiters.clear();
+      return;
+    }
     console.error(`weir: ${gone.error}; starting another in ${slot.respawnMs} ms`);
     const delay = slot.respawnMs;
     slot.respawnMs = Math.min(RESPAWN_MAX_MS, slot.respawnMs * 2);
     setTimeout(() => this.respawn(slot), delay).unref();
   }
 
-  /** A new worker gets every load balancer and every health verdict the old one had. */
+  /** A new worker gets every load balancer, then the health verdicts on its members the old one had. */
   private async respawn(slot: Slot): Promise<void> {
     if (this.closing) return;
     this.fork(slot);
-    for (const [loadbalancerId, members] of this.down) {
-      for (const memberId of members) this.post(slot, { t: 'health', loadbalancerId, memberId, up: false });
-    }
     for (const spec of this.specs.values()) {
       const done = await this.ask(slot, { t: 'apply', spec });
       if (done.error) console.error(`weir: proxy worker ${slot.index}: load balancer ${spec.id}: ${done.error}`);
+      for (const memberId of this.down.get(spec.id) ?? []) {
+        this.post(slot, { t: 'health', loadbalancerId: spec.id, memberId, up: false });
+      }
     }
-    slot.respawnMs = RESPAWN_MS;
   }
 
   /** Sends a request to every worker; the first failure is the answer. */
@@ -177,9 +225,11 @@ export class ClusterProxyEngine implements ProxyEngine {
   }
 
   private async ask(slot: Slot, request: Request): Promise<Done> {
-    await slot.ready;
-    const worker = slot.worker;
-    if (!worker) return { t: 'done', id: -1, error: `proxy worker ${slot.index} is restarting` };
+    const worker = await this.liveWorker(slot);
+    // It may have gone since it was found: its exit answered only what was pending then.
+    if (!worker || slot.worker !== worker || !worker.isConnected()) {
+      return { t: 'done', id: -1, error: `proxy worker ${slot.index} is not running` };
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
       slot.pending.set(id, resolve);
@@ -188,8 +238,8 @@ export class ClusterProxyEngine implements ProxyEngine {
   }
 
   private post(slot: Slot, message: ToWorker): void {
-    void slot.ready.then(() => {
-      if (slot.worker?.isConnected()) slot.worker.send(message);
+    void this.liveWorker(slot).then((worker) => {
+      if (worker?.isConnected()) worker.send(message);
     });
   }
 

@@ -15,6 +15,8 @@ export class LeasedSlots implements ConnectionSlots {
   private active = 0;
   private granted = 0;
   private chunk = 1;
+  /** Its listener or load balancer left this worker: what its connections give back goes straight home. */
+  private retired = false;
 
   constructor(
     private readonly key: string,
@@ -42,7 +44,8 @@ export class LeasedSlots implements ConnectionSlots {
   give(): void {
     this.active--;
     const spare = this.granted - this.active;
-    if (this.limit !== null && spare > this.chunk) this.handBack(spare - this.chunk, false);
+    const keep = this.retired ? 0 : this.chunk;
+    if (this.limit !== null && spare > keep) this.handBack(spare - keep, false);
   }
 
   setLimit(limit: number | null): void {
@@ -57,6 +60,7 @@ export class LeasedSlots implements ConnectionSlots {
   }
 
   retire(): void {
+    this.retired = true;
     this.returnSpare(false);
   }
 

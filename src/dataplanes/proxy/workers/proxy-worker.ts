@@ -39,12 +39,27 @@ async function answer(id: number, work: () => Promise<Partial<Extract<FromWorker
   }
 }
 
+/** Applies and removes one at a time, in the order sent: a remove never lands in the middle of a bind. */
+let changing: Promise<unknown> = Promise.resolve();
+const inTurn = (work: () => Promise<void>) => async (): Promise<undefined> => {
+  const turn = changing.then(work);
+  changing = turn.catch(() => {});
+  await turn;
+  return undefined;
+};
+
 process.on('message', (message: ToWorker) => {
   switch (message.t) {
     case 'apply':
-      return void answer(message.id, async () => void (await engine.apply(message.spec)));
+      return void answer(
+        message.id,
+        inTurn(() => engine.apply(message.spec)),
+      );
     case 'remove':
-      return void answer(message.id, async () => void (await engine.remove(message.loadbalancerId)));
+      return void answer(
+        message.id,
+        inTurn(() => engine.remove(message.loadbalancerId)),
+      );
     case 'stats':
       return void answer(message.id, async () => ({
         stats: [...(await engine.listenerStats(message.loadbalancerId))],

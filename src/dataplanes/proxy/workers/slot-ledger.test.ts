@@ -13,15 +13,14 @@ function cluster(limit: number | null, workers: number) {
     });
     return asked.length;
   });
-  for (let i = 0; i < workers; i++) {
-    leases.push(
-      new LeasedSlots('k', limit, workers, {
-        acquire: (_key, want) => ledger.acquire(i, want),
-        release: (_key, slots, reclaimed) => queueMicrotask(() => ledger.release(i, slots, reclaimed)),
-      }),
-    );
-  }
-  return { ledger, leases };
+  /** A lease of worker `i` on the ledger, as a listener bound (again) there gets one. */
+  const lease = (i: number) =>
+    new LeasedSlots('k', limit, workers, {
+      acquire: (_key, want) => ledger.acquire(i, want),
+      release: (_key, slots, reclaimed) => queueMicrotask(() => ledger.release(i, slots, reclaimed)),
+    });
+  for (let i = 0; i < workers; i++) leases.push(lease(i));
+  return { ledger, leases, lease };
 }
 
 const admit = async (lease: LeasedSlots) => lease.tryTake() || (await lease.take());
@@ -75,4 +74,17 @@ test('without a limit nothing is asked of the ledger', async () => {
   });
   for (let i = 0; i < 100; i++) assert.equal(lease.tryTake(), true);
   assert.deepEqual(asked, []);
+});
+
+test('a retired lease hands back every slot its connections free, so the limit is whole when the listener returns', async () => {
+  const { leases, lease } = cluster(16, 1);
+  const retired = leases[0]!;
+  for (let i = 0; i < 16; i++) assert.equal(await admit(retired), true);
+  retired.retire();
+  for (let i = 0; i < 16; i++) retired.give();
+  await new Promise((resolve) => setImmediate(resolve));
+  const again = lease(0);
+  let admitted = 0;
+  for (let i = 0; i < 20; i++) if (await admit(again)) admitted++;
+  assert.equal(admitted, 16);
 });
