@@ -7,11 +7,9 @@
 // VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
 
 const PREFIX = `weir-nat-${process.pid}`;
 const NAMESPACES = ['client', 'lb', 'sw', 'm1', 'm2'] as const;
@@ -40,19 +38,9 @@ const run = (command: string, args: readonly string[], timeout = 15_000) =>
 const ip = (...args: string[]) => run('ip', args);
 const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field by the assertions
-type Json = Record<string, any>;
-
+let weir: NamespacedWeir | undefined;
 /** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
-function api(method: string, path: string, body?: unknown): { status: number; json: Json } {
-  const args = ['curl', '-s', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-X', method];
-  args.push(`http://127.0.0.1:9876${path}`);
-  if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
-  const out = inNs('lb', ...args);
-  const at = out.lastIndexOf('\n');
-  const text = out.slice(0, at);
-  return { status: Number(out.slice(at + 1)), json: text ? JSON.parse(text) : {} };
-}
+const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
 
 function created(path: string, wrapper: string, fields: Json): Json {
   const response = api('POST', path, { [wrapper]: fields });
@@ -147,10 +135,7 @@ function tally(answers: readonly string[], expected: number): { m1: number; m2: 
 }
 
 describe('the nat provider', { skip }, () => {
-  let weir: ChildProcess | undefined;
-  let weirOutput = '';
   const members: ChildProcess[] = [];
-  let dataDir: string | undefined;
   let lbId: string | undefined;
   let tcpPoolId: string | undefined;
   let tcpListenerId: string | undefined;
@@ -165,7 +150,7 @@ describe('the nat provider', { skip }, () => {
       if (last === 'ERROR') break;
       await sleep(100);
     }
-    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${weirOutput.slice(-2000)}`);
+    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${weir?.output.slice(-2000)}`);
   }
 
   async function waitExit(child: ChildProcess): Promise<void> {
@@ -175,7 +160,9 @@ describe('the nat provider', { skip }, () => {
   }
 
   async function teardown(): Promise<void> {
-    for (const child of [...members, ...(weir ? [weir] : [])]) await waitExit(child).catch(() => {});
+    for (const child of members) await waitExit(child).catch(() => {});
+    await weir?.stop();
+    weir = undefined;
     const ours = new Set(
       ip('netns', 'list')
         .split('\n')
@@ -198,8 +185,6 @@ describe('the nat provider', { skip }, () => {
         console.error(`could not delete namespace ${ns(name)}: ${(error as Error).message}`);
       }
     }
-    if (dataDir) removeDataDir(dataDir);
-    dataDir = undefined;
   }
 
   /** A veth pair made inside namespace a, its peer moved into b; the root namespace never holds either end. */
@@ -254,35 +239,16 @@ describe('the nat provider', { skip }, () => {
       await startMember(name);
     }
 
-    dataDir = makeDataDir();
-    const config = join(dataDir, 'weir.yaml');
-    writeFileSync(
-      config,
+    weir = await NamespacedWeir.start(
+      ns('lb'),
       [
-        'server:',
-        `  data_dir: ${dataDir}`,
         'subnets:',
         '  - name: vips',
         '    cidr: 192.0.2.0/24',
         '    allocation_pools: [{start: 192.0.2.10, end: 192.0.2.20}]',
+        '',
       ].join('\n'),
     );
-    weir = spawn(
-      'ip',
-      ['netns', 'exec', ns('lb'), process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-    );
-    weir.stdout!.on('data', (chunk) => {
-      weirOutput += chunk;
-    });
-    weir.stderr!.on('data', (chunk) => {
-      weirOutput += chunk;
-    });
-    for (let i = 0; i < 300 && !weirOutput.includes('weir listening on'); i++) {
-      if (weir.exitCode !== null) break;
-      await sleep(100);
-    }
-    assert.match(weirOutput, /weir listening on/);
   }
 
   before(async () => {

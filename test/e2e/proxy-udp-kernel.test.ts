@@ -3,11 +3,9 @@
 // listener with a connection_limit stays in user space, where flows are counted, and the status tree says which.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+import { NamespacedWeir } from './support/namespaced-weir.ts';
 
 const NS = `weir-udpk-${process.pid}`;
 const MEMBER = '127.0.0.51';
@@ -22,18 +20,8 @@ const skip =
 const inNs = (...command: string[]) =>
   execFileSync('ip', ['netns', 'exec', NS, ...command], { encoding: 'utf8', timeout: 15_000 });
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field by the assertions
-type Json = Record<string, any>;
-
-function api(method: string, path: string, body?: unknown): { status: number; json: Json } {
-  const args = ['curl', '-s', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-X', method];
-  args.push(`http://127.0.0.1:9876${path}`);
-  if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
-  const out = inNs(...args);
-  const at = out.lastIndexOf('\n');
-  const text = out.slice(0, at);
-  return { status: Number(out.slice(at + 1)), json: text ? JSON.parse(text) : {} };
-}
+let weir: NamespacedWeir | undefined;
+const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
 
 async function waitActive(id: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -57,17 +45,11 @@ s.bind(0, '${CLIENT}', () => {
 const ask = (host: string, port: number) => inNs(process.execPath, '-e', ASK, host, String(port)).trim();
 
 describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
-  let weir: ChildProcess | undefined;
   let member: ChildProcess | undefined;
-  let dataDir: string | undefined;
-  let output = '';
 
   before(async () => {
     execFileSync('ip', ['netns', 'add', NS]);
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
-    dataDir = makeDataDir();
-    const config = join(dataDir, 'weir.yaml');
-    writeFileSync(config, `server:\n  data_dir: ${dataDir}\nproxy:\n  workers: 1\n`);
     member = spawn('ip', [
       'netns',
       'exec',
@@ -78,27 +60,11 @@ describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
        u.on('message', (m, r) => u.send('member sees ' + r.address, r.port, r.address));
        u.bind(5353, '${MEMBER}');`,
     ]);
-    weir = spawn(
-      'ip',
-      ['netns', 'exec', NS, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NODE_OPTIONS: '' },
-      },
-    );
-    weir.stdout!.on('data', (chunk) => {
-      output += chunk;
-    });
-    weir.stderr!.on('data', (chunk) => {
-      output += chunk;
-    });
-    for (let i = 0; i < 300 && !output.includes('weir listening on'); i++) await sleep(100);
-    assert.match(output, /weir listening on/);
+    weir = await NamespacedWeir.start(NS, 'proxy:\n  workers: 1\n');
   });
 
   after(async () => {
-    weir?.kill('SIGKILL');
+    await weir?.stop();
     member?.kill('SIGKILL');
     await sleep(200);
     execFileSync('ip', ['netns', 'pids', NS], { encoding: 'utf8' })
@@ -110,7 +76,6 @@ describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
         } catch {}
       });
     execFileSync('ip', ['netns', 'del', NS]);
-    if (dataDir) removeDataDir(dataDir);
   });
 
   test('the member sees the client, until a connection_limit moves the listener to user space', async () => {

@@ -1,12 +1,10 @@
 // End to end, in a network namespace of its own: a `proxy` load balancer on a subnet with an `interface` puts its
 // VIP on that interface, its listener binds there, and deleting the load balancer takes the VIP away again.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+import { NamespacedWeir } from './support/namespaced-weir.ts';
 
 const NS = `weir-vip-${process.pid}`;
 const skip = process.getuid?.() !== 0 ? 'needs root for a network namespace' : false;
@@ -14,18 +12,8 @@ const skip = process.getuid?.() !== 0 ? 'needs root for a network namespace' : f
 const inNs = (...command: string[]) =>
   execFileSync('ip', ['netns', 'exec', NS, ...command], { encoding: 'utf8', timeout: 15_000 });
 
-/** An API call made inside the namespace, where weir's API listens on its own loopback. */
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field by the assertions
-type Json = Record<string, any>;
-
-function api(method: string, path: string, body?: unknown): { status: number; json: Json } {
-  const args = ['curl', '-s', '-o', '-', '-w', '\n%{http_code}', '-X', method, `http://127.0.0.1:9876${path}`];
-  if (body !== undefined) args.push('-H', 'content-type: application/json', '-d', JSON.stringify(body));
-  const out = inNs(...args);
-  const at = out.lastIndexOf('\n');
-  const text = out.slice(0, at);
-  return { status: Number(out.slice(at + 1)), json: text ? JSON.parse(text) : {} };
-}
+let weir: NamespacedWeir | undefined;
+const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
 
 async function waitActive(lbId: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -38,9 +26,6 @@ async function waitActive(lbId: string): Promise<void> {
 const addressesOnLan = () => inNs('ip', '-o', 'address', 'show', 'dev', 'lan0');
 
 describe('a VIP on a subnet interface', { skip }, () => {
-  let weir: ChildProcess | undefined;
-  let dataDir: string | undefined;
-
   before(async () => {
     execFileSync('ip', ['netns', 'add', NS]);
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
@@ -48,41 +33,22 @@ describe('a VIP on a subnet interface', { skip }, () => {
     execFileSync('ip', ['-n', NS, 'link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'lan1']);
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lan0', 'up']);
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lan1', 'up']);
-    dataDir = makeDataDir();
-    const config = join(dataDir, 'weir.yaml');
-    writeFileSync(
-      config,
+    weir = await NamespacedWeir.start(
+      NS,
       [
-        'server:',
-        `  data_dir: ${dataDir}`,
         'subnets:',
         '  - name: lan',
         '    cidr: 198.51.100.0/24',
         '    allocation_pools: [{start: 198.51.100.10, end: 198.51.100.20}]',
         '    interface: lan0',
+        '',
       ].join('\n'),
     );
-    weir = spawn(
-      'ip',
-      ['netns', 'exec', NS, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-    );
-    let output = '';
-    weir.stdout!.on('data', (chunk) => {
-      output += chunk;
-    });
-    weir.stderr!.on('data', (chunk) => {
-      output += chunk;
-    });
-    for (let i = 0; i < 300 && !output.includes('weir listening on'); i++) await sleep(100);
-    assert.match(output, /weir listening on/);
   });
 
   after(async () => {
-    weir?.kill('SIGKILL');
-    await sleep(200);
+    await weir?.stop();
     execFileSync('ip', ['netns', 'del', NS]);
-    if (dataDir) removeDataDir(dataDir);
   });
 
   test('the VIP is added to the interface, the listener binds it, and both go with the load balancer', async () => {

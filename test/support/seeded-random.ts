@@ -43,3 +43,28 @@ export function fuzzSeed(): number {
   const fixed = process.env.WEIR_FUZZ_SEED;
   return fixed === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(fixed);
 }
+
+/** Cases a property test runs at most, and the time they may take. */
+const CASES = 5_000;
+const TIME_BUDGET_MS = 10_000;
+
+/**
+ * Runs `check` on generated cases until CASES or the time budget, whichever comes first; at least a tenth of CASES
+ * must run. A failure names the case and the seed that replays it.
+ */
+export function forCases(name: string, check: (random: SeededRandom) => void): void {
+  const seed = fuzzSeed();
+  const random = new SeededRandom(seed);
+  const deadline = Date.now() + TIME_BUDGET_MS;
+  let ran = 0;
+  try {
+    while (ran < CASES && Date.now() < deadline) {
+      check(random);
+      ran++;
+    }
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`${name} failed on case ${ran} with WEIR_FUZZ_SEED=${seed}: ${why}`, { cause: error });
+  }
+  if (ran < CASES / 10) throw new Error(`${name}: only ${ran} cases in ${TIME_BUDGET_MS} ms`);
+}

@@ -3,7 +3,7 @@
 // bounded in cases and in time; a failure prints the seed (replay with WEIR_FUZZ_SEED=<seed>).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fuzzSeed, SeededRandom } from '../../../test/support/seeded-random.ts';
+import { forCases, type SeededRandom } from '../../../test/support/seeded-random.ts';
 import { decodeProxyHeader } from './decode.ts';
 import type { ProxyDecodeResult } from './decode-result.ts';
 import { encodeProxyV1 } from './encode-v1.ts';
@@ -13,8 +13,6 @@ import { formatIpv4, formatIpv6 } from './ip-text.ts';
 import { ProxyHeaderDecoder } from './stream-decoder.ts';
 import { V2_SIGNATURE } from './wire.ts';
 
-const CASES = 5_000;
-const TIME_BUDGET_MS = 10_000;
 const STATUSES = new Set(['need-more', 'header', 'error']);
 
 function ipv4(random: SeededRandom): string {
@@ -104,24 +102,6 @@ function feedInChunks(random: SeededRandom, bytes: Buffer): ProxyDecodeResult {
     if (result.status === 'error') return result;
   }
   return decoder.end();
-}
-
-/** Runs cases until CASES or the time budget, whichever comes first; at least a tenth of CASES must run. */
-function forCases(name: string, check: (random: SeededRandom) => void) {
-  const seed = fuzzSeed();
-  const random = new SeededRandom(seed);
-  const deadline = Date.now() + TIME_BUDGET_MS;
-  let ran = 0;
-  try {
-    while (ran < CASES && Date.now() < deadline) {
-      check(random);
-      ran++;
-    }
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`${name} failed on case ${ran} with WEIR_FUZZ_SEED=${seed}: ${why}`, { cause: error });
-  }
-  assert.ok(ran >= CASES / 10, `only ${ran} cases in ${TIME_BUDGET_MS} ms`);
 }
 
 test('random bytes, and bytes that begin like a header, never make the decoder throw or stall', {

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { type ConnectionOptions, connect } from 'node:tls';
-import { fuzzSeed, SeededRandom } from '../../../test/support/seeded-random.ts';
+import { forCases, type SeededRandom } from '../../../test/support/seeded-random.ts';
 import { CLIENT_HELLO_MAX_BYTES, type ClientHelloResult, readClientHello } from './client-hello.ts';
 
 const CAPTURE_TIMEOUT_MS = 5_000;
@@ -336,27 +336,6 @@ describe('the size cap', () => {
 });
 
 describe('property tests', () => {
-  const CASES = 5_000;
-  const TIME_BUDGET_MS = 10_000;
-
-  /** Runs cases until CASES or the time budget, whichever comes first; at least a tenth of CASES must run. */
-  function forCases(name: string, check: (random: SeededRandom) => void) {
-    const seed = fuzzSeed();
-    const random = new SeededRandom(seed);
-    const deadline = Date.now() + TIME_BUDGET_MS;
-    let ran = 0;
-    try {
-      while (ran < CASES && Date.now() < deadline) {
-        check(random);
-        ran++;
-      }
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new Error(`${name} failed on case ${ran} with WEIR_FUZZ_SEED=${seed}: ${why}`, { cause: error });
-    }
-    assert.ok(ran >= CASES / 10, `only ${ran} cases in ${TIME_BUDGET_MS} ms`);
-  }
-
   /** One of the four answers; what a longer input answers holds for any prefix that does not need more. */
   function checkAnswer(random: SeededRandom, bytes: Buffer): ClientHelloResult {
     const whole = readClientHello(bytes);

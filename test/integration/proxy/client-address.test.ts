@@ -31,17 +31,27 @@ describe('proxy provider: the client address reaches the member', () => {
     for (const close of closers) await close();
   });
 
+  /** A listener whose pool's one member reads a PROXY protocol header, greets with the client it names and echoes. */
+  async function proxiedService(protocol: string, port: number, poolProtocol: string, memberAddress: string) {
+    const member = await startLineServer(memberAddress, { proxyProtocol: true });
+    closers.push(member.close);
+    const listener = await h.createListener(lb.id, { protocol, protocol_port: port });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol: poolProtocol,
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    return { member, listener };
+  }
+
   for (const [protocol, version] of [
     ['PROXY', 1],
     ['PROXYV2', 2],
   ] as const) {
     test(`a ${protocol} pool's member reads the client from a v${version} header`, async () => {
       const port = 7100 + version;
-      const member = await startLineServer('127.0.0.31', { proxyProtocol: true });
-      closers.push(member.close);
-      const listener = await h.createListener(lb.id, { protocol: 'TCP', protocol_port: port });
-      const pool = await h.createPool(lb.id, { listener_id: listener.id, protocol, lb_algorithm: 'ROUND_ROBIN' });
-      await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+      const { member, listener } = await proxiedService('TCP', port, protocol, '127.0.0.31');
       for (const source of ['127.0.0.77', '127.0.0.78']) {
         const talk = await connectAndTalk(lb.vip_address, port, 'hi', { localAddress: source });
         assert.equal(talk.peer.split(':')[0], source);
@@ -80,15 +90,7 @@ describe('proxy provider: the client address reaches the member', () => {
 
   test("TLS passed through to a PROXYV2 pool: the member gets the client's server name, then the TLS bytes untouched", async () => {
     const hello = await clientHello('App.Example.org');
-    const member = await startLineServer('127.0.0.33', { proxyProtocol: true });
-    closers.push(member.close);
-    const listener = await h.createListener(lb.id, { protocol: 'HTTPS', protocol_port: 7107 });
-    const pool = await h.createPool(lb.id, {
-      listener_id: listener.id,
-      protocol: 'PROXYV2',
-      lb_algorithm: 'ROUND_ROBIN',
-    });
-    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    const { member } = await proxiedService('HTTPS', 7107, 'PROXYV2', '127.0.0.33');
     // The member greets, then echoes what followed the header: the ClientHello exactly as the client sent it.
     const echoed = await sendAndRead(lb.vip_address, 7107, hello, '127.0.0.79');
     const greeting = `${member.name} 127.0.0.79:`;
@@ -102,15 +104,7 @@ describe('proxy provider: the client address reaches the member', () => {
 
   test('a client that stops sending halfway through its hello still has its bytes relayed, without a name', async () => {
     const hello = await clientHello('half.example');
-    const member = await startLineServer('127.0.0.35', { proxyProtocol: true });
-    closers.push(member.close);
-    const listener = await h.createListener(lb.id, { protocol: 'HTTPS', protocol_port: 7109 });
-    const pool = await h.createPool(lb.id, {
-      listener_id: listener.id,
-      protocol: 'PROXYV2',
-      lb_algorithm: 'ROUND_ROBIN',
-    });
-    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    const { member } = await proxiedService('HTTPS', 7109, 'PROXYV2', '127.0.0.35');
     const half = hello.subarray(0, 50);
     const echoed = await sendAndRead(lb.vip_address, 7109, half, '127.0.0.79', { end: true });
     assert.deepEqual(echoed.subarray(echoed.indexOf(0x0a) + 1), half);
@@ -121,15 +115,7 @@ describe('proxy provider: the client address reaches the member', () => {
   });
 
   test('HTTP to a PROXYV2 pool: each request goes with a header naming the client, and the Host names the authority', async () => {
-    const member = await startLineServer('127.0.0.34', { proxyProtocol: true });
-    closers.push(member.close);
-    const listener = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 7108 });
-    const pool = await h.createPool(lb.id, {
-      listener_id: listener.id,
-      protocol: 'PROXYV2',
-      lb_algorithm: 'ROUND_ROBIN',
-    });
-    await h.createMember(lb.id, pool.id, { address: member.address, protocol_port: member.port });
+    const { member } = await proxiedService('HTTP', 7108, 'PROXYV2', '127.0.0.34');
     const request = Buffer.from('GET / HTTP/1.1\r\nHost: Shop.Example.org:7108\r\nConnection: close\r\n\r\n');
     // The member is no HTTP server: the answer is weir's 502, but the member has read the header by then.
     assert.match(String(await sendAndRead(lb.vip_address, 7108, request, '127.0.0.79')), /^HTTP\/1\.1 502 /);

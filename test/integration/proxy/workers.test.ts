@@ -164,8 +164,8 @@ describe('proxy with two worker processes', () => {
 
   test('a replacement worker knows which members health checks found down', async () => {
     // Both members take connections; their monitors ask other ports, one healthy, one not.
-    const healthy = createServer((request, response) => response.end('ok'));
-    const sick = createServer((request, response) => {
+    const healthy = createServer((_request, response) => response.end('ok'));
+    const sick = createServer((_request, response) => {
       response.statusCode = 500;
       response.end('no');
     });
