@@ -1,6 +1,6 @@
 import { StartupError } from '../server/startup-error.ts';
 import { type DataPlaneDriver, DEFAULT_DRIVER_SETTINGS, type DriverFactory, type DriverSettings } from './driver.ts';
-import { natDriver } from './kernel/nat-driver.ts';
+import { natDriver } from './nftables/nat-driver.ts';
 import { noopDriver } from './noop/noop-driver.ts';
 import { proxyDriver } from './proxy/proxy-driver.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KERNEL_CLIENT_ADDRESS } from '../kernel/nat-load-balancers.ts';
+import { KERNEL_CLIENT_ADDRESS } from '../nftables/nat-load-balancers.ts';
 import { proxyClientAddress } from './client-address-delivery.ts';
 
 test('each way the proxy hands members the client address is named, and its absence says how to get one', () => {

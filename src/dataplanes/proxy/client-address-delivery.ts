@@ -1,6 +1,6 @@
 import { insertHeaderOn } from '../../protocols/http/forwarding-headers.ts';
 import type { ClientAddressQuestion } from '../driver.ts';
-import { KERNEL_CLIENT_ADDRESS } from '../kernel/nat-load-balancers.ts';
+import { KERNEL_CLIENT_ADDRESS } from '../nftables/nat-load-balancers.ts';
 
 const NOT_DELIVERED = "not delivered: members see weir's address";
 
