@@ -14,12 +14,14 @@ import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
 import type { DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
+import { natTable } from '../dataplanes/nftables/nat-table.ts';
 import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
 import { HealthChecker } from '../health/health-checker.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { memberWallsFor } from '../tenancy/member-walls-from-config.ts';
 import { readApiTls } from './api-tls.ts';
+import { StartupError } from './startup-error.ts';
 
 /** `weir serve`: API, controller and local data planes in one process over the embedded store. */
 export class WeirServer {
@@ -61,6 +63,7 @@ export class WeirServer {
       subnets: config.subnets,
       maxConnectionsPerLoadBalancer: config.tenancy.max_connections_per_load_balancer,
     };
+    restoreKernelTable(join(config.server.data_dir, 'nat-services.json'));
     const reconciler = new Reconciler(store, drivers, specSettings, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
@@ -103,6 +106,8 @@ export class WeirServer {
       https: tls,
     });
     await reconciler.start();
+    // Every load balancer has been applied once: kernel rules kept from the last run for ones gone since can go.
+    await natTable.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
     await api.listen({ host, port });
     return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http');
   }
@@ -132,4 +137,13 @@ const stableNodeId = (name: string): string => nameBasedUuid(NODE_NAMESPACE, nam
 /** proxy.workers as a count: `auto` is one per core. */
 function proxyWorkers(workers: number | 'auto'): number {
   return workers === 'auto' ? availableParallelism() : workers;
+}
+
+/** The kernel table's services from the last run, kept in place until their load balancers are applied again. */
+function restoreKernelTable(file: string): void {
+  try {
+    natTable.restoreFrom(file);
+  } catch (error) {
+    throw new StartupError(`${file}: ${(error as Error).message}; remove it to start with an empty kernel table`);
+  }
 }

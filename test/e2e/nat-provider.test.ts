@@ -119,6 +119,19 @@ function fromClient(script: string, port: number, count: number): string[] {
   return JSON.parse(out) as string[];
 }
 
+/** One datagram to VIP:53 from the client's source `port` (so the same port is the same flow); the answer. */
+function fromPort(port: number): string {
+  const script = `
+const s = require('node:dgram').createSocket('udp4');
+s.bind(${port}, () => {
+  const give = (answer) => { console.log(answer); process.exit(0); };
+  setTimeout(() => give('timeout'), 1500).unref();
+  s.on('message', (m) => give(String(m)));
+  s.send('?', 53, '${VIP}');
+});`;
+  return run('ip', ['netns', 'exec', ns('client'), process.execPath, '-e', script], 10_000).trim();
+}
+
 /** How many answers each member gave; fails on any answer that is not `<member> <client's address>`. */
 function tally(answers: readonly string[], expected: number): { m1: number; m2: number } {
   assert.equal(answers.length, expected);
@@ -139,6 +152,8 @@ describe('the nat provider', { skip }, () => {
   let lbId: string | undefined;
   let tcpPoolId: string | undefined;
   let tcpListenerId: string | undefined;
+  let udpPoolId: string | undefined;
+  let m2UdpMemberId: string | undefined;
   let m2TcpMemberId: string | undefined;
 
   async function waitActive(id: string): Promise<void> {
@@ -320,8 +335,14 @@ describe('the nat provider', { skip }, () => {
       lb_algorithm: 'ROUND_ROBIN',
     });
     await waitActive(lbId);
+    udpPoolId = udpPool.id as string;
     for (const address of [M1, M2]) {
-      created(`/v2/lbaas/pools/${udpPool.id}/members`, 'member', { address, protocol_port: 5353, weight: 1 });
+      const member = created(`/v2/lbaas/pools/${udpPool.id}/members`, 'member', {
+        address,
+        protocol_port: 5353,
+        weight: 1,
+      });
+      if (address === M2) m2UdpMemberId = member.id as string;
       await waitActive(lbId);
     }
   });
@@ -360,6 +381,23 @@ describe('the nat provider', { skip }, () => {
       assert.ok(listener.client_address.length > 0);
       assert.match(listener.client_address, /packet/i);
     }
+  });
+
+  test('a drained member keeps its UDP flow; once deleted, the flow is cut and its next datagram goes to the other', async () => {
+    assert.ok(lbId && udpPoolId && m2UdpMemberId, 'needs the load balancer of the first test');
+    let port = 0;
+    for (let candidate = 41_000; candidate < 41_040 && port === 0; candidate++) {
+      if (fromPort(candidate).startsWith('m2 ')) port = candidate;
+    }
+    assert.ok(port > 0, 'a source port whose flow lands on m2');
+    const member = `/v2/lbaas/pools/${udpPoolId}/members/${m2UdpMemberId}`;
+    assert.equal(api('PUT', member, { member: { weight: 0 } }).status, 200);
+    await waitActive(lbId);
+    assert.match(fromPort(port), /^m2 /, 'a drained member keeps the flows it has');
+    for (let fresh = 42_000; fresh < 42_005; fresh++) assert.match(fromPort(fresh), /^m1 /, 'and gets no new ones');
+    assert.equal(api('DELETE', member).status, 204);
+    await waitActive(lbId);
+    assert.match(fromPort(port), /^m1 /, "a deleted member's flow is cut");
   });
 
   test('a deleted member gets no new connections', async () => {

@@ -111,6 +111,11 @@ describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
       request_errors: 0,
     });
 
+    // The kernel keeps forwarding while weir is down, and a restarted weir keeps the rule it had.
+    await weir!.restart(() => assert.equal(ask(lb.vip_address, 5300), `member sees ${CLIENT}`));
+    assert.equal(ask(lb.vip_address, 5300), `member sees ${CLIENT}`);
+    assert.match(inNs('nft', 'list', 'table', 'inet', 'weir'), /udp \. 5300/);
+
     api('PUT', `/v2/lbaas/listeners/${listener.id}`, { listener: { connection_limit: 100 } });
     await waitActive(lb.id);
     const relayed = ask(lb.vip_address, 5300);

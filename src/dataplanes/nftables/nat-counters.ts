@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { isIPv6 } from 'node:net';
 import { promisify } from 'node:util';
 import { NAT_TABLE } from './nat-ruleset.ts';
 
@@ -25,16 +24,4 @@ export async function readNatCounters(): Promise<Map<string, CounterValue>> {
       counters.set(object.counter.name, { packets: object.counter.packets, bytes: object.counter.bytes });
   }
   return counters;
-}
-
-/** Flows conntrack holds towards VIP:port (open TCP connections, live UDP flows); 0 without the conntrack tool. */
-export async function activeFlows(vip: string, protocol: 'tcp' | 'udp', port: number): Promise<number> {
-  const family = isIPv6(vip) ? 'ipv6' : 'ipv4';
-  const args = ['-L', '-f', family, '-p', protocol, '--orig-dst', vip, '--orig-port-dst', String(port)];
-  try {
-    const { stdout } = await run('conntrack', args, { timeout: 10_000, maxBuffer: 64 * 1024 * 1024 });
-    return stdout.split('\n').filter((line) => line.trim() !== '').length;
-  } catch {
-    return 0;
-  }
 }

@@ -4,7 +4,8 @@ import { xxhash32 } from '../../balancing/xxhash32.ts';
 import type { LbAlgorithm } from '../../model/constants.ts';
 import type { ListenerSpec, LoadBalancerSpec, MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { TrafficCounters } from '../driver.ts';
-import { activeFlows, readNatCounters } from './nat-counters.ts';
+import { activeFlows, cutFlows, type FlowSelector } from './conntrack.ts';
+import { readNatCounters } from './nat-counters.ts';
 import { counterName, type NatCounter, type NatService } from './nat-ruleset.ts';
 import type { NatTable } from './nat-table.ts';
 
@@ -33,30 +34,43 @@ export class NatLoadBalancers {
     private readonly carries: (spec: LoadBalancerSpec, listener: ListenerSpec) => boolean,
   ) {}
 
-  apply(spec: LoadBalancerSpec): Promise<void> {
+  /** Writes the load balancer's services, then cuts the flows of members and listeners it no longer has. */
+  async apply(spec: LoadBalancerSpec): Promise<void> {
+    const before = this.specs.get(spec.id);
+    const cut = before ? this.flowsToCut(before, spec) : [];
     this.specs.set(spec.id, spec);
     for (const pool of spec.pools) {
       const set = this.members.get(pool.id) ?? new MemberSet<MemberSpec>();
       set.update(pool.members);
       this.members.set(pool.id, set);
     }
-    return this.write(spec.id);
+    await this.write(spec.id);
+    await Promise.all(cut.map(cutFlows));
   }
 
   async remove(loadbalancerId: string): Promise<void> {
     const spec = this.specs.get(loadbalancerId);
+    const cut = spec ? this.flowsToCut(spec, undefined) : [];
     this.specs.delete(loadbalancerId);
     for (const pool of spec?.pools ?? []) this.members.delete(pool.id);
     await this.table.set(this.key(loadbalancerId), []);
+    await Promise.all(cut.map(cutFlows));
   }
 
-  /** Marks a member up or down; a change in who gets new flows rewrites the table, and a failed write goes to onError. */
+  /**
+   * Marks a member up or down; a change in who gets new flows rewrites the table, and a member found down loses its
+   * flows, as a removed one does. A failure goes to onError.
+   */
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void {
+    const spec = this.specs.get(loadbalancerId);
+    if (!spec) return;
     let changed = false;
-    for (const pool of this.specs.get(loadbalancerId)?.pools ?? []) {
-      changed = (this.members.get(pool.id)?.setUp(memberId, up) ?? false) || changed;
-    }
-    if (changed) this.write(loadbalancerId).catch(onError);
+    for (const pool of spec.pools) changed = (this.members.get(pool.id)?.setUp(memberId, up) ?? false) || changed;
+    if (!changed) return;
+    const cut = up ? [] : this.memberFlows(spec, (member) => member.id === memberId);
+    this.write(loadbalancerId)
+      .then(() => Promise.all(cut.map(cutFlows)))
+      .catch(onError);
   }
 
   /** Counters of this owner's listeners of a load balancer, from the table's counters and conntrack. */
@@ -80,11 +94,53 @@ export class NatLoadBalancers {
         total.bytesOut += value(service, 'out')?.bytes ?? 0;
         total.totalConnections += value(service, 'new')?.packets ?? 0;
         total.requestErrors += value(service, 'refused')?.packets ?? 0;
-        total.activeConnections += await activeFlows(service.vip, service.protocol, service.port);
+        total.activeConnections += await activeFlows(flowsOf(service));
       }
       stats.set(listener.id, total);
     }
     return stats;
+  }
+
+  /**
+   * What a change from `before` to `after` (none: the load balancer goes) takes away: every flow of a listener that
+   * goes, and the flows of each member that leaves its listener's pool or is set admin down. Drained members
+   * (weight 0) keep theirs.
+   */
+  private flowsToCut(before: LoadBalancerSpec, after: LoadBalancerSpec | undefined): FlowSelector[] {
+    const kept = after ? this.carried(after) : [];
+    const cut: FlowSelector[] = [];
+    for (const listener of this.carried(before)) {
+      const now = kept.find(
+        (l) => l.id === listener.id && l.port === listener.port && l.protocol === listener.protocol,
+      );
+      const services = this.listenerServices(before, listener);
+      if (!now) {
+        cut.push(...services.map((service) => flowsOf(service)));
+        continue;
+      }
+      const stays = (member: MemberSpec) =>
+        now.defaultPoolId === listener.defaultPoolId &&
+        (after!.pools.find((p) => p.id === now.defaultPoolId)?.members ?? []).some(
+          (m) => m.id === member.id && m.adminStateUp && m.address === member.address && m.port === member.port,
+        );
+      for (const member of this.poolMembers(before, listener)) {
+        if (!stays(member)) cut.push(...services.map((service) => flowsOf(service, member)));
+      }
+    }
+    return cut;
+  }
+
+  /** The flows of the members `which` picks, on every listener whose pool has them. */
+  private memberFlows(spec: LoadBalancerSpec, which: (member: MemberSpec) => boolean): FlowSelector[] {
+    return this.carried(spec).flatMap((listener) =>
+      this.poolMembers(spec, listener)
+        .filter(which)
+        .flatMap((member) => this.listenerServices(spec, listener).map((service) => flowsOf(service, member))),
+    );
+  }
+
+  private poolMembers(spec: LoadBalancerSpec, listener: ListenerSpec): MemberSpec[] {
+    return (spec.pools.find((p) => p.id === listener.defaultPoolId)?.members ?? []).filter((m) => !m.socketPath);
   }
 
   private write(loadbalancerId: string): Promise<void> {
@@ -133,4 +189,14 @@ export class NatLoadBalancers {
         .map((m) => ({ address: m.address, port: m.port, weight: m.weight })),
     };
   }
+}
+
+/** The flows of a service, or only those translated to `member`. */
+function flowsOf(service: NatService, member?: MemberSpec): FlowSelector {
+  return {
+    vip: service.vip,
+    protocol: service.protocol,
+    port: service.port,
+    ...(member ? { member: { address: member.address, port: member.port } } : {}),
+  };
 }

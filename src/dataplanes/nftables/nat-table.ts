@@ -1,3 +1,4 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
 import { type NatService, renderNatTable } from './nat-ruleset.ts';
 import { runNft } from './nft-command.ts';
@@ -8,6 +9,9 @@ import { runNft } from './nft-command.ts';
  */
 export class NatTable {
   private readonly owners = new Map<string, readonly NatService[]>();
+  /** Owners restored from the last run that have not set their services again since. */
+  private readonly unclaimed = new Set<string>();
+  private file: string | null = null;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -15,20 +19,62 @@ export class NatTable {
     private readonly counters: () => Promise<ReadonlyMap<string, CounterValue>> = readNatCounters,
   ) {}
 
+  /**
+   * Keeps what the table holds in `file` and starts from what it held: after a restart, the services of load
+   * balancers not re-applied yet stay in the table, so forwarding goes on while weir catches up.
+   */
+  restoreFrom(file: string): void {
+    this.file = file;
+    let saved: Record<string, NatService[]>;
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, NatService[]>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const [owner, services] of Object.entries(saved)) {
+      this.owners.set(owner, services);
+      this.unclaimed.add(owner);
+    }
+  }
+
   /** Replaces the owner's services (none: the owner leaves the table) and writes the table. */
   set(owner: string, services: readonly NatService[]): Promise<void> {
+    this.unclaimed.delete(owner);
     if (services.length === 0) this.owners.delete(owner);
     else this.owners.set(owner, services);
-    // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
-    const rewrite = async () => this.apply(renderNatTable([...this.owners.values()].flat(), await this.counters()));
-    const next = this.writing.catch(() => {}).then(rewrite);
-    this.writing = next;
-    return next;
+    return this.write();
+  }
+
+  /** Every owner has had its turn since the restart: what none claimed (load balancers gone since) leaves. */
+  dropUnclaimed(): Promise<void> {
+    if (this.unclaimed.size === 0) return this.writing.catch(() => {});
+    for (const owner of this.unclaimed) this.owners.delete(owner);
+    this.unclaimed.clear();
+    return this.write();
   }
 
   /** Resolves when every write asked for so far is done, whatever its outcome. */
   settled(): Promise<void> {
     return this.writing.catch(() => {});
+  }
+
+  private write(): Promise<void> {
+    // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
+    const rewrite = async () => {
+      await this.apply(renderNatTable([...this.owners.values()].flat(), await this.counters()));
+      this.save();
+    };
+    const next = this.writing.catch(() => {}).then(rewrite);
+    this.writing = next;
+    return next;
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    const partial = `${this.file}.partial`;
+    writeFileSync(partial, JSON.stringify(Object.fromEntries(this.owners)));
+    renameSync(partial, this.file);
   }
 }
 

@@ -14,38 +14,71 @@ export type Json = Record<string, any>;
 export class NamespacedWeir {
   private out = '';
 
+  private child: ChildProcess | null = null;
+
   private constructor(
     readonly namespace: string,
-    private readonly child: ChildProcess,
     private readonly dataDir: string,
-  ) {
+  ) {}
+
+  /** Starts weir with `yaml` (server.data_dir is added) and resolves once it listens, bounded by 30 s. */
+  static async start(namespace: string, yaml: string): Promise<NamespacedWeir> {
+    const dataDir = makeDataDir();
+    writeFileSync(join(dataDir, 'weir.yaml'), `server:\n  data_dir: ${dataDir}\n${yaml}`);
+    const weir = new NamespacedWeir(namespace, dataDir);
+    await weir.run();
+    return weir;
+  }
+
+  /** Kills weir (SIGKILL, as a crash would), runs `whileDown`, and starts it again on the same data dir. */
+  async restart(whileDown: () => void = () => {}): Promise<void> {
+    await this.kill();
+    whileDown();
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
+    this.out = '';
+    const config = join(this.dataDir, 'weir.yaml');
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        this.namespace,
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'serve',
+        '--config',
+        config,
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    this.child = child;
     child.stdout!.on('data', (chunk) => {
       this.out += chunk;
     });
     child.stderr!.on('data', (chunk) => {
       this.out += chunk;
     });
-  }
-
-  /** Starts weir with `yaml` (server.data_dir is added) and resolves once it listens, bounded by 30 s. */
-  static async start(namespace: string, yaml: string): Promise<NamespacedWeir> {
-    const dataDir = makeDataDir();
-    const config = join(dataDir, 'weir.yaml');
-    writeFileSync(config, `server:\n  data_dir: ${dataDir}\n${yaml}`);
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', namespace, process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-    );
-    const weir = new NamespacedWeir(namespace, child, dataDir);
-    for (let i = 0; i < 300 && !weir.out.includes('weir listening on') && child.exitCode === null; i++) {
+    for (let i = 0; i < 300 && !this.out.includes('weir listening on') && child.exitCode === null; i++) {
       await sleep(100);
     }
-    if (!weir.out.includes('weir listening on')) {
-      await weir.stop();
-      throw new Error(`weir did not start in ${namespace}:\n${weir.out}`);
+    if (!this.out.includes('weir listening on')) {
+      const said = this.out;
+      await this.stop();
+      throw new Error(`weir did not start in ${this.namespace}:\n${said}`);
     }
-    return weir;
+  }
+
+  private async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null)
+      await new Promise((resolve) => child.once('exit', resolve));
   }
 
   /** Everything weir wrote so far. */
@@ -64,10 +97,7 @@ export class NamespacedWeir {
   }
 
   async stop(): Promise<void> {
-    this.child.kill('SIGKILL');
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      await new Promise((resolve) => this.child.once('exit', resolve));
-    }
+    await this.kill();
     removeDataDir(this.dataDir);
   }
 }

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { NatService } from './nat-ruleset.ts';
+import { NatTable } from './nat-table.ts';
+
+const service = (name: string, port: number): NatService => ({
+  name,
+  vip: '192.0.2.10',
+  protocol: 'udp',
+  port,
+  pick: 'random',
+  seed: 0,
+  allowedCidrs: null,
+  backends: [{ address: '10.0.0.1', port, weight: 1 }],
+});
+
+/** A table whose writes are recorded instead of reaching the kernel. */
+function recordingTable(counters = new Map<string, { packets: number; bytes: number }>()) {
+  const scripts: string[] = [];
+  const table = new NatTable(
+    async (script) => {
+      scripts.push(script);
+    },
+    async () => counters,
+  );
+  return { table, scripts };
+}
+
+test('owners share the table; each write holds every owner, and counters start from what they had', async () => {
+  const { table, scripts } = recordingTable(new Map([['svc_a_new', { packets: 7, bytes: 420 }]]));
+  await table.set('nat:one', [service('svc_a', 53)]);
+  await table.set('proxy:two', [service('svc_b', 54)]);
+  assert.match(scripts[1]!, /chain svc_a \{/);
+  assert.match(scripts[1]!, /chain svc_b \{/);
+  assert.match(scripts[1]!, /counter svc_a_new \{ packets 7 bytes 420 \}/);
+  await table.set('nat:one', []);
+  assert.doesNotMatch(scripts[2]!, /svc_a/);
+});
+
+test('after a restart, services of owners not yet back stay until startup is over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
+  try {
+    const file = join(dir, 'nat-services.json');
+    const before = recordingTable();
+    before.table.restoreFrom(file);
+    await before.table.set('nat:kept', [service('svc_kept', 53)]);
+    await before.table.set('nat:gone', [service('svc_gone', 54)]);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))), ['nat:kept', 'nat:gone']);
+
+    const after = recordingTable();
+    after.table.restoreFrom(file);
+    await after.table.set('nat:kept', [service('svc_kept', 53)]);
+    assert.match(after.scripts[0]!, /chain svc_gone \{/, 'not re-applied yet, still forwarded');
+    await after.table.dropUnclaimed();
+    assert.doesNotMatch(after.scripts[1]!, /svc_gone/);
+    assert.match(after.scripts[1]!, /chain svc_kept \{/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a missing file is a first start; an unreadable one is an error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
+  try {
+    recordingTable().table.restoreFrom(join(dir, 'none.json'));
+    writeFileSync(join(dir, 'bad.json'), '{');
+    assert.throws(() => recordingTable().table.restoreFrom(join(dir, 'bad.json')), SyntaxError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
