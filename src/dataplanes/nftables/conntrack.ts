@@ -27,10 +27,12 @@ function selectorArgs({ vip, protocol, port, member }: FlowSelector): string[] {
   return args;
 }
 
-/** Flows conntrack holds (open TCP connections, live UDP flows); 0 without the conntrack tool. */
+/** Flows conntrack holds (established TCP connections, live UDP flows); 0 without the conntrack tool. */
 export async function activeFlows(selector: FlowSelector): Promise<number> {
+  // Closed TCP connections linger in TIME_WAIT for two minutes; they are not open any more.
+  const state = selector.protocol === 'tcp' ? ['--state', 'ESTABLISHED'] : [];
   try {
-    const { stdout } = await run('conntrack', ['-L', ...selectorArgs(selector)], {
+    const { stdout } = await run('conntrack', ['-L', ...selectorArgs(selector), ...state], {
       timeout: 10_000,
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -45,5 +47,10 @@ export async function activeFlows(selector: FlowSelector): Promise<number> {
  * or failed member's connections are cut (a drained one keeps them). conntrack exits non-zero when nothing matched.
  */
 export async function cutFlows(selector: FlowSelector): Promise<void> {
-  await run('conntrack', ['-D', ...selectorArgs(selector)], { timeout: 10_000 }).catch(() => {});
+  try {
+    await run('conntrack', ['-D', ...selectorArgs(selector)], { timeout: 10_000 });
+  } catch (error) {
+    const said = String((error as { stderr?: string }).stderr ?? (error as Error).message);
+    if (!said.includes('0 flow entries')) console.error(`weir: conntrack -D: ${said.trim()}`);
+  }
 }

@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { MemberSet } from '../../balancing/member-set.ts';
 import { xxhash32 } from '../../balancing/xxhash32.ts';
 import type { LbAlgorithm } from '../../model/constants.ts';
@@ -26,6 +27,8 @@ const PICK: Partial<Record<LbAlgorithm, NatService['pick']>> = {
 export class NatLoadBalancers {
   private readonly specs = new Map<string, LoadBalancerSpec>();
   private readonly members = new Map<string, MemberSet<MemberSpec>>();
+  /** `<load balancer>/<member>` health checks found down. */
+  private readonly down = new Set<string>();
 
   constructor(
     private readonly table: NatTable,
@@ -38,14 +41,25 @@ export class NatLoadBalancers {
   async apply(spec: LoadBalancerSpec): Promise<void> {
     const before = this.specs.get(spec.id);
     const cut = before ? this.flowsToCut(before, spec) : [];
+    this.adopt(spec);
+    try {
+      await this.write(spec.id);
+    } catch (error) {
+      // What the kernel refused was not applied: the next attempt is measured against what was.
+      if (before) this.adopt(before);
+      else this.specs.delete(spec.id);
+      throw error;
+    }
+    await Promise.all(cut.map(cutFlows));
+  }
+
+  private adopt(spec: LoadBalancerSpec): void {
     this.specs.set(spec.id, spec);
     for (const pool of spec.pools) {
       const set = this.members.get(pool.id) ?? new MemberSet<MemberSpec>();
       set.update(pool.members);
       this.members.set(pool.id, set);
     }
-    await this.write(spec.id);
-    await Promise.all(cut.map(cutFlows));
   }
 
   async remove(loadbalancerId: string): Promise<void> {
@@ -53,6 +67,7 @@ export class NatLoadBalancers {
     const cut = spec ? this.flowsToCut(spec, undefined) : [];
     this.specs.delete(loadbalancerId);
     for (const pool of spec?.pools ?? []) this.members.delete(pool.id);
+    for (const key of this.down) if (key.startsWith(`${loadbalancerId}/`)) this.down.delete(key);
     await this.table.set(this.key(loadbalancerId), []);
     await Promise.all(cut.map(cutFlows));
   }
@@ -66,11 +81,14 @@ export class NatLoadBalancers {
     if (!spec) return;
     let changed = false;
     for (const pool of spec.pools) changed = (this.members.get(pool.id)?.setUp(memberId, up) ?? false) || changed;
-    if (!changed) return;
-    const cut = up ? [] : this.memberFlows(spec, (member) => member.id === memberId);
-    this.write(loadbalancerId)
-      .then(() => Promise.all(cut.map(cutFlows)))
-      .catch(onError);
+    // A member found down loses its flows even when new flows never went to it (drained, or a backup at rest).
+    const key = `${loadbalancerId}/${memberId}`;
+    const fell = !up && !this.down.has(key);
+    if (up) this.down.delete(key);
+    else this.down.add(key);
+    const cut = fell ? this.memberFlows(spec, (member) => member.id === memberId) : [];
+    const written = changed ? this.write(loadbalancerId) : Promise.resolve();
+    written.then(() => Promise.all(cut.map(cutFlows))).catch(onError);
   }
 
   /** Counters of this owner's listeners of a load balancer, from the table's counters and conntrack. */
@@ -118,9 +136,11 @@ export class NatLoadBalancers {
         cut.push(...services.map((service) => flowsOf(service)));
         continue;
       }
+      const pool =
+        now.defaultPoolId === listener.defaultPoolId ? after!.pools.find((p) => p.id === now.defaultPoolId) : undefined;
       const stays = (member: MemberSpec) =>
-        now.defaultPoolId === listener.defaultPoolId &&
-        (after!.pools.find((p) => p.id === now.defaultPoolId)?.members ?? []).some(
+        pool?.adminStateUp === true &&
+        pool.members.some(
           (m) => m.id === member.id && m.adminStateUp && m.address === member.address && m.port === member.port,
         );
       for (const member of this.poolMembers(before, listener)) {
@@ -178,14 +198,15 @@ export class NatLoadBalancers {
       pick: (pool && PICK[pool.algorithm]) ?? 'random',
       // Derived from the pool alone, so every node with the same store state hashes a flow the same way.
       seed: pool ? xxhash32(Buffer.from(pool.id), pool.id.length, 0) : 0,
-      // A listener's allowed_cidrs may mix families when its load balancer has VIPs of both.
+      // An allow-list: a VIP of the family it names none of takes no flows. Written canonically, as nft reads it.
       allowedCidrs:
         listener.allowedCidrs.length === 0
           ? null
-          : listener.allowedCidrs.filter((cidr) => isIPv6(cidr.split('/')[0]!) === isIPv6(vip)),
-      // A packet can be translated only to a member of the VIP's address family, never to a local socket.
+          : listener.allowedCidrs.map(canonicalCidr).filter((cidr) => isIPv6(cidr.split('/')[0]!) === isIPv6(vip)),
+      // A packet can be translated only to a member of the VIP's address family, never to a local socket or to an
+      // address scoped to one interface.
       backends: active
-        .filter((m) => !m.socketPath && isIPv6(m.address) === isIPv6(vip))
+        .filter((m) => !m.socketPath && !m.address.includes('%') && isIPv6(m.address) === isIPv6(vip))
         .map((m) => ({ address: m.address, port: m.port, weight: m.weight })),
     };
   }
@@ -199,4 +220,10 @@ function flowsOf(service: NatService, member?: MemberSpec): FlowSelector {
     port: service.port,
     ...(member ? { member: { address: member.address, port: member.port } } : {}),
   };
+}
+
+/** `10.1/16` as `10.1.0.0/16`: nft reads only the usual spelling. */
+function canonicalCidr(cidr: string): string {
+  const [address, prefix] = ipaddr.parseCIDR(cidr);
+  return `${address.toString()}/${prefix}`;
 }

@@ -61,6 +61,14 @@ test('allowed_cidrs with no source of the VIP family refuse every flow', () => {
   assert.match(script, /chain svc_web_0 \{\n {4}counter name "svc_web_0_refused" drop\n {2}\}/);
 });
 
+test('many heavy members share at most 1024 slots, each keeping one at least', () => {
+  const backends = Array.from({ length: 100 }, (_, i) => ({ address: `10.0.1.${i}`, port: 80, weight: 256 - i }));
+  const script = renderNatTable([{ ...web, backends }]);
+  const slots = Number(/numgen random mod (\d+)/.exec(script)![1]);
+  assert.ok(slots <= 1024 + 100 && slots >= 1000, `${slots} slots`);
+  for (const b of backends) assert.match(script, new RegExp(`: ${b.address.replaceAll('.', '\\.')} \\. 80`));
+});
+
 test('the script replaces the whole table in one transaction', () => {
   const lines = renderNatTable([]).split('\n');
   assert.deepEqual(lines.slice(0, 3), ['table inet weir {}', 'delete table inet weir', 'table inet weir {']);

@@ -127,11 +127,21 @@ function pickExpression(service: NatService, ip: 'ip' | 'ip6', slots: number): s
   return `numgen random mod ${slots}`;
 }
 
-/** Each backend repeated by its weight, weights first divided by their greatest common divisor. */
+/** At most this many slots per service: finer shares than 1/1024 are not worth a larger map and slower loads. */
+const MAX_SLOTS = 1024;
+
+/**
+ * Each backend repeated by its weight, weights first divided by their greatest common divisor and, when they still
+ * add up to more than MAX_SLOTS, scaled down to it (every backend keeping at least one slot).
+ */
 function slotsOf(backends: NatService['backends']): NatService['backends'] {
   const weighted = backends.filter((b) => b.weight > 0);
   const divisor = weighted.reduce((d, b) => gcd(d, b.weight), 0) || 1;
-  return weighted.flatMap((b) => Array.from({ length: b.weight / divisor }, () => b));
+  const total = weighted.reduce((sum, b) => sum + b.weight / divisor, 0);
+  const scale = total > MAX_SLOTS ? MAX_SLOTS / total : 1;
+  return weighted.flatMap((b) =>
+    Array.from({ length: Math.max(1, Math.round((b.weight / divisor) * scale)) }, () => b),
+  );
 }
 
 function gcd(a: number, b: number): number {

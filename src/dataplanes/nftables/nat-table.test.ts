@@ -52,6 +52,7 @@ test('after a restart, services of owners not yet back stay until startup is ove
 
     const after = recordingTable();
     after.table.restoreFrom(file);
+    // Written although unchanged: after a reboot the kernel's table is empty, and the file is all there is.
     await after.table.set('nat:kept', [service('svc_kept', 53)]);
     assert.match(after.scripts[0]!, /chain svc_gone \{/, 'not re-applied yet, still forwarded');
     await after.table.dropUnclaimed();
@@ -71,4 +72,25 @@ test('a missing file is a first start; an unreadable one is an error', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("services the kernel refuses are taken back out: one owner's error does not stop the others", async () => {
+  const scripts: string[] = [];
+  const table = new NatTable(
+    async (script) => {
+      if (script.includes('svc_bad')) throw new Error('nft: syntax error');
+      scripts.push(script);
+    },
+    async () => new Map(),
+  );
+  await table.set('nat:good', [service('svc_good', 53)]);
+  await table.set('nat:good', [service('svc_good', 53)]);
+  assert.equal(scripts.length, 1, 'an owner that changes nothing writes nothing');
+  await assert.rejects(table.set('nat:bad', [service('svc_bad', 54)]), /syntax error/);
+  await table.set('nat:other', [service('svc_other', 55)]);
+  assert.match(scripts.at(-1)!, /chain svc_good \{/);
+  assert.match(scripts.at(-1)!, /chain svc_other \{/);
+  const writes = scripts.length;
+  await table.set('proxy:none', []);
+  assert.equal(scripts.length, writes, 'nor does one that has nothing and asks for nothing');
 });

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
 import { type NatService, renderNatTable } from './nat-ruleset.ts';
 import { runNft } from './nft-command.ts';
@@ -12,6 +12,8 @@ export class NatTable {
   /** Owners restored from the last run that have not set their services again since. */
   private readonly unclaimed = new Set<string>();
   private file: string | null = null;
+  /** The kernel holds what `owners` says: this process has written the table. */
+  private written = false;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -38,12 +40,27 @@ export class NatTable {
     }
   }
 
-  /** Replaces the owner's services (none: the owner leaves the table) and writes the table. */
-  set(owner: string, services: readonly NatService[]): Promise<void> {
+  /**
+   * Replaces the owner's services (none: the owner leaves the table) and writes the table. Services the kernel
+   * refuses are taken back out, so one owner's error stays its own and the others' writes go on.
+   */
+  async set(owner: string, services: readonly NatService[]): Promise<void> {
     this.unclaimed.delete(owner);
+    const previous = this.owners.get(owner);
+    // Unchanged is skipped only once this process has written the table: after a reboot the file is all there is.
+    if (this.written && JSON.stringify(previous ?? []) === JSON.stringify(services)) return this.settled();
+    this.put(owner, services);
+    try {
+      await this.write();
+    } catch (error) {
+      if (this.owners.get(owner) === services) this.put(owner, previous ?? []);
+      throw error;
+    }
+  }
+
+  private put(owner: string, services: readonly NatService[]): void {
     if (services.length === 0) this.owners.delete(owner);
     else this.owners.set(owner, services);
-    return this.write();
   }
 
   /** Every owner has had its turn since the restart: what none claimed (load balancers gone since) leaves. */
@@ -63,6 +80,7 @@ export class NatTable {
     // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
     const rewrite = async () => {
       await this.apply(renderNatTable([...this.owners.values()].flat(), await this.counters()));
+      this.written = true;
       this.save();
     };
     const next = this.writing.catch(() => {}).then(rewrite);
@@ -70,11 +88,22 @@ export class NatTable {
     return next;
   }
 
+  /** A failure to save is reported, not thrown: the kernel has the new table either way. */
   private save(): void {
     if (!this.file) return;
     const partial = `${this.file}.partial`;
-    writeFileSync(partial, JSON.stringify(Object.fromEntries(this.owners)));
-    renameSync(partial, this.file);
+    try {
+      const fd = openSync(partial, 'w', 0o600);
+      try {
+        writeFileSync(fd, JSON.stringify(Object.fromEntries(this.owners)));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(partial, this.file);
+    } catch (error) {
+      console.error(`weir: ${this.file}: ${(error as Error).message}`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { subnetIdFor } from '../../../src/network/stable-id.ts';
 import { assertFault, Harness, UNKNOWN_ID } from './harness.ts';
 
 // Keys of a created load balancer, from capture 07-lb-create-min.json (Octavia 11).
@@ -267,4 +268,28 @@ describe('load balancers', () => {
       'Unknown attribute for argument load_balancer.loadbalancer: provider',
     );
   });
+});
+
+test('an additional VIP never takes an address another load balancer holds on that subnet', async () => {
+  const h = await Harness.start({
+    yaml: [
+      'subnets:',
+      '  - {name: a, cidr: 127.0.0.0/8, allocation_pools: [{start: 127.0.120.1, end: 127.0.120.9}]}',
+      '  - {name: c, cidr: 10.9.0.0/24, allocation_pools: [{start: 10.9.0.10, end: 10.9.0.12}]}',
+    ].join('\n'),
+  });
+  try {
+    const first = await h.createLb({ vip_subnet_id: subnetIdFor('c') });
+    assert.equal(first.vip_address, '10.9.0.10');
+    const second = await h.createLb({
+      vip_subnet_id: subnetIdFor('a'),
+      additional_vips: [{ subnet_id: subnetIdFor('c') }],
+    });
+    assert.deepEqual(
+      second.additional_vips.map((v: { ip_address: string }) => v.ip_address),
+      ['10.9.0.11'],
+    );
+  } finally {
+    await h.close();
+  }
 });

@@ -109,13 +109,17 @@ async function newLoadBalancer(
   const subnet = vipSubnet(deps, body);
   const inUse = await addressesInUse(tx, subnet.id);
   const vipAddress = allocateVip(subnet, inUse, body.vip_address as string | undefined);
-  const additionalVips = ((body.additional_vips ?? []) as { subnet_id: string; ip_address?: string }[]).map((vip) => {
+  inUse.add(vipAddress);
+  const additionalVips: { subnet_id: string; ip_address: string }[] = [];
+  for (const vip of (body.additional_vips ?? []) as { subnet_id: string; ip_address?: string }[]) {
     const extra = deps.subnets.find((s) => s.id === vip.subnet_id);
     if (!extra) throw badRequest(`Subnet ${vip.subnet_id} not found.`);
-    const address = allocateVip(extra, new Set([...inUse, vipAddress]), vip.ip_address);
+    // What other load balancers hold on that subnet is taken too, not only what this one took on its own.
+    const taken = new Set([...inUse, ...(await addressesInUse(tx, extra.id))]);
+    const address = allocateVip(extra, taken, vip.ip_address);
     inUse.add(address);
-    return { subnet_id: extra.id, ip_address: address };
-  });
+    additionalVips.push({ subnet_id: extra.id, ip_address: address });
+  }
   return {
     id: randomUUID(),
     project_id: projectId,
