@@ -35,6 +35,7 @@ export class NatLoadBalancers {
     /** Names this owner's entries in the table, apart from other owners'. */
     private readonly owner: string,
     private readonly carries: (spec: LoadBalancerSpec, listener: ListenerSpec) => boolean,
+    private readonly cut: (flows: FlowSelector) => Promise<void> = cutFlows,
   ) {}
 
   /** Writes the load balancer's services, then cuts the flows of members and listeners it no longer has. */
@@ -50,7 +51,7 @@ export class NatLoadBalancers {
       else this.specs.delete(spec.id);
       throw error;
     }
-    await Promise.all(cut.map(cutFlows));
+    await Promise.all(cut.map(this.cut));
   }
 
   private adopt(spec: LoadBalancerSpec): void {
@@ -69,7 +70,7 @@ export class NatLoadBalancers {
     for (const pool of spec?.pools ?? []) this.members.delete(pool.id);
     for (const key of this.down) if (key.startsWith(`${loadbalancerId}/`)) this.down.delete(key);
     await this.table.set(this.key(loadbalancerId), []);
-    await Promise.all(cut.map(cutFlows));
+    await Promise.all(cut.map(this.cut));
   }
 
   /**
@@ -88,7 +89,7 @@ export class NatLoadBalancers {
     else this.down.add(key);
     const cut = fell ? this.memberFlows(spec, (member) => member.id === memberId) : [];
     const written = changed ? this.write(loadbalancerId) : Promise.resolve();
-    written.then(() => Promise.all(cut.map(cutFlows))).catch(onError);
+    written.then(() => Promise.all(cut.map(this.cut))).catch(onError);
   }
 
   /** Counters of this owner's listeners of a load balancer, from the table's counters and conntrack. */
