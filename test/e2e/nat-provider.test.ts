@@ -112,10 +112,10 @@ const one = () => new Promise((resolve) => {
 })();
 `;
 
-function fromClient(script: string, port: number, count: number): string[] {
+function fromClient(script: string, port: number, count: number, from: Namespace = 'client'): string[] {
   // The script stops trying after 10 s of its own; the process gets 20 s.
   const command = [process.execPath, '-e', script, VIP, String(port), String(count), '10000'];
-  const out = run('ip', ['netns', 'exec', ns('client'), ...command], 20_000);
+  const out = run('ip', ['netns', 'exec', ns(from), ...command], 20_000);
   return JSON.parse(out) as string[];
 }
 
@@ -355,9 +355,15 @@ describe('the nat provider', { skip }, () => {
     assert.ok(share >= 0.6 && share <= 0.9, `m1 got ${m1} of 200 (${share}), expected about 3/4`);
   });
 
+  test("a member calling the VIP gets answers, masqueraded: the member answering sees weir's address", () => {
+    const answers = fromClient(TCP_CLIENT, 80, 20, 'm1');
+    const wrong = answers.filter((a) => !/^m[12] 10\.77\.0\.1$/.test(a));
+    assert.deepEqual(wrong, [], `answers: ${answers.slice(0, 5).join(', ')}`);
+  });
+
   test('listener stats count the connections and the bytes of whole packets both ways', () => {
     const stats = api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats;
-    assert.equal(stats.total_connections, 200);
+    assert.equal(stats.total_connections, 220, '200 from the client, 20 from a member');
     assert.equal(stats.request_errors, 0);
     // Each answer is 16 bytes of payload in packets with IP and TCP headers; each client sent a handshake and a FIN.
     assert.ok(stats.bytes_out > 200 * 16, `bytes_out ${stats.bytes_out}`);
@@ -408,7 +414,7 @@ describe('the nat provider', { skip }, () => {
     const { m1, m2 } = tally(fromClient(TCP_CLIENT, 80, 50), 50);
     assert.deepEqual({ m1, m2 }, { m1: 50, m2: 0 });
     // The change rewrote the table; its counters went on from where they were.
-    assert.equal(api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats.total_connections, 250);
+    assert.equal(api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats.total_connections, 270);
   });
 
   test("a cascade delete takes the load balancer's rules out of the kernel", async () => {

@@ -72,6 +72,7 @@ export function renderNatTable(
   lines.push(
     ...chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', dispatch),
     ...chain('output', 'type nat hook output priority -100; policy accept;', dispatch),
+    ...chain('hairpin', 'type nat hook postrouting priority srcnat; policy accept;', services.flatMap(hairpin)),
     ...chain('count_in', 'type filter hook prerouting priority -150; policy accept;', bytesIn),
     ...chain('count_in_local', 'type filter hook output priority -150; policy accept;', bytesIn),
     ...chain('count_out', 'type filter hook postrouting priority 200; policy accept;', bytesOut),
@@ -102,6 +103,17 @@ function map(name: string, family: 4 | 6, value: 'verdict' | 'counter', elements
 
 function chain(name: string, hook: string | null, rules: string[]): string[] {
   return [`  chain ${name} {`, ...(hook ? [`    ${hook}`] : []), ...rules, '  }'];
+}
+
+/**
+ * A member calling its own service's VIP would get its answer straight from the other member, not through weir: the
+ * flow is masqueraded instead, so the answer comes back through weir, and that member sees weir's address.
+ */
+function hairpin(service: NatService): string[] {
+  const members = [...new Set(service.backends.map((b) => b.address))];
+  if (members.length === 0) return [];
+  const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
+  return [`    ct status dnat ct original ${ip} daddr ${service.vip} ${ip} saddr { ${members.join(', ')} } masquerade`];
 }
 
 /** Runs for the first packet of each flow only: the nat hooks see no other. */
