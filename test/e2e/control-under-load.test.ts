@@ -55,7 +55,9 @@ let memberPort: number;
 
 before(async () => {
   dataDir = makeDataDir();
-  weir = await WeirProcess.start(dataDir, { configFile: writeConfig(dataDir, 'proxy:\n  workers: 2\n') });
+  weir = await WeirProcess.start(dataDir, {
+    configFile: writeConfig(dataDir, 'proxy:\n  workers: 2\n  udp: user_space\n'),
+  });
   const port = await freePort();
   member = node(MEMBER_SOURCE, String(port));
   for (let i = 0; i < 100 && !member.output().includes('ready'); i++) await sleep(50);

@@ -29,6 +29,13 @@ function recordingTable(counters = new Map<string, { packets: number; bytes: num
   return { table, scripts };
 }
 
+test('owners with nothing to forward never write a table', async () => {
+  const { table, scripts } = recordingTable();
+  await table.set('proxy:http-only', []);
+  await table.dropUnclaimed();
+  assert.deepEqual(scripts, []);
+});
+
 test('owners share the table; each write holds every owner, and counters start from what they had', async () => {
   const { table, scripts } = recordingTable(new Map([['svc_a_new', { packets: 7, bytes: 420 }]]));
   await table.set('nat:one', [service('svc_a', 53)]);

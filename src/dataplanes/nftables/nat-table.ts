@@ -47,8 +47,10 @@ export class NatTable {
   async set(owner: string, services: readonly NatService[]): Promise<void> {
     this.unclaimed.delete(owner);
     const previous = this.owners.get(owner);
+    // An owner with nothing, asking for nothing, changes nothing: a weir without kernel services never writes.
+    if (previous === undefined && services.length === 0) return this.settled();
     // Unchanged is skipped only once this process has written the table: after a reboot the file is all there is.
-    if (this.written && JSON.stringify(previous ?? []) === JSON.stringify(services)) return this.settled();
+    if (this.written && JSON.stringify(previous) === JSON.stringify(services)) return this.settled();
     this.put(owner, services);
     try {
       await this.write();
