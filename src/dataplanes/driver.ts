@@ -45,6 +45,19 @@ export interface TrafficCounters {
   requestErrors: number;
 }
 
+/** Counters added up: a listener's over the processes or VIPs that carry it, a load balancer's over its listeners. */
+export function sumTraffic(counters: Iterable<TrafficCounters>): TrafficCounters {
+  const total = { bytesIn: 0, bytesOut: 0, activeConnections: 0, totalConnections: 0, requestErrors: 0 };
+  for (const c of counters) {
+    total.bytesIn += c.bytesIn;
+    total.bytesOut += c.bytesOut;
+    total.activeConnections += c.activeConnections;
+    total.totalConnections += c.totalConnections;
+    total.requestErrors += c.requestErrors;
+  }
+  return total;
+}
+
 /**
  * A data plane, with Octavia's provider-driver semantics made declarative: `apply` takes a load balancer's whole
  * desired state and makes it so; calling it again with the same spec changes nothing.

@@ -34,6 +34,12 @@ export interface LoadBalancerSpec {
   pools: PoolSpec[];
 }
 
+/** Every address a load balancer's listeners serve: the VIP, then the additional VIPs. */
+export const vipAddresses = (spec: LoadBalancerSpec): string[] => [
+  spec.vip.address,
+  ...spec.additionalVips.map((v) => v.address),
+];
+
 export interface ListenerSpec {
   id: string;
   protocol: ListenerProtocol;

@@ -1,5 +1,5 @@
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
-import { plugVip, unplugVip } from '../../network/vip-address.ts';
+import { PluggedVips } from '../../network/vip-address.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
 import { KERNEL_CLIENT_ADDRESS, NatLoadBalancers } from './nat-load-balancers.ts';
 import { natTable } from './nat-table.ts';
@@ -29,21 +29,16 @@ class NatDriver implements DataPlaneDriver {
   readonly description = natDriver.description;
   readonly capabilities = capabilities;
   private readonly loadBalancers = new NatLoadBalancers(natTable, 'nat', () => true);
-  private readonly plugged = new Map<string, { address: string; device: string }>();
+  private readonly vips = new PluggedVips();
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
-    const device = spec.vip.interface;
-    if (device && !this.plugged.has(spec.id) && (await plugVip(spec.vip.address, device))) {
-      this.plugged.set(spec.id, { address: spec.vip.address, device });
-    }
+    await this.vips.plug(spec);
     await this.loadBalancers.apply(spec);
   }
 
   async remove(loadbalancerId: string): Promise<void> {
     await this.loadBalancers.remove(loadbalancerId);
-    const plugged = this.plugged.get(loadbalancerId);
-    this.plugged.delete(loadbalancerId);
-    if (plugged) await unplugVip(plugged.address, plugged.device);
+    await this.vips.unplug(loadbalancerId);
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {

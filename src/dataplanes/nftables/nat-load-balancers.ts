@@ -3,8 +3,13 @@ import ipaddr from 'ipaddr.js';
 import { MemberSet } from '../../balancing/member-set.ts';
 import { xxhash32 } from '../../balancing/xxhash32.ts';
 import type { LbAlgorithm } from '../../model/constants.ts';
-import type { ListenerSpec, LoadBalancerSpec, MemberSpec } from '../../model/load-balancer-spec.ts';
-import type { TrafficCounters } from '../driver.ts';
+import {
+  type ListenerSpec,
+  type LoadBalancerSpec,
+  type MemberSpec,
+  vipAddresses,
+} from '../../model/load-balancer-spec.ts';
+import { sumTraffic, type TrafficCounters } from '../driver.ts';
 import { activeFlows, cutFlows, type FlowSelector } from './conntrack.ts';
 import { readNatCounters } from './nat-counters.ts';
 import { counterName, type NatCounter, type NatService } from './nat-ruleset.ts';
@@ -101,21 +106,16 @@ export class NatLoadBalancers {
     const counters = await readNatCounters();
     const value = (service: NatService, counter: NatCounter) => counters.get(counterName(service.name, counter));
     for (const listener of listeners) {
-      const total: TrafficCounters = {
-        bytesIn: 0,
-        bytesOut: 0,
-        activeConnections: 0,
-        totalConnections: 0,
-        requestErrors: 0,
-      };
-      for (const service of this.listenerServices(spec!, listener)) {
-        total.bytesIn += value(service, 'in')?.bytes ?? 0;
-        total.bytesOut += value(service, 'out')?.bytes ?? 0;
-        total.totalConnections += value(service, 'new')?.packets ?? 0;
-        total.requestErrors += value(service, 'refused')?.packets ?? 0;
-        total.activeConnections += await activeFlows(flowsOf(service));
-      }
-      stats.set(listener.id, total);
+      const perVip = this.listenerServices(spec!, listener).map(
+        async (service): Promise<TrafficCounters> => ({
+          bytesIn: value(service, 'in')?.bytes ?? 0,
+          bytesOut: value(service, 'out')?.bytes ?? 0,
+          totalConnections: value(service, 'new')?.packets ?? 0,
+          requestErrors: value(service, 'refused')?.packets ?? 0,
+          activeConnections: await activeFlows(flowsOf(service)),
+        }),
+      );
+      stats.set(listener.id, sumTraffic(await Promise.all(perVip)));
     }
     return stats;
   }
@@ -184,8 +184,9 @@ export class NatLoadBalancers {
 
   /** One service per VIP address of the load balancer. */
   private listenerServices(spec: LoadBalancerSpec, listener: ListenerSpec): NatService[] {
-    const addresses = [spec.vip.address, ...spec.additionalVips.map((v) => v.address)];
-    return addresses.map((vip, i) => this.service(spec, listener, vip, `svc_${listener.id.replaceAll('-', '')}_${i}`));
+    return vipAddresses(spec).map((vip, i) =>
+      this.service(spec, listener, vip, `svc_${listener.id.replaceAll('-', '')}_${i}`),
+    );
   }
 
   private service(spec: LoadBalancerSpec, listener: ListenerSpec, vip: string, name: string): NatService {

@@ -1,4 +1,9 @@
-import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import {
+  type ListenerSpec,
+  type LoadBalancerSpec,
+  type PoolSpec,
+  vipAddresses,
+} from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { listenerForwarding } from '../../protocols/http/forwarding-headers.ts';
@@ -194,12 +199,6 @@ function serverNameWait(listener: ListenerSpec): number {
   if (listener.protocol === 'HTTPS') return tcpInspectMs > 0 ? tcpInspectMs : clientDataMs;
   return listener.protocol === 'TCP' ? tcpInspectMs : 0;
 }
-
-/** Every address of the load balancer a listener is bound on: the VIP and the additional VIPs. */
-const vipAddresses = (spec: LoadBalancerSpec): string[] => [
-  spec.vip.address,
-  ...spec.additionalVips.map((v) => v.address),
-];
 
 function listenerKey(spec: LoadBalancerSpec, listener: ListenerSpec): string {
   return `${vipAddresses(spec).join(',')}|${listener.port}|${listener.protocol}`;

@@ -1,6 +1,6 @@
 import type { ListenerSpec, LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import { addressSet } from '../../network/address-set.ts';
-import { plugVip, unplugVip } from '../../network/vip-address.ts';
+import { PluggedVips } from '../../network/vip-address.ts';
 import { AccessLog } from '../../observability/access-log/access-log.ts';
 import { StartupError } from '../../server/startup-error.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, DriverSettings, TrafficCounters } from '../driver.ts';
@@ -37,8 +37,7 @@ class ProxyDriver implements DataPlaneDriver {
   readonly name = 'proxy';
   readonly description = proxyDriver.description;
   readonly capabilities: DriverCapabilities;
-  /** The VIPs weir put on an interface, by load balancer, to take away when it goes. */
-  private readonly plugged = new Map<string, { address: string; device: string }>();
+  private readonly vips = new PluggedVips();
   private readonly engine: ProxyEngine;
   /** UDP listeners the kernel forwards; null: all UDP is relayed by the engine. */
   private readonly kernelUdp: NatLoadBalancers | null;
@@ -59,10 +58,7 @@ class ProxyDriver implements DataPlaneDriver {
   }
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
-    const device = spec.vip.interface;
-    if (device && !this.plugged.has(spec.id) && (await plugVip(spec.vip.address, device))) {
-      this.plugged.set(spec.id, { address: spec.vip.address, device });
-    }
+    await this.vips.plug(spec);
     // Each part is applied even when the other fails: a kernel table refusing a rule must not stall HTTP.
     const forwarded = this.kernelUdp?.apply(spec).then(
       () => null,
@@ -77,9 +73,7 @@ class ProxyDriver implements DataPlaneDriver {
   async remove(loadbalancerId: string): Promise<void> {
     await this.engine.remove(loadbalancerId);
     await this.kernelUdp?.remove(loadbalancerId);
-    const plugged = this.plugged.get(loadbalancerId);
-    this.plugged.delete(loadbalancerId);
-    if (plugged) await unplugVip(plugged.address, plugged.device);
+    await this.vips.unplug(loadbalancerId);
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
@@ -99,8 +93,7 @@ class ProxyDriver implements DataPlaneDriver {
 
   async close(): Promise<void> {
     await this.engine.close();
-    await Promise.all([...this.plugged.values()].map((vip) => unplugVip(vip.address, vip.device)));
-    this.plugged.clear();
+    await this.vips.unplugAll();
   }
 }
 

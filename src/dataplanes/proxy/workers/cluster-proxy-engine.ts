@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadBalancerSpec } from '../../../model/load-balancer-spec.ts';
-import type { DriverSettings, TrafficCounters } from '../../driver.ts';
+import { type DriverSettings, sumTraffic, type TrafficCounters } from '../../driver.ts';
 import { listenerSlotsKey, loadBalancerSlotsKey } from '../local-proxy-engine.ts';
 import type { ProxyEngine } from '../proxy-engine.ts';
 import { SlotLedger } from './slot-ledger.ts';
@@ -87,7 +87,7 @@ export class ClusterProxyEngine implements ProxyEngine {
       if (answer.status !== 'fulfilled') continue;
       for (const [listenerId, counters] of answer.value.stats ?? []) {
         const total = totals.get(listenerId);
-        totals.set(listenerId, total ? addCounters(total, counters) : counters);
+        totals.set(listenerId, total ? sumTraffic([total, counters]) : counters);
       }
     }
     return totals;
@@ -281,14 +281,4 @@ export class ClusterProxyEngine implements ProxyEngine {
     for (const slot of asked) this.post(slot, { t: 'reclaim', key });
     return asked.length;
   }
-}
-
-function addCounters(a: TrafficCounters, b: TrafficCounters): TrafficCounters {
-  return {
-    bytesIn: a.bytesIn + b.bytesIn,
-    bytesOut: a.bytesOut + b.bytesOut,
-    activeConnections: a.activeConnections + b.activeConnections,
-    totalConnections: a.totalConnections + b.totalConnections,
-    requestErrors: a.requestErrors + b.requestErrors,
-  };
 }
