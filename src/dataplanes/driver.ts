@@ -103,5 +103,7 @@ export interface DriverFactory {
   /** Other names clients may send in `provider`; the name a client sent is the one stored and echoed back. */
   readonly aliases: readonly string[];
   readonly description: string;
+  /** Why this node cannot run the data plane (privileges, tools), or undefined when it can. */
+  unavailable?(): string | undefined;
   create(settings: DriverSettings): DataPlaneDriver;
 }

@@ -14,11 +14,15 @@ export interface ProviderEntry {
   driver: DataPlaneDriver;
 }
 
-/** Resolves provider names (canonical or alias) to running drivers. */
+/**
+ * Resolves provider names (canonical or alias) to running drivers. A provider this node cannot run is not created;
+ * its names map to the reason, so a request naming it is told why rather than only that it is unknown.
+ */
 export class DriverRegistry {
   private readonly byName = new Map<string, DataPlaneDriver>();
   readonly drivers: DataPlaneDriver[] = [];
   readonly providers: ProviderEntry[] = [];
+  readonly unavailable = new Map<string, string>();
 
   readonly defaultProvider: string;
 
@@ -29,6 +33,11 @@ export class DriverRegistry {
   ) {
     this.defaultProvider = defaultProvider ?? factories[0]?.name ?? 'noop';
     for (const factory of factories) {
+      const reason = factory.unavailable?.();
+      if (reason !== undefined) {
+        for (const name of [factory.name, ...factory.aliases]) this.unavailable.set(name, reason);
+        continue;
+      }
       const driver = factory.create(settings);
       this.drivers.push(driver);
       for (const name of [factory.name, ...factory.aliases]) {
@@ -36,6 +45,10 @@ export class DriverRegistry {
         const aliasNote = name === factory.name ? '' : ` (alias of ${factory.name})`;
         this.providers.push({ name, description: `${factory.description}${aliasNote}`, driver });
       }
+    }
+    const reason = this.unavailable.get(this.defaultProvider);
+    if (reason !== undefined) {
+      throw new StartupError(`server.default_provider: "${this.defaultProvider}" cannot run here: ${reason}`);
     }
     if (!this.byName.has(this.defaultProvider)) {
       const known = [...this.byName.keys()].join(', ');

@@ -59,6 +59,7 @@ export class WeirServer {
       },
       config.server.default_provider,
     );
+    for (const [name, reason] of drivers.unavailable) log.info(`weir: provider ${name} is not enabled: ${reason}`);
     const specSettings = {
       subnets: config.subnets,
       maxConnectionsPerLoadBalancer: config.tenancy.max_connections_per_load_balancer,
@@ -91,6 +92,7 @@ export class WeirServer {
     const api = buildApi({
       store,
       providers,
+      unavailableProviders: drivers.unavailable,
       defaultProvider: drivers.defaultProvider,
       subnets: config.subnets,
       runtime,

@@ -31,6 +31,8 @@ export interface QuotaLimits {
 export interface OctaviaApiDeps {
   store: StateStore;
   providers: readonly ProviderInfo[];
+  /** Providers weir has but this node cannot run, with the reason. */
+  unavailableProviders?: ReadonlyMap<string, string>;
   defaultProvider: string;
   subnets: readonly Subnet[];
   runtime: RuntimeView;

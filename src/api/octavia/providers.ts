@@ -5,7 +5,10 @@ import type { OctaviaApiDeps, ProviderInfo } from './deps.ts';
 export function resolveProvider(deps: OctaviaApiDeps, name: unknown): ProviderInfo {
   const wanted = typeof name === 'string' ? name : deps.defaultProvider;
   const provider = deps.providers.find((p) => p.name === wanted);
-  if (!provider) throw badRequest(`Provider '${wanted}' is not enabled.`);
+  if (!provider) {
+    const reason = deps.unavailableProviders?.get(wanted);
+    throw badRequest(`Provider '${wanted}' is not enabled.${reason ? ` ${reason}` : ''}`);
+  }
   return provider;
 }
 

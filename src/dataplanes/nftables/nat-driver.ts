@@ -3,6 +3,7 @@ import { PluggedVips } from '../../network/vip-address.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
 import { KERNEL_CLIENT_ADDRESS, NatLoadBalancers } from './nat-load-balancers.ts';
 import { natTable } from './nat-table.ts';
+import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from './nft-command.ts';
 
 const capabilities: DriverCapabilities = {
   listenerProtocols: ['TCP', 'UDP'],
@@ -62,5 +63,6 @@ export const natDriver: DriverFactory = {
   description:
     "Kernel NAT load balancing with nftables: members use weir's node as their gateway and see each client's " +
     'own address in the packets. TCP and UDP. Needs root (CAP_NET_ADMIN).',
+  unavailable: () => (kernelForwardingAvailable() ? undefined : KERNEL_PRIVILEGES_NEEDED),
   create: () => new NatDriver(),
 };

@@ -17,6 +17,9 @@ export function runNft(script: string): Promise<void> {
   });
 }
 
+export const KERNEL_PRIVILEGES_NEEDED =
+  'It programs the kernel through nftables: weir must run as root (CAP_NET_ADMIN) with the nft command installed.';
+
 /** Whether this process may program the kernel's tables: root, with the nft command installed. */
 export function kernelForwardingAvailable(): boolean {
   return process.getuid?.() === 0 && spawnSync('nft', ['--version'], { stdio: 'ignore' }).status === 0;
