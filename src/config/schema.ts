@@ -16,7 +16,8 @@ const serverSchema = Type.Object(
     data_dir: Type.String({
       minLength: 1,
       default: './var',
-      description: 'Directory for weir state (the SQLite database, runtime files). Relative to the working directory.',
+      description:
+        'Directory for weir state (the SQLite database, runtime files), used by one weir at a time. Relative to the working directory.',
     }),
     auth: Type.Enum(['noauth', 'keystone'], {
       default: 'noauth',

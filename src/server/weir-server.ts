@@ -21,6 +21,7 @@ import { nameBasedUuid } from '../network/stable-id.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { memberWallsFor } from '../tenancy/member-walls-from-config.ts';
 import { readApiTls } from './api-tls.ts';
+import { DataDirLock } from './data-dir-lock.ts';
 import { StartupError } from './startup-error.ts';
 
 /** `weir serve`: API, controller and local data planes in one process over the embedded store. */
@@ -33,6 +34,7 @@ export class WeirServer {
     private readonly audit: AuditLog,
     private readonly keystone: KeystoneClient | undefined,
     private readonly scheme: 'http' | 'https',
+    private readonly lock: DataDirLock,
   ) {}
 
   static async start(
@@ -42,6 +44,21 @@ export class WeirServer {
       logRequests?: boolean;
       drivers?: readonly DriverFactory[];
     } = {},
+  ): Promise<WeirServer> {
+    const lock = DataDirLock.acquire(config.server.data_dir);
+    try {
+      return await WeirServer.startLocked(config, log, options, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static async startLocked(
+    config: Config,
+    log: ReconcilerLog,
+    options: { logRequests?: boolean; drivers?: readonly DriverFactory[] },
+    lock: DataDirLock,
   ): Promise<WeirServer> {
     const tls = config.server.tls && readApiTls(config.server.tls);
     // The walls ask the API where it listens only when a member is checked, by when it does.
@@ -111,7 +128,7 @@ export class WeirServer {
     // Every load balancer has been applied once: kernel rules kept from the last run for ones gone since can go.
     await natTable.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
     await api.listen({ host, port });
-    return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http');
+    return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http', lock);
   }
 
   get address(): string {
@@ -129,6 +146,7 @@ export class WeirServer {
     await this.store.close();
     await this.keystone?.close();
     this.audit.close();
+    this.lock.release();
   }
 }
 

@@ -3,7 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { makeDataDir, removeDataDir, repoRoot } from './support/weir-process.ts';
+import {
+  makeDataDir,
+  NOOP_DEFAULT_PROVIDER,
+  removeDataDir,
+  repoRoot,
+  WeirProcess,
+  writeConfig,
+} from './support/weir-process.ts';
 
 /** Runs `weir serve` with the config text; it is expected to exit before listening. */
 function serve(dir: string, yaml: string) {
@@ -41,5 +48,24 @@ describe('weir serve refuses to start', () => {
       run.stderr.trim(),
       `weir cannot start: cannot read server.tls.cert_file ${missing}: it does not exist`,
     );
+  });
+
+  test('on a data directory another weir uses, and starts once that one is killed', async () => {
+    const data = join(dir, 'data');
+    const first = await WeirProcess.start(data, { configFile: writeConfig(dir, NOOP_DEFAULT_PROVIDER) });
+    try {
+      const run = serve(dir, `${NOOP_DEFAULT_PROVIDER}  listen: "127.0.0.1:0"\n`);
+      assert.equal(run.status, 1, run.stderr);
+      assert.equal(
+        run.stderr.trim(),
+        `weir cannot start: ${data} is in use by another weir (pid ${first.child.pid}); ` +
+          'give each weir its own server.data_dir',
+      );
+    } finally {
+      await first.kill('SIGKILL');
+    }
+    // SIGKILL left the lock file behind: it names a process that is gone, so the next weir takes it over.
+    const second = await WeirProcess.start(data, { configFile: writeConfig(dir, NOOP_DEFAULT_PROVIDER) });
+    await second.kill('SIGTERM');
   });
 });
