@@ -7,7 +7,7 @@ export const MAX_WEIGHT = 256;
  * Which members may take new connections, frozen: algorithms build their picking structures from it and swap them
  * whole when it changes.
  */
-export interface MemberSnapshot<T extends BalancerTarget> {
+export interface MemberSnapshot<T> {
   /** The tier below is the backups: no regular member is eligible. */
   readonly backup: boolean;
   /**
@@ -70,14 +70,29 @@ export class MemberSet<T extends BalancerTarget> {
 }
 
 function snapshotOf<T extends BalancerTarget>(targets: readonly T[], down: ReadonlySet<string>): MemberSnapshot<T> {
-  const regular = tierOf(targets, false, down);
-  if (regular.active.length > 0) return Object.freeze({ backup: false, ...regular });
-  return Object.freeze({ backup: true, ...tierOf(targets, true, down) });
+  return servingTier(targets, (t) => t.adminStateUp && !down.has(t.id));
 }
 
-function tierOf<T extends BalancerTarget>(targets: readonly T[], backup: boolean, down: ReadonlySet<string>) {
+/**
+ * Octavia's tiers, for any member list: the regular members with weight > 0 while one of them is `eligible`, else
+ * the backups with weight > 0.
+ */
+export function servingTier<T extends Pick<BalancerTarget, 'backup' | 'weight'>>(
+  targets: readonly T[],
+  eligible: (target: T) => boolean,
+): MemberSnapshot<T> {
+  const regular = tierOf(targets, false, eligible);
+  if (regular.active.length > 0) return Object.freeze({ backup: false, ...regular });
+  return Object.freeze({ backup: true, ...tierOf(targets, true, eligible) });
+}
+
+function tierOf<T extends Pick<BalancerTarget, 'backup' | 'weight'>>(
+  targets: readonly T[],
+  backup: boolean,
+  isEligible: (target: T) => boolean,
+) {
   const tier = targets.filter((t) => t.backup === backup && t.weight > 0);
-  const eligible = tier.map((t) => t.adminStateUp && !down.has(t.id));
+  const eligible = tier.map(isEligible);
   const active = tier.filter((_, i) => eligible[i]);
   return { tier: Object.freeze(tier), eligible: Object.freeze(eligible), active: Object.freeze(active) };
 }

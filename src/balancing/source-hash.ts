@@ -1,27 +1,18 @@
 import type { Balancer, BalancerTarget, PickContext } from './balancer.ts';
 import {
   assertMaglevOptions,
-  buildMaglevTable,
-  compareIds,
   DEFAULT_MAGLEV_SEED,
   DEFAULT_MAGLEV_TABLE_SIZE,
   type MaglevOptions,
-  type MaglevTable,
-  redirectIneligible,
 } from './maglev-table.ts';
+import { MaglevTableCache, maglevSlots } from './maglev-tiers.ts';
 import { MemberSet } from './member-set.ts';
 import { xxhash32 } from './xxhash32.ts';
 
-/** The table a pick reads, with the caller's members in the table's order; replaced whole. */
+/** The table a pick reads, with the serving tier's members it refers to; replaced whole. */
 interface Lookup<T> {
   readonly targets: readonly T[];
   readonly slots: Uint32Array;
-}
-
-/** A tier's table, reused while the tier's ids and weights stay the same (health changes, new member objects). */
-interface Built {
-  readonly key: string;
-  readonly table: MaglevTable;
 }
 
 /**
@@ -34,7 +25,7 @@ export class SourceHash<T extends BalancerTarget> implements Balancer<T> {
   readonly #withPort: boolean;
   readonly #options: MaglevOptions;
   readonly #members = new MemberSet<T>();
-  readonly #built: { regular?: Built; backup?: Built } = {};
+  readonly #tables = new MaglevTableCache();
   #lookup: Lookup<T> | undefined;
 
   constructor(algorithm: 'SOURCE_IP' | 'SOURCE_IP_PORT', options: Partial<MaglevOptions> = {}) {
@@ -63,31 +54,10 @@ export class SourceHash<T extends BalancerTarget> implements Balancer<T> {
   }
 
   #rebuild(): void {
-    const { backup, tier, eligible, active } = this.#members.snapshot;
-    if (active.length === 0) {
-      this.#lookup = undefined;
-      return;
-    }
-    const table = this.#tableFor(backup ? 'backup' : 'regular', tier);
-    const byId = new Map(tier.map((t, i) => [t.id, i]));
-    const order = table.ids.map((id) => byId.get(id)!);
-    this.#lookup = {
-      targets: order.map((i) => tier[i]!),
-      slots: redirectIneligible(
-        table,
-        order.map((i) => eligible[i]!),
-      ),
-    };
-  }
-
-  #tableFor(kind: 'regular' | 'backup', tier: readonly T[]): MaglevTable {
-    const members = tier.map(({ id, weight }) => ({ id, weight })).sort((a, b) => compareIds(a.id, b.id));
-    const key = JSON.stringify(members);
-    const cached = this.#built[kind];
-    if (cached?.key === key) return cached.table;
-    const table = buildMaglevTable(members, this.#options);
-    this.#built[kind] = { key, table };
-    return table;
+    const { tier, eligible } = this.#members.snapshot;
+    const candidates = tier.map(({ id, weight, backup }, i) => ({ id, weight, backup, eligible: eligible[i]! }));
+    const slots = maglevSlots(candidates, this.#options, this.#tables);
+    this.#lookup = slots.length === 0 ? undefined : { targets: tier, slots };
   }
 }
 
