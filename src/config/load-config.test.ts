@@ -310,6 +310,13 @@ test('policy overrides and denied member networks are checked where they are wri
     'tenancy.denied_member_cidrs[0]',
     /is neither an IP address nor a CIDR/,
   );
+  assertProblem(
+    'balancing:\n  maglev_table_size: 65536\n',
+    2,
+    22,
+    'balancing.maglev_table_size',
+    /^Maglev table size 65536 is not a prime$/,
+  );
 });
 
 test('settings a choice needs, listen addresses and YAML syntax are checked', () => {

@@ -1,5 +1,7 @@
 /** Checks the schema cannot express: values that must parse, and settings another setting requires. */
+
 import { overrideProblems } from '../api/policy/policy.ts';
+import { assertMaglevOptions } from '../balancing/maglev-table.ts';
 import { parseCidr } from '../network/cidr.ts';
 import { parseIpAddress } from '../network/ip-address.ts';
 import { parseListenAddress } from './listen-address.ts';
@@ -20,6 +22,11 @@ export function semanticProblems(config: ConfigFile): Problem[] {
   }
   if (config.store.driver === 'postgres' && config.store.postgres === undefined) {
     problems.push({ path: ['store', 'postgres'], reason: 'required when driver is postgres' });
+  }
+  try {
+    assertMaglevOptions({ tableSize: config.balancing.maglev_table_size, seed: 0 });
+  } catch (error) {
+    problems.push({ path: ['balancing', 'maglev_table_size'], reason: (error as Error).message });
   }
   problems.push(...plaintextTokenProblems(config));
   problems.push(...subnetProblems(config.subnets));

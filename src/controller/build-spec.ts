@@ -1,3 +1,4 @@
+import { DEFAULT_MAGLEV_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../balancing/maglev-table.ts';
 import type { ClientAuthentication } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { Subnet } from '../network/subnet.ts';
@@ -139,6 +140,11 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
               domainName: orNull<string>(monitor.domain_name),
             }
           : null,
+        // Pools stored before weir kept these get the defaults: the same on every node.
+        maglev: {
+          tableSize: Number(p.maglev_table_size ?? DEFAULT_MAGLEV_TABLE_SIZE),
+          seed: Number(p.maglev_seed ?? DEFAULT_MAGLEV_SEED),
+        },
       };
     }),
   });

@@ -39,3 +39,9 @@ test('max_connections_per_load_balancer reaches the spec; 0 is no cap', () => {
   assert.equal(buildSpec(tree, settings).maxConnections, null);
   assert.equal(buildSpec(tree, { ...settings, maxConnectionsPerLoadBalancer: 50000 }).maxConnections, 50000);
 });
+
+test("a pool's stored Maglev size and seed reach the spec; a pool stored without them gets the defaults", () => {
+  assert.deepEqual(buildSpec(tree, settings).pools[0]!.maglev, { tableSize: 65537, seed: 0x5eed });
+  const stored = { ...tree, pools: [{ ...tree.pools[0]!, maglev_table_size: 4099, maglev_seed: 0xfffffffe }] };
+  assert.deepEqual(buildSpec(stored, settings).pools[0]!.maglev, { tableSize: 4099, seed: 0xfffffffe });
+});

@@ -107,6 +107,11 @@ export interface PoolSpec {
   };
   members: MemberSpec[];
   healthMonitor: HealthMonitorSpec | null;
+  /**
+   * The Maglev table SOURCE_IP and SOURCE_IP_PORT hash into, as stored with the pool (a prime size and a 32-bit
+   * seed), so every node and every data plane builds the same one.
+   */
+  maglev: { tableSize: number; seed: number };
 }
 
 export interface MemberSpec {

@@ -115,6 +115,7 @@ export class WeirServer {
       runtime,
       quotaDefaults: UNLIMITED_QUOTAS,
       memberWalls,
+      maglevTableSize: config.balancing.maglev_table_size,
       defaultProjectId: config.server.default_project_id,
       authenticate,
       // Overrides are for keystone callers; noauth callers are administrators.

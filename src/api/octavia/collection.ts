@@ -5,7 +5,7 @@ import { GLOBAL_LIST_RESOURCES } from '../policy/route-actions.ts';
 import type { RequestContext } from '../request-context.ts';
 import { applyListQuery, projectFields, type Query } from './list-query.ts';
 import { findVisible } from './lookup.ts';
-import { renderAll, renderOne } from './views.ts';
+import { PRIVATE_FIELDS, renderAll, renderOne } from './views.ts';
 
 /** A collection GET: scoped as the policy allows (listScope), rendered, then Octavia's filters and paging. */
 export async function listCollection(
@@ -21,7 +21,7 @@ export async function listCollection(
   const stored = new Map(objects.map((o) => [o.id, o]));
   const { items, links } = applyListQuery(views, request.query as Query, {
     baseUrl: requestUrl(request),
-    filterable: objects.length > 0 ? filterableAttributes(objects, views) : undefined,
+    filterable: objects.length > 0 ? filterableAttributes(kind, objects, views) : undefined,
     attributeValue: (view, attribute) => (attribute in view ? view[attribute] : stored.get(view.id)?.[attribute]),
   });
   return { [collection]: items, [`${collection}_links`]: links };
@@ -55,13 +55,18 @@ export async function showObject(
 }
 
 /** Scalar attributes, rendered or kept as links (a pool's loadbalancer_id): what a list may filter and sort on. */
-function filterableAttributes(objects: readonly StoredObject[], views: readonly StoredObject[]): Set<string> {
+function filterableAttributes(
+  kind: ObjectKind,
+  objects: readonly StoredObject[],
+  views: readonly StoredObject[],
+): Set<string> {
   const attributes = new Set<string>();
   for (const item of [...objects, ...views]) {
     for (const [key, value] of Object.entries(item))
       if (value === null || typeof value !== 'object') attributes.add(key);
   }
   attributes.delete('tenant_id');
+  for (const field of PRIVATE_FIELDS[kind] ?? []) attributes.delete(field);
   return attributes;
 }
 

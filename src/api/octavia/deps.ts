@@ -39,4 +39,6 @@ export interface OctaviaApiDeps {
   quotaDefaults: QuotaLimits;
   /** Where members may lead: tenancy walls decided from the config (memberWallsFor). */
   memberWalls: MemberWalls;
+  /** balancing.maglev_table_size: stored with each new pool, with a random seed. */
+  maglevTableSize: number;
 }

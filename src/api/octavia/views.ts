@@ -10,6 +10,14 @@ const INTERNAL_FIELDS: Partial<Record<ObjectKind, readonly string[]>> = {
   l7rule: ['l7policy_id', 'listener_id', 'loadbalancer_id'],
 };
 
+/**
+ * Settings weir stores with an object for its data planes (a pool's Maglev table size and seed, fixed at creation so
+ * every node builds the same table): not Octavia's, so never shown, filtered or sorted on, and no request sets them.
+ */
+export const PRIVATE_FIELDS: Partial<Record<ObjectKind, readonly string[]>> = {
+  pool: ['maglev_table_size', 'maglev_seed'],
+};
+
 type Row = StoredObject;
 type Ids = { id: string }[];
 
@@ -46,7 +54,7 @@ export async function renderAll(reader: StoreReader, kind: ObjectKind, objects: 
   };
   const base = (o: Row): Row => {
     const view: Row = { ...o, tenant_id: o.project_id };
-    for (const field of INTERNAL_FIELDS[kind] ?? []) delete view[field];
+    for (const field of [...(INTERNAL_FIELDS[kind] ?? []), ...(PRIVATE_FIELDS[kind] ?? [])]) delete view[field];
     return view;
   };
   switch (kind) {

@@ -71,6 +71,7 @@ function spec(members: MemberSpec[], pool: Partial<PoolSpec> = {}): LoadBalancer
         },
         members,
         healthMonitor: null,
+        maglev: { tableSize: 65537, seed: 0x5eed },
         ...pool,
       },
     ],

@@ -21,17 +21,21 @@ export class PoolRuntime {
   private readonly passiveTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(public spec: PoolSpec) {
-    this.balancer = balancerFor<MemberSpec>(spec.algorithm);
+    this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
   }
 
   update(spec: PoolSpec): void {
-    const algorithmChanged = spec.algorithm !== this.spec.algorithm;
+    // The Maglev settings are fixed at a pool's creation; compared anyway, as the balancer is built from them.
+    const newBalancer =
+      spec.algorithm !== this.spec.algorithm ||
+      spec.maglev.tableSize !== this.spec.maglev.tableSize ||
+      spec.maglev.seed !== this.spec.maglev.seed;
     this.spec = spec;
-    if (algorithmChanged) this.balancer = balancerFor<MemberSpec>(spec.algorithm);
+    if (newBalancer) this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
     this.agents.retain(spec.members);
-    if (algorithmChanged) for (const id of this.activelyDown) this.balancer.setUp(id, false);
+    if (newBalancer) for (const id of this.activelyDown) this.balancer.setUp(id, false);
   }
 
   /** An active health-check transition. */

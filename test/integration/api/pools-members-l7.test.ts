@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import SQLite from 'better-sqlite3';
 import { assertFault, Harness, type Json, UNKNOWN_ID } from './harness.ts';
 
 describe('pools, members, health monitors, L7 policies and rules', () => {
@@ -107,6 +109,57 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
         pool: { protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', listener_id: UNKNOWN_ID },
       });
       assertFault(reply, 404, `Listener ${UNKNOWN_ID} not found.`);
+    });
+
+    test('each pool stores its own Maglev seed and the configured size; no response shows them, no PUT sets them', async () => {
+      const sized = await Harness.start({ yaml: 'balancing:\n  maglev_table_size: 4099\n' });
+      const db = new SQLite(join(sized.dir, 'weir.sqlite'), { readonly: true });
+      try {
+        const lb = await sized.createLb();
+        const pools: [Json, Json] = [
+          await sized.createPool(lb.id),
+          await sized.createPool(lb.id, { lb_algorithm: 'SOURCE_IP' }),
+        ];
+        const stored = (id: string) =>
+          JSON.parse((db.prepare('SELECT body FROM objects WHERE id = ?').get(id) as { body: string }).body);
+        const [one, other] = pools.map((p) => stored(p.id));
+        assert.equal(one.maglev_table_size, 4099);
+        assert.equal(other.maglev_table_size, 4099);
+        for (const seed of [one.maglev_seed, other.maglev_seed])
+          assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32);
+        assert.notEqual(one.maglev_seed, other.maglev_seed, 'a seed of its own (equal by chance once in 2^32)');
+
+        const views = [
+          pools[0],
+          (await sized.get(`pools/${pools[0].id}`)).body.pool,
+          ...(await sized.get('pools')).body.pools,
+        ];
+        for (const view of views)
+          assert.ok(!('maglev_seed' in view) && !('maglev_table_size' in view), JSON.stringify(view));
+        assertFault(await sized.get('pools?maglev_seed=1'), 400);
+        assertFault(await sized.get('pools?sort=maglev_seed'), 400);
+
+        for (const field of ['maglev_seed', 'maglev_table_size']) {
+          const reply = await sized.put(`pools/${pools[0].id}`, { pool: { [field]: 7 } });
+          assert.equal(reply.status, 400, field);
+          const created = await sized.post('pools', {
+            pool: { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', [field]: 7 },
+          });
+          assert.equal(created.status, 400, field);
+        }
+        const renamed = await sized.put(`pools/${pools[0].id}`, {
+          pool: { name: 'renamed', lb_algorithm: 'SOURCE_IP_PORT' },
+        });
+        assert.equal(renamed.status, 200);
+        assert.ok(!('maglev_seed' in renamed.body.pool));
+        await sized.waitActive(lb.id);
+        const after = stored(pools[0].id);
+        assert.equal(after.name, 'renamed');
+        assert.deepEqual([after.maglev_table_size, after.maglev_seed], [one.maglev_table_size, one.maglev_seed]);
+      } finally {
+        db.close();
+        await sized.close();
+      }
     });
   });
 

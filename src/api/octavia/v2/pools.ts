@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { isDatagramProtocol, POOL_PROTOCOLS_FOR_LISTENER } from '../../../model/compatibility.ts';
 import type { LbAlgorithm, ListenerProtocol, PersistenceType, PoolProtocol } from '../../../model/constants.ts';
@@ -39,7 +39,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         throw badRequest('Validation failure: the listener and the pool must belong to the same load balancer.');
       }
       const lb = await findVisible(tx, 'loadbalancer', lbId, request.context);
-      const pool = newPool(body, lbId, lb.project_id as string);
+      const pool = newPool(body, lbId, lb.project_id as string, deps.maglevTableSize);
       checkPool(resolveProvider(deps, lb.provider), pool);
       if (listener) {
         checkPoolForListener(listener.protocol as ListenerProtocol, pool.protocol as PoolProtocol);
@@ -109,7 +109,12 @@ export async function listenersOf(reader: StoreReader, pool: StoredObject): Prom
   return listeners.filter((l) => l.default_pool_id === pool.id).map((l) => l.id);
 }
 
-function newPool(body: Record<string, unknown>, loadbalancerId: string, projectId: string): StoredObject {
+function newPool(
+  body: Record<string, unknown>,
+  loadbalancerId: string,
+  projectId: string,
+  maglevTableSize: number,
+): StoredObject {
   const { healthmonitor: _hm, members: _members, tenant_id: _tenant, listener_id, ...fields } = body;
   return {
     id: randomUUID(),
@@ -133,6 +138,9 @@ function newPool(body: Record<string, unknown>, loadbalancerId: string, projectI
     project_id: projectId,
     loadbalancer_id: loadbalancerId,
     listener_id: listener_id ?? null,
+    // Fixed for the pool's life, so every node builds the same Maglev table for it (views.ts hides them).
+    maglev_table_size: maglevTableSize,
+    maglev_seed: randomInt(0, 2 ** 32),
   };
 }
 
