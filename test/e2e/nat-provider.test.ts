@@ -6,14 +6,15 @@
 //
 // VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
+import type { Json } from './support/namespaced-weir.ts';
+import { kernelSkip } from './support/namespaces.ts';
+import { routedWeir, TCP_CLIENT } from './support/routed-weir.ts';
 
 const PREFIX = `weir-nat-${process.pid}`;
-const NAMESPACES = ['client', 'lb', 'sw', 'm1', 'm2'] as const;
-type Namespace = (typeof NAMESPACES)[number];
+type Namespace = 'client' | 'lb' | 'm1' | 'm2';
 const ns = (name: Namespace) => `${PREFIX}-${name}`;
 
 const CLIENT = '198.51.100.2';
@@ -22,31 +23,11 @@ const M2 = '10.77.0.12';
 /** The first address of the subnet's allocation pool, which the first load balancer gets. */
 const VIP = '192.0.2.10';
 
-function hasNft(): boolean {
-  try {
-    execFileSync('nft', ['--version'], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = process.getuid?.() !== 0 ? 'needs root for network namespaces' : hasNft() ? false : 'needs nft (nftables)';
+const skip = kernelSkip();
 
 const run = (command: string, args: readonly string[], timeout = 15_000) =>
   execFileSync(command, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-const ip = (...args: string[]) => run('ip', args);
 const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
-
-let weir: NamespacedWeir | undefined;
-/** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
-const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
-
-function created(path: string, wrapper: string, fields: Json): Json {
-  const response = api('POST', path, { [wrapper]: fields });
-  assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.json)}`);
-  return response.json[wrapper];
-}
 
 /** A small TCP and UDP server in a member namespace answering `<name> <peer address>`; prints `ready` when bound. */
 const MEMBER_SERVER = `
@@ -59,29 +40,6 @@ net.createServer((s) => { s.on('error', () => {}); s.end(name + ' ' + s.remoteAd
 const udp = dgram.createSocket('udp4');
 udp.on('message', (m, r) => udp.send(name + ' ' + r.address, r.port, r.address));
 udp.bind(5353, '0.0.0.0', up);
-`;
-
-/** `count` TCP connections one after another; prints a JSON array of the answers (or why there was none). */
-const TCP_CLIENT = `
-const net = require('node:net');
-const [host, port, count, budget] = process.argv.slice(1);
-const deadline = Date.now() + Number(budget);
-const one = () => new Promise((resolve) => {
-  let text = '';
-  let settled = false;
-  const s = net.connect({ host, port: Number(port) });
-  const done = (answer) => { if (settled) return; settled = true; clearTimeout(timer); s.destroy(); resolve(answer); };
-  const timer = setTimeout(() => done('timeout'), 1000);
-  s.setEncoding('utf8');
-  s.on('data', (d) => { text += d; });
-  s.on('end', () => done(text.trim()));
-  s.on('error', (e) => done('error ' + e.code));
-});
-(async () => {
-  const answers = [];
-  for (let i = 0; i < Number(count); i++) answers.push(Date.now() < deadline ? await one() : 'skipped: time budget spent');
-  process.stdout.write(JSON.stringify(answers));
-})();
 `;
 
 /** `count` datagrams, each from a fresh socket (so a new source port and a new flow); prints the answers as JSON. */
@@ -148,7 +106,18 @@ function tally(answers: readonly string[], expected: number): { m1: number; m2: 
 }
 
 describe('the nat provider', { skip }, () => {
-  const members: ChildProcess[] = [];
+  const lab = routedWeir(
+    PREFIX,
+    [CLIENT],
+    [
+      { name: 'm1', address: M1 },
+      { name: 'm2', address: M2 },
+    ],
+    MEMBER_SERVER,
+  );
+  /** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
+  const api = (method: string, path: string, body?: unknown) => lab.weir.api(method, path, body);
+  const created = (path: string, wrapper: string, fields: Json) => lab.weir.created(path, wrapper, fields);
   let lbId: string | undefined;
   let tcpPoolId: string | undefined;
   let tcpListenerId: string | undefined;
@@ -156,132 +125,7 @@ describe('the nat provider', { skip }, () => {
   let m2UdpMemberId: string | undefined;
   let m2TcpMemberId: string | undefined;
 
-  async function waitActive(id: string): Promise<void> {
-    let last = '';
-    for (let i = 0; i < 100; i++) {
-      const lb = api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer;
-      last = lb?.provisioning_status;
-      if (last === 'ACTIVE') return;
-      if (last === 'ERROR') break;
-      await sleep(100);
-    }
-    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${weir?.output.slice(-2000)}`);
-  }
-
-  async function waitExit(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGKILL');
-    await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(2_000)]);
-  }
-
-  async function teardown(): Promise<void> {
-    for (const child of members) await waitExit(child).catch(() => {});
-    await weir?.stop();
-    weir = undefined;
-    const ours = new Set(
-      ip('netns', 'list')
-        .split('\n')
-        .map((line) => line.split(' ')[0])
-        .filter((name) => name?.startsWith(`${PREFIX}-`)),
-    );
-    for (const name of NAMESPACES) {
-      if (!ours.has(ns(name))) continue;
-      // Whatever still runs in one of our namespaces was started by this test (weir's workers, say).
-      try {
-        for (const pid of ip('netns', 'pids', ns(name)).split('\n').filter(Boolean)) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {}
-        }
-      } catch {}
-      try {
-        ip('netns', 'del', ns(name));
-      } catch (error) {
-        console.error(`could not delete namespace ${ns(name)}: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  /** A veth pair made inside namespace a, its peer moved into b; the root namespace never holds either end. */
-  function link(a: Namespace, ifA: string, b: Namespace, ifB: string): void {
-    ip('-n', ns(a), 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', ns(b));
-    ip('-n', ns(a), 'link', 'set', ifA, 'up');
-    ip('-n', ns(b), 'link', 'set', ifB, 'up');
-  }
-
-  async function startMember(name: 'm1' | 'm2'): Promise<void> {
-    const child = spawn('ip', ['netns', 'exec', ns(name), process.execPath, '-e', MEMBER_SERVER, name], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    members.push(child);
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr!.on('data', (chunk) => {
-      output += chunk;
-    });
-    for (let i = 0; i < 100 && !output.includes('ready'); i++) await sleep(50);
-    assert.match(output, /ready/, `member ${name} did not start: ${output}`);
-  }
-
-  async function setUp(): Promise<void> {
-    for (const name of NAMESPACES) {
-      ip('netns', 'add', ns(name));
-      ip('-n', ns(name), 'link', 'set', 'lo', 'up');
-      // New namespaces inherit IPv4 sysctls from the root namespace: set the ones that matter explicitly.
-      inNs(name, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0');
-    }
-    link('client', 'eth0', 'lb', 'cl0');
-    link('sw', 'p-lb', 'lb', 'eth1');
-    link('sw', 'p-m1', 'm1', 'eth0');
-    link('sw', 'p-m2', 'm2', 'eth0');
-    ip('-n', ns('sw'), 'link', 'add', 'br0', 'type', 'bridge');
-    ip('-n', ns('sw'), 'link', 'set', 'br0', 'up');
-    for (const port of ['p-lb', 'p-m1', 'p-m2']) ip('-n', ns('sw'), 'link', 'set', port, 'master', 'br0');
-
-    ip('-n', ns('client'), 'address', 'add', `${CLIENT}/24`, 'dev', 'eth0');
-    ip('-n', ns('client'), 'route', 'add', 'default', 'via', '198.51.100.1');
-    ip('-n', ns('lb'), 'address', 'add', '198.51.100.1/24', 'dev', 'cl0');
-    ip('-n', ns('lb'), 'address', 'add', '10.77.0.1/24', 'dev', 'eth1');
-    inNs('lb', 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
-    for (const [name, address] of [
-      ['m1', M1],
-      ['m2', M2],
-    ] as const) {
-      ip('-n', ns(name), 'address', 'add', `${address}/24`, 'dev', 'eth0');
-      ip('-n', ns(name), 'route', 'add', 'default', 'via', '10.77.0.1');
-      await startMember(name);
-    }
-
-    weir = await NamespacedWeir.start(
-      ns('lb'),
-      [
-        'subnets:',
-        '  - name: vips',
-        '    cidr: 192.0.2.0/24',
-        '    allocation_pools: [{start: 192.0.2.10, end: 192.0.2.20}]',
-        '',
-      ].join('\n'),
-    );
-  }
-
-  before(async () => {
-    try {
-      await setUp();
-    } catch (error) {
-      await teardown();
-      throw error;
-    }
-  });
-
-  after(async () => {
-    await teardown();
-    const left = ip('netns', 'list')
-      .split('\n')
-      .filter((line) => line.startsWith(`${PREFIX}-`));
-    assert.deepEqual(left, [], 'namespaces left behind');
-  });
+  const waitActive = (id: string) => lab.weir.waitActive(id, 100);
 
   test('a load balancer with TCP and UDP listeners, pools and weighted members becomes ACTIVE', async () => {
     const subnets = api('GET', '/v2.0/subnets?name=vips').json.subnets;
