@@ -81,8 +81,11 @@ function spec(members: MemberSpec[], pool: Partial<PoolSpec> = {}): LoadBalancer
 /** Load balancers on a table whose writes and cuts are recorded, not sent to the kernel. */
 function recording() {
   const cuts: FlowSelector[] = [];
+  const scripts: string[] = [];
   const table = new NatTable(
-    async () => {},
+    async (script) => {
+      scripts.push(script);
+    },
     async () => new Map(),
   );
   const balancers = new NatLoadBalancers(
@@ -93,7 +96,7 @@ function recording() {
       cuts.push(flows);
     },
   );
-  return { balancers, cuts };
+  return { balancers, cuts, scripts };
 }
 
 const flowsOf = (address?: string) => ({
@@ -146,4 +149,40 @@ test('a pool set admin down, and a load balancer removed, lose their flows', asy
   assert.deepEqual(cuts, [flowsOf('10.0.0.1')]);
   await balancers.remove('lb');
   assert.deepEqual(cuts.at(-1), flowsOf());
+});
+
+/** The member address each slot of the service's Maglev map holds, from a written script. */
+function slotOwners(script: string): string[] {
+  const owners: string[] = [];
+  for (const line of script.split('\n').filter((l) => l.startsWith('add element inet weir svc_dns_0_slots'))) {
+    for (const [, slot, address] of line.matchAll(/(\d+) : ([\d.]+) \. 53/g)) owners[Number(slot)] = address!;
+  }
+  return owners;
+}
+
+test("SOURCE_IP hashes under the pool's seed into its Maglev table; a member down moves only its own slots", async () => {
+  const { balancers, scripts } = recording();
+  const members = [member('a', '10.0.0.1'), member('b', '10.0.0.2', { weight: 2 }), member('c', '10.0.0.3')];
+  await balancers.apply(spec(members, { algorithm: 'SOURCE_IP', maglev: { tableSize: 4099, seed: 0xc0ffee } }));
+  assert.match(scripts.at(-1)!, /dnat ip to jhash ip saddr mod 4099 seed 0xc0ffee map @svc_dns_0_slots/);
+  const before = slotOwners(scripts.at(-1)!);
+  assert.equal(before.length, 4099);
+  const share = (owners: string[], address: string) => owners.filter((o) => o === address).length / owners.length;
+  assert.ok(Math.abs(share(before, '10.0.0.2') - 0.5) < 0.01, 'shares follow the weights');
+
+  balancers.setMemberHealth('lb', 'c', false, (error) => assert.fail(error));
+  await settle();
+  const down = slotOwners(scripts.at(-1)!);
+  assert.equal(down.length, 4099);
+  for (let slot = 0; slot < before.length; slot++) {
+    if (before[slot] === '10.0.0.3') assert.notEqual(down[slot], '10.0.0.3');
+    else assert.equal(down[slot], before[slot], `slot ${slot} moved`);
+  }
+  balancers.setMemberHealth('lb', 'c', true, (error) => assert.fail(error));
+  await settle();
+  assert.deepEqual(slotOwners(scripts.at(-1)!), before, 'it gets its own slots back');
+
+  await balancers.apply(spec(members, { algorithm: 'SOURCE_IP_PORT', maglev: { tableSize: 4099, seed: 0xc0ffee } }));
+  assert.match(scripts.at(-1)!, /jhash ip saddr \. th sport mod 4099 seed 0xc0ffee map @svc_dns_0_slots/);
+  assert.deepEqual(slotOwners(scripts.at(-1)!), before, 'the same table: only the key differs');
 });

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { MaglevTableCache, maglevSlots } from '../../balancing/maglev-tiers.ts';
 import { MemberSet } from '../../balancing/member-set.ts';
-import { xxhash32 } from '../../balancing/xxhash32.ts';
 import type { LbAlgorithm } from '../../model/constants.ts';
 import {
   type ListenerSpec,
@@ -32,6 +32,8 @@ const PICK: Partial<Record<LbAlgorithm, NatService['pick']>> = {
 export class NatLoadBalancers {
   private readonly specs = new Map<string, LoadBalancerSpec>();
   private readonly members = new Map<string, MemberSet<MemberSpec>>();
+  /** The Maglev tables built for each pool and VIP family (`<pool>/<4|6>`), kept while their members stay. */
+  private readonly tables = new Map<string, MaglevTableCache>();
   /** `<load balancer>/<member>` health checks found down. */
   private readonly down = new Set<string>();
 
@@ -72,7 +74,10 @@ export class NatLoadBalancers {
     const spec = this.specs.get(loadbalancerId);
     const cut = spec ? this.flowsToCut(spec, undefined) : [];
     this.specs.delete(loadbalancerId);
-    for (const pool of spec?.pools ?? []) this.members.delete(pool.id);
+    for (const pool of spec?.pools ?? []) {
+      this.members.delete(pool.id);
+      for (const family of [4, 6]) this.tables.delete(`${pool.id}/${family}`);
+    }
     for (const key of this.down) if (key.startsWith(`${loadbalancerId}/`)) this.down.delete(key);
     await this.table.set(this.key(loadbalancerId), []);
     await Promise.all(cut.map(this.cut));
@@ -104,7 +109,7 @@ export class NatLoadBalancers {
     const listeners = spec ? this.carried(spec) : [];
     if (listeners.length === 0) return stats;
     const counters = await readNatCounters();
-    const value = (service: NatService, counter: NatCounter) => counters.get(counterName(service.name, counter));
+    const value = (service: ServiceKey, counter: NatCounter) => counters.get(counterName(service.name, counter));
     for (const listener of listeners) {
       const perVip = this.listenerServices(spec!, listener).map(
         async (service): Promise<TrafficCounters> => ({
@@ -174,7 +179,9 @@ export class NatLoadBalancers {
   }
 
   private services(spec: LoadBalancerSpec): NatService[] {
-    return this.carried(spec).flatMap((listener) => this.listenerServices(spec, listener));
+    return this.carried(spec).flatMap((listener) =>
+      this.listenerServices(spec, listener).map((service) => this.forwarding(spec, listener, service)),
+    );
   }
 
   private carried(spec: LoadBalancerSpec): ListenerSpec[] {
@@ -182,40 +189,59 @@ export class NatLoadBalancers {
     return spec.listeners.filter((listener) => listener.adminStateUp && this.carries(spec, listener));
   }
 
-  /** One service per VIP address of the load balancer. */
-  private listenerServices(spec: LoadBalancerSpec, listener: ListenerSpec): NatService[] {
-    return vipAddresses(spec).map((vip, i) =>
-      this.service(spec, listener, vip, `svc_${listener.id.replaceAll('-', '')}_${i}`),
-    );
-  }
-
-  private service(spec: LoadBalancerSpec, listener: ListenerSpec, vip: string, name: string): NatService {
-    const pool = spec.pools.find((p) => p.id === listener.defaultPoolId && p.adminStateUp);
-    const active = pool ? (this.members.get(pool.id)?.snapshot.active ?? []) : [];
-    return {
-      name,
+  /** One service per VIP address of the load balancer, as named and matched; `forwarding` says where it goes. */
+  private listenerServices(spec: LoadBalancerSpec, listener: ListenerSpec): ServiceKey[] {
+    return vipAddresses(spec).map((vip, i) => ({
+      name: `svc_${listener.id.replaceAll('-', '')}_${i}`,
       vip,
       protocol: listener.protocol === 'UDP' ? 'udp' : 'tcp',
       port: listener.port,
-      pick: (pool && PICK[pool.algorithm]) ?? 'random',
-      // Derived from the pool alone, so every node with the same store state hashes a flow the same way.
-      seed: pool ? xxhash32(Buffer.from(pool.id), pool.id.length, 0) : 0,
+    }));
+  }
+
+  private forwarding(spec: LoadBalancerSpec, listener: ListenerSpec, key: ServiceKey): NatService {
+    const { vip } = key;
+    const pool = spec.pools.find((p) => p.id === listener.defaultPoolId && p.adminStateUp);
+    const pick = (pool && PICK[pool.algorithm]) ?? 'random';
+    // A packet can be translated only to a member of the VIP's address family, never to a local socket or to an
+    // address scoped to one interface.
+    const reachable = (m: MemberSpec) => !m.socketPath && !m.address.includes('%') && isIPv6(m.address) === isIPv6(vip);
+    const backend = (m: MemberSpec) => ({ address: m.address, port: m.port, weight: m.weight });
+    const snapshot = pool ? this.members.get(pool.id)?.snapshot : undefined;
+    const service = {
+      ...key,
+      pick,
+      // Stored with the pool, so every node with the same store state hashes a flow to the same slot.
+      seed: pool?.maglev.seed ?? 0,
       // An allow-list: a VIP of the family it names none of takes no flows. Written canonically, as nft reads it.
       allowedCidrs:
         listener.allowedCidrs.length === 0
           ? null
           : listener.allowedCidrs.map(canonicalCidr).filter((cidr) => isIPv6(cidr.split('/')[0]!) === isIPv6(vip)),
-      // A packet can be translated only to a member of the VIP's address family, never to a local socket or to an
-      // address scoped to one interface.
-      backends: active
-        .filter((m) => !m.socketPath && !m.address.includes('%') && isIPv6(m.address) === isIPv6(vip))
-        .map((m) => ({ address: m.address, port: m.port, weight: m.weight })),
     };
+    if (pick === 'random' || !pool) {
+      return { ...service, backends: (snapshot?.active ?? []).filter(reachable).map(backend) };
+    }
+    // The hashing picks keep ineligible members in the table, so that only their own clients move while they are out.
+    const tier = (snapshot?.tier ?? []).map((m, i) => ({ member: m, eligible: snapshot!.eligible[i]! }));
+    const candidates = tier.filter(({ member }) => reachable(member));
+    const family = isIPv6(vip) ? 6 : 4;
+    const cache = this.tables.get(`${pool.id}/${family}`) ?? new MaglevTableCache();
+    this.tables.set(`${pool.id}/${family}`, cache);
+    const slots = maglevSlots(
+      candidates.map(({ member, eligible }) => ({ ...member, eligible })),
+      pool.maglev,
+      cache,
+    );
+    return { ...service, backends: candidates.map(({ member }) => backend(member)), table: Array.from(slots) };
   }
 }
 
+/** What names a service and what its packets match. */
+type ServiceKey = Pick<NatService, 'name' | 'vip' | 'protocol' | 'port'>;
+
 /** The flows of a service, or only those translated to `member`. */
-function flowsOf(service: NatService, member?: MemberSpec): FlowSelector {
+function flowsOf(service: ServiceKey, member?: MemberSpec): FlowSelector {
   return {
     vip: service.vip,
     protocol: service.protocol,

@@ -25,7 +25,11 @@ const dns: NatService = {
   pick: 'source-ip-port',
   seed: 0xabc,
   allowedCidrs: ['2001:db8:1::/48'],
-  backends: [{ address: '2001:db8::1', port: 5353, weight: 1 }],
+  backends: [
+    { address: '2001:db8::1', port: 5353, weight: 1 },
+    { address: '2001:db8::2', port: 5353, weight: 1 },
+  ],
+  table: Array.from({ length: 4099 }, (_, slot) => slot % 2),
 };
 const idle: NatService = { ...web, name: 'svc_idle_0', port: 81, pick: 'source-ip', backends: [] };
 
@@ -42,9 +46,30 @@ test('weights become slots (divided by their common divisor), drained members ge
 test('hashing algorithms name the flow fields and the seed; allowed_cidrs and an empty pool drop', () => {
   const script = renderNatTable([dns, idle]);
   assert.match(script, /ip6 saddr != \{ 2001:db8:1::\/48 \} counter name "svc_dns_0_refused" drop/);
-  assert.match(script, /dnat ip6 to jhash ip6 saddr \. th sport mod 1 seed 0xabc map \{ 0 : 2001:db8::1 \. 5353 \}/);
+  assert.match(script, /dnat ip6 to jhash ip6 saddr \. th sport mod 4099 seed 0xabc map @svc_dns_0_slots\n/);
+  assert.match(
+    renderNatTable([{ ...dns, vip: '192.0.2.10', pick: 'source-ip', backends: [web.backends[0]!], table: [0, 0, 0] }]),
+    /dnat ip to jhash ip saddr mod 3 seed 0xabc map @svc_dns_0_slots\n/,
+  );
   assert.match(script, /chain svc_idle_0 \{\n {4}counter name "svc_idle_0_refused" drop\n {2}\}/);
   assert.match(script, /2001:db8::10 \. udp \. 53 : goto svc_dns_0/);
+});
+
+test("a hashing service's Maglev table is a named map, filled slot by slot in chunks after the table", () => {
+  const script = renderNatTable([dns]);
+  assert.match(
+    script,
+    /\n {2}map svc_dns_0_slots \{\n {4}typeof numgen random mod 4099 : ip6 daddr \. th dport\n {2}\}\n/,
+  );
+  const adds = script.split('\n').filter((line) => line.startsWith('add element inet weir svc_dns_0_slots { '));
+  assert.equal(adds.length, 2, '4096 elements per statement');
+  const slots = adds.flatMap((line) => [...line.matchAll(/(\d+) : (2001:db8::\d) \. 5353/g)]);
+  assert.deepEqual(
+    slots.map((m) => [Number(m[1]), m[2]]),
+    dns.table!.map((b, slot) => [slot, dns.backends[b]!.address]),
+  );
+  assert.ok(script.indexOf('\n}\n') < script.indexOf('add element'), 'elements follow the table they go into');
+  assert.doesNotMatch(renderNatTable([web, idle]), /_slots|add element/, 'random and empty services have no map');
 });
 
 test('each service counts bytes both ways, new flows and refused ones, in counters named after it', () => {
@@ -83,19 +108,42 @@ test('the script replaces the whole table in one transaction', () => {
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root for a network namespace';
 
-test('nftables accepts the table, and a second load replaces the first', { skip: asRoot }, () => {
+test('nftables accepts the table with a full-size Maglev map, and a second load replaces the first', {
+  skip: asRoot,
+}, (t) => {
   const ns = `weir-nft-${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);
   try {
-    const load = (services: NatService[]) =>
-      execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input: renderNatTable(services), timeout: 10_000 });
-    load([web, dns, idle]);
-    load([web]);
-    const listed = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'weir'], {
-      encoding: 'utf8',
-    });
+    const nft = (args: string[], input?: string) =>
+      execFileSync('ip', ['netns', 'exec', ns, 'nft', ...args], {
+        input,
+        encoding: 'utf8',
+        timeout: 60_000,
+        maxBuffer: 64 << 20,
+      });
+    const maglev: NatService = {
+      ...web,
+      name: 'svc_maglev_0',
+      port: 443,
+      pick: 'source-ip',
+      seed: 0xfffffffe,
+      table: Array.from({ length: 65537 }, (_, slot) => slot % 3),
+    };
+    const script = renderNatTable([web, dns, idle, maglev]);
+    const started = process.hrtime.bigint();
+    nft(['-f', '-'], script);
+    t.diagnostic(
+      `nft -f of a table with a 65537-slot map: ${Number(process.hrtime.bigint() - started) / 1e6} ms, ` +
+        `${script.length} bytes`,
+    );
+    const map = nft(['list', 'map', 'inet', 'weir', 'svc_maglev_0_slots']);
+    assert.equal(map.match(/ : 10\.0\.0\.\d \. 8080/g)?.length, 65537);
+    assert.match(nft(['list', 'chain', 'inet', 'weir', 'svc_maglev_0']), /jhash ip saddr mod 65537 seed 0xfffffffe/);
+    assert.match(nft(['list', 'ruleset']), /svc_dns_0_slots/, 'the ruleset lists (nft 1.0.6 crashes on typeof jhash)');
+    nft(['-f', '-'], renderNatTable([web]));
+    const listed = nft(['list', 'table', 'inet', 'weir']);
     assert.match(listed, /chain svc_web_0/);
-    assert.doesNotMatch(listed, /svc_dns_0|svc_idle_0/);
+    assert.doesNotMatch(listed, /svc_dns_0|svc_idle_0|svc_maglev_0/);
   } finally {
     execFileSync('ip', ['netns', 'del', ns]);
   }

@@ -7,13 +7,21 @@ export interface NatService {
   vip: string;
   protocol: 'tcp' | 'udp';
   port: number;
-  /** What chooses a flow's backend: chance, or a hash of the client's address (and port) that keeps it sticky. */
+  /**
+   * What chooses a flow's backend: chance, over the backends repeated by weight, or a hash of the client's address
+   * (and port) under `seed` into `table`, which keeps a client on its backend while it stays.
+   */
   pick: 'random' | 'source-ip' | 'source-ip-port';
   seed: number;
   /** Sources allowed, of the VIP's family; null: every source. */
   allowedCidrs: readonly string[] | null;
-  /** Weighted; empty: new flows are dropped. */
+  /** Weighted for `random`; empty: new flows are dropped. */
   backends: readonly { address: string; port: number; weight: number }[];
+  /**
+   * For the hashing picks: the pool's Maglev table (`maglevSlots`), slot -> index into `backends`, its length the
+   * hash's modulus; empty: new flows are dropped.
+   */
+  table?: readonly number[];
 }
 
 export const NAT_TABLE = 'weir';
@@ -22,7 +30,8 @@ export const NAT_TABLE = 'weir';
  * The whole `inet weir` table for these services, as one `nft -f` script that replaces the table atomically:
  * lookups go through one verdict map per address family keyed by VIP, protocol and port (as kube-proxy's nftables
  * mode does), so a packet's cost does not grow with the number of services; each service's chain then picks a
- * backend from a slot map (weights are slot counts) and DNATs to it. Both the prerouting hook (traffic routed
+ * backend from a slot map (weights are slot counts, or the pool's Maglev table for the hashing picks) and DNATs to
+ * it. Both the prerouting hook (traffic routed
  * through this node) and the output hook (clients on this node) dispatch. No source NAT: members see the client.
  * Each service also has named counters (COUNTERS), which filter chains around the translation feed.
  */
@@ -39,6 +48,8 @@ export function renderNatTable(
       lines.push(`  counter ${name} {${value ? ` packets ${value.packets} bytes ${value.bytes} ` : ''}}`);
     }
   }
+  const tables = services.filter(hasTable);
+  lines.push(...tables.flatMap(slotMap));
   const key = (s: NatService) => `${s.vip} . ${s.protocol} . ${s.port}`;
   for (const family of [4, 6] as const) {
     const mine = services.filter((s) => familyOf(s.vip) === family);
@@ -84,6 +95,7 @@ export function renderNatTable(
   );
   for (const service of services) lines.push(...chain(service.name, null, serviceRules(service)));
   lines.push('}');
+  for (const service of tables) lines.push(...slotElements(service));
   return `${lines.join('\n')}\n`;
 }
 
@@ -123,23 +135,53 @@ function serviceRules(service: NatService): string[] {
   const rules: string[] = [];
   if (service.allowedCidrs?.length === 0) return [`    ${refuse}`];
   if (service.allowedCidrs) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
+  const started = `    meta l4proto ${service.protocol} counter name "${counterName(service.name, 'new')}" dnat ${ip} to`;
+  if (service.pick !== 'random') {
+    if (!hasTable(service)) return [...rules, `    ${refuse}`];
+    const key = service.pick === 'source-ip' ? `${ip} saddr` : `${ip} saddr . th sport`;
+    const seed = `seed 0x${(service.seed >>> 0).toString(16)}`;
+    rules.push(`${started} jhash ${key} mod ${service.table.length} ${seed} map @${slotMapName(service)}`);
+    return rules;
+  }
   const slots = slotsOf(service.backends);
   if (slots.length === 0) return [...rules, `    ${refuse}`];
   const targets = slots.map((b, i) => `${i} : ${b.address} . ${b.port}`).join(', ');
-  const pick = pickExpression(service, ip, slots.length);
-  const started = `counter name "${counterName(service.name, 'new')}"`;
-  rules.push(`    meta l4proto ${service.protocol} ${started} dnat ${ip} to ${pick} map { ${targets} }`);
+  rules.push(`${started} numgen random mod ${slots.length} map { ${targets} }`);
   return rules;
 }
 
-function pickExpression(service: NatService, ip: 'ip' | 'ip6', slots: number): string {
-  const seed = `seed 0x${(service.seed >>> 0).toString(16)}`;
-  if (service.pick === 'source-ip') return `jhash ${ip} saddr mod ${slots} ${seed}`;
-  if (service.pick === 'source-ip-port') return `jhash ${ip} saddr . th sport mod ${slots} ${seed}`;
-  return `numgen random mod ${slots}`;
+const hasTable = (service: NatService): service is NatService & { table: readonly number[] } =>
+  service.pick !== 'random' && (service.table?.length ?? 0) > 0;
+
+const slotMapName = (service: NatService) => `${service.name}_slots`;
+
+/**
+ * A hashing service's Maglev table is a named map, declared `typeof numgen` (a `typeof jhash` map makes nft 1.0.6's
+ * `nft list ruleset` crash) and filled after the table by SLOT_CHUNK elements per statement: one statement of 65537
+ * elements would be one huge line for nft to parse.
+ */
+function slotMap(service: NatService & { table: readonly number[] }): string[] {
+  const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
+  return [
+    `  map ${slotMapName(service)} {`,
+    `    typeof numgen random mod ${service.table.length} : ${ip} daddr . th dport`,
+    '  }',
+  ];
 }
 
-/** At most this many slots per service: finer shares than 1/1024 are not worth a larger map and slower loads. */
+function slotElements(service: NatService & { table: readonly number[] }): string[] {
+  const targets = service.backends.map((b) => `${b.address} . ${b.port}`);
+  const lines: string[] = [];
+  for (let start = 0; start < service.table.length; start += SLOT_CHUNK) {
+    const chunk = service.table.slice(start, start + SLOT_CHUNK).map((b, i) => `${start + i} : ${targets[b]}`);
+    lines.push(`add element inet ${NAT_TABLE} ${slotMapName(service)} { ${chunk.join(', ')} }`);
+  }
+  return lines;
+}
+
+const SLOT_CHUNK = 4096;
+
+/** At most this many slots per `random` service: finer shares than 1/1024 are not worth a larger map and slower loads. */
 const MAX_SLOTS = 1024;
 
 /**

@@ -1,0 +1,115 @@
+// End to end, in network namespaces of its own: a SOURCE_IP pool on the `nat` provider hashes each client address
+// into the pool's Maglev table in the kernel, so a client keeps its member, and deleting one of three members moves
+// only the clients that member had.
+//
+//   client (198.51.100.100-219) --- cl0 [ lb: weir ] eth1 --- br0 [ sw ] --- m1, m2, m3 (10.77.0.11-13)
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Json } from './support/namespaced-weir.ts';
+import { ip, kernelSkip } from './support/namespaces.ts';
+import { routedWeir, TCP_CLIENT } from './support/routed-weir.ts';
+
+const PREFIX = `weir-mglv-${process.pid}`;
+const MEMBERS = ['m1', 'm2', 'm3'] as const;
+const ns = (name: 'client' | 'lb') => `${PREFIX}-${name}`;
+const address = (member: (typeof MEMBERS)[number]) => `10.77.0.1${member.slice(1)}`;
+const VIP = '192.0.2.10';
+/** Client source addresses: enough that every member has some, few enough to stay quick. */
+const SOURCES = Array.from({ length: 120 }, (_, i) => `198.51.100.${100 + i}`);
+
+const skip = kernelSkip();
+const inNs = (name: 'client' | 'lb', ...command: string[]) => ip('netns', 'exec', ns(name), ...command);
+
+/** Answers each TCP connection on 8080 with `<name> <peer address>`; prints `ready` once bound. */
+const MEMBER_SERVER = `
+const name = process.argv[1];
+require('node:net')
+  .createServer((s) => { s.on('error', () => {}); s.end(name + ' ' + s.remoteAddress + '\\n'); })
+  .listen(8080, '0.0.0.0', () => console.log('ready'));
+`;
+
+/** Which member each source address reaches; fails unless every answer names a member that saw that address. */
+function placement(): Map<string, string> {
+  // One connection from each source, within 10 s (the process gets 15 s).
+  const client = [process.execPath, '-e', TCP_CLIENT, VIP, '80', String(SOURCES.length), '10000', ...SOURCES];
+  const said = JSON.parse(inNs('client', ...client)) as string[];
+  const answers = Object.fromEntries(SOURCES.map((source, i) => [source, said[i]]));
+  const wrong = SOURCES.filter(
+    (source) => !/^m[123] /.test(answers[source]!) || !answers[source]!.endsWith(` ${source}`),
+  );
+  assert.deepEqual(
+    wrong.slice(0, 5).map((source) => `${source}: ${answers[source]}`),
+    [],
+    `${wrong.length} sources got no member that saw them`,
+  );
+  return new Map(SOURCES.map((source) => [source, answers[source]!.split(' ')[0]!]));
+}
+
+describe('the nat provider hashes SOURCE_IP into a Maglev table', { skip }, () => {
+  const lab = routedWeir(
+    PREFIX,
+    SOURCES,
+    MEMBERS.map((name) => ({ name, address: address(name) })),
+    MEMBER_SERVER,
+  );
+  const api = (method: string, path: string, body?: unknown) => lab.weir.api(method, path, body);
+  const created = (path: string, wrapper: string, fields: Json) => lab.weir.created(path, wrapper, fields);
+  let lbId = '';
+  const waitActive = () => lab.weir.waitActive(lbId);
+  let poolId = '';
+  const memberIds = new Map<string, string>();
+
+  test('every client address keeps its member; deleting one of three moves only the clients it had', async (t) => {
+    const subnet = api('GET', '/v2.0/subnets?name=vips').json.subnets[0];
+    lbId = created('/v2/lbaas/loadbalancers', 'loadbalancer', { vip_subnet_id: subnet.id, provider: 'nat' }).id;
+    await waitActive();
+    const listener = created('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lbId,
+      protocol: 'TCP',
+      protocol_port: 80,
+    });
+    await waitActive();
+    poolId = created('/v2/lbaas/pools', 'pool', {
+      listener_id: listener.id,
+      protocol: 'TCP',
+      lb_algorithm: 'SOURCE_IP',
+    }).id;
+    await waitActive();
+    for (const name of MEMBERS) {
+      const member = created(`/v2/lbaas/pools/${poolId}/members`, 'member', {
+        address: address(name),
+        protocol_port: 8080,
+      });
+      memberIds.set(name, member.id);
+      await waitActive();
+    }
+    const table = inNs('lb', 'nft', 'list', 'chain', 'inet', 'weir', `svc_${listener.id.replaceAll('-', '')}_0`);
+    assert.match(table, /jhash ip saddr mod 65537 seed 0x[0-9a-f]+ map @svc_\w+_slots/);
+
+    const before = placement();
+    assert.deepEqual(placement(), before, 'the same sources reach the same members again');
+    const counts = (map: Map<string, string>) => MEMBERS.map((m) => [...map.values()].filter((v) => v === m).length);
+    assert.ok(
+      counts(before).every((n) => n > 0),
+      `every member has clients: ${counts(before)}`,
+    );
+
+    const started = Date.now();
+    assert.equal(api('DELETE', `/v2/lbaas/pools/${poolId}/members/${memberIds.get('m3')}`).status, 204);
+    await waitActive();
+    const rewrite = Date.now() - started;
+    const afterDelete = placement();
+    const moved = SOURCES.filter((source) => afterDelete.get(source) !== before.get(source));
+    t.diagnostic(
+      `before: m1/m2/m3 ${counts(before).join('/')}; after deleting m3: ${counts(afterDelete).join('/')}; ` +
+        `${moved.length} of ${SOURCES.length} sources moved, all from m3: ${moved.every((s) => before.get(s) === 'm3')}; ` +
+        `DELETE to ACTIVE (table rewrite with a 65537-slot map) ${rewrite} ms`,
+    );
+    assert.deepEqual(
+      moved.filter((source) => before.get(source) !== 'm3'),
+      [],
+      'no client of m1 or m2 moved',
+    );
+    assert.equal(moved.length, counts(before)[2], 'every client of m3 moved');
+  });
+});
