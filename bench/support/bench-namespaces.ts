@@ -1,0 +1,160 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Network namespaces a kernel benchmark creates for itself, named `<prefix>-<name>`, with the processes it starts in
+ * them; `destroy` (also run on SIGINT, SIGTERM and on an uncaught failure) kills those processes and deletes the
+ * namespaces. Veths are made inside the namespaces: the root namespace is never touched.
+ */
+export class BenchNamespaces {
+  private readonly children: ChildProcess[] = [];
+  private destroyed = false;
+
+  private constructor(
+    readonly prefix: string,
+    private readonly names: readonly string[],
+  ) {}
+
+  /** Creates the namespaces with loopback up and reverse-path filtering off (namespaces inherit it from the root). */
+  static create(tag: string, names: readonly string[]): BenchNamespaces {
+    const namespaces = new BenchNamespaces(`weir-bench-${tag}-${process.pid}`, names);
+    const onSignal = () => {
+      void namespaces.destroy().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      for (const name of names) {
+        ip('netns', 'add', namespaces.ns(name));
+        ip('-n', namespaces.ns(name), 'link', 'set', 'lo', 'up');
+        namespaces.run(name, ['sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+      }
+    } catch (error) {
+      void namespaces.destroy();
+      throw error;
+    }
+    return namespaces;
+  }
+
+  ns(name: string): string {
+    return `${this.prefix}-${name}`;
+  }
+
+  /** Runs a command in a namespace and returns what it printed; throws on failure or after `timeoutMs`. */
+  run(name: string, command: readonly string[], timeoutMs = 30_000, input?: string): string {
+    return execFileSync('ip', ['netns', 'exec', this.ns(name), ...command], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  }
+
+  /** A veth pair made inside namespace a, its peer moved into b, both up. */
+  link(a: string, ifA: string, b: string, ifB: string): void {
+    ip('-n', this.ns(a), 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', this.ns(b));
+    ip('-n', this.ns(a), 'link', 'set', ifA, 'up');
+    ip('-n', this.ns(b), 'link', 'set', ifB, 'up');
+  }
+
+  address(name: string, device: string, cidr: string): void {
+    ip('-n', this.ns(name), 'address', 'add', cidr, 'dev', device);
+  }
+
+  route(name: string, destination: string, via: string): void {
+    ip('-n', this.ns(name), 'route', 'add', destination, 'via', via);
+  }
+
+  /**
+   * Starts a long-running command in a namespace, pinned to `cpu` when given, and waits (at most 10 s) until its
+   * output matches `ready`, or for half a second when there is nothing to wait for.
+   */
+  async start(name: string, command: readonly string[], options: { cpu?: number; ready?: RegExp } = {}) {
+    const pinned = options.cpu === undefined ? command : ['taskset', '-c', String(options.cpu), ...command];
+    const child = spawn('ip', ['netns', 'exec', this.ns(name), ...pinned], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.push(child);
+    let output = '';
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr!.on('data', (chunk) => {
+      output += chunk;
+    });
+    if (!options.ready) {
+      await sleep(500);
+    } else {
+      for (let i = 0; i < 200 && !options.ready.test(output) && child.exitCode === null; i++) await sleep(50);
+    }
+    if (child.exitCode !== null || (options.ready && !options.ready.test(output))) {
+      throw new Error(`${command.join(' ')} did not start in ${this.ns(name)}: ${output}`);
+    }
+    return child;
+  }
+
+  /** Kills what was started and whatever else runs in the namespaces (only this benchmark's), then deletes them. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL');
+    const existing = new Set(
+      ip('netns', 'list')
+        .split('\n')
+        .map((line) => line.split(' ')[0]),
+    );
+    for (const name of this.names) {
+      const ns = this.ns(name);
+      if (!existing.has(ns)) continue;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const pids = ip('netns', 'pids', ns).split('\n').filter(Boolean);
+        if (pids.length === 0) break;
+        for (const pid of pids) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+          } catch {}
+        }
+        await sleep(100);
+      }
+      try {
+        ip('netns', 'del', ns);
+      } catch (error) {
+        console.error(`could not delete namespace ${ns}: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+function ip(...args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Exits with a message naming what is missing, if anything: root, or one of the commands the benchmark drives. */
+export function requireRootAnd(commands: readonly string[]): void {
+  const missing = commands.filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
+  const problems = [
+    ...(process.getuid?.() === 0 ? [] : ['root (network namespaces)']),
+    ...missing.map((command) => `the ${command} command`),
+  ];
+  if (problems.length === 0) return;
+  console.error(`this benchmark needs ${problems.join(', ')}; Debian: apt-get install -y iperf3 haproxy nftables`);
+  process.exit(2);
+}
+
+/** Runs `body` with the namespaces, and deletes them however it ends. */
+export async function withNamespaces(
+  tag: string,
+  names: readonly string[],
+  body: (namespaces: BenchNamespaces) => Promise<void>,
+): Promise<void> {
+  const namespaces = BenchNamespaces.create(tag, names);
+  try {
+    await body(namespaces);
+  } finally {
+    await namespaces.destroy();
+  }
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Json, NamespacedWeir } from '../../test/e2e/support/namespaced-weir.ts';
+
+/**
+ * A real `weir serve` in a benchmark's namespace whose VIPs come from 192.0.2.10-250, a subnet no interface carries:
+ * the kernel `nat` provider DNATs them, and clients reach them by routing through weir's node.
+ */
+export function startNatWeir(namespace: string): Promise<NamespacedWeir> {
+  return NamespacedWeir.start(
+    namespace,
+    [
+      'subnets:',
+      '  - name: vips',
+      '    cidr: 192.0.2.0/24',
+      '    allocation_pools: [{start: 192.0.2.10, end: 192.0.2.250}]',
+      '',
+    ].join('\n'),
+  );
+}
+
+export interface NatLoadBalancer {
+  id: string;
+  vip: string;
+  /** Per listener port: its pool and its one member. */
+  listeners: Map<number, { poolId: string; memberId: string }>;
+}
+
+/** A load balancer on the `nat` provider with one TCP listener, pool and member per entry of `listeners`. */
+export async function createNatLoadBalancer(
+  weir: NamespacedWeir,
+  listeners: readonly { port: number; member: { address: string; port: number } }[],
+): Promise<NatLoadBalancer> {
+  const subnet = weir.api('GET', '/v2.0/subnets?name=vips').json.subnets[0].id as string;
+  const lb = await created(weir, '', '/v2/lbaas/loadbalancers', 'loadbalancer', {
+    vip_subnet_id: subnet,
+    provider: 'nat',
+  });
+  const result: NatLoadBalancer = { id: lb.id, vip: lb.vip_address, listeners: new Map() };
+  for (const { port, member } of listeners) {
+    const listener = await created(weir, lb.id, '/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lb.id,
+      protocol: 'TCP',
+      protocol_port: port,
+    });
+    const pool = await created(weir, lb.id, '/v2/lbaas/pools', 'pool', {
+      listener_id: listener.id,
+      protocol: 'TCP',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    const added = await created(weir, lb.id, `/v2/lbaas/pools/${pool.id}/members`, 'member', {
+      address: member.address,
+      protocol_port: member.port,
+    });
+    result.listeners.set(port, { poolId: pool.id, memberId: added.id });
+  }
+  return result;
+}
+
+/** POSTs one object and waits until its load balancer (the one created, when `lbId` is empty) is ACTIVE again. */
+async function created(weir: NamespacedWeir, lbId: string, path: string, wrapper: string, fields: Json): Promise<Json> {
+  const response = weir.api('POST', path, { [wrapper]: fields });
+  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(response.json)}`);
+  const object = response.json[wrapper] as Json;
+  await waitActive(weir, lbId || object.id);
+  return object;
+}
+
+/** Waits, at most 60 s, until the load balancer is ACTIVE; throws if it goes to ERROR or stays pending. */
+export async function waitActive(weir: NamespacedWeir, id: string): Promise<void> {
+  let status = '';
+  for (let i = 0; i < 1200; i++) {
+    status = weir.api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer?.provisioning_status;
+    if (status === 'ACTIVE') return;
+    if (status === 'ERROR') break;
+    await sleep(i < 20 ? 5 : 50);
+  }
+  throw new Error(`load balancer ${id} is ${status}, not ACTIVE; weir said:\n${weir.output.slice(-2000)}`);
+}
