@@ -21,7 +21,7 @@ import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts'
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { createNatLoadBalancer, startNatWeir } from './support/nat-weir.ts';
 
-requireRootAnd(['iperf3', 'haproxy', 'nft', 'taskset']);
+requireRootAnd(['iperf3', 'haproxy', 'nft', 'conntrack', 'taskset']);
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -161,6 +161,8 @@ await withNamespaces('tput', ['client', 'lb', 'router', 'm1'], async (net) => {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, target] of targets.entries()) gbits[i]!.push(iperf(net, target.bulk));
       for (const [i, target] of targets.entries()) {
+        // Each measurement starts with no tracked flows: the last one's leave tens of thousands in TIME_WAIT.
+        net.run('lb', ['conntrack', '-F'], 30_000);
         const result = connections(net, target.connect);
         rates[i]!.push(result.perSecond);
         errors[i]! += result.errors;
