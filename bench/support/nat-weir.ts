@@ -21,8 +21,8 @@ export function startNatWeir(namespace: string): Promise<NamespacedWeir> {
 export interface NatLoadBalancer {
   id: string;
   vip: string;
-  /** Per listener port: its pool and its one member. */
-  listeners: Map<number, { poolId: string; memberId: string }>;
+  /** Per listener port: the listener, its pool and its one member. */
+  listeners: Map<number, { listenerId: string; poolId: string; memberId: string }>;
 }
 
 /** A load balancer on the `nat` provider with one TCP listener, pool and member per entry of `listeners`. */
@@ -51,7 +51,7 @@ export async function createNatLoadBalancer(
       address: member.address,
       protocol_port: member.port,
     });
-    result.listeners.set(port, { poolId: pool.id, memberId: added.id });
+    result.listeners.set(port, { listenerId: listener.id, poolId: pool.id, memberId: added.id });
   }
   return result;
 }
