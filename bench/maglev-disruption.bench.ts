@@ -89,14 +89,17 @@ function leaveEach(members: readonly MaglevMember[], leavers: readonly MaglevMem
 const pct = (share: number) => `${(share * 100).toFixed(2)}%`;
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-function report(label: string, results: readonly Moved[], ideal: number): string {
-  const totals = results.map((r) => r.total);
-  const between = results.map((r) => r.betweenSurvivors);
-  return (
-    `  ${label.padEnd(10)} moved mean ${pct(mean(totals))} (worst ${pct(Math.max(...totals))}), ` +
-    `${(mean(totals) / ideal).toFixed(3)}x ideal; between survivors mean ${pct(mean(between))} ` +
-    `(worst ${pct(Math.max(...between))})`
-  );
+/** One line per way of leaving: moved shares, mean and worst, against the ideal. */
+function printMoved(results: readonly { rebuilt: Moved; redirected: Moved }[], ideal: number): void {
+  for (const way of ['rebuilt', 'redirected'] as const) {
+    const totals = results.map((r) => r[way].total);
+    const between = results.map((r) => r[way].betweenSurvivors);
+    console.log(
+      `  ${way.padEnd(10)} moved mean ${pct(mean(totals))} (worst ${pct(Math.max(...totals))}), ` +
+        `${(mean(totals) / ideal).toFixed(3)}x ideal; between survivors mean ${pct(mean(between))} ` +
+        `(worst ${pct(Math.max(...between))})`,
+    );
+  }
 }
 
 console.log(`Maglev, ${M} slots, seed ${options.seed.toString(16)}; one member leaves, each in turn`);
@@ -108,20 +111,7 @@ for (const n of [3, 10, 100]) {
     `N=${n}: ideal moved 1/N = ${pct(1 / n)}; balance: max/min slots ${maxOverMin.toFixed(4)}, ` +
       `max deviation from M/N ${deviation.toFixed(3)}%`,
   );
-  console.log(
-    report(
-      'rebuilt',
-      results.map((r) => r.rebuilt),
-      1 / n,
-    ),
-  );
-  console.log(
-    report(
-      'redirected',
-      results.map((r) => r.redirected),
-      1 / n,
-    ),
-  );
+  printMoved(results, 1 / n);
 }
 
 const n = 10;
@@ -134,33 +124,7 @@ console.log(
 );
 const heavyLeaves = leaveEach(weighted, [heavy]);
 console.log(`  the weight-2 member leaves (ideal 2/11 = ${pct(2 / 11)}):`);
-console.log(
-  report(
-    'rebuilt',
-    heavyLeaves.map((r) => r.rebuilt),
-    2 / 11,
-  ),
-);
-console.log(
-  report(
-    'redirected',
-    heavyLeaves.map((r) => r.redirected),
-    2 / 11,
-  ),
-);
+printMoved(heavyLeaves, 2 / 11);
 const lightLeaves = leaveEach(weighted, weighted.slice(1));
 console.log(`  a weight-1 member leaves, each in turn (ideal 1/11 = ${pct(1 / 11)}):`);
-console.log(
-  report(
-    'rebuilt',
-    lightLeaves.map((r) => r.rebuilt),
-    1 / 11,
-  ),
-);
-console.log(
-  report(
-    'redirected',
-    lightLeaves.map((r) => r.redirected),
-    1 / 11,
-  ),
-);
+printMoved(lightLeaves, 1 / 11);
