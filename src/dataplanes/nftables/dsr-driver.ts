@@ -3,6 +3,7 @@ import { PluggedVips } from '../../network/vip-address.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
 import { DSR_CLIENT_ADDRESS, DsrLoadBalancers } from './dsr-load-balancers.ts';
 import { dsrTable } from './dsr-table.ts';
+import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from './nft-command.ts';
 
 const capabilities: DriverCapabilities = {
   listenerProtocols: ['TCP', 'UDP'],
@@ -66,5 +67,6 @@ export const dsrDriver: DriverFactory = {
     'Kernel direct server return with nftables: weir rewrites MAC addresses and members, on the same link and ' +
     "carrying the VIP on loopback (see `weir dsr-member`), answer clients directly; members see each client's own " +
     'address. TCP and UDP; members listen on the listener port. Needs root (CAP_NET_ADMIN).',
+  unavailable: () => (kernelForwardingAvailable() ? undefined : KERNEL_PRIVILEGES_NEEDED),
   create: () => new DsrDriver(),
 };
