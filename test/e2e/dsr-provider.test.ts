@@ -13,13 +13,16 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
+import { kernelTestSkip, NetworkLab, run } from './support/network-lab.ts';
 import { repoRoot } from './support/weir-process.ts';
 
-const PREFIX = `weir-dsr-${process.pid}`;
 const NAMESPACES = ['client', 'rtr', 'sw', 'lb', 'm1', 'm2'] as const;
 type Namespace = (typeof NAMESPACES)[number];
 type Member = 'm1' | 'm2';
-const ns = (name: Namespace) => `${PREFIX}-${name}`;
+const lab = new NetworkLab<Namespace>(`weir-dsr-${process.pid}`, NAMESPACES);
+const ns = (name: Namespace) => lab.ns(name);
+const ip = (...args: string[]) => lab.ip(...args);
+const inNs = (name: Namespace, ...command: string[]) => lab.inNs(name, ...command);
 
 const FAMILIES = {
   4: { client: '198.51.100.2', vip: '192.0.2.10', lan: '10.88.0', vips: '192.0.2.0/24', len: 24 },
@@ -29,22 +32,6 @@ type Family = keyof typeof FAMILIES;
 const lanAddress = (family: Family, host: number) =>
   family === 4 ? `${FAMILIES[4].lan}.${host}` : `${FAMILIES[6].lan}${host}`;
 const MEMBER_HOST: Record<Member, number> = { m1: 11, m2: 12 };
-
-function hasNft(): boolean {
-  try {
-    execFileSync('nft', ['--version'], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = process.getuid?.() !== 0 ? 'needs root for network namespaces' : hasNft() ? false : 'needs nft (nftables)';
-
-const run = (command: string, args: readonly string[], timeout = 15_000) =>
-  execFileSync(command, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-const ip = (...args: string[]) => run('ip', args);
-const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
 
 let weir: NamespacedWeir | undefined;
 const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
@@ -159,7 +146,7 @@ function replyCounters(): Record<string, number> {
   return Object.fromEntries(listed.nftables.flatMap((o) => (o.counter ? [[o.counter.name, o.counter.packets]] : [])));
 }
 
-describe('the dsr provider', { skip }, () => {
+describe('the dsr provider', { skip: kernelTestSkip }, () => {
   const servers = new Map<Member, ChildProcess>();
   const lbs: Record<Family, string> = { 4: '', 6: '' };
   const tcpPools: Record<Family, string> = { 4: '', 6: '' };
@@ -204,32 +191,7 @@ describe('the dsr provider', { skip }, () => {
     for (const name of [...servers.keys()]) await stopServer(name);
     await weir?.stop();
     weir = undefined;
-    const ours = new Set(
-      ip('netns', 'list')
-        .split('\n')
-        .map((line) => line.split(' ')[0]),
-    );
-    for (const name of NAMESPACES) {
-      if (!ours.has(ns(name))) continue;
-      try {
-        for (const pid of ip('netns', 'pids', ns(name)).split('\n').filter(Boolean)) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {}
-        }
-      } catch {}
-      try {
-        ip('netns', 'del', ns(name));
-      } catch (error) {
-        console.error(`could not delete namespace ${ns(name)}: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  function link(a: Namespace, ifA: string, b: Namespace, ifB: string): void {
-    ip('-n', ns(a), 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', ns(b));
-    ip('-n', ns(a), 'link', 'set', ifA, 'up');
-    ip('-n', ns(b), 'link', 'set', ifB, 'up');
+    lab.teardown();
   }
 
   function address(name: Namespace, device: string, cidr: string): void {
@@ -237,12 +199,8 @@ describe('the dsr provider', { skip }, () => {
   }
 
   async function setUp(): Promise<void> {
-    for (const name of NAMESPACES) {
-      ip('netns', 'add', ns(name));
-      ip('-n', ns(name), 'link', 'set', 'lo', 'up');
-      inNs(name, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0');
-    }
-    link('client', 'eth0', 'rtr', 'c0');
+    lab.create();
+    lab.link('client', 'eth0', 'rtr', 'c0');
     ip('-n', ns('sw'), 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', ns('sw'), 'link', 'set', 'br0', 'up');
     for (const [name, device] of [
@@ -251,7 +209,7 @@ describe('the dsr provider', { skip }, () => {
       ['m1', 'eth0'],
       ['m2', 'eth0'],
     ] as const) {
-      link('sw', `p-${name}`, name, device);
+      lab.link('sw', `p-${name}`, name, device);
       ip('-n', ns('sw'), 'link', 'set', `p-${name}`, 'master', 'br0');
     }
     for (const family of [4, 6] as const) {
@@ -324,10 +282,7 @@ describe('the dsr provider', { skip }, () => {
 
   after(async () => {
     await teardown();
-    const left = ip('netns', 'list')
-      .split('\n')
-      .filter((line) => line.startsWith(`${PREFIX}-`));
-    assert.deepEqual(left, [], 'namespaces left behind');
+    assert.deepEqual(lab.leftBehind(), [], 'namespaces left behind');
   });
 
   test('`weir dsr-member --run` prepared the members: the VIPs on lo, no ARP answers for them', () => {

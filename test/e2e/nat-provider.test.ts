@@ -6,15 +6,16 @@
 //
 // VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
+import { kernelTestSkip, NetworkLab, run } from './support/network-lab.ts';
 
-const PREFIX = `weir-nat-${process.pid}`;
 const NAMESPACES = ['client', 'lb', 'sw', 'm1', 'm2'] as const;
 type Namespace = (typeof NAMESPACES)[number];
-const ns = (name: Namespace) => `${PREFIX}-${name}`;
+const lab = new NetworkLab<Namespace>(`weir-nat-${process.pid}`, NAMESPACES);
+const ns = (name: Namespace) => lab.ns(name);
 
 const CLIENT = '198.51.100.2';
 const M1 = '10.77.0.11';
@@ -22,21 +23,8 @@ const M2 = '10.77.0.12';
 /** The first address of the subnet's allocation pool, which the first load balancer gets. */
 const VIP = '192.0.2.10';
 
-function hasNft(): boolean {
-  try {
-    execFileSync('nft', ['--version'], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = process.getuid?.() !== 0 ? 'needs root for network namespaces' : hasNft() ? false : 'needs nft (nftables)';
-
-const run = (command: string, args: readonly string[], timeout = 15_000) =>
-  execFileSync(command, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-const ip = (...args: string[]) => run('ip', args);
-const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
+const ip = (...args: string[]) => lab.ip(...args);
+const inNs = (name: Namespace, ...command: string[]) => lab.inNs(name, ...command);
 
 let weir: NamespacedWeir | undefined;
 /** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
@@ -147,7 +135,7 @@ function tally(answers: readonly string[], expected: number): { m1: number; m2: 
   };
 }
 
-describe('the nat provider', { skip }, () => {
+describe('the nat provider', { skip: kernelTestSkip }, () => {
   const members: ChildProcess[] = [];
   let lbId: string | undefined;
   let tcpPoolId: string | undefined;
@@ -178,35 +166,7 @@ describe('the nat provider', { skip }, () => {
     for (const child of members) await waitExit(child).catch(() => {});
     await weir?.stop();
     weir = undefined;
-    const ours = new Set(
-      ip('netns', 'list')
-        .split('\n')
-        .map((line) => line.split(' ')[0])
-        .filter((name) => name?.startsWith(`${PREFIX}-`)),
-    );
-    for (const name of NAMESPACES) {
-      if (!ours.has(ns(name))) continue;
-      // Whatever still runs in one of our namespaces was started by this test (weir's workers, say).
-      try {
-        for (const pid of ip('netns', 'pids', ns(name)).split('\n').filter(Boolean)) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {}
-        }
-      } catch {}
-      try {
-        ip('netns', 'del', ns(name));
-      } catch (error) {
-        console.error(`could not delete namespace ${ns(name)}: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  /** A veth pair made inside namespace a, its peer moved into b; the root namespace never holds either end. */
-  function link(a: Namespace, ifA: string, b: Namespace, ifB: string): void {
-    ip('-n', ns(a), 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', ns(b));
-    ip('-n', ns(a), 'link', 'set', ifA, 'up');
-    ip('-n', ns(b), 'link', 'set', ifB, 'up');
+    lab.teardown();
   }
 
   async function startMember(name: 'm1' | 'm2'): Promise<void> {
@@ -226,16 +186,11 @@ describe('the nat provider', { skip }, () => {
   }
 
   async function setUp(): Promise<void> {
-    for (const name of NAMESPACES) {
-      ip('netns', 'add', ns(name));
-      ip('-n', ns(name), 'link', 'set', 'lo', 'up');
-      // New namespaces inherit IPv4 sysctls from the root namespace: set the ones that matter explicitly.
-      inNs(name, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0');
-    }
-    link('client', 'eth0', 'lb', 'cl0');
-    link('sw', 'p-lb', 'lb', 'eth1');
-    link('sw', 'p-m1', 'm1', 'eth0');
-    link('sw', 'p-m2', 'm2', 'eth0');
+    lab.create();
+    lab.link('client', 'eth0', 'lb', 'cl0');
+    lab.link('sw', 'p-lb', 'lb', 'eth1');
+    lab.link('sw', 'p-m1', 'm1', 'eth0');
+    lab.link('sw', 'p-m2', 'm2', 'eth0');
     ip('-n', ns('sw'), 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', ns('sw'), 'link', 'set', 'br0', 'up');
     for (const port of ['p-lb', 'p-m1', 'p-m2']) ip('-n', ns('sw'), 'link', 'set', port, 'master', 'br0');
@@ -277,10 +232,7 @@ describe('the nat provider', { skip }, () => {
 
   after(async () => {
     await teardown();
-    const left = ip('netns', 'list')
-      .split('\n')
-      .filter((line) => line.startsWith(`${PREFIX}-`));
-    assert.deepEqual(left, [], 'namespaces left behind');
+    assert.deepEqual(lab.leftBehind(), [], 'namespaces left behind');
   });
 
   test('a load balancer with TCP and UDP listeners, pools and weighted members becomes ACTIVE', async () => {
