@@ -10,7 +10,7 @@
 // eth0 and answers; members hold them on lo and, prepared, keep quiet.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
 import { kernelTestSkip, NetworkLab, run } from './support/network-lab.ts';
@@ -36,11 +36,7 @@ const MEMBER_HOST: Record<Member, number> = { m1: 11, m2: 12 };
 let weir: NamespacedWeir | undefined;
 const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
 
-function created(path: string, wrapper: string, fields: Json): Json {
-  const response = api('POST', path, { [wrapper]: fields });
-  assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.json)}`);
-  return response.json[wrapper];
-}
+const created = (path: string, wrapper: string, fields: Json): Json => weir!.created(path, wrapper, fields);
 
 /**
  * A member's TCP (port 80, any address) and UDP (port 53) server answering `<name> <peer address>`. UDP is bound to
@@ -152,17 +148,7 @@ describe('the dsr provider', { skip: kernelTestSkip }, () => {
   const tcpPools: Record<Family, string> = { 4: '', 6: '' };
   const tcpMembers: Record<Family, Partial<Record<Member, string>>> = { 4: {}, 6: {} };
 
-  async function waitActive(id: string): Promise<void> {
-    let last = '';
-    for (let i = 0; i < 100; i++) {
-      last = api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer?.provisioning_status;
-      if (last === 'ACTIVE') return;
-      if (last === 'ERROR') break;
-      await sleep(100);
-    }
-    await sleep(500);
-    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${weir?.output.slice(-2000)}`);
-  }
+  const waitActive = (id: string) => weir!.waitActive(id);
 
   async function stopServer(name: Member): Promise<void> {
     const child = servers.get(name);
@@ -271,19 +257,7 @@ describe('the dsr provider', { skip: kernelTestSkip }, () => {
     );
   }
 
-  before(async () => {
-    try {
-      await setUp();
-    } catch (error) {
-      await teardown();
-      throw error;
-    }
-  });
-
-  after(async () => {
-    await teardown();
-    assert.deepEqual(lab.leftBehind(), [], 'namespaces left behind');
-  });
+  lab.hooks(setUp, teardown);
 
   test('`weir dsr-member --run` prepared the members: the VIPs on lo, no ARP answers for them', () => {
     for (const member of ['m1', 'm2'] as const) {
@@ -339,6 +313,8 @@ describe('the dsr provider', { skip: kernelTestSkip }, () => {
           await waitActive(lb.id);
         }
       }
+      const listeners = api('GET', `/v2/lbaas/loadbalancers/${lb.id}/status`).json.statuses.loadbalancer.listeners;
+      for (const listener of listeners as Json[]) assert.match(listener.client_address, /answer the client directly/);
     }
   });
 

@@ -7,7 +7,7 @@
 // VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
 import { kernelTestSkip, NetworkLab, run } from './support/network-lab.ts';
@@ -30,11 +30,7 @@ let weir: NamespacedWeir | undefined;
 /** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
 const api = (method: string, path: string, body?: unknown) => weir!.api(method, path, body);
 
-function created(path: string, wrapper: string, fields: Json): Json {
-  const response = api('POST', path, { [wrapper]: fields });
-  assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.json)}`);
-  return response.json[wrapper];
-}
+const created = (path: string, wrapper: string, fields: Json): Json => weir!.created(path, wrapper, fields);
 
 /** A small TCP and UDP server in a member namespace answering `<name> <peer address>`; prints `ready` when bound. */
 const MEMBER_SERVER = `
@@ -144,17 +140,7 @@ describe('the nat provider', { skip: kernelTestSkip }, () => {
   let m2UdpMemberId: string | undefined;
   let m2TcpMemberId: string | undefined;
 
-  async function waitActive(id: string): Promise<void> {
-    let last = '';
-    for (let i = 0; i < 100; i++) {
-      const lb = api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer;
-      last = lb?.provisioning_status;
-      if (last === 'ACTIVE') return;
-      if (last === 'ERROR') break;
-      await sleep(100);
-    }
-    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${weir?.output.slice(-2000)}`);
-  }
+  const waitActive = (id: string) => weir!.waitActive(id);
 
   async function waitExit(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -221,19 +207,7 @@ describe('the nat provider', { skip: kernelTestSkip }, () => {
     );
   }
 
-  before(async () => {
-    try {
-      await setUp();
-    } catch (error) {
-      await teardown();
-      throw error;
-    }
-  });
-
-  after(async () => {
-    await teardown();
-    assert.deepEqual(lab.leftBehind(), [], 'namespaces left behind');
-  });
+  lab.hooks(setUp, teardown);
 
   test('a load balancer with TCP and UDP listeners, pools and weighted members becomes ACTIVE', async () => {
     const subnets = api('GET', '/v2.0/subnets?name=vips').json.subnets;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,6 +95,27 @@ export class NamespacedWeir {
     const at = out.lastIndexOf('\n');
     const text = out.slice(0, at);
     return { status: Number(out.slice(at + 1)), json: text ? JSON.parse(text) : {} };
+  }
+
+  /** POSTs `{ [wrapper]: fields }`, asserts 201 and gives the object created. */
+  created(path: string, wrapper: string, fields: Json): Json {
+    const response = this.api('POST', path, { [wrapper]: fields });
+    assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.json)}`);
+    return response.json[wrapper];
+  }
+
+  /** Resolves once the load balancer is ACTIVE; fails at ERROR or after 10 s, with what weir said. */
+  async waitActive(id: string): Promise<void> {
+    let last = '';
+    for (let i = 0; i < 100; i++) {
+      last = this.api('GET', `/v2/lbaas/loadbalancers/${id}`).json.loadbalancer?.provisioning_status;
+      if (last === 'ACTIVE') return;
+      if (last === 'ERROR') break;
+      await sleep(100);
+    }
+    // What weir logs about a failed apply may come a moment after the status.
+    await sleep(500);
+    assert.fail(`load balancer ${id} is ${last}, not ACTIVE; weir said:\n${this.out.slice(-2000)}`);
   }
 
   async stop(): Promise<void> {

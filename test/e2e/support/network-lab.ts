@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
 
 /** Runs a command to its end and gives its output; throws with its stderr when it fails. */
 export const run = (command: string, args: readonly string[], timeout = 15_000): string =>
@@ -77,6 +79,25 @@ export class NetworkLab<Name extends string> {
         console.error(`could not delete namespace ${this.ns(name)}: ${(error as Error).message}`);
       }
     }
+  }
+
+  /**
+   * The suite's hooks: `setUp` before its tests (torn down at once if it fails), `teardown` after them, and a check
+   * that no namespace of this lab is left.
+   */
+  hooks(setUp: () => Promise<void>, teardown: () => Promise<void>): void {
+    before(async () => {
+      try {
+        await setUp();
+      } catch (error) {
+        await teardown();
+        throw error;
+      }
+    });
+    after(async () => {
+      await teardown();
+      assert.deepEqual(this.leftBehind(), [], 'namespaces left behind');
+    });
   }
 
   /** This test's namespaces that still exist. */
