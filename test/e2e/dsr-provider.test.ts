@@ -159,18 +159,7 @@ describe('the dsr provider', { skip: kernelTestSkip }, () => {
   }
 
   async function startServer(name: Member): Promise<void> {
-    const args = ['netns', 'exec', ns(name), process.execPath, '-e', MEMBER_SERVER, name];
-    const child = spawn('ip', [...args, FAMILIES[4].vip, FAMILIES[6].vip], { stdio: ['ignore', 'pipe', 'pipe'] });
-    servers.set(name, child);
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr!.on('data', (chunk) => {
-      output += chunk;
-    });
-    for (let i = 0; i < 100 && !output.includes('ready'); i++) await sleep(50);
-    assert.match(output, /ready/, `member ${name} did not start: ${output}`);
+    servers.set(name, await lab.startReady(name, MEMBER_SERVER, [name, FAMILIES[4].vip, FAMILIES[6].vip]));
   }
 
   async function teardown(): Promise<void> {

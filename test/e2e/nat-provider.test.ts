@@ -6,7 +6,7 @@
 //
 // VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
@@ -156,19 +156,7 @@ describe('the nat provider', { skip: kernelTestSkip }, () => {
   }
 
   async function startMember(name: 'm1' | 'm2'): Promise<void> {
-    const child = spawn('ip', ['netns', 'exec', ns(name), process.execPath, '-e', MEMBER_SERVER, name], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    members.push(child);
-    let output = '';
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr!.on('data', (chunk) => {
-      output += chunk;
-    });
-    for (let i = 0; i < 100 && !output.includes('ready'); i++) await sleep(50);
-    assert.match(output, /ready/, `member ${name} did not start: ${output}`);
+    members.push(await lab.startReady(name, MEMBER_SERVER, [name]));
   }
 
   async function setUp(): Promise<void> {

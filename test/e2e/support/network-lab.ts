@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Runs a command to its end and gives its output; throws with its stderr when it fails. */
 export const run = (command: string, args: readonly string[], timeout = 15_000): string =>
@@ -55,6 +56,22 @@ export class NetworkLab<Name extends string> {
     this.ip('-n', this.ns(a), 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', this.ns(b));
     this.ip('-n', this.ns(a), 'link', 'set', ifA, 'up');
     this.ip('-n', this.ns(b), 'link', 'set', ifB, 'up');
+  }
+
+  /** Runs a node `script` with `args` in a namespace and resolves once it prints `ready` (bounded: 5 s). */
+  async startReady(name: Name, script: string, args: readonly string[]): Promise<ChildProcess> {
+    const child = spawn('ip', ['netns', 'exec', this.ns(name), process.execPath, '-e', script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk;
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    for (let i = 0; i < 100 && !output.includes('ready'); i++) await sleep(50);
+    assert.match(output, /ready/, `${name}: ${args.join(' ')} did not start: ${output}`);
+    return child;
   }
 
   /** Kills what still runs in the namespaces (this test started it all) and deletes them. */
