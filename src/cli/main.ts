@@ -4,6 +4,7 @@ import { auditVerifyCommand } from '../audit/verify-audit-log.ts';
 import { configCheckCommand, configSchemaCommand } from '../config/config-commands.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { dsrMemberCommand } from '../dataplanes/nftables/dsr-member-command.ts';
 import { StartupError } from '../server/startup-error.ts';
 import { WeirServer } from '../server/weir-server.ts';
 
@@ -69,6 +70,20 @@ config
   .description('validate a configuration file; problems are listed with line and column')
   .action((file: string) => {
     process.exitCode = configCheckCommand(file, process.stdout, process.stderr);
+  });
+
+program
+  .command('dsr-member <vip...>')
+  .description(
+    'print the commands a member of a dsr load balancer needs for these VIPs (the VIP on lo, no ARP answers for it)',
+  )
+  .option(
+    '--interface <name...>',
+    'also set the ARP sysctls on these interfaces (the `all` setting already covers them)',
+  )
+  .option('--run', 'run the commands here (as root) instead of only printing them')
+  .action((vips: string[], options: { interface?: string[]; run?: boolean }) => {
+    process.exitCode = dsrMemberCommand(vips, options, process.stdout, process.stderr);
   });
 
 program

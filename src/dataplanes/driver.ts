@@ -12,6 +12,16 @@ export interface DriverCapabilities {
   l7Policies: boolean;
   /** Whether a listener's connection_limit can be enforced; if not, the API refuses one. */
   listenerConnectionLimit: boolean;
+  /**
+   * Whether a member may listen on another port than its listener's. Without it (packets are forwarded unchanged)
+   * the API refuses members, and default pools, whose protocol_port differs from a listener's.
+   */
+  portTranslation: boolean;
+  /**
+   * Whether a member at weight 0 keeps its open connections while taking no new ones. Without it (no connection
+   * state to keep them by) the API refuses weight 0.
+   */
+  memberDrain: boolean;
   /** Flavor keys the driver understands, as `/providers/{p}/flavor_capabilities` lists them. */
   flavorCapabilities: readonly { name: string; description: string }[];
   availabilityZoneCapabilities: readonly { name: string; description: string }[];

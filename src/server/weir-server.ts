@@ -14,6 +14,7 @@ import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
 import type { DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
+import { dsrTable } from '../dataplanes/nftables/dsr-table.ts';
 import { natTable } from '../dataplanes/nftables/nat-table.ts';
 import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
 import { HealthChecker } from '../health/health-checker.ts';
@@ -81,7 +82,8 @@ export class WeirServer {
       subnets: config.subnets,
       maxConnectionsPerLoadBalancer: config.tenancy.max_connections_per_load_balancer,
     };
-    restoreKernelTable(join(config.server.data_dir, 'nat-services.json'));
+    restoreKernelTable(join(config.server.data_dir, 'nat-services.json'), natTable);
+    restoreKernelTable(join(config.server.data_dir, 'dsr-services.json'), dsrTable);
     const reconciler = new Reconciler(store, drivers, specSettings, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
@@ -127,7 +129,9 @@ export class WeirServer {
     });
     await reconciler.start();
     // Every load balancer has been applied once: kernel rules kept from the last run for ones gone since can go.
-    await natTable.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
+    for (const table of [natTable, dsrTable]) {
+      await table.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
+    }
     await api.listen({ host, port });
     return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http', lock);
   }
@@ -160,10 +164,10 @@ function proxyWorkers(workers: number | 'auto'): number {
   return workers === 'auto' ? availableParallelism() : workers;
 }
 
-/** The kernel table's services from the last run, kept in place until their load balancers are applied again. */
-function restoreKernelTable(file: string): void {
+/** A kernel table's services from the last run, kept in place until their load balancers are applied again. */
+function restoreKernelTable(file: string, table: { restoreFrom(file: string): void }): void {
   try {
-    natTable.restoreFrom(file);
+    table.restoreFrom(file);
   } catch (error) {
     throw new StartupError(`${file}: ${(error as Error).message}; remove it to start with an empty kernel table`);
   }

@@ -338,7 +338,7 @@ test('the openstack CLI drives a load balancer through its whole life', { skip, 
     const names = providers.map((p) => p.name);
     assert.deepEqual(
       names,
-      ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat'],
+      ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat', 'dsr'],
       `providers: ${names.join(', ')}`,
     );
 

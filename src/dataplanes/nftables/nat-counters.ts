@@ -10,11 +10,14 @@ export interface CounterValue {
 }
 
 /** Every named counter in weir's table; none when the table is not there (yet). */
-export async function readNatCounters(): Promise<Map<string, CounterValue>> {
+export const readNatCounters = (): Promise<Map<string, CounterValue>> => readTableCounters('inet', NAT_TABLE);
+
+/** Every named counter in one of weir's tables; none when that table is not there (yet). */
+export async function readTableCounters(family: 'inet' | 'netdev', table: string): Promise<Map<string, CounterValue>> {
   const counters = new Map<string, CounterValue>();
   let listed: string;
   try {
-    listed = (await run('nft', ['-j', 'list', 'counters', 'table', 'inet', NAT_TABLE], { timeout: 10_000 })).stdout;
+    listed = (await run('nft', ['-j', 'list', 'counters', 'table', family, table], { timeout: 10_000 })).stdout;
   } catch {
     return counters;
   }

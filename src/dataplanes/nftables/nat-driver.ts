@@ -13,6 +13,8 @@ const capabilities: DriverCapabilities = {
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
   l7Policies: false,
   listenerConnectionLimit: false,
+  portTranslation: true,
+  memberDrain: true,
   flavorCapabilities: [],
   availabilityZoneCapabilities: [],
   healthChecks: 'weir',

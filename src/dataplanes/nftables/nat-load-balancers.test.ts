@@ -1,82 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import { member, spec } from '../../../test/support/kernel-spec.ts';
 import type { FlowSelector } from './conntrack.ts';
 import { NatLoadBalancers } from './nat-load-balancers.ts';
 import { NatTable } from './nat-table.ts';
-
-const member = (id: string, address: string, fields: Partial<MemberSpec> = {}): MemberSpec => ({
-  id,
-  address,
-  socketPath: null,
-  port: 53,
-  weight: 1,
-  backup: false,
-  adminStateUp: true,
-  monitorAddress: null,
-  monitorPort: null,
-  ...fields,
-});
-
-function spec(members: MemberSpec[], pool: Partial<PoolSpec> = {}): LoadBalancerSpec {
-  return {
-    id: 'lb',
-    projectId: 'p',
-    provider: 'nat',
-    adminStateUp: true,
-    vip: { address: '192.0.2.10', subnetId: 's', interface: null },
-    additionalVips: [],
-    flavor: {},
-    availabilityZone: {},
-    maxConnections: null,
-    listeners: [
-      {
-        id: 'dns',
-        protocol: 'UDP',
-        port: 53,
-        adminStateUp: true,
-        connectionLimit: null,
-        defaultPoolId: 'pool',
-        insertHeaders: {},
-        timeouts: { clientDataMs: 1000, memberConnectMs: 1000, memberDataMs: 1000, tcpInspectMs: 0 },
-        tls: {
-          defaultContainerRef: null,
-          sniContainerRefs: [],
-          clientCaContainerRef: null,
-          clientAuthentication: 'NONE',
-          clientCrlContainerRef: null,
-          ciphers: null,
-          versions: [],
-          alpnProtocols: [],
-        },
-        allowedCidrs: [],
-        l7policies: [],
-      },
-    ],
-    pools: [
-      {
-        id: 'pool',
-        protocol: 'UDP',
-        algorithm: 'ROUND_ROBIN',
-        adminStateUp: true,
-        sessionPersistence: null,
-        tls: {
-          enabled: false,
-          containerRef: null,
-          caContainerRef: null,
-          crlContainerRef: null,
-          ciphers: null,
-          versions: [],
-          alpnProtocols: [],
-        },
-        members,
-        healthMonitor: null,
-        maglev: { tableSize: 65537, seed: 0x5eed },
-        ...pool,
-      },
-    ],
-  };
-}
 
 /** Load balancers on a table whose writes and cuts are recorded, not sent to the kernel. */
 function recording() {

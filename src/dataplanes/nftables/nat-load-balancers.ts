@@ -251,7 +251,7 @@ function flowsOf(service: ServiceKey, member?: MemberSpec): FlowSelector {
 }
 
 /** `10.1/16` as `10.1.0.0/16`: nft reads only the usual spelling. */
-function canonicalCidr(cidr: string): string {
+export function canonicalCidr(cidr: string): string {
   const [address, prefix] = ipaddr.parseCIDR(cidr);
   return `${address.toString()}/${prefix}`;
 }

@@ -16,6 +16,8 @@ const capabilities: DriverCapabilities = {
   monitorTypes: MONITOR_TYPES,
   l7Policies: true,
   listenerConnectionLimit: true,
+  portTranslation: true,
+  memberDrain: true,
   flavorCapabilities: [],
   availabilityZoneCapabilities: [],
   healthChecks: 'none',

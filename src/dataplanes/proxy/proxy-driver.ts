@@ -22,6 +22,8 @@ const capabilities: DriverCapabilities = {
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
   l7Policies: false,
   listenerConnectionLimit: true,
+  portTranslation: true,
+  memberDrain: true,
   flavorCapabilities: [],
   availabilityZoneCapabilities: [],
   healthChecks: 'weir',

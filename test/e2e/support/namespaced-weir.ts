@@ -113,6 +113,8 @@ export class NamespacedWeir {
       if (last === 'ERROR') break;
       await sleep(100);
     }
+    // What weir logs about a failed apply may come a moment after the status.
+    await sleep(500);
     assert.fail(`load balancer ${loadbalancerId} is ${last}, not ACTIVE; weir said:\n${this.out.slice(-2000)}`);
   }
 

@@ -79,11 +79,11 @@ describe('quotas, providers, flavors, availability zones, amphorae, versions, Ne
     });
   });
 
-  test('providers list proxy first, with its aliases amphora and octavia, then noop and noop_driver, then nat', async () => {
+  test('providers list proxy first, with its aliases amphora and octavia, then noop and noop_driver, then nat and dsr', async () => {
     const reply = await h.get('providers');
     assert.equal(reply.status, 200);
     const names = reply.body.providers.map((p: Json) => p.name);
-    assert.deepEqual(names, ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat']);
+    assert.deepEqual(names, ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat', 'dsr']);
     for (const p of reply.body.providers) assert.deepEqual(Object.keys(p).sort(), ['description', 'name']);
     assertFault(await h.get('providers/nope/flavor_capabilities'), 400, "Provider 'nope' is not enabled.");
     assertFault(await h.get('providers/nope/availability_zone_capabilities'), 400, "Provider 'nope' is not enabled.");

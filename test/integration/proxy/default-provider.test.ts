@@ -17,7 +17,7 @@ test('with nothing configured, load balancers that name no provider get proxy, a
     assert.equal(providers.status, 200, providers.text);
     assert.deepEqual(
       providers.body.providers.map((p: { name: string }) => p.name),
-      ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat'],
+      ['proxy', 'amphora', 'octavia', 'noop', 'noop_driver', 'nat', 'dsr'],
     );
     const lb = await h.createLb();
     assert.equal(lb.provider, 'proxy');
@@ -60,7 +60,7 @@ test('an unknown default provider stops the start, naming the setting and the kn
       WeirServer.start(config, { info: () => {}, error: () => {} }),
       (error: unknown) =>
         error instanceof StartupError &&
-        /^server\.default_provider: "f5" is not a provider; known: proxy, amphora, octavia, noop, noop_driver, nat$/.test(
+        /^server\.default_provider: "f5" is not a provider; known: proxy, amphora, octavia, noop, noop_driver, nat, dsr$/.test(
           error.message,
         ),
     );

@@ -13,6 +13,7 @@ import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { ListenerCreate, ListenerUpdate } from '../schemas/listener.ts';
+import { requireListenerPorts } from '../stateless-forwarding.ts';
 import { now } from '../timestamps.ts';
 import { renderOne } from '../views.ts';
 import { sumCounters } from './stats.ts';
@@ -46,6 +47,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       );
       requireConnectionLimitSupport(provider, listener);
       await checkListener(tx, listener, lb);
+      await requireListenerPorts(tx, provider, listener);
       await enforceQuota(tx, listener.project_id as string, 'listener', deps.quotaDefaults);
       await lockLoadBalancer(tx, lb.id);
       await tx.insert('listener', listener);
@@ -61,8 +63,10 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       const current = await findVisible(tx, 'listener', request.params.id, request.context);
       const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
       const updated = { ...current, ...withDefaults(changes), updated_at: now() };
-      requireConnectionLimitSupport(resolveProvider(deps, lb.provider), updated);
+      const provider = resolveProvider(deps, lb.provider);
+      requireConnectionLimitSupport(provider, updated);
       await checkListener(tx, updated, lb);
+      await requireListenerPorts(tx, provider, updated);
       await lockLoadBalancer(tx, lb.id, [current.id]);
       await tx.update('listener', { ...updated, provisioning_status: 'PENDING_UPDATE' });
       return renderOne(tx, 'listener', { ...updated, provisioning_status: 'PENDING_UPDATE' });

@@ -11,6 +11,7 @@ import { findVisible } from '../lookup.ts';
 import { admitMember, admitMemberUpdate } from '../member-addresses.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { MemberCreate, MembersBatch, MemberUpdate } from '../schemas/member.ts';
+import { requireMemberSupport } from '../stateless-forwarding.ts';
 import { now } from '../timestamps.ts';
 import { renderOne } from '../views.ts';
 import { listenersOf } from './pools.ts';
@@ -41,6 +42,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
     const view = await store.transaction(async (tx) => {
       const pool = await findVisible(tx, 'pool', request.params.poolId, request.context);
       const member = await newMember(tx, pool, body, pool.project_id as string);
+      await requireMemberSupport(tx, deps, pool, member);
       await requireUniqueEndpoint(tx, pool.id, member);
       await enforceQuota(tx, member.project_id as string, 'member', deps.quotaDefaults);
       await lockLoadBalancer(tx, pool.loadbalancer_id as string, await listenersOf(tx, pool));
@@ -59,6 +61,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       await lockLoadBalancer(tx, member.loadbalancer_id as string, await listenersOf(tx, pool));
       const admitted = admitMemberUpdate(deps.memberWalls, member, changes);
       const updated = { ...member, ...admitted, weight: changes.weight ?? member.weight ?? 1 };
+      await requireMemberSupport(tx, deps, pool, updated);
       return updateMember(tx, updated);
     });
     return { member: view };
@@ -93,6 +96,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         const updated: StoredObject[] = [];
         for (const body of wanted) {
           const member = await newMember(tx, pool, body, pool.project_id as string);
+          await requireMemberSupport(tx, deps, pool, member);
           const key = endpointKey(member);
           if (seen.has(key)) {
             throw badRequest(`Member ${member.address}:${member.protocol_port} is listed more than once.`);

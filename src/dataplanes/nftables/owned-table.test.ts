@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { OwnedTable } from './owned-table.ts';
+
+/** A table of plain names whose scripts (the names, joined) are recorded instead of reaching the kernel. */
+function recordingTable(scripts: string[], apply = async (script: string) => void scripts.push(script)) {
+  return new OwnedTable<string>(
+    (services) => services.join(' '),
+    async () => new Map(),
+    apply,
+  );
+}
+
+test('services are kept in the file; after a restart, owners not back yet keep theirs until startup is over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-owned-'));
+  try {
+    const file = join(dir, 'services.json');
+    const scripts: string[] = [];
+    const first = recordingTable(scripts);
+    first.restoreFrom(file);
+    await first.set('lb1', ['a']);
+    await first.set('lb2', ['b']);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { lb1: ['a'], lb2: ['b'] });
+
+    const second = recordingTable(scripts);
+    second.restoreFrom(file);
+    await second.set('lb1', ['a']);
+    assert.equal(scripts.at(-1), 'a b', 'the first write after a restart holds the owners not back yet');
+    await second.dropUnclaimed();
+    assert.equal(scripts.at(-1), 'a');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a write the kernel refuses is taken back, so the next one holds only what was accepted', async () => {
+  const scripts: string[] = [];
+  const table = recordingTable(scripts, async (script) => {
+    if (script.includes('bad')) throw new Error('nft: refused');
+    scripts.push(script);
+  });
+  await table.set('lb1', ['a']);
+  await assert.rejects(table.set('lb2', ['bad']), /refused/);
+  await table.set('lb3', ['c']);
+  assert.deepEqual(scripts, ['a', 'a c']);
+});
