@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { SOURCE_NAT_HOOK, type SourceNatRule, sourceNatRules } from './source-nat-ruleset.ts';
 
 /** One listener as the kernel forwards it: packets to VIP:port are DNATed to a backend chosen per flow. */
 export interface NatService {
@@ -39,6 +40,8 @@ export function renderNatTable(
   services: readonly NatService[],
   /** Counter values to start from, so that rewriting the table does not reset them. */
   carried: ReadonlyMap<string, { packets: number; bytes: number }> = new Map(),
+  /** The members' own outbound flows, translated to the node's public addresses (`nat.source_nat`). */
+  sourceNat: readonly SourceNatRule[] = [],
 ): string {
   const lines = [`table inet ${NAT_TABLE} {}`, `delete table inet ${NAT_TABLE}`, `table inet ${NAT_TABLE} {`];
   for (const service of services) {
@@ -84,6 +87,7 @@ export function renderNatTable(
     ...chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', dispatch),
     ...chain('output', 'type nat hook output priority -100; policy accept;', dispatch),
     ...chain('hairpin', 'type nat hook postrouting priority srcnat; policy accept;', services.flatMap(hairpin)),
+    ...(sourceNat.length > 0 ? chain('source_nat', SOURCE_NAT_HOOK, sourceNatRules(sourceNat)) : []),
     ...chain('count_in', 'type filter hook prerouting priority -150; policy accept;', bytesIn),
     ...chain('count_in_local', 'type filter hook output priority -150; policy accept;', bytesIn),
     ...chain('count_out', 'type filter hook postrouting priority 200; policy accept;', bytesOut),
