@@ -55,7 +55,7 @@ test('after a restart, services of owners not yet back stay until startup is ove
     before.table.restoreFrom(file);
     await before.table.set('nat:kept', [service('svc_kept', 53)]);
     await before.table.set('nat:gone', [service('svc_gone', 54)]);
-    assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8'))), ['nat:kept', 'nat:gone']);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(file, 'utf8')).services), ['nat:kept', 'nat:gone']);
 
     const after = recordingTable();
     after.table.restoreFrom(file);
@@ -100,4 +100,81 @@ test("services the kernel refuses are taken back out: one owner's error does not
   const writes = scripts.length;
   await table.set('proxy:none', []);
   assert.equal(scripts.length, writes, 'nor does one that has nothing and asks for nothing');
+});
+
+const pool = { sources: ['10.77.0.0/24'], addresses: ['203.0.113.10', '203.0.113.11'], interface: 'eth0' };
+
+test('no source NAT configured and none written before: nothing is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
+  try {
+    const file = join(dir, 'nat-services.json');
+    const { table, scripts } = recordingTable();
+    table.restoreFrom(file);
+    await table.setSourceNat([]);
+    await table.dropUnclaimed();
+    assert.deepEqual(scripts, []);
+    writeFileSync(file, JSON.stringify({ services: {}, source_nat: [] }));
+    const again = recordingTable();
+    again.table.restoreFrom(file);
+    await again.table.setSourceNat([]);
+    assert.deepEqual(again.scripts, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('source NAT is written without any service, kept across restarts, and taken out once unconfigured', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
+  try {
+    const file = join(dir, 'nat-services.json');
+    const first = recordingTable();
+    first.table.restoreFrom(file);
+    await first.table.setSourceNat([pool]);
+    assert.equal(first.scripts.length, 1);
+    assert.match(first.scripts[0]!, /chain source_nat \{/);
+    assert.match(
+      first.scripts[0]!,
+      /snat ip to jhash ip saddr mod 2 .* map \{ 0 : 203\.0\.113\.10, 1 : 203\.0\.113\.11 \}/,
+    );
+    await first.table.setSourceNat([{ ...pool }]);
+    assert.equal(first.scripts.length, 1, 'unchanged rules write nothing');
+    await first.table.set('nat:one', [service('svc_a', 53)]);
+    assert.match(first.scripts[1]!, /chain source_nat \{/, 'an owner rewriting the table keeps source NAT');
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).source_nat, [pool]);
+
+    // After a reboot the kernel's table is empty: the same rules are written again.
+    const rebooted = recordingTable();
+    rebooted.table.restoreFrom(file);
+    await rebooted.table.setSourceNat([pool]);
+    assert.match(rebooted.scripts[0]!, /chain source_nat \{/);
+
+    const unconfigured = recordingTable();
+    unconfigured.table.restoreFrom(file);
+    await unconfigured.table.setSourceNat([]);
+    assert.equal(unconfigured.scripts.length, 1, 'rules no longer configured are taken out');
+    assert.doesNotMatch(unconfigured.scripts[0]!, /source_nat/);
+    assert.match(unconfigured.scripts[0]!, /chain svc_a \{/, 'services stay');
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).source_nat, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the file of a weir from before source NAT (services keyed by owner) is still read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
+  try {
+    const file = join(dir, 'nat-services.json');
+    writeFileSync(file, JSON.stringify({ 'nat:old': [service('svc_old', 53)] }));
+    const { table, scripts } = recordingTable();
+    table.restoreFrom(file);
+    await table.setSourceNat([pool]);
+    assert.match(scripts[0]!, /chain svc_old \{/);
+    assert.match(scripts[0]!, /chain source_nat \{/);
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+      services: { 'nat:old': [service('svc_old', 53)] },
+      source_nat: [pool],
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -2,17 +2,34 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
 import { type NatService, renderNatTable } from './nat-ruleset.ts';
 import { runNft } from './nft-command.ts';
+import type { SourceNatRule } from './source-nat-ruleset.ts';
+
+/** <data_dir>/nat-services.json. Before source NAT it held the services alone, keyed by owner; that is still read. */
+interface SavedTable {
+  services: Record<string, readonly NatService[]>;
+  source_nat: readonly SourceNatRule[];
+}
+
+function savedTable(text: string): SavedTable {
+  const saved = JSON.parse(text) as SavedTable | SavedTable['services'];
+  // The old file maps owners, named `<provider>:<id>`, to lists: none is called `services`, nor maps to an object.
+  const services = saved.services;
+  if (typeof services === 'object' && services !== null && !Array.isArray(services)) return saved as SavedTable;
+  return { services: saved as SavedTable['services'], source_nat: [] };
+}
 
 /**
  * weir's one nftables table, written for every owner of services in it (the nat provider's load balancers, the
- * proxy's UDP listeners): each owner sets its services, and every change rewrites the table whole, in order.
+ * proxy's UDP listeners) and for the configured source NAT: each owner sets its services, and every change rewrites
+ * the table whole, in order.
  */
 export class NatTable {
   private readonly owners = new Map<string, readonly NatService[]>();
   /** Owners restored from the last run that have not set their services again since. */
   private readonly unclaimed = new Set<string>();
+  private sourceNat: readonly SourceNatRule[] = [];
   private file: string | null = null;
-  /** The kernel holds what `owners` says: this process has written the table. */
+  /** The kernel holds what `owners` and `sourceNat` say: this process has written the table. */
   private written = false;
   private writing: Promise<void> = Promise.resolve();
 
@@ -27,14 +44,15 @@ export class NatTable {
    */
   restoreFrom(file: string): void {
     this.file = file;
-    let saved: Record<string, NatService[]>;
+    let saved: SavedTable;
     try {
-      saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, NatService[]>;
+      saved = savedTable(readFileSync(file, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    for (const [owner, services] of Object.entries(saved)) {
+    this.sourceNat = saved.source_nat;
+    for (const [owner, services] of Object.entries(saved.services)) {
       this.owners.set(owner, services);
       this.unclaimed.add(owner);
     }
@@ -60,6 +78,29 @@ export class NatTable {
     }
   }
 
+  /**
+   * Sets the source NAT of the members' own flows (`nat.source_nat`) and writes the table when the kernel may hold
+   * something else: after a restart it is written even if unchanged, and rules the config no longer has are taken
+   * out. Nothing configured and nothing written before writes nothing.
+   */
+  async setSourceNat(rules: readonly SourceNatRule[]): Promise<void> {
+    const wanted = rules.map(({ sources, addresses, interface: name }) => ({
+      sources: [...sources],
+      addresses: [...addresses],
+      ...(name ? { interface: name } : {}),
+    }));
+    const previous = this.sourceNat;
+    const unchanged = JSON.stringify(previous) === JSON.stringify(wanted);
+    if (unchanged && (this.written || wanted.length === 0)) return this.settled();
+    this.sourceNat = wanted;
+    try {
+      await this.write();
+    } catch (error) {
+      if (this.sourceNat === wanted) this.sourceNat = previous;
+      throw error;
+    }
+  }
+
   private put(owner: string, services: readonly NatService[]): void {
     if (services.length === 0) this.owners.delete(owner);
     else this.owners.set(owner, services);
@@ -81,7 +122,7 @@ export class NatTable {
   private write(): Promise<void> {
     // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
     const rewrite = async () => {
-      await this.apply(renderNatTable([...this.owners.values()].flat(), await this.counters()));
+      await this.apply(renderNatTable([...this.owners.values()].flat(), await this.counters(), this.sourceNat));
       this.written = true;
       this.save();
     };
@@ -97,7 +138,8 @@ export class NatTable {
     try {
       const fd = openSync(partial, 'w', 0o600);
       try {
-        writeFileSync(fd, JSON.stringify(Object.fromEntries(this.owners)));
+        const table: SavedTable = { services: Object.fromEntries(this.owners), source_nat: this.sourceNat };
+        writeFileSync(fd, JSON.stringify(table));
         fsyncSync(fd);
       } finally {
         closeSync(fd);
