@@ -73,6 +73,8 @@ function reword(schema: TSchema, root: unknown, error: SchemaError): Problem[] {
       return [
         { path, reason: params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters` },
       ];
+    case 'minItems':
+      return [{ path, reason: `must list at least ${params.limit === 1 ? 'one entry' : `${params.limit} entries`}` }];
     case 'maxLength':
       return [{ path, reason: `must be at most ${params.limit} characters long` }];
     default:

@@ -235,6 +235,31 @@ const auditSchema = Type.Object(
   { ...strict, default: {}, description: 'The audit trail of API writes.' },
 );
 
+const sourceNatSchema = Type.Object(
+  {
+    sources: Type.Array(Type.String({ description: 'A CIDR or a single address.' }), {
+      minItems: 1,
+      description:
+        "The members' networks: their own new flows leaving through this node are translated. Flows to " +
+        'destinations inside these networks are not.',
+    }),
+    addresses: Type.Array(Type.String({ description: 'An IP address.' }), {
+      minItems: 1,
+      description:
+        "Public addresses of this node the members' flows leave from, at least one of each address family among " +
+        '`sources`. Each member always leaves from the same one, picked by a hash of its address.',
+    }),
+    interface: Type.Optional(
+      Type.String({
+        pattern: '^(?!\\.{1,2}$)[^\\s/:"\\\\*]{1,15}$',
+        errorMessage: 'must be a network interface name: 1 to 15 characters, without spaces, /, :, ", \\ or *',
+        description: 'Only flows leaving through this interface, e.g. eth0, are translated. Default: all of them.',
+      }),
+    ),
+  },
+  { ...strict, description: "A pool of this node's addresses that members' own outbound flows leave from." },
+);
+
 const bgpPeerSchema = Type.Object(
   {
     address: Type.String({ description: 'Address of the BGP neighbour.' }),
@@ -313,6 +338,17 @@ export const configSchema = Type.Object(
         }),
       },
       { ...strict, default: {}, description: 'How pools spread connections over their members.' },
+    ),
+    nat: Type.Object(
+      {
+        source_nat: Type.Array(sourceNatSchema, {
+          default: [],
+          description:
+            "Source NAT of the members' own new flows (not of load-balanced ones), for members that use this node " +
+            'as their gateway. Needs root and nft.',
+        }),
+      },
+      { ...strict, default: {}, description: 'The kernel NAT data plane (provider `nat`).' },
     ),
     trusted_proxies: Type.Array(Type.String({ description: 'A CIDR such as 10.0.0.0/8, or a single address.' }), {
       default: [],

@@ -2,12 +2,12 @@
 
 import { overrideProblems } from '../api/policy/policy.ts';
 import { assertMaglevOptions } from '../balancing/maglev-table.ts';
-import { parseCidr } from '../network/cidr.ts';
-import { parseIpAddress } from '../network/ip-address.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { networkListProblems } from './network-list-problems.ts';
 import { plaintextTokenProblems } from './plaintext-token-problems.ts';
 import type { Problem } from './problem.ts';
 import type { ConfigFile } from './schema.ts';
+import { sourceNatProblems } from './source-nat-problems.ts';
 import { subnetProblems } from './subnet-problems.ts';
 
 export function semanticProblems(config: ConfigFile): Problem[] {
@@ -33,24 +33,6 @@ export function semanticProblems(config: ConfigFile): Problem[] {
   for (const { rule, reason } of overrideProblems(config.policy)) problems.push({ path: ['policy', rule], reason });
   problems.push(...networkListProblems(config.trusted_proxies, 'trusted_proxies'));
   problems.push(...networkListProblems(config.tenancy.denied_member_cidrs, 'tenancy', 'denied_member_cidrs'));
-  return problems;
-}
-
-/** A list whose entries are CIDRs or single addresses. */
-function networkListProblems(entries: readonly string[], ...key: string[]): Problem[] {
-  const problems: Problem[] = [];
-  entries.forEach((entry, index) => {
-    if (!entry.includes('/')) {
-      if (!parseIpAddress(entry)) {
-        problems.push({ path: [...key, index], reason: `"${entry}" is neither an IP address nor a CIDR` });
-      }
-      return;
-    }
-    try {
-      parseCidr(entry);
-    } catch (error) {
-      problems.push({ path: [...key, index], reason: (error as Error).message });
-    }
-  });
+  problems.push(...sourceNatProblems(config.nat.source_nat));
   return problems;
 }

@@ -16,6 +16,8 @@ import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
 import type { DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
 import { dsrTable } from '../dataplanes/nftables/dsr-table.ts';
 import { natTable } from '../dataplanes/nftables/nat-table.ts';
+import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from '../dataplanes/nftables/nft-command.ts';
+import type { SourceNatRule } from '../dataplanes/nftables/source-nat-ruleset.ts';
 import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
 import { HealthChecker } from '../health/health-checker.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
@@ -84,6 +86,7 @@ export class WeirServer {
     };
     restoreKernelTable(join(config.server.data_dir, 'nat-services.json'), natTable);
     restoreKernelTable(join(config.server.data_dir, 'dsr-services.json'), dsrTable);
+    await writeSourceNat(config.nat.source_nat);
     const reconciler = new Reconciler(store, drivers, specSettings, log, new HealthChecker());
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
@@ -170,5 +173,22 @@ function restoreKernelTable(file: string, table: { restoreFrom(file: string): vo
     table.restoreFrom(file);
   } catch (error) {
     throw new StartupError(`${file}: ${(error as Error).message}; remove it to start with an empty kernel table`);
+  }
+}
+
+/**
+ * The members' source NAT from the config, in the kernel before any load balancer is applied; rules a former run
+ * wrote and the config no longer has are taken out. Without the rights to program the kernel, nothing is asked of
+ * it unless source NAT is configured, and then weir does not start: the members would be cut off from outside.
+ */
+async function writeSourceNat(rules: readonly SourceNatRule[]): Promise<void> {
+  if (!kernelForwardingAvailable()) {
+    if (rules.length > 0) throw new StartupError(`nat.source_nat is configured: ${KERNEL_PRIVILEGES_NEEDED}`);
+    return;
+  }
+  try {
+    await natTable.setSourceNat(rules);
+  } catch (error) {
+    throw new StartupError(`nat.source_nat: ${(error as Error).message}`);
   }
 }
