@@ -8,7 +8,7 @@ import { ip, link, namespacesLeft, removeNamespaces, startScript } from './names
 /**
  * For a describe block of kernel NAT tests: before them, builds routedNetwork in namespaces `<prefix>-<name>`, starts
  * `memberServer` (a Node script that prints `ready`, given the member's name) in each member's namespace and weir
- * (configured with ROUTED_VIPS) in lb; after them, stops all that, deletes the namespaces (also when setting up
+ * (configured with ROUTED_VIPS, then `config`) in lb; after them, stops all that, deletes the namespaces (also when setting up
  * failed) and asserts none is left.
  */
 export function routedWeir(
@@ -16,6 +16,7 @@ export function routedWeir(
   clientAddresses: readonly string[],
   members: readonly { name: string; address: string }[],
   memberServer: string,
+  config = '',
 ): { readonly weir: NamespacedWeir } {
   const ns = (name: string) => `${prefix}-${name}`;
   const servers: ChildProcess[] = [];
@@ -33,7 +34,7 @@ export function routedWeir(
     try {
       routedNetwork(prefix, clientAddresses, members);
       for (const { name } of members) servers.push(await startScript(ns(name), memberServer, name));
-      weir = await NamespacedWeir.start(ns('lb'), ROUTED_VIPS);
+      weir = await NamespacedWeir.start(ns('lb'), ROUTED_VIPS + config);
     } catch (error) {
       await teardown();
       throw error;
