@@ -102,12 +102,20 @@ test("services the kernel refuses are taken back out: one owner's error does not
   assert.equal(scripts.length, writes, 'nor does one that has nothing and asks for nothing');
 });
 
-const pool = { sources: ['10.77.0.0/24'], addresses: ['203.0.113.10', '203.0.113.11'], interface: 'eth0' };
-
-test('no source NAT configured and none written before: nothing is written', async () => {
+/** Runs `check` with the path of a state file in a directory of its own, removed afterwards. */
+async function withStateFile(check: (file: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
   try {
-    const file = join(dir, 'nat-services.json');
+    await check(join(dir, 'nat-services.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pool = { sources: ['10.77.0.0/24'], addresses: ['203.0.113.10', '203.0.113.11'], interface: 'eth0' };
+
+test('no source NAT configured and none written before: nothing is written', () =>
+  withStateFile(async (file) => {
     const { table, scripts } = recordingTable();
     table.restoreFrom(file);
     await table.setSourceNat([]);
@@ -118,15 +126,10 @@ test('no source NAT configured and none written before: nothing is written', asy
     again.table.restoreFrom(file);
     await again.table.setSourceNat([]);
     assert.deepEqual(again.scripts, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('source NAT is written without any service, kept across restarts, and taken out once unconfigured', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
-  try {
-    const file = join(dir, 'nat-services.json');
+test('source NAT is written without any service, kept across restarts, and taken out once unconfigured', () =>
+  withStateFile(async (file) => {
     const first = recordingTable();
     first.table.restoreFrom(file);
     await first.table.setSourceNat([pool]);
@@ -155,15 +158,10 @@ test('source NAT is written without any service, kept across restarts, and taken
     assert.doesNotMatch(unconfigured.scripts[0]!, /source_nat/);
     assert.match(unconfigured.scripts[0]!, /chain svc_a \{/, 'services stay');
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).source_nat, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('the file of a weir from before source NAT (services keyed by owner) is still read', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-nat-table-'));
-  try {
-    const file = join(dir, 'nat-services.json');
+test('the file of a weir from before source NAT (services keyed by owner) is still read', () =>
+  withStateFile(async (file) => {
     writeFileSync(file, JSON.stringify({ 'nat:old': [service('svc_old', 53)] }));
     const { table, scripts } = recordingTable();
     table.restoreFrom(file);
@@ -174,7 +172,4 @@ test('the file of a weir from before source NAT (services keyed by owner) is sti
       services: { 'nat:old': [service('svc_old', 53)] },
       source_nat: [pool],
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
