@@ -33,7 +33,7 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
       address: v.ip_address,
       subnetId: v.subnet_id,
     })),
-    flavor: {},
+    flavor: (lb.flavor_data ?? {}) as Record<string, unknown>,
     availabilityZone: {},
     maxConnections: settings.maxConnectionsPerLoadBalancer > 0 ? settings.maxConnectionsPerLoadBalancer : null,
     listeners: tree.listeners.filter(live).map((l) => ({

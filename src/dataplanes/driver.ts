@@ -23,8 +23,8 @@ export interface DriverCapabilities {
    */
   memberDrain: boolean;
   /** Flavor keys the driver understands, as `/providers/{p}/flavor_capabilities` lists them. */
-  flavorCapabilities: readonly { name: string; description: string }[];
-  availabilityZoneCapabilities: readonly { name: string; description: string }[];
+  flavorCapabilities: readonly ProfileCapability[];
+  availabilityZoneCapabilities: readonly ProfileCapability[];
   /**
    * `weir`: members are checked by weir's shared health checker and their results reach the driver and the
    * operating statuses. `none`: the driver carries no traffic and nothing is checked (noop).
@@ -35,6 +35,13 @@ export interface DriverCapabilities {
    * listener's `client_address`; absent for a driver that carries no traffic.
    */
   clientAddress?: (listener: ClientAddressQuestion) => string;
+}
+
+export interface ProfileCapability {
+  name: string;
+  description: string;
+  /** The values a profile may give the key; any value when absent. */
+  values?: readonly unknown[];
 }
 
 /** What decides how a listener hands members the client's address. */

@@ -1,3 +1,5 @@
+import { isStateless } from '../../model/stateless.ts';
+import type { StoredObject } from '../../store/state-store.ts';
 import { badRequest, notImplemented } from '../faults.ts';
 import type { OctaviaApiDeps, ProviderInfo } from './deps.ts';
 
@@ -17,4 +19,16 @@ export function requireSupport(provider: ProviderInfo, supported: boolean, optio
   if (!supported) {
     throw notImplemented(`Provider '${provider.name}' does not support a requested option: ${option}`);
   }
+}
+
+/**
+ * The provider as one load balancer uses it: a stateless flavor takes away what needs connection state, so the same
+ * capability checks refuse it, whichever provider and flavor made it so.
+ */
+export function forLoadBalancer(provider: ProviderInfo, lb: StoredObject): ProviderInfo {
+  if (!isStateless(lb.flavor_data)) return provider;
+  return {
+    ...provider,
+    capabilities: { ...provider.capabilities, memberDrain: false, listenerConnectionLimit: false },
+  };
 }

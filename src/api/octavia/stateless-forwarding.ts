@@ -1,6 +1,6 @@
 import type { StoredObject, StoreReader } from '../../store/state-store.ts';
 import type { OctaviaApiDeps, ProviderInfo } from './deps.ts';
-import { requireSupport, resolveProvider } from './providers.ts';
+import { forLoadBalancer, requireSupport, resolveProvider } from './providers.ts';
 
 /**
  * What a provider that forwards packets unchanged and keeps no per-connection state cannot honour, refused at
@@ -19,7 +19,7 @@ export async function requireMemberSupport(
   requireSupport(
     provider,
     member.weight !== 0 || provider.capabilities.memberDrain,
-    'weight 0 (draining keeps a member for its open connections, and this provider keeps no connection state)',
+    'weight 0 (draining keeps a member for its open connections, and this load balancer keeps no connection state)',
   );
   if (provider.capabilities.portTranslation) return;
   const listeners = await reader.list('listener', { loadbalancer_id: pool.loadbalancer_id as string });
@@ -50,6 +50,6 @@ function requireSamePort(provider: ProviderInfo, listener: StoredObject, member:
 }
 
 async function providerOf(reader: StoreReader, deps: OctaviaApiDeps, pool: StoredObject): Promise<ProviderInfo> {
-  const lb = await reader.get('loadbalancer', pool.loadbalancer_id as string);
-  return resolveProvider(deps, lb?.provider);
+  const lb = (await reader.get('loadbalancer', pool.loadbalancer_id as string))!;
+  return forLoadBalancer(resolveProvider(deps, lb.provider), lb);
 }

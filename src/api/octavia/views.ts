@@ -2,6 +2,7 @@ import type { ObjectKind, StoredObject, StoreReader } from '../../store/state-st
 
 /** Links kept in stored objects to place them in their tree; Octavia's responses show relations as id lists instead. */
 const INTERNAL_FIELDS: Partial<Record<ObjectKind, readonly string[]>> = {
+  loadbalancer: ['flavor_data'],
   listener: ['loadbalancer_id'],
   pool: ['loadbalancer_id', 'listener_id'],
   member: ['pool_id', 'loadbalancer_id'],

@@ -6,6 +6,7 @@ import {
   POOL_PROTOCOLS,
 } from '../../model/constants.ts';
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
+import { STATELESS_FLAVOR_CAPABILITY } from '../../model/stateless.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
 
 const capabilities: DriverCapabilities = {
@@ -18,7 +19,8 @@ const capabilities: DriverCapabilities = {
   listenerConnectionLimit: true,
   portTranslation: true,
   memberDrain: true,
-  flavorCapabilities: [],
+  // Accepted and ignored, so what a kernel provider's flavor refuses at the API can be tested without a kernel.
+  flavorCapabilities: [STATELESS_FLAVOR_CAPABILITY],
   availabilityZoneCapabilities: [],
   healthChecks: 'none',
 };

@@ -11,7 +11,7 @@ const ports = (memberPort: number, listenerPort: number) =>
   `differs from listener protocol_port ${listenerPort}; this provider forwards packets unchanged and cannot rewrite ports)`;
 const DRAIN =
   "Provider 'dsr' does not support a requested option: weight 0 (draining keeps a member for its open " +
-  'connections, and this provider keeps no connection state)';
+  'connections, and this load balancer keeps no connection state)';
 
 let h: Harness;
 let lb: Json;

@@ -31,13 +31,23 @@ function checkProfileData(
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw badRequest(`${object[field]} is not a valid option for ${field}`);
   }
-  const known = new Set(provider.capabilities[capabilities].map((c) => c.name));
+  const known = new Map(provider.capabilities[capabilities].map((c) => [c.name, c]));
   const unknown = Object.keys(data).find((key) => !known.has(key));
   requireSupport(
     provider,
     unknown === undefined,
     `Additional properties are not allowed ('${unknown}' was unexpected)`,
   );
+  // Octavia's providers check values against their schema and refuse with the same 501.
+  for (const [key, value] of Object.entries(data)) {
+    const allowed = known.get(key)?.values;
+    const expected = allowed?.map((v) => JSON.stringify(v)).join(', ');
+    requireSupport(
+      provider,
+      !allowed || allowed.includes(value),
+      `${key}: ${JSON.stringify(value)} is not one of [${expected}]`,
+    );
+  }
 }
 
 async function used(

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import { INSERT_HEADERS_FOR_LISTENER, POOL_PROTOCOLS_FOR_LISTENER, transportOf } from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
+import { isStateless, STATELESS_REFUSAL } from '../../../model/stateless.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
 import { parseWrapped, requireCidrs } from '../../validation.ts';
@@ -10,7 +11,7 @@ import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible } from '../lookup.ts';
-import { requireSupport, resolveProvider } from '../providers.ts';
+import { forLoadBalancer, requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { ListenerCreate, ListenerUpdate } from '../schemas/listener.ts';
 import { requireListenerPorts } from '../stateless-forwarding.ts';
@@ -39,13 +40,13 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
     const view = await store.transaction(async (tx) => {
       const lb = await findVisible(tx, 'loadbalancer', body.loadbalancer_id as string, request.context);
       const listener = newListener(body, lb, lb.project_id as string);
-      const provider = resolveProvider(deps, lb.provider);
+      const provider = forLoadBalancer(resolveProvider(deps, lb.provider), lb);
       requireSupport(
         provider,
         provider.capabilities.listenerProtocols.includes(listener.protocol as ListenerProtocol),
         `Listener protocol ${listener.protocol} is not supported.`,
       );
-      requireConnectionLimitSupport(provider, listener);
+      requireConnectionLimitSupport(provider, listener, lb);
       await checkListener(tx, listener, lb);
       await requireListenerPorts(tx, provider, listener);
       await enforceQuota(tx, listener.project_id as string, 'listener', deps.quotaDefaults);
@@ -63,8 +64,8 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       const current = await findVisible(tx, 'listener', request.params.id, request.context);
       const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
       const updated = { ...current, ...withDefaults(changes), updated_at: now() };
-      const provider = resolveProvider(deps, lb.provider);
-      requireConnectionLimitSupport(provider, updated);
+      const provider = forLoadBalancer(resolveProvider(deps, lb.provider), lb);
+      requireConnectionLimitSupport(provider, updated, lb);
       await checkListener(tx, updated, lb);
       await requireListenerPorts(tx, provider, updated);
       await lockLoadBalancer(tx, lb.id, [current.id]);
@@ -195,8 +196,9 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
   }
 }
 
-/** A connection_limit the provider cannot enforce is refused, never silently ignored. */
-function requireConnectionLimitSupport(provider: ProviderInfo, listener: StoredObject): void {
+/** A connection_limit the provider cannot enforce (none of a stateless load balancer can) is refused, never ignored. */
+function requireConnectionLimitSupport(provider: ProviderInfo, listener: StoredObject, lb: StoredObject): void {
   const limited = typeof listener.connection_limit === 'number' && listener.connection_limit !== -1;
-  requireSupport(provider, !limited || provider.capabilities.listenerConnectionLimit, 'connection_limit');
+  const why = isStateless(lb.flavor_data) ? ` (${STATELESS_REFUSAL} to count connections by)` : '';
+  requireSupport(provider, !limited || provider.capabilities.listenerConnectionLimit, `connection_limit${why}`);
 }

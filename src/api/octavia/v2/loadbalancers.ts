@@ -104,7 +104,7 @@ async function newLoadBalancer(
   context.authorize(projectId);
   const provider = resolveProvider(deps, body.provider);
   await enforceQuota(tx, projectId, 'loadbalancer', deps.quotaDefaults);
-  await checkFlavor(tx, body.flavor_id, provider.driver, deps);
+  const flavorData = await checkFlavor(tx, body.flavor_id, provider.driver, deps);
   await checkAvailabilityZone(tx, body.availability_zone, provider.driver, deps);
   const subnet = vipSubnet(deps, body);
   const inUse = await addressesInUse(tx, subnet.id);
@@ -136,6 +136,8 @@ async function newLoadBalancer(
     additional_vips: additionalVips,
     provider: body.provider ?? deps.defaultProvider,
     flavor_id: body.flavor_id ?? null,
+    // The profile as it was: a load balancer keeps the behaviour it was created with when the profile changes later.
+    flavor_data: flavorData,
     availability_zone: body.availability_zone ?? null,
     tags: body.tags ?? [],
     created_at: now(),
@@ -172,12 +174,19 @@ async function addressesInUse(reader: StoreReader, subnetId: string): Promise<Se
   return used;
 }
 
-async function checkFlavor(reader: StoreReader, flavorId: unknown, driver: string, deps: OctaviaApiDeps) {
-  if (typeof flavorId !== 'string') return;
+/** The flavor's profile data, once the flavor is found usable with the provider; none without a flavor. */
+async function checkFlavor(
+  reader: StoreReader,
+  flavorId: unknown,
+  driver: string,
+  deps: OctaviaApiDeps,
+): Promise<Record<string, unknown>> {
+  if (typeof flavorId !== 'string') return {};
   const flavor = await reader.get('flavor', flavorId);
   if (!flavor) throw badRequest(`Validation failure: Invalid flavor_id.`);
   if (!flavor.enabled) throw badRequest(`The selected flavor is not allowed in this deployment: ${flavorId}`);
-  await checkProfileProvider(reader, 'flavorprofile', flavor.flavor_profile_id, driver, deps);
+  const profile = await checkProfileProvider(reader, 'flavorprofile', flavor.flavor_profile_id, driver, deps);
+  return JSON.parse(String(profile.flavor_data)) as Record<string, unknown>;
 }
 
 async function checkAvailabilityZone(reader: StoreReader, name: unknown, driver: string, deps: OctaviaApiDeps) {
@@ -194,12 +203,13 @@ async function checkProfileProvider(
   profileId: unknown,
   driver: string,
   deps: OctaviaApiDeps,
-) {
+): Promise<StoredObject> {
   const profile = await reader.get(kind, String(profileId));
   const profileDriver = deps.providers.find((p) => p.name === profile?.provider_name)?.driver;
-  if (profileDriver !== driver) {
+  if (!profile || profileDriver !== driver) {
     throw badRequest(
       `Flavor or availability zone provider '${profile?.provider_name}' does not match the load balancer's provider.`,
     );
   }
+  return profile;
 }

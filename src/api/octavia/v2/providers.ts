@@ -12,7 +12,9 @@ export function providerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
   });
 
   app.get<{ Params: { provider: string } }>('/lbaas/providers/:provider/flavor_capabilities', (request) => ({
-    flavor_capabilities: resolveProvider(deps, request.params.provider).capabilities.flavorCapabilities,
+    flavor_capabilities: resolveProvider(deps, request.params.provider).capabilities.flavorCapabilities.map(
+      ({ name, description }) => ({ name, description }),
+    ),
   }));
 
   app.get<{ Params: { provider: string } }>('/lbaas/providers/:provider/availability_zone_capabilities', (request) => ({
