@@ -1,6 +1,7 @@
 import { DEFAULT_MAGLEV_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../balancing/maglev-table.ts';
 import type { ClientAuthentication } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
+import { isStateless } from '../model/stateless.ts';
 import type { Subnet } from '../network/subnet.ts';
 import { isLive as live, type StoredTree } from '../store/load-balancer-tree.ts';
 import { unixSocketPath } from '../tenancy/unix-socket-member.ts';
@@ -18,6 +19,8 @@ const orNull = <T>(value: unknown): T | null => (value === undefined || value ==
 /** The data plane's view of a tree: objects being deleted left out, Octavia's fields turned into a typed spec. */
 export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalancerSpec {
   const lb = tree.loadbalancer;
+  // A stateless table must be the same on every node, so it takes health from the store, not from this node's checks.
+  const stateless = isStateless(lb.flavor_data);
   const rulesOf = (policyId: string) => tree.l7rules.filter((r) => live(r) && r.l7policy_id === policyId);
   return deepFreeze({
     id: lb.id,
@@ -123,6 +126,7 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
             adminStateUp: m.admin_state_up !== false,
             monitorAddress: orNull<string>(m.monitor_address),
             monitorPort: orNull<number>(m.monitor_port),
+            ...(stateless ? { foundDown: m.operating_status === 'ERROR' } : {}),
           })),
         healthMonitor: monitor
           ? {

@@ -126,6 +126,11 @@ export interface MemberSpec {
   adminStateUp: boolean;
   monitorAddress: string | null;
   monitorPort: number | null;
+  /**
+   * Stateless load balancers only: whether the stored operating status says health checks found the member down.
+   * Their tables follow this rather than each node's own checks, so every node builds the same one.
+   */
+  foundDown?: boolean;
 }
 
 export interface HealthMonitorSpec {

@@ -1,4 +1,5 @@
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
+import { STATELESS_FLAVOR_CAPABILITY } from '../../model/stateless.ts';
 import { PluggedVips } from '../../network/vip-address.ts';
 import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
 import { KERNEL_CLIENT_ADDRESS, NatLoadBalancers } from './nat-load-balancers.ts';
@@ -15,7 +16,7 @@ const capabilities: DriverCapabilities = {
   listenerConnectionLimit: false,
   portTranslation: true,
   memberDrain: true,
-  flavorCapabilities: [],
+  flavorCapabilities: [STATELESS_FLAVOR_CAPABILITY],
   availabilityZoneCapabilities: [],
   healthChecks: 'weir',
   clientAddress: () => KERNEL_CLIENT_ADDRESS,

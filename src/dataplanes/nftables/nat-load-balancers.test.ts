@@ -113,3 +113,28 @@ test("SOURCE_IP hashes under the pool's seed into its Maglev table; a member dow
   assert.match(scripts.at(-1)!, /jhash ip saddr \. th sport mod 4099 seed 0xc0ffee map @svc_dns_0_slots/);
   assert.deepEqual(slotOwners(scripts.at(-1)!), before, 'the same table: only the key differs');
 });
+
+test('a stateless load balancer follows the health the store holds, not this node, and cuts no flows', async () => {
+  const { balancers, cuts, scripts } = recording();
+  const stateless = (members: ReturnType<typeof member>[]) => ({ ...spec(members), flavor: { stateless: true } });
+  const a = member('a', '10.0.0.1');
+  const b = member('b', '10.0.0.2');
+  await balancers.apply(stateless([a, b]));
+  const slotsOf = (script: string, address: string) =>
+    (script.match(new RegExp(`\\d+ : ${address.replaceAll('.', '\\.')}(?=[,\\s])`, 'g')) ?? []).length;
+  const first = scripts.at(-1)!;
+  assert.match(first, /map stateless4 \{[^}]*192\.0\.2\.10 \. udp \. 53 : goto svc_dns_0/);
+  assert.ok(slotsOf(first, '10.0.0.2') > 0);
+
+  balancers.setMemberHealth('lb', 'b', false, (error) => assert.fail(error));
+  await settle();
+  assert.equal(scripts.length, 1, "this node's own checks change nothing");
+
+  await balancers.apply(stateless([a, { ...b, foundDown: true }]));
+  const after = scripts.at(-1)!;
+  assert.equal(slotsOf(after, '10.0.0.2'), 0, 'the stored verdict takes b out');
+  assert.equal(slotsOf(after, '10.0.0.1'), 65537);
+  await balancers.apply(stateless([a]));
+  await balancers.remove('lb');
+  assert.deepEqual(cuts, [], 'no connection state to cut');
+});

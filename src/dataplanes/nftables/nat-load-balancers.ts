@@ -9,6 +9,7 @@ import {
   type MemberSpec,
   vipAddresses,
 } from '../../model/load-balancer-spec.ts';
+import { isStateless } from '../../model/stateless.ts';
 import { sumTraffic, type TrafficCounters } from '../driver.ts';
 import { activeFlows, cutFlows, type FlowSelector } from './conntrack.ts';
 import { readNatCounters } from './nat-counters.ts';
@@ -48,7 +49,7 @@ export class NatLoadBalancers {
   /** Writes the load balancer's services, then cuts the flows of members and listeners it no longer has. */
   async apply(spec: LoadBalancerSpec): Promise<void> {
     const before = this.specs.get(spec.id);
-    const cut = before ? this.flowsToCut(before, spec) : [];
+    const cut = before && !isStateless(before.flavor) ? this.flowsToCut(before, spec) : [];
     this.adopt(spec);
     try {
       await this.write(spec.id);
@@ -66,13 +67,15 @@ export class NatLoadBalancers {
     for (const pool of spec.pools) {
       const set = this.members.get(pool.id) ?? new MemberSet<MemberSpec>();
       set.update(pool.members);
+      // A stateless table follows the health the store holds, the same on every node.
+      if (isStateless(spec.flavor)) for (const m of pool.members) set.setUp(m.id, m.foundDown !== true);
       this.members.set(pool.id, set);
     }
   }
 
   async remove(loadbalancerId: string): Promise<void> {
     const spec = this.specs.get(loadbalancerId);
-    const cut = spec ? this.flowsToCut(spec, undefined) : [];
+    const cut = spec && !isStateless(spec.flavor) ? this.flowsToCut(spec, undefined) : [];
     this.specs.delete(loadbalancerId);
     for (const pool of spec?.pools ?? []) {
       this.members.delete(pool.id);
@@ -89,7 +92,9 @@ export class NatLoadBalancers {
    */
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void {
     const spec = this.specs.get(loadbalancerId);
-    if (!spec) return;
+    // A stateless load balancer learns health from the store, through its spec: this node's view alone must not
+    // change a table every node has to agree on.
+    if (!spec || isStateless(spec.flavor)) return;
     let changed = false;
     for (const pool of spec.pools) changed = (this.members.get(pool.id)?.setUp(memberId, up) ?? false) || changed;
     // A member found down loses its flows even when new flows never went to it (drained, or a backup at rest).
@@ -117,7 +122,8 @@ export class NatLoadBalancers {
           bytesOut: value(service, 'out')?.bytes ?? 0,
           totalConnections: value(service, 'new')?.packets ?? 0,
           requestErrors: value(service, 'refused')?.packets ?? 0,
-          activeConnections: await activeFlows(flowsOf(service)),
+          // Untracked flows are not counted.
+          activeConnections: isStateless(spec!.flavor) ? 0 : await activeFlows(flowsOf(service)),
         }),
       );
       stats.set(listener.id, sumTraffic(await Promise.all(perVip)));
@@ -202,7 +208,10 @@ export class NatLoadBalancers {
   private forwarding(spec: LoadBalancerSpec, listener: ListenerSpec, key: ServiceKey): NatService {
     const { vip } = key;
     const pool = spec.pools.find((p) => p.id === listener.defaultPoolId && p.adminStateUp);
+    const stateless = isStateless(spec.flavor);
+    // Without connection state there is no chance pick: round robin becomes a hash of the whole flow.
     const pick = (pool && PICK[pool.algorithm]) ?? 'random';
+    const hashed = stateless && pick === 'random' ? 'source-ip-port' : pick;
     // A packet can be translated only to a member of the VIP's address family, never to a local socket or to an
     // address scoped to one interface.
     const reachable = (m: MemberSpec) => !m.socketPath && !m.address.includes('%') && isIPv6(m.address) === isIPv6(vip);
@@ -210,7 +219,8 @@ export class NatLoadBalancers {
     const snapshot = pool ? this.members.get(pool.id)?.snapshot : undefined;
     const service = {
       ...key,
-      pick,
+      pick: hashed,
+      ...(stateless ? { stateless: true } : {}),
       // Stored with the pool, so every node with the same store state hashes a flow to the same slot.
       seed: pool?.maglev.seed ?? 0,
       // An allow-list: a VIP of the family it names none of takes no flows. Written canonically, as nft reads it.
@@ -219,7 +229,7 @@ export class NatLoadBalancers {
           ? null
           : listener.allowedCidrs.map(canonicalCidr).filter((cidr) => isIPv6(cidr.split('/')[0]!) === isIPv6(vip)),
     };
-    if (pick === 'random' || !pool) {
+    if (hashed === 'random' || !pool) {
       return { ...service, backends: (snapshot?.active ?? []).filter(reachable).map(backend) };
     }
     // The hashing picks keep ineligible members in the table, so that only their own clients move while they are out.

@@ -148,3 +148,81 @@ test('nftables accepts the table with a full-size Maglev map, and a second load 
     execFileSync('ip', ['netns', 'del', ns]);
   }
 });
+
+const statelessWeb: NatService = {
+  ...web,
+  name: 'svc_stl_0',
+  vip: '192.0.2.20',
+  pick: 'source-ip-port',
+  seed: 0x1234,
+  stateless: true,
+  backends: [
+    { address: '10.0.1.1', port: 8080, weight: 1 },
+    { address: '10.0.1.2', port: 8081, weight: 1 },
+  ],
+  table: Array.from({ length: 7 }, (_, slot) => slot % 2),
+};
+
+test('a stateless service is translated before conntrack, untracked, and its answers are translated back', () => {
+  const script = renderNatTable([web, statelessWeb]);
+  assert.match(script, /map stateless4 \{[^}]*192\.0\.2\.20 \. tcp \. 80 : goto svc_stl_0/);
+  assert.doesNotMatch(script, /map services4 \{[^}]*192\.0\.2\.20/, 'no conntrack NAT for it');
+  assert.match(
+    script,
+    /counter name "svc_stl_0_in" notrack tcp dport set jhash ip saddr \. th sport mod 7 seed 0x1234 map @svc_stl_0_ports ip daddr set jhash ip saddr \. th sport mod 7 seed 0x1234 map @svc_stl_0_addrs/,
+  );
+  assert.match(script, /tcp flags & \(syn \| ack\) == syn counter name "svc_stl_0_new"/);
+  assert.match(script, /set reply_sources4 \{[^}]*10\.0\.1\.1 \. tcp \. 8080, 10\.0\.1\.2 \. tcp \. 8081/);
+  assert.match(script, /ip saddr \. meta l4proto \. th sport @reply_sources4 notrack/);
+  assert.match(script, /map replies4 \{[^}]*10\.0\.1\.1 \. tcp \. 8080 : goto svc_stl_0_reply/);
+  assert.match(
+    script,
+    /chain svc_stl_0_reply \{\n {4}counter name "svc_stl_0_out" ip saddr set 192\.0\.2\.20 tcp sport set 80/,
+  );
+  assert.match(script, /add element inet weir svc_stl_0_addrs \{ 0 : 10\.0\.1\.1, 1 : 10\.0\.1\.2, 2 : 10\.0\.1\.1/);
+  assert.match(script, /add element inet weir svc_stl_0_ports \{ 0 : 8080, 1 : 8081/);
+});
+
+test('a stateless service whose members share a port writes it in the rule, without a port map', () => {
+  const samePort = { ...statelessWeb, backends: statelessWeb.backends.map((b) => ({ ...b, port: 8080 })) };
+  const script = renderNatTable([samePort]);
+  assert.match(script, /notrack tcp dport set 8080 ip daddr set jhash/);
+  assert.doesNotMatch(script, /svc_stl_0_ports/);
+});
+
+test('a member serving two stateless services is refused: its answers could not tell which VIP to come from', () => {
+  const other = { ...statelessWeb, name: 'svc_stl2_0', vip: '192.0.2.21' };
+  assert.throws(
+    () => renderNatTable([statelessWeb, other]),
+    /member 10\.0\.1\.1 port 8080 \(tcp\) serves two stateless listeners, 192\.0\.2\.20 port 80 and 192\.0\.2\.21 port 80/,
+  );
+});
+
+test('nftables accepts stateless services of both families, with and without a port map', { skip: asRoot }, () => {
+  const ns = `weir-nft-stl-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    const v6: NatService = {
+      ...statelessWeb,
+      name: 'svc_stl6_0',
+      vip: '2001:db8::20',
+      protocol: 'udp',
+      port: 53,
+      pick: 'source-ip',
+      backends: [{ address: '2001:db8::5', port: 53, weight: 1 }],
+      table: [0, 0, 0],
+    };
+    execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], {
+      input: renderNatTable([web, statelessWeb, v6]),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const listed = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'inet', 'weir'], {
+      encoding: 'utf8',
+    });
+    assert.match(listed, /udp dport set 53 ip6 daddr set jhash ip6 saddr mod 3 seed 0x1234 map @svc_stl6_0_addrs/);
+    assert.match(listed, /ip6 saddr set 2001:db8::20 udp sport set 53/);
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+});

@@ -23,6 +23,12 @@ export interface NatService {
    * hash's modulus; empty: new flows are dropped.
    */
   table?: readonly number[];
+  /**
+   * No connection tracking: every packet is translated on its own by `table` (always given, a hashing pick), so any
+   * node holding the same table forwards any packet of a flow; the members' answers are translated back by matching
+   * their address and port, so a member's address and port may serve only one stateless service.
+   */
+  stateless?: boolean;
 }
 
 export const NAT_TABLE = 'weir';
@@ -51,11 +57,16 @@ export function renderNatTable(
       lines.push(`  counter ${name} {${value ? ` packets ${value.packets} bytes ${value.bytes} ` : ''}}`);
     }
   }
-  const tables = services.filter(hasTable);
-  lines.push(...tables.flatMap(slotMap));
+  const stateless = services.filter((s) => s.stateless === true);
+  const tables = services.filter(hasTable).filter((s) => s.stateless !== true);
+  const statelessTables = stateless.filter(hasTable);
+  lines.push(...tables.flatMap(slotMap), ...statelessTables.flatMap(statelessMaps));
   const key = (s: NatService) => `${s.vip} . ${s.protocol} . ${s.port}`;
+  const replies = replySources(stateless);
   for (const family of [4, 6] as const) {
-    const mine = services.filter((s) => familyOf(s.vip) === family);
+    const mine = services.filter((s) => familyOf(s.vip) === family && s.stateless !== true);
+    const mineStateless = stateless.filter((s) => familyOf(s.vip) === family);
+    const myReplies = replies.filter((r) => familyOf(r.address) === family);
     lines.push(
       ...map(
         `services${family}`,
@@ -75,6 +86,23 @@ export function renderNatTable(
         'counter',
         mine.map((s) => `${key(s)} : "${counterName(s.name, 'out')}"`),
       ),
+      ...map(
+        `stateless${family}`,
+        family,
+        'verdict',
+        mineStateless.map((s) => `${key(s)} : goto ${s.name}`),
+      ),
+      ...map(
+        `replies${family}`,
+        family,
+        'verdict',
+        myReplies.map((r) => `${r.key} : goto ${replyChainName(r.service)}`),
+      ),
+      ...set(
+        `reply_sources${family}`,
+        family,
+        myReplies.map((r) => r.key),
+      ),
     );
   }
   const both = (rule: (ip: string, family: 4 | 6) => string) => [`    ${rule('ip', 4)}`, `    ${rule('ip6', 6)}`];
@@ -84,6 +112,21 @@ export function renderNatTable(
   const bytesIn = both((ip, f) => `counter name ${ip} daddr . meta l4proto . th dport map @bytes_in${f}`);
   const bytesOut = both((ip, f) => `counter name ${ip} saddr . meta l4proto . th sport map @bytes_out${f}`);
   lines.push(
+    // Before conntrack (raw): a client's packet is translated and left untracked, and so is a member's answer, which
+    // is translated back only after routing, since a packet from the VIP, an address of this node, would be dropped
+    // as a martian on the way in.
+    ...chain(
+      'stateless_in',
+      'type filter hook prerouting priority raw; policy accept;',
+      both((ip, f) => `${ip} daddr . meta l4proto . th dport vmap @stateless${f}`).concat(
+        both((ip, f) => `${ip} saddr . meta l4proto . th sport @reply_sources${f} notrack`),
+      ),
+    ),
+    ...chain(
+      'stateless_out',
+      'type filter hook postrouting priority srcnat; policy accept;',
+      both((ip, f) => `${ip} saddr . meta l4proto . th sport vmap @replies${f}`),
+    ),
     ...chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', dispatch),
     ...chain('output', 'type nat hook output priority -100; policy accept;', dispatch),
     ...chain('hairpin', 'type nat hook postrouting priority srcnat; policy accept;', services.flatMap(hairpin)),
@@ -97,9 +140,17 @@ export function renderNatTable(
       bytesOut.map((rule) => rule.replace('counter name', 'iif != "lo" counter name')),
     ),
   );
-  for (const service of services) lines.push(...chain(service.name, null, serviceRules(service)));
+  for (const service of services) {
+    if (service.stateless !== true) lines.push(...chain(service.name, null, serviceRules(service)));
+    else
+      lines.push(
+        ...chain(service.name, null, statelessRules(service)),
+        ...chain(replyChainName(service), null, replyRules(service)),
+      );
+  }
   lines.push('}');
   for (const service of tables) lines.push(...slotElements(service));
+  for (const service of statelessTables) lines.push(...statelessElements(service));
   return `${lines.join('\n')}\n`;
 }
 
@@ -112,6 +163,15 @@ function map(name: string, family: 4 | 6, value: 'verdict' | 'counter', elements
   return [
     `  map ${name} {`,
     `    type ipv${family}_addr . inet_proto . inet_service : ${value}`,
+    ...(elements.length > 0 ? [`    elements = { ${elements.join(', ')} }`] : []),
+    '  }',
+  ];
+}
+
+function set(name: string, family: 4 | 6, elements: string[]): string[] {
+  return [
+    `  set ${name} {`,
+    `    type ipv${family}_addr . inet_proto . inet_service`,
     ...(elements.length > 0 ? [`    elements = { ${elements.join(', ')} }`] : []),
     '  }',
   ];
@@ -142,9 +202,7 @@ function serviceRules(service: NatService): string[] {
   const started = `    meta l4proto ${service.protocol} counter name "${counterName(service.name, 'new')}" dnat ${ip} to`;
   if (service.pick !== 'random') {
     if (!hasTable(service)) return [...rules, `    ${refuse}`];
-    const key = service.pick === 'source-ip' ? `${ip} saddr` : `${ip} saddr . th sport`;
-    const seed = `seed 0x${(service.seed >>> 0).toString(16)}`;
-    rules.push(`${started} jhash ${key} mod ${service.table.length} ${seed} map @${slotMapName(service)}`);
+    rules.push(`${started} ${hashOf(service, ip)} map @${slotMapName(service)}`);
     return rules;
   }
   const slots = slotsOf(service.backends);
@@ -175,12 +233,23 @@ function slotMap(service: NatService & { table: readonly number[] }): string[] {
 
 function slotElements(service: NatService & { table: readonly number[] }): string[] {
   const targets = service.backends.map((b) => `${b.address} . ${b.port}`);
+  return chunkedElements(slotMapName(service), service.table, (b) => targets[b]!);
+}
+
+/** A slot map's elements, slot -> what `value` makes of the slot's backend, SLOT_CHUNK per statement. */
+function chunkedElements(map: string, table: readonly number[], value: (backend: number) => string): string[] {
   const lines: string[] = [];
-  for (let start = 0; start < service.table.length; start += SLOT_CHUNK) {
-    const chunk = service.table.slice(start, start + SLOT_CHUNK).map((b, i) => `${start + i} : ${targets[b]}`);
-    lines.push(`add element inet ${NAT_TABLE} ${slotMapName(service)} { ${chunk.join(', ')} }`);
+  for (let start = 0; start < table.length; start += SLOT_CHUNK) {
+    const chunk = table.slice(start, start + SLOT_CHUNK).map((b, i) => `${start + i} : ${value(b)}`);
+    lines.push(`add element inet ${NAT_TABLE} ${map} { ${chunk.join(', ')} }`);
   }
   return lines;
+}
+
+/** The slot of a packet of a hashing service: its client's address (and port) hashed under the pool's seed. */
+function hashOf(service: NatService & { table: readonly number[] }, ip: 'ip' | 'ip6'): string {
+  const key = service.pick === 'source-ip' ? `${ip} saddr` : `${ip} saddr . th sport`;
+  return `jhash ${key} mod ${service.table.length} seed 0x${(service.seed >>> 0).toString(16)}`;
 }
 
 const SLOT_CHUNK = 4096;
@@ -207,3 +276,91 @@ function gcd(a: number, b: number): number {
 }
 
 const familyOf = (address: string): 4 | 6 => (isIPv6(address) ? 6 : 4);
+
+/** A member's address, protocol and port, as its answers carry them, and the stateless service it answers for. */
+interface ReplySource {
+  key: string;
+  address: string;
+  service: NatService;
+}
+
+/** Throws when a member answers for two stateless services: its answers could not say which VIP to come from. */
+function replySources(services: readonly NatService[]): ReplySource[] {
+  const seen = new Map<string, NatService>();
+  for (const service of services) {
+    for (const backend of service.backends) {
+      const key = `${backend.address} . ${service.protocol} . ${backend.port}`;
+      const other = seen.get(key);
+      if (other && other !== service) {
+        throw new Error(
+          `member ${backend.address} port ${backend.port} (${service.protocol}) serves two stateless listeners, ` +
+            `${other.vip} port ${other.port} and ${service.vip} port ${service.port}: its answers cannot tell which VIP ` +
+            'to come from; give each a member port of its own',
+        );
+      }
+      seen.set(key, service);
+    }
+  }
+  return [...seen].map(([key, service]) => ({ key, address: key.split(' ')[0]!, service }));
+}
+
+const replyChainName = (service: NatService) => `${service.name}_reply`;
+const addressMapName = (service: NatService) => `${service.name}_addrs`;
+const portMapName = (service: NatService) => `${service.name}_ports`;
+
+/** Members' ports, when they differ: a port map beside the address map; else the one port is written in the rule. */
+function singlePort(service: NatService): number | undefined {
+  const ports = new Set(service.backends.map((b) => b.port));
+  return ports.size === 1 ? [...ports][0] : undefined;
+}
+
+function statelessMaps(service: NatService & { table: readonly number[] }): string[] {
+  const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
+  const size = service.table.length;
+  const maps = [`  map ${addressMapName(service)} {`, `    typeof numgen random mod ${size} : ${ip} daddr`, '  }'];
+  if (singlePort(service) !== undefined) return maps;
+  return [
+    ...maps,
+    `  map ${portMapName(service)} {`,
+    `    typeof numgen random mod ${size} : ${service.protocol} dport`,
+    '  }',
+  ];
+}
+
+function statelessElements(service: NatService & { table: readonly number[] }): string[] {
+  const lines = chunkedElements(addressMapName(service), service.table, (b) => service.backends[b]!.address);
+  if (singlePort(service) !== undefined) return lines;
+  return [...lines, ...chunkedElements(portMapName(service), service.table, (b) => String(service.backends[b]!.port))];
+}
+
+/**
+ * Every packet of a client's flow: refused, or counted and sent to the member its hash picks, untracked. New flows
+ * are counted by their first packet where the protocol has one (a TCP SYN); UDP has none.
+ */
+function statelessRules(service: NatService): string[] {
+  const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
+  const refuse = `counter name "${counterName(service.name, 'refused')}" drop`;
+  if (service.allowedCidrs?.length === 0 || !hasTable(service)) return [`    ${refuse}`];
+  const rules: string[] = [];
+  if (service.allowedCidrs) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
+  if (service.protocol === 'tcp') {
+    rules.push(`    tcp flags & (syn | ack) == syn counter name "${counterName(service.name, 'new')}"`);
+  }
+  const hash = hashOf(service, ip);
+  const port = singlePort(service);
+  const toPort = port === undefined ? `${hash} map @${portMapName(service)}` : String(port);
+  rules.push(
+    `    counter name "${counterName(service.name, 'in')}" notrack ${service.protocol} dport set ${toPort} ` +
+      `${ip} daddr set ${hash} map @${addressMapName(service)}`,
+  );
+  return rules;
+}
+
+/** A member's answer leaves as the VIP's. */
+function replyRules(service: NatService): string[] {
+  const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
+  return [
+    `    counter name "${counterName(service.name, 'out')}" ${ip} saddr set ${service.vip} ` +
+      `${service.protocol} sport set ${service.port}`,
+  ];
+}

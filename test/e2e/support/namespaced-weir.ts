@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeDataDir, removeDataDir, repoRoot } from './weir-process.ts';
@@ -29,6 +29,24 @@ export class NamespacedWeir {
     const weir = new NamespacedWeir(namespace, dataDir);
     await weir.run();
     return weir;
+  }
+
+  /**
+   * A second weir in `namespace` on a copy of this one's store, as another node reading the same state: this weir
+   * is killed while its database files are copied (so the copy is whole), then started again.
+   */
+  async replicate(namespace: string): Promise<NamespacedWeir> {
+    const dataDir = makeDataDir();
+    const yaml = readFileSync(join(this.dataDir, 'weir.yaml'), 'utf8').replaceAll(this.dataDir, dataDir);
+    writeFileSync(join(dataDir, 'weir.yaml'), yaml);
+    await this.restart(() => {
+      for (const file of readdirSync(this.dataDir).filter((f) => f.startsWith('weir.sqlite'))) {
+        copyFileSync(join(this.dataDir, file), join(dataDir, file));
+      }
+    });
+    const replica = new NamespacedWeir(namespace, dataDir);
+    await replica.run();
+    return replica;
   }
 
   /** Kills weir (SIGKILL, as a crash would), runs `whileDown`, and starts it again on the same data dir. */
