@@ -29,14 +29,41 @@ const run = (command: string, args: readonly string[], timeout = 15_000) =>
   execFileSync(command, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
 const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
 
+/**
+ * Holds connections to VIP:81: opens `first` one after another, then closes the first it holds and opens one more;
+ * prints each outcome (`ok`, or `timeout` after 1.5 s, that socket then destroyed so its SYN is not retried).
+ */
+const HOLDING_CLIENT = `
+const net = require('node:net');
+const [host, first] = process.argv.slice(1);
+const held = [];
+const one = () => new Promise((resolve) => {
+  const s = net.connect({ host, port: 81 });
+  s.on('error', () => {});
+  const timer = setTimeout(() => { s.destroy(); resolve('timeout'); }, 1500);
+  s.once('data', () => { clearTimeout(timer); held.push(s); resolve('ok'); });
+});
+(async () => {
+  const outcomes = [];
+  for (let i = 0; i < Number(first); i++) outcomes.push(await one());
+  held.shift().destroy();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  outcomes.push(await one());
+  process.stdout.write(JSON.stringify(outcomes));
+  process.exit(0);
+})();
+`;
+
 /** A small TCP and UDP server in a member namespace answering `<name> <peer address>`; prints `ready` when bound. */
 const MEMBER_SERVER = `
 const net = require('node:net');
 const dgram = require('node:dgram');
 const name = process.argv[1];
 let bound = 0;
-const up = () => { if (++bound === 2) console.log('ready'); };
+const up = () => { if (++bound === 3) console.log('ready'); };
 net.createServer((s) => { s.on('error', () => {}); s.end(name + ' ' + s.remoteAddress + '\\n'); }).listen(8080, '0.0.0.0', up);
+// 8081 keeps each connection open after its answer, for connection limits.
+net.createServer((s) => { s.on('error', () => {}); s.write(name + '\\n'); }).listen(8081, '0.0.0.0', up);
 const udp = dgram.createSocket('udp4');
 udp.on('message', (m, r) => udp.send(name + ' ' + r.address, r.port, r.address));
 udp.bind(5353, '0.0.0.0', up);
@@ -135,13 +162,6 @@ describe('the nat provider', { skip }, () => {
     assert.equal(lb.provider, 'nat');
     assert.equal(lb.vip_address, VIP);
     await waitActive(lbId);
-
-    // The kernel cannot count a listener's connections yet: a limit is refused, not ignored.
-    const limited = api('POST', '/v2/lbaas/listeners', {
-      listener: { loadbalancer_id: lbId, protocol: 'TCP', protocol_port: 81, connection_limit: 10 },
-    });
-    assert.equal(limited.status, 501);
-    assert.equal(limited.json.faultstring, "Provider 'nat' does not support a requested option: connection_limit");
 
     const tcp = created('/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: lbId,
@@ -259,6 +279,29 @@ describe('the nat provider', { skip }, () => {
     assert.deepEqual({ m1, m2 }, { m1: 50, m2: 0 });
     // The change rewrote the table; its counters went on from where they were.
     assert.equal(api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats.total_connections, 270);
+  });
+
+  test('a connection_limit of 2 lets a third connection in only once one of two has closed', async () => {
+    assert.ok(lbId, 'needs the load balancer of the first test');
+    const limited = created('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: lbId,
+      protocol: 'TCP',
+      protocol_port: 81,
+      connection_limit: 2,
+    });
+    await waitActive(lbId);
+    const pool = created('/v2/lbaas/pools', 'pool', {
+      listener_id: limited.id,
+      protocol: 'TCP',
+      lb_algorithm: 'ROUND_ROBIN',
+    });
+    await waitActive(lbId);
+    created(`/v2/lbaas/pools/${pool.id}/members`, 'member', { address: M1, protocol_port: 8081 });
+    await waitActive(lbId);
+    const outcomes = JSON.parse(inNs('client', process.execPath, '-e', HOLDING_CLIENT, VIP, '3')) as string[];
+    assert.deepEqual(outcomes, ['ok', 'ok', 'timeout', 'ok']);
+    const stats = api('GET', `/v2/lbaas/listeners/${limited.id}/stats`).json.stats;
+    assert.ok(stats.request_errors >= 1, `the refused SYN is counted: ${JSON.stringify(stats)}`);
   });
 
   test("a cascade delete takes the load balancer's rules out of the kernel", async () => {

@@ -13,7 +13,7 @@ const capabilities: DriverCapabilities = {
   persistenceTypes: [],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
   l7Policies: false,
-  listenerConnectionLimit: false,
+  listenerConnectionLimit: true,
   portTranslation: true,
   memberDrain: true,
   flavorCapabilities: [STATELESS_FLAVOR_CAPABILITY],

@@ -221,6 +221,7 @@ export class NatLoadBalancers {
       ...key,
       pick: hashed,
       ...(stateless ? { stateless: true } : {}),
+      ...(listener.connectionLimit !== null ? { connectionLimit: listener.connectionLimit } : {}),
       // Stored with the pool, so every node with the same store state hashes a flow to the same slot.
       seed: pool?.maglev.seed ?? 0,
       // An allow-list: a VIP of the family it names none of takes no flows. Written canonically, as nft reads it.

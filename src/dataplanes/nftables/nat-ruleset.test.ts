@@ -226,3 +226,11 @@ test('nftables accepts stateless services of both families, with and without a p
     execFileSync('ip', ['netns', 'del', ns]);
   }
 });
+
+test("a listener's connection_limit drops flows over it at their first packet, counted as refused", () => {
+  const script = renderNatTable([{ ...web, connectionLimit: 100 }]);
+  assert.match(
+    script,
+    /ct count over 100 counter name "svc_web_0_refused" drop\n {4}meta l4proto tcp counter name "svc_web_0_new" dnat/,
+  );
+});

@@ -29,6 +29,11 @@ export interface NatService {
    * their address and port, so a member's address and port may serve only one stateless service.
    */
   stateless?: boolean;
+  /**
+   * The listener's connection_limit: flows beyond it are dropped at their first packet, so a TCP client's SYN is
+   * retried and gets in once a flow has closed. Counted per service, hence per VIP address.
+   */
+  connectionLimit?: number;
 }
 
 export const NAT_TABLE = 'weir';
@@ -199,6 +204,7 @@ function serviceRules(service: NatService): string[] {
   const rules: string[] = [];
   if (service.allowedCidrs?.length === 0) return [`    ${refuse}`];
   if (service.allowedCidrs) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
+  if (service.connectionLimit !== undefined) rules.push(`    ct count over ${service.connectionLimit} ${refuse}`);
   const started = `    meta l4proto ${service.protocol} counter name "${counterName(service.name, 'new')}" dnat ${ip} to`;
   if (service.pick !== 'random') {
     if (!hasTable(service)) return [...rules, `    ${refuse}`];
