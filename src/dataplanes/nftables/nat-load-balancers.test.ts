@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { member, spec } from '../../../test/support/kernel-spec.ts';
 import type { FlowSelector } from './conntrack.ts';
@@ -137,4 +140,37 @@ test('a stateless load balancer follows the health the store holds, not this nod
   await balancers.apply(stateless([a]));
   await balancers.remove('lb');
   assert.deepEqual(cuts, [], 'no connection state to cut');
+});
+
+test('after a restart, flows of members deleted or disabled while weir was down are cut; drained ones keep theirs', async () => {
+  const saved = join(mkdtempSync(join(tmpdir(), 'weir-restart-')), 'nat-services.json');
+  const quiet = () =>
+    new NatTable(
+      async () => {},
+      async () => new Map(),
+    );
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id, i) => member(id, `10.0.0.${i + 1}`));
+  const first = quiet();
+  first.restoreFrom(saved);
+  await new NatLoadBalancers(
+    first,
+    'nat',
+    () => true,
+    async () => {},
+  ).apply(spec([a!, b!, c!, d!]));
+
+  const second = quiet();
+  second.restoreFrom(saved);
+  const cuts: FlowSelector[] = [];
+  const restarted = new NatLoadBalancers(
+    second,
+    'nat',
+    () => true,
+    async (flows) => {
+      cuts.push(flows);
+    },
+  );
+  // While weir was down: b deleted, c set admin down, d drained.
+  await restarted.apply(spec([a!, { ...c!, adminStateUp: false }, { ...d!, weight: 0 }]));
+  assert.deepEqual(cuts, [flowsOf('10.0.0.2'), flowsOf('10.0.0.3')]);
 });

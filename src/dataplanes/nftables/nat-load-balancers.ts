@@ -49,7 +49,11 @@ export class NatLoadBalancers {
   /** Writes the load balancer's services, then cuts the flows of members and listeners it no longer has. */
   async apply(spec: LoadBalancerSpec): Promise<void> {
     const before = this.specs.get(spec.id);
-    const cut = before && !isStateless(before.flavor) ? this.flowsToCut(before, spec) : [];
+    const cut = before
+      ? isStateless(before.flavor)
+        ? []
+        : this.flowsToCut(before, spec)
+      : this.restoredFlowsToCut(spec);
     this.adopt(spec);
     try {
       await this.write(spec.id);
@@ -162,6 +166,37 @@ export class NatLoadBalancers {
     return cut;
   }
 
+  /**
+   * After a restart, the first apply of a load balancer has no spec to compare with, only the services the table
+   * kept from the last run: flows of services it no longer has, and of backends that are no longer a member of their
+   * listener's pool (deleted or set admin down while weir was down), are cut. Drained members keep theirs.
+   */
+  private restoredFlowsToCut(spec: LoadBalancerSpec): FlowSelector[] {
+    const restored = (this.table.restored(this.key(spec.id)) ?? []).filter((service) => service.stateless !== true);
+    const now = this.carried(spec).flatMap((listener) =>
+      this.listenerServices(spec, listener).map((service) => ({ service, listener })),
+    );
+    const cut: FlowSelector[] = [];
+    for (const old of restored) {
+      const kept = now.find(
+        ({ service }) => service.vip === old.vip && service.protocol === old.protocol && service.port === old.port,
+      );
+      if (!kept) {
+        cut.push(flowsOf(old));
+        continue;
+      }
+      const pool = spec.pools.find((p) => p.id === kept.listener.defaultPoolId);
+      const stays = (backend: Endpoint) =>
+        pool?.adminStateUp === true &&
+        this.poolMembers(spec, kept.listener).some(
+          (m) => m.adminStateUp && m.address === backend.address && m.port === backend.port,
+        );
+      const gone = new Map(old.backends.filter((b) => !stays(b)).map((b) => [`${b.address} ${b.port}`, b]));
+      for (const backend of gone.values()) cut.push(flowsOf(old, backend));
+    }
+    return cut;
+  }
+
   /** The flows of the members `which` picks, on every listener whose pool has them. */
   private memberFlows(spec: LoadBalancerSpec, which: (member: MemberSpec) => boolean): FlowSelector[] {
     return this.carried(spec).flatMap((listener) =>
@@ -252,7 +287,9 @@ export class NatLoadBalancers {
 type ServiceKey = Pick<NatService, 'name' | 'vip' | 'protocol' | 'port'>;
 
 /** The flows of a service, or only those translated to `member`. */
-function flowsOf(service: ServiceKey, member?: MemberSpec): FlowSelector {
+type Endpoint = Pick<MemberSpec, 'address' | 'port'>;
+
+function flowsOf(service: ServiceKey, member?: Endpoint): FlowSelector {
   return {
     vip: service.vip,
     protocol: service.protocol,

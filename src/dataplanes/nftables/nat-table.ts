@@ -58,6 +58,11 @@ export class NatTable {
     }
   }
 
+  /** What the table kept for an owner from the last run, until the owner sets its services again. */
+  restored(owner: string): readonly NatService[] | undefined {
+    return this.unclaimed.has(owner) ? this.owners.get(owner) : undefined;
+  }
+
   /**
    * Replaces the owner's services (none: the owner leaves the table) and writes the table. Services the kernel
    * refuses are taken back out, so one owner's error stays its own and the others' writes go on.
