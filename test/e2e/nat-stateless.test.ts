@@ -12,7 +12,15 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
-import { ip, kernelSkip, link, namespacesLeft, removeNamespaces, startScript } from './support/namespaces.ts';
+import {
+  addNamespaces,
+  ip,
+  kernelSkip,
+  link,
+  namespacesLeft,
+  removeNamespaces,
+  startScript,
+} from './support/namespaces.ts';
 
 const PREFIX = `weir-stl-${process.pid}`;
 const MEMBERS = ['m1', 'm2', 'm3'] as const;
@@ -66,19 +74,7 @@ const ask = (s) => new Promise((resolve) => {
 `;
 
 function network(): void {
-  for (const name of NAMESPACES) {
-    ip('netns', 'add', ns(name));
-    ip('-n', ns(name), 'link', 'set', 'lo', 'up');
-    ip(
-      'netns',
-      'exec',
-      ns(name),
-      'sysctl',
-      '-qw',
-      'net.ipv4.conf.all.rp_filter=0',
-      'net.ipv4.conf.default.rp_filter=0',
-    );
-  }
+  addNamespaces(NAMESPACES.map(ns));
   const bridge = (name: string) => {
     ip('-n', ns(name), 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', ns(name), 'link', 'set', 'br0', 'up');

@@ -16,6 +16,16 @@ export function kernelSkip(): string | false {
 export const ip = (...args: string[]) =>
   execFileSync('ip', args, { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
 
+/** Creates the namespaces with loopback up and no reverse-path filtering. */
+export function addNamespaces(names: readonly string[]): void {
+  for (const name of names) {
+    ip('netns', 'add', name);
+    ip('-n', name, 'link', 'set', 'lo', 'up');
+    // New namespaces inherit IPv4 sysctls from the root namespace: set the ones that matter explicitly.
+    ip('netns', 'exec', name, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0');
+  }
+}
+
 /** A veth pair made inside namespace a, its peer moved into b; the root namespace never holds either end. */
 export function link(a: string, ifA: string, b: string, ifB: string): void {
   ip('-n', a, 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', b);

@@ -3,7 +3,7 @@ import { type ChildProcess, execFileSync } from 'node:child_process';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NamespacedWeir } from './namespaced-weir.ts';
-import { ip, link, namespacesLeft, removeNamespaces, startScript } from './namespaces.ts';
+import { addNamespaces, ip, link, namespacesLeft, removeNamespaces, startScript } from './namespaces.ts';
 
 /**
  * For a describe block of kernel NAT tests: before them, builds routedNetwork in namespaces `<prefix>-<name>`, starts
@@ -75,20 +75,7 @@ function routedNetwork(
   members: readonly { name: string; address: string }[],
 ): void {
   const ns = (name: string) => `${prefix}-${name}`;
-  for (const name of ['client', 'lb', 'sw', ...members.map((m) => m.name)]) {
-    ip('netns', 'add', ns(name));
-    ip('-n', ns(name), 'link', 'set', 'lo', 'up');
-    // New namespaces inherit IPv4 sysctls from the root namespace: set the ones that matter explicitly.
-    ip(
-      'netns',
-      'exec',
-      ns(name),
-      'sysctl',
-      '-qw',
-      'net.ipv4.conf.all.rp_filter=0',
-      'net.ipv4.conf.default.rp_filter=0',
-    );
-  }
+  addNamespaces(['client', 'lb', 'sw', ...members.map((m) => m.name)].map(ns));
   link(ns('client'), 'eth0', ns('lb'), 'cl0');
   link(ns('sw'), 'p-lb', ns('lb'), 'eth1');
   ip('-n', ns('sw'), 'link', 'add', 'br0', 'type', 'bridge');
