@@ -10,7 +10,7 @@
  * create step, so 10,000 created that way would take about 10,000 x 4 writes of a growing table; the time 100 took
  * is printed with that estimate, and 10,000 is measured at the driver level instead: the table is filled from a
  * state file (as a restarted weir restores it) and one load balancer's services are set through `NatTable.set`, the
- * write `NatLoadBalancers.apply` makes. That part runs in a child process inside the namespace (nft and the state
+ * write `BenchLoadBalancers.apply` makes. That part runs in a child process inside the namespace (nft and the state
  * file are then that namespace's). `nft -f` of the whole table alone is timed too, and the ratio 10,000 vs 1 printed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { runNft } from '../src/dataplanes/nftables/nft-command.ts';
 import type { NamespacedWeir } from '../test/e2e/support/namespaced-weir.ts';
 import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts';
 import { median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
-import { createNatLoadBalancer, type NatLoadBalancer, startNatWeir, waitActive } from './support/nat-weir.ts';
+import { type BenchLoadBalancer, createLoadBalancer, startBenchWeir, waitActive } from './support/bench-weir.ts';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 6);
 const SIZES = (process.env.BENCH_SIZES ?? '1,100,10000').split(',').map(Number);
@@ -57,15 +57,15 @@ else await outside();
 async function outside(): Promise<void> {
   requireRootAnd(['nft']);
   await withNamespaces('apply', ['lb'], async (net) => {
-    const weir = await startNatWeir(net.ns('lb'));
+    const weir = await startBenchWeir(net.ns('lb'));
     try {
       const listChain = (chain: string) => () => net.run('lb', ['nft', 'list', 'chain', 'inet', 'weir', chain]);
-      const lbs: NatLoadBalancer[] = [];
+      const lbs: BenchLoadBalancer[] = [];
       let createdIn = 0;
       for (const size of [1, 100]) {
         const start = performance.now();
         while (lbs.length < size) {
-          lbs.push(await createNatLoadBalancer(weir, [{ port: 80, member: { address: '10.77.0.11', port: 8080 } }]));
+          lbs.push(await createLoadBalancer(weir, [{ port: 80, member: { address: '10.77.0.11', port: 8080 } }]));
         }
         createdIn += performance.now() - start;
         const measured = lbs[0]!;
@@ -98,7 +98,7 @@ async function outside(): Promise<void> {
 }
 
 /** Adds a second member to the load balancer's pool and deletes it again, CHANGES times in all. */
-async function memberChanges(weir: NamespacedWeir, lb: NatLoadBalancer, list: () => string): Promise<Shown[]> {
+async function memberChanges(weir: NamespacedWeir, lb: BenchLoadBalancer, list: () => string): Promise<Shown[]> {
   const { poolId } = lb.listeners.get(80)!;
   const shown: Shown[] = [];
   let memberId = '';

@@ -19,7 +19,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
-import { createNatLoadBalancer, startNatWeir } from './support/nat-weir.ts';
+import { createLoadBalancer, startBenchWeir } from './support/bench-weir.ts';
+import { connections, iperf, ratio, startTcpServers } from './support/tcp-load.ts';
 
 requireRootAnd(['iperf3', 'haproxy', 'nft', 'conntrack', 'taskset']);
 
@@ -30,33 +31,6 @@ const ENDPOINT_CPU = 1;
 const MEMBER = '10.77.0.11';
 const IPERF_PORT = 5201;
 const CONNECT_PORT = 8080;
-
-/** A server that answers each connection with one byte and closes it. */
-const CONNECT_SERVER = `
-require('node:net').createServer((s) => { s.on('error', () => {}); s.end('x'); })
-  .listen(${CONNECT_PORT}, '0.0.0.0', () => console.log('ready'));`;
-
-/**
- * Keeps `concurrency` connections going for `seconds`: connect, read the byte, close, connect again. Prints the
- * connections completed per second and the errors.
- */
-const CONNECT_LOOP = `
-const net = require('node:net');
-const [host, port, seconds, concurrency] = process.argv.slice(1).map((v, i) => (i ? Number(v) : v));
-let done = 0, errors = 0, open = 0;
-const end = Date.now() + seconds * 1000;
-const start = Date.now();
-const one = () => {
-  if (Date.now() >= end) { if (--open === 0) finish(); return; }
-  const s = net.connect({ host, port });
-  let ok = false;
-  s.setTimeout(2000, () => s.destroy(new Error('timeout')));
-  s.on('data', () => { ok = true; });
-  s.on('error', () => {});
-  s.on('close', () => { if (ok) done++; else errors++; one(); });
-};
-const finish = () => console.log(JSON.stringify({ perSecond: done / ((Date.now() - start) / 1000), errors }));
-for (let i = 0; i < concurrency; i++) { open++; one(); }`;
 
 interface Target {
   label: string;
@@ -110,31 +84,14 @@ function build(net: BenchNamespaces): void {
   net.run('client', ['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535']);
 }
 
-function iperf(net: BenchNamespaces, [host, port]: [string, number]): number {
-  const args = ['taskset', '-c', String(ENDPOINT_CPU), 'iperf3', '-J', '-c', host, '-p', String(port)];
-  const out = net.run('client', [...args, '-t', String(SECONDS)], (SECONDS + 20) * 1000);
-  const result = JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } };
-  return result.end.sum_received.bits_per_second / 1e9;
-}
-
-function connections(net: BenchNamespaces, [host, port]: [string, number]): { perSecond: number; errors: number } {
-  const loop = ['taskset', '-c', String(ENDPOINT_CPU), process.execPath, '-e', CONNECT_LOOP];
-  const out = net.run('client', [...loop, host, String(port), String(SECONDS), '32'], (SECONDS + 20) * 1000);
-  return JSON.parse(out);
-}
-
 await withNamespaces('tput', ['client', 'lb', 'router', 'm1'], async (net) => {
   build(net);
-  await net.start('m1', ['iperf3', '-s', '--forceflush', '-p', String(IPERF_PORT)], {
-    cpu: ENDPOINT_CPU,
-    ready: /listening/,
-  });
-  await net.start('m1', [process.execPath, '-e', CONNECT_SERVER], { cpu: ENDPOINT_CPU, ready: /ready/ });
+  await startTcpServers(net, 'm1', { iperf: IPERF_PORT, connect: CONNECT_PORT }, ENDPOINT_CPU);
 
-  const weir = await startNatWeir(net.ns('lb'));
+  const weir = await startBenchWeir(net.ns('lb'));
   const haproxyDir = makeDataDir();
   try {
-    const lb = await createNatLoadBalancer(weir, [
+    const lb = await createLoadBalancer(weir, [
       { port: IPERF_PORT, member: { address: MEMBER, port: IPERF_PORT } },
       { port: CONNECT_PORT, member: { address: MEMBER, port: CONNECT_PORT } },
     ]);
@@ -155,15 +112,16 @@ await withNamespaces('tput', ['client', 'lb', 'router', 'm1'], async (net) => {
         connect: ['198.51.100.1', CONNECT_PORT + 1],
       },
     ];
+    const load = { seconds: SECONDS, cpu: ENDPOINT_CPU };
     const gbits = targets.map(() => [] as number[]);
     const rates = targets.map(() => [] as number[]);
     const errors = targets.map(() => 0);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, target] of targets.entries()) gbits[i]!.push(iperf(net, target.bulk));
+      for (const [i, target] of targets.entries()) gbits[i]!.push(iperf(net, 'client', target.bulk, load));
       for (const [i, target] of targets.entries()) {
         // Each measurement starts with no tracked flows: the last one's leave tens of thousands in TIME_WAIT.
         net.run('lb', ['conntrack', '-F'], 30_000);
-        const result = connections(net, target.connect);
+        const result = connections(net, 'client', target.connect, load);
         rates[i]!.push(result.perSecond);
         errors[i]! += result.errors;
       }
@@ -180,10 +138,9 @@ await withNamespaces('tput', ['client', 'lb', 'router', 'm1'], async (net) => {
     for (const [i, target] of targets.entries()) {
       console.log(
         `${target.label.padEnd(34)} ${tput[i]!.toFixed(2).padStart(6)} Gbit/s ` +
-          `(${(tput[i]! / tput[routing]!).toFixed(3)}x routing, ` +
-          `${(tput[i]! / tput[haproxy]!).toFixed(3)}x HAProxy); ` +
-          `${cps[i]!.toFixed(0).padStart(6)} conn/s (${(cps[i]! / cps[routing]!).toFixed(3)}x routing, ` +
-          `${(cps[i]! / cps[haproxy]!).toFixed(3)}x HAProxy), ${errors[i]} failed; ` +
+          `(${ratio(tput[i]!, tput[routing]!, 'routing')}, ${ratio(tput[i]!, tput[haproxy]!, 'HAProxy')}); ` +
+          `${cps[i]!.toFixed(0).padStart(6)} conn/s (${ratio(cps[i]!, cps[routing]!, 'routing')}, ` +
+          `${ratio(cps[i]!, cps[haproxy]!, 'HAProxy')}), ${errors[i]} failed; ` +
           `rounds ${gbits[i]!.map((g) => g.toFixed(2)).join('/')} Gbit/s, ${rates[i]!.map((r) => r.toFixed(0)).join('/')} conn/s`,
       );
     }

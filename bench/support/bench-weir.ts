@@ -1,41 +1,54 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Json, NamespacedWeir } from '../../test/e2e/support/namespaced-weir.ts';
 
+/** The subnet `vips` weir allocates VIPs from; with `device`, weir puts them on that interface of its node. */
+export interface VipSubnet {
+  cidr: string;
+  first: string;
+  last: string;
+  device?: string;
+}
+
 /**
- * A real `weir serve` in a benchmark's namespace whose VIPs come from 192.0.2.10-250, a subnet no interface carries:
- * the kernel `nat` provider DNATs them, and clients reach them by routing through weir's node.
+ * By default 192.0.2.10-250 on no interface: the kernel `nat` provider DNATs them, and clients reach them by routing
+ * through weir's node.
  */
-export function startNatWeir(namespace: string): Promise<NamespacedWeir> {
+const ROUTED_VIPS: VipSubnet = { cidr: '192.0.2.0/24', first: '192.0.2.10', last: '192.0.2.250' };
+
+/** A real `weir serve` in a benchmark's namespace, allocating VIPs from `vips`. */
+export function startBenchWeir(namespace: string, vips: VipSubnet = ROUTED_VIPS): Promise<NamespacedWeir> {
   return NamespacedWeir.start(
     namespace,
     [
       'subnets:',
       '  - name: vips',
-      '    cidr: 192.0.2.0/24',
-      '    allocation_pools: [{start: 192.0.2.10, end: 192.0.2.250}]',
+      `    cidr: ${vips.cidr}`,
+      ...(vips.device ? [`    interface: ${vips.device}`] : []),
+      `    allocation_pools: [{start: ${vips.first}, end: ${vips.last}}]`,
       '',
     ].join('\n'),
   );
 }
 
-export interface NatLoadBalancer {
+export interface BenchLoadBalancer {
   id: string;
   vip: string;
   /** Per listener port: the listener, its pool and its one member. */
   listeners: Map<number, { listenerId: string; poolId: string; memberId: string }>;
 }
 
-/** A load balancer on the `nat` provider with one TCP listener, pool and member per entry of `listeners`. */
-export async function createNatLoadBalancer(
+/** A load balancer on `provider` with one TCP listener, pool and member per entry of `listeners`. */
+export async function createLoadBalancer(
   weir: NamespacedWeir,
   listeners: readonly { port: number; member: { address: string; port: number } }[],
-): Promise<NatLoadBalancer> {
+  provider: 'nat' | 'dsr' = 'nat',
+): Promise<BenchLoadBalancer> {
   const subnet = weir.api('GET', '/v2.0/subnets?name=vips').json.subnets[0].id as string;
   const lb = await created(weir, '', '/v2/lbaas/loadbalancers', 'loadbalancer', {
     vip_subnet_id: subnet,
-    provider: 'nat',
+    provider,
   });
-  const result: NatLoadBalancer = { id: lb.id, vip: lb.vip_address, listeners: new Map() };
+  const result: BenchLoadBalancer = { id: lb.id, vip: lb.vip_address, listeners: new Map() };
   for (const { port, member } of listeners) {
     const listener = await created(weir, lb.id, '/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: lb.id,
