@@ -10,7 +10,7 @@
  * create step, so 10,000 created that way would take about 10,000 x 4 writes of a growing table; the time 100 took
  * is printed with that estimate, and 10,000 is measured at the driver level instead: the table is filled from a
  * state file (as a restarted weir restores it) and one load balancer's services are set through `NatTable.set`, the
- * write `BenchLoadBalancers.apply` makes. That part runs in a child process inside the namespace (nft and the state
+ * write `NatLoadBalancers.apply` makes. That part runs in a child process inside the namespace (nft and the state
  * file are then that namespace's). `nft -f` of the whole table alone is timed too, and the ratio 10,000 vs 1 printed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
