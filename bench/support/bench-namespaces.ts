@@ -57,6 +57,25 @@ export class BenchNamespaces {
     ip('-n', this.ns(b), 'link', 'set', ifB, 'up');
   }
 
+  /** A bridge `device` in namespace `name`, with a port `p-<peer>` linked to `peerDevice` in each peer namespace. */
+  bridge(name: string, device: string, peers: readonly (readonly [peer: string, peerDevice: string])[]): void {
+    ip('-n', this.ns(name), 'link', 'add', device, 'type', 'bridge');
+    ip('-n', this.ns(name), 'link', 'set', device, 'up');
+    for (const [peer, peerDevice] of peers) {
+      this.link(name, `p-${peer}`, peer, peerDevice);
+      ip('-n', this.ns(name), 'link', 'set', `p-${peer}`, 'master', device);
+    }
+  }
+
+  /** The packets and bytes an interface received and sent so far (`ip -s link`). */
+  linkStats(name: string, device: string): LinkStats {
+    const [link] = JSON.parse(ip('-j', '-s', '-n', this.ns(name), 'link', 'show', 'dev', device)) as {
+      stats64: Record<'rx' | 'tx', { packets: number; bytes: number }>;
+    }[];
+    const { rx, tx } = link!.stats64;
+    return { rx: { packets: rx.packets, bytes: rx.bytes }, tx: { packets: tx.packets, bytes: tx.bytes } };
+  }
+
   address(name: string, device: string, cidr: string): void {
     ip('-n', this.ns(name), 'address', 'add', cidr, 'dev', device);
   }
@@ -121,6 +140,16 @@ export class BenchNamespaces {
       }
     }
   }
+}
+
+export interface Count {
+  packets: number;
+  bytes: number;
+}
+
+export interface LinkStats {
+  rx: Count;
+  tx: Count;
 }
 
 function ip(...args: string[]): string {
