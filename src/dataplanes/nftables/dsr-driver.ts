@@ -1,8 +1,7 @@
-import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
-import { PluggedVips } from '../../network/vip-address.ts';
-import type { DataPlaneDriver, DriverCapabilities, DriverFactory, TrafficCounters } from '../driver.ts';
+import type { DriverCapabilities, DriverFactory } from '../driver.ts';
 import { DSR_CLIENT_ADDRESS, DsrLoadBalancers } from './dsr-load-balancers.ts';
 import { dsrTable } from './dsr-table.ts';
+import { KernelDriver } from './kernel-driver.ts';
 import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from './nft-command.ts';
 
 const capabilities: DriverCapabilities = {
@@ -27,39 +26,6 @@ const capabilities: DriverCapabilities = {
  * through weir. Nothing keeps per-connection state: a flow's member is a hash of its addresses and ports over a
  * Maglev table. Closing leaves the table in place, so forwarding goes on while weir restarts.
  */
-class DsrDriver implements DataPlaneDriver {
-  readonly name = 'dsr';
-  readonly description = dsrDriver.description;
-  readonly capabilities = capabilities;
-  private readonly loadBalancers = new DsrLoadBalancers(dsrTable);
-  private readonly vips = new PluggedVips();
-
-  async apply(spec: LoadBalancerSpec): Promise<void> {
-    // The VIP on this node's interface: the router resolves it to this node, whose ingress hook takes its frames.
-    await this.vips.plug(spec);
-    await this.loadBalancers.apply(spec);
-  }
-
-  async remove(loadbalancerId: string): Promise<void> {
-    await this.loadBalancers.remove(loadbalancerId);
-    await this.vips.unplug(loadbalancerId);
-  }
-
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
-    this.loadBalancers.setMemberHealth(loadbalancerId, memberId, up, (error) =>
-      console.error(`weir: dsr: ${error.message}`),
-    );
-  }
-
-  listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>> {
-    return this.loadBalancers.listenerStats(loadbalancerId);
-  }
-
-  async close(): Promise<void> {
-    await dsrTable.settled();
-  }
-}
-
 export const dsrDriver: DriverFactory = {
   name: 'dsr',
   aliases: [],
@@ -68,5 +34,8 @@ export const dsrDriver: DriverFactory = {
     "carrying the VIP on loopback (see `weir dsr-member`), answer clients directly; members see each client's own " +
     'address. TCP and UDP; members listen on the listener port. Needs root (CAP_NET_ADMIN).',
   unavailable: () => (kernelForwardingAvailable() ? undefined : KERNEL_PRIVILEGES_NEEDED),
-  create: () => new DsrDriver(),
+  create: () =>
+    new KernelDriver('dsr', dsrDriver.description, capabilities, new DsrLoadBalancers(dsrTable), () =>
+      dsrTable.settled(),
+    ),
 };

@@ -1,0 +1,52 @@
+import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
+import { PluggedVips } from '../../network/vip-address.ts';
+import type { DataPlaneDriver, DriverCapabilities, TrafficCounters } from '../driver.ts';
+
+/** A kernel provider's load balancers, kept in a table of weir's own (NatLoadBalancers, DsrLoadBalancers). */
+export interface KernelLoadBalancers {
+  apply(spec: LoadBalancerSpec): Promise<void>;
+  remove(loadbalancerId: string): Promise<void>;
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void;
+  listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>>;
+}
+
+/**
+ * A provider whose forwarding is in the kernel: it puts each load balancer's VIPs on this node's interfaces (so
+ * neighbours resolve them here) and hands the load balancer to its table. Closing waits for the writes under way and
+ * leaves the table in place, so forwarding goes on while weir restarts.
+ */
+export class KernelDriver implements DataPlaneDriver {
+  private readonly vips = new PluggedVips();
+
+  constructor(
+    readonly name: string,
+    readonly description: string,
+    readonly capabilities: DriverCapabilities,
+    private readonly loadBalancers: KernelLoadBalancers,
+    private readonly settled: () => Promise<void>,
+  ) {}
+
+  async apply(spec: LoadBalancerSpec): Promise<void> {
+    await this.vips.plug(spec);
+    await this.loadBalancers.apply(spec);
+  }
+
+  async remove(loadbalancerId: string): Promise<void> {
+    await this.loadBalancers.remove(loadbalancerId);
+    await this.vips.unplug(loadbalancerId);
+  }
+
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
+    this.loadBalancers.setMemberHealth(loadbalancerId, memberId, up, (error) =>
+      console.error(`weir: ${this.name}: ${error.message}`),
+    );
+  }
+
+  listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>> {
+    return this.loadBalancers.listenerStats(loadbalancerId);
+  }
+
+  close(): Promise<void> {
+    return this.settled();
+  }
+}
