@@ -160,7 +160,7 @@ async function driverLevel(): Promise<void> {
         await table.set('nat:lb-0', services(0, adding ? 2 : 1));
         sets.push(await untilShown(listChain, SECOND_MEMBER, adding, start));
       }
-      const script = renderNatTable(Object.values(state).flat());
+      const { script } = renderNatTable(Object.values(state).flat());
       const nftTimes: number[] = [];
       for (let i = 0; i < repeat; i++) {
         start = performance.now();

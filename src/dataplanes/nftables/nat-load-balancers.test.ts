@@ -17,6 +17,7 @@ function recording() {
       scripts.push(script);
     },
     async () => new Map(),
+    async () => 1,
   );
   const balancers = new NatLoadBalancers(
     table,
@@ -81,40 +82,56 @@ test('a pool set admin down, and a load balancer removed, lose their flows', asy
   assert.deepEqual(cuts.at(-1), flowsOf());
 });
 
-/** The member address each slot of the service's Maglev map holds, from a written script. */
-function slotOwners(script: string): string[] {
+/**
+ * The member address each slot of the service's Maglev map holds after `scripts` (adds and deletes of its elements),
+ * and how many slots the last script wrote.
+ */
+function slotOwners(scripts: readonly string[]): { owners: string[]; written: number } {
   const owners: string[] = [];
-  for (const line of script.split('\n').filter((l) => l.startsWith('add element inet weir svc_dns_0_slots'))) {
-    for (const [, slot, address] of line.matchAll(/(\d+) : ([\d.]+) \. 53/g)) owners[Number(slot)] = address!;
+  let written = 0;
+  for (const script of scripts) {
+    written = 0;
+    for (const line of script.split('\n')) {
+      if (line.startsWith('delete element inet weir svc_dns_0_slots')) {
+        for (const [, slot] of line.matchAll(/(\d+)[,} ]/g)) delete owners[Number(slot)];
+      } else if (line.startsWith('add element inet weir svc_dns_0_slots')) {
+        for (const [, slot, address] of line.matchAll(/(\d+) : ([\d.]+) \. 53/g)) {
+          owners[Number(slot)] = address!;
+          written++;
+        }
+      }
+    }
   }
-  return owners;
+  return { owners, written };
 }
 
-test("SOURCE_IP hashes under the pool's seed into its Maglev table; a member down moves only its own slots", async () => {
+test("SOURCE_IP hashes under the pool's seed into its Maglev table; a member down rewrites only its own slots", async () => {
   const { balancers, scripts } = recording();
   const members = [member('a', '10.0.0.1'), member('b', '10.0.0.2', { weight: 2 }), member('c', '10.0.0.3')];
   await balancers.apply(spec(members, { algorithm: 'SOURCE_IP', maglev: { tableSize: 4099, seed: 0xc0ffee } }));
   assert.match(scripts.at(-1)!, /dnat ip to jhash ip saddr mod 4099 seed 0xc0ffee map @svc_dns_0_slots/);
-  const before = slotOwners(scripts.at(-1)!);
-  assert.equal(before.length, 4099);
+  const before = slotOwners(scripts).owners;
+  assert.equal(before.filter(Boolean).length, 4099);
   const share = (owners: string[], address: string) => owners.filter((o) => o === address).length / owners.length;
   assert.ok(Math.abs(share(before, '10.0.0.2') - 0.5) < 0.01, 'shares follow the weights');
 
   balancers.setMemberHealth('lb', 'c', false, (error) => assert.fail(error));
   await settle();
-  const down = slotOwners(scripts.at(-1)!);
-  assert.equal(down.length, 4099);
+  const down = slotOwners(scripts);
+  assert.equal(down.owners.filter(Boolean).length, 4099);
   for (let slot = 0; slot < before.length; slot++) {
-    if (before[slot] === '10.0.0.3') assert.notEqual(down[slot], '10.0.0.3');
-    else assert.equal(down[slot], before[slot], `slot ${slot} moved`);
+    if (before[slot] === '10.0.0.3') assert.notEqual(down.owners[slot], '10.0.0.3');
+    else assert.equal(down.owners[slot], before[slot], `slot ${slot} moved`);
   }
+  assert.equal(down.written, before.filter((o) => o === '10.0.0.3').length, 'only its slots are written');
+  assert.doesNotMatch(scripts.at(-1)!, /flush map/);
   balancers.setMemberHealth('lb', 'c', true, (error) => assert.fail(error));
   await settle();
-  assert.deepEqual(slotOwners(scripts.at(-1)!), before, 'it gets its own slots back');
+  assert.deepEqual(slotOwners(scripts).owners, before, 'it gets its own slots back');
 
   await balancers.apply(spec(members, { algorithm: 'SOURCE_IP_PORT', maglev: { tableSize: 4099, seed: 0xc0ffee } }));
   assert.match(scripts.at(-1)!, /jhash ip saddr \. th sport mod 4099 seed 0xc0ffee map @svc_dns_0_slots/);
-  assert.deepEqual(slotOwners(scripts.at(-1)!), before, 'the same table: only the key differs');
+  assert.deepEqual(slotOwners(scripts), { owners: before, written: 0 }, 'the same table: only the key differs');
 });
 
 test('a stateless load balancer follows the health the store holds, not this node, and cuts no flows', async () => {
@@ -126,7 +143,7 @@ test('a stateless load balancer follows the health the store holds, not this nod
   const slotsOf = (script: string, address: string) =>
     (script.match(new RegExp(`\\d+ : ${address.replaceAll('.', '\\.')}(?=[,\\s])`, 'g')) ?? []).length;
   const first = scripts.at(-1)!;
-  assert.match(first, /map stateless4 \{[^}]*192\.0\.2\.10 \. udp \. 53 : goto svc_dns_0/);
+  assert.match(first, /add element inet weir stateless4 \{ 192\.0\.2\.10 \. udp \. 53 : goto svc_dns_0 \}/);
   assert.ok(slotsOf(first, '10.0.0.2') > 0);
 
   balancers.setMemberHealth('lb', 'b', false, (error) => assert.fail(error));
@@ -136,7 +153,7 @@ test('a stateless load balancer follows the health the store holds, not this nod
   await balancers.apply(stateless([a, { ...b, foundDown: true }]));
   const after = scripts.at(-1)!;
   assert.equal(slotsOf(after, '10.0.0.2'), 0, 'the stored verdict takes b out');
-  assert.equal(slotsOf(after, '10.0.0.1'), 65537);
+  assert.equal(slotsOf(after, '10.0.0.1'), slotsOf(first, '10.0.0.2'), "b's slots go to a, and only they are written");
   await balancers.apply(stateless([a]));
   await balancers.remove('lb');
   assert.deepEqual(cuts, [], 'no connection state to cut');

@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { type NatService, renderNatTable } from './nat-ruleset.ts';
 
+const render = (services: readonly NatService[]) => renderNatTable(services).script;
+
 const web: NatService = {
   name: 'svc_web_0',
   vip: '192.0.2.10',
@@ -34,32 +36,35 @@ const dns: NatService = {
 const idle: NatService = { ...web, name: 'svc_idle_0', port: 81, pick: 'source-ip', backends: [] };
 
 test('weights become slots (divided by their common divisor), drained members get none', () => {
-  const script = renderNatTable([web]);
+  const script = render([web]);
   assert.match(
     script,
     /meta l4proto tcp counter name "svc_web_0_new" dnat ip to numgen random mod 4 map \{ 0 : 10\.0\.0\.1 \. 8080, 1 : 10\.0\.0\.1 \. 8080, 2 : 10\.0\.0\.1 \. 8080, 3 : 10\.0\.0\.2 \. 8080 \}/,
   );
   assert.doesNotMatch(script, /: 10\.0\.0\.3 \./, 'no slot for the drained member');
-  assert.match(script, /elements = \{ 192\.0\.2\.10 \. tcp \. 80 : goto svc_web_0 \}/);
+  assert.match(script, /add element inet weir services4 \{ 192\.0\.2\.10 \. tcp \. 80 : goto svc_web_0 \}/);
 });
 
 test('hashing algorithms name the flow fields and the seed; allowed_cidrs and an empty pool drop', () => {
-  const script = renderNatTable([dns, idle]);
+  const script = render([dns, idle]);
   assert.match(script, /ip6 saddr != \{ 2001:db8:1::\/48 \} counter name "svc_dns_0_refused" drop/);
   assert.match(script, /dnat ip6 to jhash ip6 saddr \. th sport mod 4099 seed 0xabc map @svc_dns_0_slots\n/);
   assert.match(
-    renderNatTable([{ ...dns, vip: '192.0.2.10', pick: 'source-ip', backends: [web.backends[0]!], table: [0, 0, 0] }]),
+    render([{ ...dns, vip: '192.0.2.10', pick: 'source-ip', backends: [web.backends[0]!], table: [0, 0, 0] }]),
     /dnat ip to jhash ip saddr mod 3 seed 0xabc map @svc_dns_0_slots\n/,
   );
-  assert.match(script, /chain svc_idle_0 \{\n {4}counter name "svc_idle_0_refused" drop\n {2}\}/);
+  assert.match(
+    script,
+    /add chain inet weir svc_idle_0\n[\s\S]*\nadd rule inet weir svc_idle_0 counter name "svc_idle_0_refused" drop\n/,
+  );
   assert.match(script, /2001:db8::10 \. udp \. 53 : goto svc_dns_0/);
 });
 
 test("a hashing service's Maglev table is a named map, filled slot by slot in chunks after the table", () => {
-  const script = renderNatTable([dns]);
+  const script = render([dns]);
   assert.match(
     script,
-    /\n {2}map svc_dns_0_slots \{\n {4}typeof numgen random mod 4099 : ip6 daddr \. th dport\n {2}\}\n/,
+    /\nadd map inet weir svc_dns_0_slots \{ typeof numgen random mod 4099 : ip6 daddr \. th dport ; \}\n/,
   );
   const adds = script.split('\n').filter((line) => line.startsWith('add element inet weir svc_dns_0_slots { '));
   assert.equal(adds.length, 2, '4096 elements per statement');
@@ -68,27 +73,30 @@ test("a hashing service's Maglev table is a named map, filled slot by slot in ch
     slots.map((m) => [Number(m[1]), m[2]]),
     dns.table!.map((b, slot) => [slot, dns.backends[b]!.address]),
   );
-  assert.ok(script.indexOf('\n}\n') < script.indexOf('add element'), 'elements follow the table they go into');
-  assert.doesNotMatch(renderNatTable([web, idle]), /_slots|add element/, 'random and empty services have no map');
+  assert.ok(script.indexOf('add map inet weir svc_dns_0_slots') < script.indexOf('add element'), 'after the map');
+  assert.doesNotMatch(render([web, idle]), /_slots/, 'random and empty services have no map');
 });
 
 test('each service counts bytes both ways, new flows and refused ones, in counters named after it', () => {
-  const script = renderNatTable([web]);
+  const script = render([web]);
   for (const counter of ['in', 'out', 'new', 'refused'])
-    assert.match(script, new RegExp(`counter svc_web_0_${counter} \\{\\}`));
+    assert.match(script, new RegExp(`\nadd counter inet weir svc_web_0_${counter}\n`));
   assert.match(script, /192\.0\.2\.10 \. tcp \. 80 : "svc_web_0_in"/);
   assert.match(script, /192\.0\.2\.10 \. tcp \. 80 : "svc_web_0_out"/);
   assert.match(script, /iif != "lo" counter name ip saddr \. meta l4proto \. th sport map @bytes_out4/);
 });
 
 test('allowed_cidrs with no source of the VIP family refuse every flow', () => {
-  const script = renderNatTable([{ ...web, allowedCidrs: [] }]);
-  assert.match(script, /chain svc_web_0 \{\n {4}counter name "svc_web_0_refused" drop\n {2}\}/);
+  const script = render([{ ...web, allowedCidrs: [] }]);
+  assert.match(
+    script,
+    /add rule inet weir svc_web_0 counter name "svc_web_0_refused" drop\n(?!add rule inet weir svc_web_0)/,
+  );
 });
 
 test('many heavy members share at most 1024 slots, each keeping one at least', () => {
   const backends = Array.from({ length: 100 }, (_, i) => ({ address: `10.0.1.${i}`, port: 80, weight: 256 - i }));
-  const script = renderNatTable([{ ...web, backends }]);
+  const script = render([{ ...web, backends }]);
   const slots = Number(/numgen random mod (\d+)/.exec(script)![1]);
   assert.ok(slots <= 1024 + 100 && slots >= 1000, `${slots} slots`);
   for (const b of backends) assert.match(script, new RegExp(`: ${b.address.replaceAll('.', '\\.')} \\. 80`));
@@ -96,14 +104,18 @@ test('many heavy members share at most 1024 slots, each keeping one at least', (
 
 test('members calling their own service are masqueraded, so the answer comes back through weir', () => {
   assert.match(
-    renderNatTable([web]),
-    /chain hairpin \{\n {4}type nat hook postrouting priority srcnat; policy accept;\n {4}ct status dnat ct original ip daddr 192\.0\.2\.10 ip saddr \{ 10\.0\.0\.1, 10\.0\.0\.2, 10\.0\.0\.3 \} masquerade\n/,
+    render([web]),
+    /add element inet weir hairpin4 \{ 192\.0\.2\.10 \. 10\.0\.0\.1, 192\.0\.2\.10 \. 10\.0\.0\.2, 192\.0\.2\.10 \. 10\.0\.0\.3 \}\n/,
+  );
+  assert.match(
+    render([web]),
+    /add rule inet weir hairpin ct status dnat ct original ip daddr \. ip saddr @hairpin4 masquerade\n/,
   );
 });
 
 test('the script replaces the whole table in one transaction', () => {
-  const lines = renderNatTable([]).split('\n');
-  assert.deepEqual(lines.slice(0, 3), ['table inet weir {}', 'delete table inet weir', 'table inet weir {']);
+  const lines = render([]).split('\n');
+  assert.deepEqual(lines.slice(0, 3), ['table inet weir {}', 'delete table inet weir', 'add table inet weir']);
 });
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root for a network namespace';
@@ -129,7 +141,7 @@ test('nftables accepts the table with a full-size Maglev map, and a second load 
       seed: 0xfffffffe,
       table: Array.from({ length: 65537 }, (_, slot) => slot % 3),
     };
-    const script = renderNatTable([web, dns, idle, maglev]);
+    const script = render([web, dns, idle, maglev]);
     const started = process.hrtime.bigint();
     nft(['-f', '-'], script);
     t.diagnostic(
@@ -140,7 +152,7 @@ test('nftables accepts the table with a full-size Maglev map, and a second load 
     assert.equal(map.match(/ : 10\.0\.0\.\d \. 8080/g)?.length, 65537);
     assert.match(nft(['list', 'chain', 'inet', 'weir', 'svc_maglev_0']), /jhash ip saddr mod 65537 seed 0xfffffffe/);
     assert.match(nft(['list', 'ruleset']), /svc_dns_0_slots/, 'the ruleset lists (nft 1.0.6 crashes on typeof jhash)');
-    nft(['-f', '-'], renderNatTable([web]));
+    nft(['-f', '-'], render([web]));
     const listed = nft(['list', 'table', 'inet', 'weir']);
     assert.match(listed, /chain svc_web_0/);
     assert.doesNotMatch(listed, /svc_dns_0|svc_idle_0|svc_maglev_0/);
@@ -164,20 +176,23 @@ const statelessWeb: NatService = {
 };
 
 test('a stateless service is translated before conntrack, untracked, and its answers are translated back', () => {
-  const script = renderNatTable([web, statelessWeb]);
-  assert.match(script, /map stateless4 \{[^}]*192\.0\.2\.20 \. tcp \. 80 : goto svc_stl_0/);
-  assert.doesNotMatch(script, /map services4 \{[^}]*192\.0\.2\.20/, 'no conntrack NAT for it');
+  const script = render([web, statelessWeb]);
+  assert.match(script, /add element inet weir stateless4 \{ 192\.0\.2\.20 \. tcp \. 80 : goto svc_stl_0 \}/);
+  assert.doesNotMatch(script, /add element inet weir services4 \{[^}]*192\.0\.2\.20/, 'no conntrack NAT for it');
   assert.match(
     script,
     /counter name "svc_stl_0_in" notrack tcp dport set jhash ip saddr \. th sport mod 7 seed 0x1234 map @svc_stl_0_ports ip daddr set jhash ip saddr \. th sport mod 7 seed 0x1234 map @svc_stl_0_addrs/,
   );
   assert.match(script, /tcp flags & \(syn \| ack\) == syn counter name "svc_stl_0_new"/);
-  assert.match(script, /set reply_sources4 \{[^}]*10\.0\.1\.1 \. tcp \. 8080, 10\.0\.1\.2 \. tcp \. 8081/);
-  assert.match(script, /ip saddr \. meta l4proto \. th sport @reply_sources4 notrack/);
-  assert.match(script, /map replies4 \{[^}]*10\.0\.1\.1 \. tcp \. 8080 : goto svc_stl_0_reply/);
   assert.match(
     script,
-    /chain svc_stl_0_reply \{\n {4}counter name "svc_stl_0_out" ip saddr set 192\.0\.2\.20 tcp sport set 80/,
+    /add element inet weir reply_sources4 \{ 10\.0\.1\.1 \. tcp \. 8080, 10\.0\.1\.2 \. tcp \. 8081 \}/,
+  );
+  assert.match(script, /ip saddr \. meta l4proto \. th sport @reply_sources4 notrack/);
+  assert.match(script, /add element inet weir replies4 \{ 10\.0\.1\.1 \. tcp \. 8080 : goto svc_stl_0_reply/);
+  assert.match(
+    script,
+    /add rule inet weir svc_stl_0_reply counter name "svc_stl_0_out" ip saddr set 192\.0\.2\.20 tcp sport set 80/,
   );
   assert.match(script, /add element inet weir svc_stl_0_addrs \{ 0 : 10\.0\.1\.1, 1 : 10\.0\.1\.2, 2 : 10\.0\.1\.1/);
   assert.match(script, /add element inet weir svc_stl_0_ports \{ 0 : 8080, 1 : 8081/);
@@ -185,7 +200,7 @@ test('a stateless service is translated before conntrack, untracked, and its ans
 
 test('a stateless service whose members share a port writes it in the rule, without a port map', () => {
   const samePort = { ...statelessWeb, backends: statelessWeb.backends.map((b) => ({ ...b, port: 8080 })) };
-  const script = renderNatTable([samePort]);
+  const script = render([samePort]);
   assert.match(script, /notrack tcp dport set 8080 ip daddr set jhash/);
   assert.doesNotMatch(script, /svc_stl_0_ports/);
 });
@@ -193,7 +208,7 @@ test('a stateless service whose members share a port writes it in the rule, with
 test('a member serving two stateless services is refused: its answers could not tell which VIP to come from', () => {
   const other = { ...statelessWeb, name: 'svc_stl2_0', vip: '192.0.2.21' };
   assert.throws(
-    () => renderNatTable([statelessWeb, other]),
+    () => render([statelessWeb, other]),
     /member 10\.0\.1\.1 port 8080 \(tcp\) serves two stateless listeners, 192\.0\.2\.20 port 80 and 192\.0\.2\.21 port 80/,
   );
 });
@@ -213,7 +228,7 @@ test('nftables accepts stateless services of both families, with and without a p
       table: [0, 0, 0],
     };
     execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], {
-      input: renderNatTable([web, statelessWeb, v6]),
+      input: render([web, statelessWeb, v6]),
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -228,9 +243,9 @@ test('nftables accepts stateless services of both families, with and without a p
 });
 
 test("a listener's connection_limit drops flows over it at their first packet, counted as refused", () => {
-  const script = renderNatTable([{ ...web, connectionLimit: 100 }]);
+  const script = render([{ ...web, connectionLimit: 100 }]);
   assert.match(
     script,
-    /ct count over 100 counter name "svc_web_0_refused" drop\n {4}meta l4proto tcp counter name "svc_web_0_new" dnat/,
+    /add rule inet weir svc_web_0 ct count over 100 counter name "svc_web_0_refused" drop\nadd rule inet weir svc_web_0 meta l4proto tcp counter name "svc_web_0_new" dnat/,
   );
 });

@@ -1,5 +1,7 @@
 import { isIPv6 } from 'node:net';
+import { type CarriedCounters, type TablePart, TableState } from './nat-table-delta.ts';
 import { SOURCE_NAT_HOOK, type SourceNatRule, sourceNatRules } from './source-nat-ruleset.ts';
+import type { NftChain, NftElements, NftObject, TablePieces } from './table-pieces.ts';
 
 /** One listener as the kernel forwards it: packets to VIP:port are DNATed to a backend chosen per flow. */
 export interface NatService {
@@ -39,124 +41,152 @@ export interface NatService {
 export const NAT_TABLE = 'weir';
 
 /**
- * The whole `inet weir` table for these services, as one `nft -f` script that replaces the table atomically:
- * lookups go through one verdict map per address family keyed by VIP, protocol and port (as kube-proxy's nftables
- * mode does), so a packet's cost does not grow with the number of services; each service's chain then picks a
- * backend from a slot map (weights are slot counts, or the pool's Maglev table for the hashing picks) and DNATs to
- * it. Both the prerouting hook (traffic routed
- * through this node) and the output hook (clients on this node) dispatch. No source NAT: members see the client.
- * Each service also has named counters (COUNTERS), which filter chains around the translation feed.
+ * The whole `inet weir` table for these services, as one `nft -f` script that replaces the table atomically, and
+ * the state it leaves, from which later changes are written as deltas (`TableState.plan`). Lookups go through one
+ * verdict map per address family keyed by VIP, protocol and port (as kube-proxy's nftables mode does), so a packet's
+ * cost does not grow with the number of services; each service's chain then picks a backend from a slot map (weights
+ * are slot counts, or the pool's Maglev table for the hashing picks) and DNATs to it. Both the prerouting hook
+ * (traffic routed through this node) and the output hook (clients on this node) dispatch. No source NAT: members
+ * see the client. Each service also has named counters (COUNTERS), which filter chains around the translation feed.
  */
 export function renderNatTable(
   services: readonly NatService[],
   /** Counter values to start from, so that rewriting the table does not reset them. */
-  carried: ReadonlyMap<string, { packets: number; bytes: number }> = new Map(),
+  carried: CarriedCounters = new Map(),
   /** The members' own outbound flows, translated to the node's public addresses (`nat.source_nat`). */
   sourceNat: readonly SourceNatRule[] = [],
-): string {
-  const lines = [`table inet ${NAT_TABLE} {}`, `delete table inet ${NAT_TABLE}`, `table inet ${NAT_TABLE} {`];
-  for (const service of services) {
-    for (const counter of COUNTERS) {
-      const name = counterName(service.name, counter);
-      const value = carried.get(name);
-      lines.push(`  counter ${name} {${value ? ` packets ${value.packets} bytes ${value.bytes} ` : ''}}`);
-    }
-  }
-  const stateless = services.filter((s) => s.stateless === true);
-  const tables = services.filter(hasTable).filter((s) => s.stateless !== true);
-  const statelessTables = stateless.filter(hasTable);
-  lines.push(...tables.flatMap(slotMap), ...statelessTables.flatMap(statelessMaps));
-  const key = (s: NatService) => `${s.vip} . ${s.protocol} . ${s.port}`;
-  const replies = replySources(stateless);
-  for (const family of [4, 6] as const) {
-    const mine = services.filter((s) => familyOf(s.vip) === family && s.stateless !== true);
-    const mineStateless = stateless.filter((s) => familyOf(s.vip) === family);
-    const myReplies = replies.filter((r) => familyOf(r.address) === family);
-    lines.push(
-      ...map(
-        `services${family}`,
-        family,
-        'verdict',
-        mine.map((s) => `${key(s)} : goto ${s.name}`),
-      ),
-      ...map(
-        `bytes_in${family}`,
-        family,
-        'counter',
-        mine.map((s) => `${key(s)} : "${counterName(s.name, 'in')}"`),
-      ),
-      ...map(
-        `bytes_out${family}`,
-        family,
-        'counter',
-        mine.map((s) => `${key(s)} : "${counterName(s.name, 'out')}"`),
-      ),
-      ...map(
-        `stateless${family}`,
-        family,
-        'verdict',
-        mineStateless.map((s) => `${key(s)} : goto ${s.name}`),
-      ),
-      ...map(
-        `replies${family}`,
-        family,
-        'verdict',
-        myReplies.map((r) => `${r.key} : goto ${replyChainName(r.service)}`),
-      ),
-      ...set(
-        `reply_sources${family}`,
-        family,
-        myReplies.map((r) => r.key),
-      ),
-    );
-  }
-  const both = (rule: (ip: string, family: 4 | 6) => string) => [`    ${rule('ip', 4)}`, `    ${rule('ip6', 6)}`];
+): { script: string; state: TableState } {
+  return TableState.whole(`inet ${NAT_TABLE}`, natTableParts(services, sourceNat), carried);
+}
+
+/** The table's parts: its frame (dispatch maps and hooks), the source NAT chain, then one per service. */
+export function natTableParts(services: readonly NatService[], sourceNat: readonly SourceNatRule[] = []): TablePart[] {
+  checkReplySources(services.filter((s) => s.stateless === true));
+  return [
+    { id: '', source: null, pieces: framePieces },
+    { id: 'source_nat', source: sourceNat, pieces: () => sourceNatPieces(sourceNat) },
+    ...services.map((service) => ({ id: service.name, source: service, pieces: () => servicePieces(service) })),
+  ];
+}
+
+const DISPATCH_MAPS = [
+  ['services', 'verdict'],
+  ['bytes_in', 'counter'],
+  ['bytes_out', 'counter'],
+  ['stateless', 'verdict'],
+] as const;
+
+/** What every state of the table holds: the dispatch maps and sets, and the hooks that look them up. */
+function framePieces(): TablePieces {
+  const objects = ([4, 6] as const).flatMap((f): NftObject[] => [
+    ...DISPATCH_MAPS.map(
+      ([name, value]): NftObject => ({
+        kind: 'map',
+        name: `${name}${f}`,
+        spec: `type ipv${f}_addr . inet_proto . inet_service : ${value} ;`,
+      }),
+    ),
+    { kind: 'set', name: `hairpin${f}`, spec: `type ipv${f}_addr . ipv${f}_addr ;` },
+    // Stateless answers: a member's address, protocol and port -> its service's reply chain.
+    { kind: 'map', name: `replies${f}`, spec: `type ipv${f}_addr . inet_proto . inet_service : verdict ;` },
+    { kind: 'set', name: `reply_sources${f}`, spec: `type ipv${f}_addr . inet_proto . inet_service ;` },
+  ]);
+  const both = (rule: (ip: string, family: 4 | 6) => string) => [rule('ip', 4), rule('ip6', 6)];
   const dispatch = both((ip, f) => `${ip} daddr . meta l4proto . th dport vmap @services${f}`);
   // Client bytes are counted before the translation, answers after it is undone; a packet looped back through `lo`
   // passes the hooks twice, so its second pass (input from lo) is not counted again.
   const bytesIn = both((ip, f) => `counter name ${ip} daddr . meta l4proto . th dport map @bytes_in${f}`);
   const bytesOut = both((ip, f) => `counter name ${ip} saddr . meta l4proto . th sport map @bytes_out${f}`);
-  lines.push(
-    // Before conntrack (raw): a client's packet is translated and left untracked, and so is a member's answer, which
-    // is translated back only after routing, since a packet from the VIP, an address of this node, would be dropped
-    // as a martian on the way in.
-    ...chain(
-      'stateless_in',
-      'type filter hook prerouting priority raw; policy accept;',
-      both((ip, f) => `${ip} daddr . meta l4proto . th dport vmap @stateless${f}`).concat(
-        both((ip, f) => `${ip} saddr . meta l4proto . th sport @reply_sources${f} notrack`),
+  const chain = (name: string, hook: string, rules: string[]): NftChain => ({ name, hook, rules });
+  return {
+    objects,
+    chains: [
+      // Before conntrack (raw): a client's packet is translated and left untracked, and so is a member's answer,
+      // which is translated back only after routing, since a packet from the VIP, an address of this node, would be
+      // dropped as a martian on the way in.
+      chain(
+        'stateless_in',
+        'type filter hook prerouting priority raw; policy accept;',
+        both((ip, f) => `${ip} daddr . meta l4proto . th dport vmap @stateless${f}`).concat(
+          both((ip, f) => `${ip} saddr . meta l4proto . th sport @reply_sources${f} notrack`),
+        ),
       ),
-    ),
-    ...chain(
-      'stateless_out',
-      'type filter hook postrouting priority srcnat; policy accept;',
-      both((ip, f) => `${ip} saddr . meta l4proto . th sport vmap @replies${f}`),
-    ),
-    ...chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', dispatch),
-    ...chain('output', 'type nat hook output priority -100; policy accept;', dispatch),
-    ...chain('hairpin', 'type nat hook postrouting priority srcnat; policy accept;', services.flatMap(hairpin)),
-    ...(sourceNat.length > 0 ? chain('source_nat', SOURCE_NAT_HOOK, sourceNatRules(sourceNat)) : []),
-    ...chain('count_in', 'type filter hook prerouting priority -150; policy accept;', bytesIn),
-    ...chain('count_in_local', 'type filter hook output priority -150; policy accept;', bytesIn),
-    ...chain('count_out', 'type filter hook postrouting priority 200; policy accept;', bytesOut),
-    ...chain(
-      'count_out_local',
-      'type filter hook input priority 200; policy accept;',
-      bytesOut.map((rule) => rule.replace('counter name', 'iif != "lo" counter name')),
-    ),
-  );
-  for (const service of services) {
-    if (service.stateless !== true) lines.push(...chain(service.name, null, serviceRules(service)));
-    else
-      lines.push(
-        ...chain(service.name, null, statelessRules(service)),
-        ...chain(replyChainName(service), null, replyRules(service)),
-      );
+      chain(
+        'stateless_out',
+        'type filter hook postrouting priority srcnat; policy accept;',
+        both((ip, f) => `${ip} saddr . meta l4proto . th sport vmap @replies${f}`),
+      ),
+      chain('prerouting', 'type nat hook prerouting priority dstnat; policy accept;', dispatch),
+      chain('output', 'type nat hook output priority -100; policy accept;', dispatch),
+      // A member calling its own service's VIP would get its answer straight from the other member, not through
+      // weir: the flow is masqueraded instead, so the answer comes back through weir, and that member sees weir's
+      // address. The set holds each service's VIP with each of its members.
+      chain(
+        'hairpin',
+        'type nat hook postrouting priority srcnat; policy accept;',
+        both((ip, f) => `ct status dnat ct original ${ip} daddr . ${ip} saddr @hairpin${f} masquerade`),
+      ),
+      chain('count_in', 'type filter hook prerouting priority -150; policy accept;', bytesIn),
+      chain('count_in_local', 'type filter hook output priority -150; policy accept;', bytesIn),
+      chain('count_out', 'type filter hook postrouting priority 200; policy accept;', bytesOut),
+      chain(
+        'count_out_local',
+        'type filter hook input priority 200; policy accept;',
+        bytesOut.map((rule) => rule.replace('counter name', 'iif != "lo" counter name')),
+      ),
+    ],
+    elements: [],
+  };
+}
+
+/** The chain of the source NAT, when there is one. */
+function sourceNatPieces(rules: readonly SourceNatRule[]): TablePieces {
+  const chains = rules.length > 0 ? [{ name: 'source_nat', hook: SOURCE_NAT_HOOK, rules: sourceNatRules(rules) }] : [];
+  return { objects: [], chains, elements: [] };
+}
+
+/**
+ * A service's counters, chain and slot map, and its elements in the frame's dispatch maps and hairpin set; a
+ * stateless one has a reply chain and address (and port) maps instead, and elements in the stateless maps.
+ */
+function servicePieces(service: NatService): TablePieces {
+  const family = familyOf(service.vip);
+  const key = `${service.vip} . ${service.protocol} . ${service.port}`;
+  const members = [...new Set(service.backends.map((b) => b.address))];
+  const counters = COUNTERS.map((c): NftObject => ({ kind: 'counter', name: counterName(service.name, c), spec: '' }));
+  const hairpin: NftElements = {
+    map: `hairpin${family}`,
+    entries: members.map((member) => [`${service.vip} . ${member}`, '']),
+  };
+  if (service.stateless === true) {
+    const sources = service.backends.map((b) => `${b.address} . ${service.protocol} . ${b.port}`);
+    const maps = hasTable(service) ? statelessMaps(service) : [];
+    return {
+      objects: [...counters, ...maps.map(({ object }) => object)],
+      chains: [
+        { name: service.name, hook: null, rules: statelessRules(service) },
+        { name: replyChainName(service), hook: null, rules: replyRules(service) },
+      ],
+      elements: [
+        { map: `stateless${family}`, entries: [[key, `goto ${service.name}`]] },
+        { map: `replies${family}`, entries: sources.map((source) => [source, `goto ${replyChainName(service)}`]) },
+        { map: `reply_sources${family}`, entries: sources.map((source) => [source, '']) },
+        hairpin,
+        ...maps.map(({ elements }) => elements),
+      ],
+    };
   }
-  lines.push('}');
-  for (const service of tables) lines.push(...slotElements(service));
-  for (const service of statelessTables) lines.push(...statelessElements(service));
-  return `${lines.join('\n')}\n`;
+  return {
+    objects: hasTable(service) ? [...counters, slotMap(service)] : counters,
+    chains: [{ name: service.name, hook: null, rules: serviceRules(service) }],
+    elements: [
+      { map: `services${family}`, entries: [[key, `goto ${service.name}`]] },
+      { map: `bytes_in${family}`, entries: [[key, `"${counterName(service.name, 'in')}"`]] },
+      { map: `bytes_out${family}`, entries: [[key, `"${counterName(service.name, 'out')}"`]] },
+      hairpin,
+      ...(hasTable(service) ? [slotElements(service)] : []),
+    ],
+  };
 }
 
 /** The named counters of each service: bytes from clients and to them, flows started, flows refused. */
@@ -164,55 +194,22 @@ export const COUNTERS = ['in', 'out', 'new', 'refused'] as const;
 export type NatCounter = (typeof COUNTERS)[number];
 export const counterName = (service: string, counter: NatCounter): string => `${service}_${counter}`;
 
-function map(name: string, family: 4 | 6, value: 'verdict' | 'counter', elements: string[]): string[] {
-  return [
-    `  map ${name} {`,
-    `    type ipv${family}_addr . inet_proto . inet_service : ${value}`,
-    ...(elements.length > 0 ? [`    elements = { ${elements.join(', ')} }`] : []),
-    '  }',
-  ];
-}
-
-function set(name: string, family: 4 | 6, elements: string[]): string[] {
-  return [
-    `  set ${name} {`,
-    `    type ipv${family}_addr . inet_proto . inet_service`,
-    ...(elements.length > 0 ? [`    elements = { ${elements.join(', ')} }`] : []),
-    '  }',
-  ];
-}
-
-function chain(name: string, hook: string | null, rules: string[]): string[] {
-  return [`  chain ${name} {`, ...(hook ? [`    ${hook}`] : []), ...rules, '  }'];
-}
-
-/**
- * A member calling its own service's VIP would get its answer straight from the other member, not through weir: the
- * flow is masqueraded instead, so the answer comes back through weir, and that member sees weir's address.
- */
-function hairpin(service: NatService): string[] {
-  const members = [...new Set(service.backends.map((b) => b.address))];
-  if (members.length === 0) return [];
-  const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
-  return [`    ct status dnat ct original ${ip} daddr ${service.vip} ${ip} saddr { ${members.join(', ')} } masquerade`];
-}
-
 /** Runs for the first packet of each flow only: the nat hooks see no other. */
 function serviceRules(service: NatService): string[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
   const refuse = `counter name "${counterName(service.name, 'refused')}" drop`;
   const rules: string[] = [];
-  if (service.allowedCidrs?.length === 0) return [`    ${refuse}`];
-  if (service.allowedCidrs) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
-  if (service.connectionLimit !== undefined) rules.push(`    ct count over ${service.connectionLimit} ${refuse}`);
-  const started = `    meta l4proto ${service.protocol} counter name "${counterName(service.name, 'new')}" dnat ${ip} to`;
+  if (service.allowedCidrs?.length === 0) return [refuse];
+  if (service.allowedCidrs) rules.push(`${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
+  if (service.connectionLimit !== undefined) rules.push(`ct count over ${service.connectionLimit} ${refuse}`);
+  const started = `meta l4proto ${service.protocol} counter name "${counterName(service.name, 'new')}" dnat ${ip} to`;
   if (service.pick !== 'random') {
-    if (!hasTable(service)) return [...rules, `    ${refuse}`];
+    if (!hasTable(service)) return [...rules, refuse];
     rules.push(`${started} ${hashOf(service, ip)} map @${slotMapName(service)}`);
     return rules;
   }
   const slots = slotsOf(service.backends);
-  if (slots.length === 0) return [...rules, `    ${refuse}`];
+  if (slots.length === 0) return [...rules, refuse];
   const targets = slots.map((b, i) => `${i} : ${b.address} . ${b.port}`).join(', ');
   rules.push(`${started} numgen random mod ${slots.length} map { ${targets} }`);
   return rules;
@@ -225,31 +222,22 @@ const slotMapName = (service: NatService) => `${service.name}_slots`;
 
 /**
  * A hashing service's Maglev table is a named map, declared `typeof numgen` (a `typeof jhash` map makes nft 1.0.6's
- * `nft list ruleset` crash) and filled after the table by SLOT_CHUNK elements per statement: one statement of 65537
- * elements would be one huge line for nft to parse.
+ * `nft list ruleset` crash): slot -> member address and port.
  */
-function slotMap(service: NatService & { table: readonly number[] }): string[] {
+function slotMap(service: NatService & { table: readonly number[] }): NftObject {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
-  return [
-    `  map ${slotMapName(service)} {`,
-    `    typeof numgen random mod ${service.table.length} : ${ip} daddr . th dport`,
-    '  }',
-  ];
+  const spec = `typeof numgen random mod ${service.table.length} : ${ip} daddr . th dport ;`;
+  return { kind: 'map', name: slotMapName(service), spec };
 }
 
-function slotElements(service: NatService & { table: readonly number[] }): string[] {
+function slotElements(service: NatService & { table: readonly number[] }): NftElements {
   const targets = service.backends.map((b) => `${b.address} . ${b.port}`);
-  return chunkedElements(slotMapName(service), service.table, (b) => targets[b]!);
+  return slotEntries(slotMapName(service), service.table, (b) => targets[b]!);
 }
 
-/** A slot map's elements, slot -> what `value` makes of the slot's backend, SLOT_CHUNK per statement. */
-function chunkedElements(map: string, table: readonly number[], value: (backend: number) => string): string[] {
-  const lines: string[] = [];
-  for (let start = 0; start < table.length; start += SLOT_CHUNK) {
-    const chunk = table.slice(start, start + SLOT_CHUNK).map((b, i) => `${start + i} : ${value(b)}`);
-    lines.push(`add element inet ${NAT_TABLE} ${map} { ${chunk.join(', ')} }`);
-  }
-  return lines;
+/** A slot map's elements: slot -> what `value` makes of the slot's backend. */
+function slotEntries(map: string, table: readonly number[], value: (backend: number) => string): NftElements {
+  return { map, entries: table.map((b, slot) => [String(slot), value(b)]) };
 }
 
 /** The slot of a packet of a hashing service: its client's address (and port) hashed under the pool's seed. */
@@ -257,8 +245,6 @@ function hashOf(service: NatService & { table: readonly number[] }, ip: 'ip' | '
   const key = service.pick === 'source-ip' ? `${ip} saddr` : `${ip} saddr . th sport`;
   return `jhash ${key} mod ${service.table.length} seed 0x${(service.seed >>> 0).toString(16)}`;
 }
-
-const SLOT_CHUNK = 4096;
 
 /** At most this many slots per `random` service: finer shares than 1/1024 are not worth a larger map and slower loads. */
 const MAX_SLOTS = 1024;
@@ -283,15 +269,8 @@ function gcd(a: number, b: number): number {
 
 const familyOf = (address: string): 4 | 6 => (isIPv6(address) ? 6 : 4);
 
-/** A member's address, protocol and port, as its answers carry them, and the stateless service it answers for. */
-interface ReplySource {
-  key: string;
-  address: string;
-  service: NatService;
-}
-
 /** Throws when a member answers for two stateless services: its answers could not say which VIP to come from. */
-function replySources(services: readonly NatService[]): ReplySource[] {
+function checkReplySources(services: readonly NatService[]): void {
   const seen = new Map<string, NatService>();
   for (const service of services) {
     for (const backend of service.backends) {
@@ -307,7 +286,6 @@ function replySources(services: readonly NatService[]): ReplySource[] {
       seen.set(key, service);
     }
   }
-  return [...seen].map(([key, service]) => ({ key, address: key.split(' ')[0]!, service }));
 }
 
 const replyChainName = (service: NatService) => `${service.name}_reply`;
@@ -320,23 +298,22 @@ function singlePort(service: NatService): number | undefined {
   return ports.size === 1 ? [...ports][0] : undefined;
 }
 
-function statelessMaps(service: NatService & { table: readonly number[] }): string[] {
+/** A stateless service's slot maps (slot -> member address, and slot -> member port when ports differ), filled. */
+function statelessMaps(
+  service: NatService & { table: readonly number[] },
+): { object: NftObject; elements: NftElements }[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
   const size = service.table.length;
-  const maps = [`  map ${addressMapName(service)} {`, `    typeof numgen random mod ${size} : ${ip} daddr`, '  }'];
+  const slotMap = (name: string, value: string, of: (backend: number) => string) => ({
+    object: { kind: 'map' as const, name, spec: `typeof numgen random mod ${size} : ${value} ;` },
+    elements: slotEntries(name, service.table, of),
+  });
+  const maps = [slotMap(addressMapName(service), `${ip} daddr`, (b) => service.backends[b]!.address)];
   if (singlePort(service) !== undefined) return maps;
   return [
     ...maps,
-    `  map ${portMapName(service)} {`,
-    `    typeof numgen random mod ${size} : ${service.protocol} dport`,
-    '  }',
+    slotMap(portMapName(service), `${service.protocol} dport`, (b) => String(service.backends[b]!.port)),
   ];
-}
-
-function statelessElements(service: NatService & { table: readonly number[] }): string[] {
-  const lines = chunkedElements(addressMapName(service), service.table, (b) => service.backends[b]!.address);
-  if (singlePort(service) !== undefined) return lines;
-  return [...lines, ...chunkedElements(portMapName(service), service.table, (b) => String(service.backends[b]!.port))];
 }
 
 /**
@@ -346,17 +323,17 @@ function statelessElements(service: NatService & { table: readonly number[] }): 
 function statelessRules(service: NatService): string[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
   const refuse = `counter name "${counterName(service.name, 'refused')}" drop`;
-  if (service.allowedCidrs?.length === 0 || !hasTable(service)) return [`    ${refuse}`];
+  if (service.allowedCidrs?.length === 0 || !hasTable(service)) return [refuse];
   const rules: string[] = [];
-  if (service.allowedCidrs) rules.push(`    ${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
+  if (service.allowedCidrs) rules.push(`${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
   if (service.protocol === 'tcp') {
-    rules.push(`    tcp flags & (syn | ack) == syn counter name "${counterName(service.name, 'new')}"`);
+    rules.push(`tcp flags & (syn | ack) == syn counter name "${counterName(service.name, 'new')}"`);
   }
   const hash = hashOf(service, ip);
   const port = singlePort(service);
   const toPort = port === undefined ? `${hash} map @${portMapName(service)}` : String(port);
   rules.push(
-    `    counter name "${counterName(service.name, 'in')}" notrack ${service.protocol} dport set ${toPort} ` +
+    `counter name "${counterName(service.name, 'in')}" notrack ${service.protocol} dport set ${toPort} ` +
       `${ip} daddr set ${hash} map @${addressMapName(service)}`,
   );
   return rules;
@@ -366,7 +343,7 @@ function statelessRules(service: NatService): string[] {
 function replyRules(service: NatService): string[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
   return [
-    `    counter name "${counterName(service.name, 'out')}" ${ip} saddr set ${service.vip} ` +
+    `counter name "${counterName(service.name, 'out')}" ${ip} saddr set ${service.vip} ` +
       `${service.protocol} sport set ${service.port}`,
   ];
 }

@@ -17,17 +17,22 @@ const service = (name: string, port: number): NatService => ({
   backends: [{ address: '10.0.0.1', port, weight: 1 }],
 });
 
-/** A table whose writes are recorded instead of reaching the kernel. */
+/** A table whose writes are recorded instead of reaching the kernel; `kernel.handle` is the kernel's table's. */
 function recordingTable(counters = new Map<string, { packets: number; bytes: number }>()) {
   const scripts: string[] = [];
+  const kernel = { handle: 1, fail: null as RegExp | null };
   const table = new NatTable(
     async (script) => {
+      if (kernel.fail?.test(script)) throw new Error('nft: No such file or directory');
       scripts.push(script);
     },
     async () => counters,
+    async () => kernel.handle,
   );
-  return { table, scripts };
+  return { table, scripts, kernel };
 }
+
+const whole = /^table inet weir \{\}\ndelete table inet weir\n/;
 
 test('owners with nothing to forward never write a table', async () => {
   const { table, scripts } = recordingTable();
@@ -36,15 +41,34 @@ test('owners with nothing to forward never write a table', async () => {
   assert.deepEqual(scripts, []);
 });
 
-test('owners share the table; each write holds every owner, and counters start from what they had', async () => {
+test('owners share the table: the first write replaces it whole, counters carried; later ones touch only their own services', async () => {
   const { table, scripts } = recordingTable(new Map([['svc_a_new', { packets: 7, bytes: 420 }]]));
   await table.set('nat:one', [service('svc_a', 53)]);
+  assert.match(scripts[0]!, whole);
+  assert.match(scripts[0]!, /add counter inet weir svc_a_new \{ packets 7 bytes 420 \}/);
   await table.set('proxy:two', [service('svc_b', 54)]);
-  assert.match(scripts[1]!, /chain svc_a \{/);
-  assert.match(scripts[1]!, /chain svc_b \{/);
-  assert.match(scripts[1]!, /counter svc_a_new \{ packets 7 bytes 420 \}/);
+  assert.doesNotMatch(scripts[1]!, whole);
+  assert.match(scripts[1]!, /add chain inet weir svc_b\n/);
+  assert.doesNotMatch(scripts[1]!, /svc_a/);
   await table.set('nat:one', []);
-  assert.doesNotMatch(scripts[2]!, /svc_a/);
+  assert.match(scripts[2]!, /delete chain inet weir svc_a\n/);
+  assert.doesNotMatch(scripts[2]!, /svc_b/);
+});
+
+test("a table changed behind weir's back, or a change the kernel refuses, is written whole again", async () => {
+  const { table, scripts, kernel } = recordingTable();
+  await table.set('nat:one', [service('svc_a', 53)]);
+  kernel.handle = 2;
+  await table.set('nat:two', [service('svc_b', 54)]);
+  assert.match(scripts[1]!, whole, 'another handle: the table was replaced by someone else');
+  assert.match(scripts[1]!, /add chain inet weir svc_a\n/);
+  kernel.fail = /^delete element/;
+  await table.set('nat:two', [service('svc_b', 55)]);
+  assert.match(scripts[2]!, whole, 'the delta failed');
+  assert.match(scripts[2]!, /udp \. 55 : goto svc_b/);
+  kernel.fail = null;
+  await table.set('nat:two', []);
+  assert.doesNotMatch(scripts[3]!, whole, 'deltas again once the table is known');
 });
 
 test('after a restart, services of owners not yet back stay until startup is over', async () => {
@@ -61,10 +85,11 @@ test('after a restart, services of owners not yet back stay until startup is ove
     after.table.restoreFrom(file);
     // Written although unchanged: after a reboot the kernel's table is empty, and the file is all there is.
     await after.table.set('nat:kept', [service('svc_kept', 53)]);
-    assert.match(after.scripts[0]!, /chain svc_gone \{/, 'not re-applied yet, still forwarded');
+    assert.match(after.scripts[0]!, whole);
+    assert.match(after.scripts[0]!, /add chain inet weir svc_gone\n/, 'not re-applied yet, still forwarded');
     await after.table.dropUnclaimed();
-    assert.doesNotMatch(after.scripts[1]!, /svc_gone/);
-    assert.match(after.scripts[1]!, /chain svc_kept \{/);
+    assert.match(after.scripts[1]!, /delete chain inet weir svc_gone\n/);
+    assert.doesNotMatch(after.scripts[1]!, /svc_kept/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,14 +114,17 @@ test("services the kernel refuses are taken back out: one owner's error does not
       scripts.push(script);
     },
     async () => new Map(),
+    async () => 1,
   );
   await table.set('nat:good', [service('svc_good', 53)]);
   await table.set('nat:good', [service('svc_good', 53)]);
   assert.equal(scripts.length, 1, 'an owner that changes nothing writes nothing');
   await assert.rejects(table.set('nat:bad', [service('svc_bad', 54)]), /syntax error/);
   await table.set('nat:other', [service('svc_other', 55)]);
-  assert.match(scripts.at(-1)!, /chain svc_good \{/);
-  assert.match(scripts.at(-1)!, /chain svc_other \{/);
+  // The failed delta was retried whole and failed too: what the kernel holds is not known, so the next write is whole.
+  assert.match(scripts.at(-1)!, /add chain inet weir svc_good\n/);
+  assert.match(scripts.at(-1)!, /add chain inet weir svc_other\n/);
+  assert.doesNotMatch(scripts.at(-1)!, /svc_bad/);
   const writes = scripts.length;
   await table.set('proxy:none', []);
   assert.equal(scripts.length, writes, 'nor does one that has nothing and asks for nothing');
@@ -134,7 +162,7 @@ test('source NAT is written without any service, kept across restarts, and taken
     first.table.restoreFrom(file);
     await first.table.setSourceNat([pool]);
     assert.equal(first.scripts.length, 1);
-    assert.match(first.scripts[0]!, /chain source_nat \{/);
+    assert.match(first.scripts[0]!, /add chain inet weir source_nat \{/);
     assert.match(
       first.scripts[0]!,
       /snat ip to jhash ip saddr mod 2 .* map \{ 0 : 203\.0\.113\.10, 1 : 203\.0\.113\.11 \}/,
@@ -142,21 +170,21 @@ test('source NAT is written without any service, kept across restarts, and taken
     await first.table.setSourceNat([{ ...pool }]);
     assert.equal(first.scripts.length, 1, 'unchanged rules write nothing');
     await first.table.set('nat:one', [service('svc_a', 53)]);
-    assert.match(first.scripts[1]!, /chain source_nat \{/, 'an owner rewriting the table keeps source NAT');
+    assert.doesNotMatch(first.scripts[1]!, /source_nat/, "an owner's change leaves source NAT as it is");
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).source_nat, [pool]);
 
     // After a reboot the kernel's table is empty: the same rules are written again.
     const rebooted = recordingTable();
     rebooted.table.restoreFrom(file);
     await rebooted.table.setSourceNat([pool]);
-    assert.match(rebooted.scripts[0]!, /chain source_nat \{/);
+    assert.match(rebooted.scripts[0]!, /add chain inet weir source_nat \{/);
 
     const unconfigured = recordingTable();
     unconfigured.table.restoreFrom(file);
     await unconfigured.table.setSourceNat([]);
     assert.equal(unconfigured.scripts.length, 1, 'rules no longer configured are taken out');
     assert.doesNotMatch(unconfigured.scripts[0]!, /source_nat/);
-    assert.match(unconfigured.scripts[0]!, /chain svc_a \{/, 'services stay');
+    assert.match(unconfigured.scripts[0]!, /add chain inet weir svc_a\n/, 'services stay');
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).source_nat, []);
   }));
 
@@ -166,8 +194,8 @@ test('the file of a weir from before source NAT (services keyed by owner) is sti
     const { table, scripts } = recordingTable();
     table.restoreFrom(file);
     await table.setSourceNat([pool]);
-    assert.match(scripts[0]!, /chain svc_old \{/);
-    assert.match(scripts[0]!, /chain source_nat \{/);
+    assert.match(scripts[0]!, /add chain inet weir svc_old\n/);
+    assert.match(scripts[0]!, /add chain inet weir source_nat \{/);
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
       services: { 'nat:old': [service('svc_old', 53)] },
       source_nat: [pool],

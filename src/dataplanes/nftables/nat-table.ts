@@ -1,6 +1,8 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
-import { type NatService, renderNatTable } from './nat-ruleset.ts';
+import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
+import type { TableState } from './nat-table-delta.ts';
+import { readNatTableHandle } from './nat-table-handle.ts';
 import { runNft } from './nft-command.ts';
 import type { SourceNatRule } from './source-nat-ruleset.ts';
 
@@ -20,8 +22,9 @@ function savedTable(text: string): SavedTable {
 
 /**
  * weir's one nftables table, written for every owner of services in it (the nat provider's load balancers, the
- * proxy's UDP listeners) and for the configured source NAT: each owner sets its services, and every change rewrites
- * the table whole, in order.
+ * proxy's UDP listeners) and for the configured source NAT: each owner sets its services, and each change is one transaction, in order. The first
+ * write of a process replaces the table whole (after a restart only the saved file is known); later ones touch only
+ * the pieces of services that changed, unless the kernel's table is not the one this process wrote.
  */
 export class NatTable {
   private readonly owners = new Map<string, readonly NatService[]>();
@@ -29,13 +32,16 @@ export class NatTable {
   private readonly unclaimed = new Set<string>();
   private sourceNat: readonly SourceNatRule[] = [];
   private file: string | null = null;
-  /** The kernel holds what `owners` and `sourceNat` say: this process has written the table. */
-  private written = false;
+  /** What this process wrote and the kernel holds; null until the first write, or after a failed one. */
+  private kernel: TableState | null = null;
+  /** The kernel's handle of the table written: another handle means it was replaced behind weir's back. */
+  private handle: number | null = null;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly apply: (script: string) => Promise<void> = runNft,
     private readonly counters: () => Promise<ReadonlyMap<string, CounterValue>> = readNatCounters,
+    private readonly tableHandle: () => Promise<number | null> = readNatTableHandle,
   ) {}
 
   /**
@@ -73,7 +79,7 @@ export class NatTable {
     // An owner with nothing, asking for nothing, changes nothing: a weir without kernel services never writes.
     if (previous === undefined && services.length === 0) return this.settled();
     // Unchanged is skipped only once this process has written the table: after a reboot the file is all there is.
-    if (this.written && JSON.stringify(previous) === JSON.stringify(services)) return this.settled();
+    if (this.kernel && JSON.stringify(previous) === JSON.stringify(services)) return this.settled();
     this.put(owner, services);
     try {
       await this.write();
@@ -96,7 +102,7 @@ export class NatTable {
     }));
     const previous = this.sourceNat;
     const unchanged = JSON.stringify(previous) === JSON.stringify(wanted);
-    if (unchanged && (this.written || wanted.length === 0)) return this.settled();
+    if (unchanged && (this.kernel || wanted.length === 0)) return this.settled();
     this.sourceNat = wanted;
     try {
       await this.write();
@@ -125,15 +131,44 @@ export class NatTable {
   }
 
   private write(): Promise<void> {
-    // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
-    const rewrite = async () => {
-      await this.apply(renderNatTable([...this.owners.values()].flat(), await this.counters(), this.sourceNat));
-      this.written = true;
-      this.save();
-    };
-    const next = this.writing.catch(() => {}).then(rewrite);
+    const next = this.writing
+      .catch(() => {})
+      .then(async () => {
+        const services = [...this.owners.values()].flat();
+        if (!(await this.delta(services))) await this.rewrite(services);
+        this.save();
+      });
     this.writing = next;
     return next;
+  }
+
+  /** Writes only what changed since the last write; false when the table has to be written whole instead. */
+  private async delta(services: readonly NatService[]): Promise<boolean> {
+    if (!this.kernel) return false;
+    const handle = await this.tableHandle();
+    if (handle !== this.handle) {
+      console.error(`weir: the kernel's table inet weir was changed behind weir's back: rewriting it whole`);
+      return false;
+    }
+    const plan = this.kernel.plan(natTableParts(services, this.sourceNat));
+    if (!plan) return false;
+    try {
+      if (plan.script) await this.apply(plan.script);
+    } catch (error) {
+      console.error(`weir: a change to table inet weir failed (${(error as Error).message}): rewriting it whole`);
+      return false;
+    }
+    plan.commit();
+    return true;
+  }
+
+  private async rewrite(services: readonly NatService[]): Promise<void> {
+    this.kernel = null;
+    // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
+    const { script, state } = renderNatTable(services, await this.counters(), this.sourceNat);
+    await this.apply(script);
+    this.kernel = state;
+    this.handle = await this.tableHandle();
   }
 
   /** A failure to save is reported, not thrown: the kernel has the new table either way. */

@@ -12,9 +12,9 @@ const dualStack: SourceNatRule = {
 
 test("each family's members are hashed over that family's addresses, with a fixed seed", () => {
   assert.deepEqual(sourceNatRules([dualStack]), [
-    '    ct status & dnat == 0 ip saddr { 10.77.0.0/24, 10.78.0.5 } ip daddr != { 10.77.0.0/24, 10.78.0.5 } ' +
+    'ct status & dnat == 0 ip saddr { 10.77.0.0/24, 10.78.0.5 } ip daddr != { 10.77.0.0/24, 10.78.0.5 } ' +
       'oifname "eth0" snat ip to jhash ip saddr mod 2 seed 0x77656972 map { 0 : 203.0.113.10, 1 : 203.0.113.11 }',
-    '    ct status & dnat == 0 ip6 saddr { 2001:db8:77::/64 } ip6 daddr != { 2001:db8:77::/64 } ' +
+    'ct status & dnat == 0 ip6 saddr { 2001:db8:77::/64 } ip6 daddr != { 2001:db8:77::/64 } ' +
       'oifname "eth0" snat ip6 to 2001:db8::10',
   ]);
 });
@@ -23,14 +23,17 @@ test('without an interface every flow leaving for outside the sources is transla
   const [rule] = sourceNatRules([{ sources: ['10.77.0.0/24'], addresses: ['203.0.113.10'] }]);
   assert.equal(
     rule,
-    '    ct status & dnat == 0 ip saddr { 10.77.0.0/24 } ip daddr != { 10.77.0.0/24 } snat ip to 203.0.113.10',
+    'ct status & dnat == 0 ip saddr { 10.77.0.0/24 } ip daddr != { 10.77.0.0/24 } snat ip to 203.0.113.10',
   );
 });
 
 test('the chain runs just after the hairpin masquerade, and only when there are rules', () => {
-  const script = renderNatTable([], new Map(), [dualStack]);
-  assert.match(script, /chain source_nat \{\n {4}type nat hook postrouting priority srcnat \+ 1; policy accept;\n/);
-  assert.doesNotMatch(renderNatTable([]), /source_nat/);
+  const { script } = renderNatTable([], new Map(), [dualStack]);
+  assert.match(
+    script,
+    /\nadd chain inet weir source_nat \{ type nat hook postrouting priority srcnat \+ 1; policy accept; \}\n/,
+  );
+  assert.doesNotMatch(renderNatTable([]).script, /source_nat/);
 });
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root for a network namespace';
@@ -40,7 +43,8 @@ test('nftables accepts the chain, and lists each rule as a flag test on ct statu
   execFileSync('ip', ['netns', 'add', ns]);
   try {
     execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], {
-      input: renderNatTable([], new Map(), [dualStack, { sources: ['10.79.0.0/16'], addresses: ['203.0.113.12'] }]),
+      input: renderNatTable([], new Map(), [dualStack, { sources: ['10.79.0.0/16'], addresses: ['203.0.113.12'] }])
+        .script,
       timeout: 10_000,
     });
     const listed = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'chain', 'inet', 'weir', 'source_nat'], {

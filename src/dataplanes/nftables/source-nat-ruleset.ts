@@ -40,7 +40,7 @@ export function sourceNatRules(rules: readonly SourceNatRule[]): string[] {
       // Members reaching other members through this node keep their own addresses.
       const match = [`ct status & dnat == 0 ${ip} saddr ${set} ${ip} daddr != ${set}`];
       if (rule.interface) match.push(`oifname "${rule.interface}"`);
-      return [`    ${match.join(' ')} snat ${ip} to ${poolExpression(ip, addresses)}`];
+      return [`${match.join(' ')} snat ${ip} to ${poolExpression(ip, addresses)}`];
     }),
   );
 }
