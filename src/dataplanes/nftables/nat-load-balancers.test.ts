@@ -17,7 +17,6 @@ function recording() {
       scripts.push(script);
     },
     async () => new Map(),
-    async () => 1,
   );
   const balancers = new NatLoadBalancers(
     table,

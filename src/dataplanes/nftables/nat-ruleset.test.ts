@@ -73,7 +73,10 @@ test("a hashing service's Maglev table is a named map, filled slot by slot in ch
     slots.map((m) => [Number(m[1]), m[2]]),
     dns.table!.map((b, slot) => [slot, dns.backends[b]!.address]),
   );
-  assert.ok(script.indexOf('add map inet weir svc_dns_0_slots') < script.indexOf('add element'), 'after the map');
+  assert.ok(
+    script.indexOf('add map inet weir svc_dns_0_slots') < script.indexOf('add element inet weir svc_dns_0_slots'),
+    'after the map',
+  );
   assert.doesNotMatch(render([web, idle]), /_slots/, 'random and empty services have no map');
 });
 

@@ -62,8 +62,19 @@ function delta(
 ): string[] {
   const plan = renderNatTable(before, new Map(), sourceNat.before).state.plan(natTableParts(after, sourceNat.after));
   assert.ok(plan, 'written as a delta');
-  return plan.script.split('\n').filter(Boolean);
+  return plan.script.split('\n').filter((line) => line && !line.includes('weir_generation'));
 }
+
+test('a delta first moves the generation on, so it fails and changes nothing on a table weir did not write', () => {
+  const { state } = renderNatTable([web]);
+  const plan = state.plan(natTableParts([]));
+  assert.deepEqual(plan?.script.split('\n').slice(0, 2), [
+    'delete element inet weir weir_generation { 0 }',
+    'add element inet weir weir_generation { 1 }',
+  ]);
+  plan!.commit();
+  assert.match(state.plan(natTableParts([web]))!.script, /^delete element inet weir weir_generation \{ 1 \}\n/);
+});
 
 test('nothing changed: nothing written', () => {
   assert.deepEqual(delta([web, dns], [web, { ...dns, table: [...dns.table!] }]), []);
@@ -170,7 +181,10 @@ test('source NAT configured, changed or taken out touches its own chain alone', 
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root for network namespaces';
 
-/** A listing with its parts in a fixed order: objects sorted by header, elements sorted, counter values left out. */
+/**
+ * A listing with its parts in a fixed order: objects sorted by header, elements sorted, counter values and the
+ * generation (how many deltas led there) left out.
+ */
 function normalised(listing: string): string[] {
   const blocks = listing
     .trimEnd()
@@ -185,6 +199,7 @@ function normalised(listing: string): string[] {
         .replace(/elements = \{ (.*?) \}/, (_, entries: string) => `elements = { ${entries.split(', ').sort()} }`)
         .trim(),
     )
+    .filter((block) => !block.startsWith('set weir_generation'))
     .sort();
 }
 
@@ -240,6 +255,11 @@ test('deltas applied one after another leave the table a whole render of the sam
       assert.equal(ports, index === 1, `step ${index}: the stateless port map`);
     }
     assert.ok(list(whole).some((block) => block.startsWith('map svc_dns_slots')));
+    // A table replaced behind weir's back (here by an empty one) refuses the next delta, whole.
+    nft(incremental, ['-f', '-'], 'delete table inet weir\nadd table inet weir\n');
+    const next = state.plan(natTableParts([web]));
+    assert.throws(() => nft(incremental, ['-f', '-'], next!.script), /weir_generation/);
+    assert.deepEqual(list(incremental), []);
   } finally {
     for (const ns of [incremental, whole]) execFileSync('ip', ['netns', 'del', ns]);
   }

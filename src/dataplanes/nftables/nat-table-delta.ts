@@ -15,6 +15,12 @@ export interface TablePlan {
 
 export type CarriedCounters = ReadonlyMap<string, { packets: number; bytes: number }>;
 
+/**
+ * A set of the table holding one number, the count of writes: each delta replaces it, so a delta fails, and changes
+ * nothing, when the table is not the one this process wrote (deleted, flushed, replaced behind its back).
+ */
+const GENERATION = 'weir_generation';
+
 /** Elements per statement: one statement of 65537 elements would be one huge line for nft to parse. */
 const ELEMENT_CHUNK = 4096;
 
@@ -27,6 +33,7 @@ export class TableState {
   private parts = new Map<string, { source: unknown; pieces: TablePieces }>();
   /** Elements parts put into maps and sets they do not declare: map -> key -> value and how many parts hold it. */
   private readonly shared = new Map<string, Map<string, { value: string; holders: number }>>();
+  private generation = 0;
 
   /** `table`: family and name, `inet weir`. */
   constructor(private readonly table: string) {}
@@ -41,18 +48,52 @@ export class TableState {
     carried: CarriedCounters,
   ): { script: string; state: TableState } {
     const state = new TableState(table);
-    const plan = state.plan(parts, carried);
-    if (!plan) throw new Error('an empty table has nothing to replace');
-    plan.commit();
-    return { script: `table ${table} {}\ndelete table ${table}\nadd table ${table}\n${plan.script}`, state };
+    const added = state.changes(parts, carried);
+    if (!added) throw new Error('an empty table has nothing to replace');
+    added.commit();
+    const lines = [
+      `table ${table} {}`,
+      `delete table ${table}`,
+      `add table ${table}`,
+      `add set ${table} ${GENERATION} { type mark ; }`,
+      `add element ${table} ${GENERATION} { 0 }`,
+      ...added.lines,
+    ];
+    return { script: `${lines.join('\n')}\n`, state };
   }
 
   /**
-   * The script from this state to `after`, in the order one transaction needs: references go before what they
-   * refer to, and what is added exists before anything refers to it. Null when the change replaces or removes a map
-   * or set other parts put elements in: the table is then written whole.
+   * The script from this state to `after`, one transaction that first checks the kernel holds this state (the
+   * generation), or null when the table has to be written whole (see `changes`).
    */
-  plan(after: readonly TablePart[], carried: CarriedCounters = new Map()): TablePlan | null {
+  plan(after: readonly TablePart[]): TablePlan | null {
+    const changes = this.changes(after, new Map());
+    if (!changes) return null;
+    if (changes.lines.length === 0) return { script: '', commit: changes.commit };
+    const t = this.table;
+    const lines = [
+      `delete element ${t} ${GENERATION} { ${this.generation} }`,
+      `add element ${t} ${GENERATION} { ${this.generation + 1} }`,
+      ...changes.lines,
+    ];
+    return {
+      script: `${lines.join('\n')}\n`,
+      commit: () => {
+        changes.commit();
+        this.generation++;
+      },
+    };
+  }
+
+  /**
+   * The statements from this state to `after`, in the order one transaction needs: references go before what they
+   * refer to, and what is added exists before anything refers to it. Null when the change replaces or removes a map
+   * or set other parts put elements in.
+   */
+  private changes(
+    after: readonly TablePart[],
+    carried: CarriedCounters,
+  ): { lines: string[]; commit: () => void } | null {
     const next = new Map<string, { source: unknown; pieces: TablePieces }>();
     const steps = new Steps();
     const shared = new SharedChanges();
@@ -90,7 +131,7 @@ export class TableState {
       ...elementLines('add', t, sharedSteps.adds),
     ];
     return {
-      script: lines.length > 0 ? `${lines.join('\n')}\n` : '',
+      lines,
       commit: () => {
         this.parts = next;
         sharedSteps.commit(this.shared);

@@ -17,17 +17,23 @@ const service = (name: string, port: number): NatService => ({
   backends: [{ address: '10.0.0.1', port, weight: 1 }],
 });
 
-/** A table whose writes are recorded instead of reaching the kernel; `kernel.handle` is the kernel's table's. */
+/**
+ * A table whose writes are recorded instead of reaching the kernel. `kernel.generation` is what the kernel's table
+ * holds: a delta naming another fails, as nft does when an element to delete is not there.
+ */
 function recordingTable(counters = new Map<string, { packets: number; bytes: number }>()) {
   const scripts: string[] = [];
-  const kernel = { handle: 1, fail: null as RegExp | null };
+  const kernel = { generation: -1, fail: null as RegExp | null };
   const table = new NatTable(
     async (script) => {
-      if (kernel.fail?.test(script)) throw new Error('nft: No such file or directory');
+      const expected = /^delete element inet weir weir_generation \{ (\d+) \}/.exec(script)?.[1];
+      if (kernel.fail?.test(script) || (expected && Number(expected) !== kernel.generation)) {
+        throw new Error('nft: No such file or directory');
+      }
+      kernel.generation = expected ? kernel.generation + 1 : 0;
       scripts.push(script);
     },
     async () => counters,
-    async () => kernel.handle,
   );
   return { table, scripts, kernel };
 }
@@ -58,11 +64,11 @@ test('owners share the table: the first write replaces it whole, counters carrie
 test("a table changed behind weir's back, or a change the kernel refuses, is written whole again", async () => {
   const { table, scripts, kernel } = recordingTable();
   await table.set('nat:one', [service('svc_a', 53)]);
-  kernel.handle = 2;
+  kernel.generation = -1;
   await table.set('nat:two', [service('svc_b', 54)]);
-  assert.match(scripts[1]!, whole, 'another handle: the table was replaced by someone else');
+  assert.match(scripts[1]!, whole, 'the table was replaced by someone else');
   assert.match(scripts[1]!, /add chain inet weir svc_a\n/);
-  kernel.fail = /^delete element/;
+  kernel.fail = /^delete element inet weir weir_generation/;
   await table.set('nat:two', [service('svc_b', 55)]);
   assert.match(scripts[2]!, whole, 'the delta failed');
   assert.match(scripts[2]!, /udp \. 55 : goto svc_b/);
@@ -114,7 +120,6 @@ test("services the kernel refuses are taken back out: one owner's error does not
       scripts.push(script);
     },
     async () => new Map(),
-    async () => 1,
   );
   await table.set('nat:good', [service('svc_good', 53)]);
   await table.set('nat:good', [service('svc_good', 53)]);

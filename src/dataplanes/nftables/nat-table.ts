@@ -2,7 +2,6 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
 import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
 import type { TableState } from './nat-table-delta.ts';
-import { readNatTableHandle } from './nat-table-handle.ts';
 import { runNft } from './nft-command.ts';
 import type { SourceNatRule } from './source-nat-ruleset.ts';
 
@@ -34,14 +33,11 @@ export class NatTable {
   private file: string | null = null;
   /** What this process wrote and the kernel holds; null until the first write, or after a failed one. */
   private kernel: TableState | null = null;
-  /** The kernel's handle of the table written: another handle means it was replaced behind weir's back. */
-  private handle: number | null = null;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly apply: (script: string) => Promise<void> = runNft,
     private readonly counters: () => Promise<ReadonlyMap<string, CounterValue>> = readNatCounters,
-    private readonly tableHandle: () => Promise<number | null> = readNatTableHandle,
   ) {}
 
   /**
@@ -145,16 +141,12 @@ export class NatTable {
   /** Writes only what changed since the last write; false when the table has to be written whole instead. */
   private async delta(services: readonly NatService[]): Promise<boolean> {
     if (!this.kernel) return false;
-    const handle = await this.tableHandle();
-    if (handle !== this.handle) {
-      console.error(`weir: the kernel's table inet weir was changed behind weir's back: rewriting it whole`);
-      return false;
-    }
     const plan = this.kernel.plan(natTableParts(services, this.sourceNat));
     if (!plan) return false;
     try {
       if (plan.script) await this.apply(plan.script);
     } catch (error) {
+      // Also how a table changed behind weir's back shows: the delta's first step, the generation, is not there.
       console.error(`weir: a change to table inet weir failed (${(error as Error).message}): rewriting it whole`);
       return false;
     }
@@ -168,7 +160,6 @@ export class NatTable {
     const { script, state } = renderNatTable(services, await this.counters(), this.sourceNat);
     await this.apply(script);
     this.kernel = state;
-    this.handle = await this.tableHandle();
   }
 
   /** A failure to save is reported, not thrown: the kernel has the new table either way. */
