@@ -40,10 +40,14 @@ export class Reconciler {
     health.on('change', (change) => void this.onHealthChange(change));
   }
 
-  /** A member went up or down: its data plane learns at once, its statuses on the next run. */
+  /**
+   * A member went up or down: its data plane learns at once, its statuses on the next run, queued once the data plane
+   * follows, so that a status the API shows is already true of the traffic.
+   */
   private async onHealthChange(change: HealthChange): Promise<void> {
     const lb = await this.store.read((reader) => reader.get('loadbalancer', change.groupId));
-    this.drivers.find(String(lb?.provider))?.setMemberHealth(change.groupId, change.memberId, change.status === 'UP');
+    const driver = this.drivers.find(String(lb?.provider));
+    await driver?.setMemberHealth(change.groupId, change.memberId, change.status === 'UP');
     this.log.info(`member ${change.memberId} is ${change.status}: ${change.reason}`);
     await this.enqueue(change.groupId);
   }

@@ -87,8 +87,11 @@ export interface DataPlaneDriver {
   apply(spec: LoadBalancerSpec, signal: AbortSignal): Promise<void>;
   /** Tears a load balancer down; unknown ids are fine, so a repeated remove is harmless. */
   remove(loadbalancerId: string, signal: AbortSignal): Promise<void>;
-  /** Marks members up or down as health checks find them; members not named keep their state. */
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void;
+  /**
+   * Marks members up or down as health checks find them; members not named keep their state. A driver whose data
+   * plane follows later returns a promise that resolves once it does: the member's operating status waits for it.
+   */
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void | Promise<void>;
   /** Counters per listener of one load balancer since it was applied. */
   listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>>;
   close(): Promise<void>;

@@ -4,12 +4,16 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../../src/config/load-config.ts';
 import { type DataPlaneDriver, DEFAULT_DRIVER_SETTINGS, type DriverFactory } from '../../src/dataplanes/driver.ts';
 import { noopDriver } from '../../src/dataplanes/noop/noop-driver.ts';
 import { WeirServer } from '../../src/server/weir-server.ts';
 
-/** A data plane that asks weir to check its members, and records what it is told. */
+/**
+ * A data plane that asks weir to check its members, and records what it is told once it follows, a moment later as a
+ * kernel table written after the change would: a member's status must not show before that.
+ */
 const healthSeen = new Map<string, boolean>();
 const checkedDriver: DriverFactory = {
   name: 'checked',
@@ -23,7 +27,10 @@ const checkedDriver: DriverFactory = {
       capabilities: { ...inner.capabilities, healthChecks: 'weir' },
       apply: (spec, signal) => inner.apply(spec, signal),
       remove: (id, signal) => inner.remove(id, signal),
-      setMemberHealth: (_lb, member, up) => healthSeen.set(member, up),
+      setMemberHealth: async (_lb, member, up) => {
+        await sleep(200);
+        healthSeen.set(member, up);
+      },
       listenerStats: async () => new Map(),
       close: () => inner.close(),
     };

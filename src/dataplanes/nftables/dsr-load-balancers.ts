@@ -82,18 +82,17 @@ export class DsrLoadBalancers {
     await this.table.set(loadbalancerId, []);
   }
 
-  /** Marks a member up or down, learns its MAC again and rewrites the table; a failure goes to onError. */
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void {
+  /**
+   * Marks a member up or down, learns its MAC again and rewrites the table; resolves once the kernel forwards as the
+   * change says, so that nothing reports the member's new status before its flows follow it.
+   */
+  async setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): Promise<void> {
     const spec = this.specs.get(loadbalancerId);
     if (!spec) return;
     for (const pool of spec.pools) this.members.get(pool.id)?.setUp(memberId, up);
     const member = spec.pools.flatMap((p) => p.members).filter((m) => m.id === memberId);
-    this.learn(member)
-      .then((problems) => {
-        for (const problem of problems) this.log(problem);
-        return this.write(loadbalancerId);
-      })
-      .catch(onError);
+    for (const problem of await this.learn(member)) this.log(problem);
+    await this.write(loadbalancerId);
   }
 
   /** Packets and bytes from clients and TCP connections opened, per listener; replies never pass through weir. */

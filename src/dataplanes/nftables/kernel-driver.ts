@@ -6,7 +6,8 @@ import type { DataPlaneDriver, DriverCapabilities, TrafficCounters } from '../dr
 export interface KernelLoadBalancers {
   apply(spec: LoadBalancerSpec): Promise<void>;
   remove(loadbalancerId: string): Promise<void>;
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void;
+  /** Resolves once the table follows the change; a failure rejects. */
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): Promise<void>;
   listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>>;
 }
 
@@ -36,10 +37,11 @@ export class KernelDriver implements DataPlaneDriver {
     await this.vips.unplug(loadbalancerId);
   }
 
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
-    this.loadBalancers.setMemberHealth(loadbalancerId, memberId, up, (error) =>
-      console.error(`weir: ${this.name}: ${error.message}`),
-    );
+  /** Resolves once the table follows, so the member's operating status is written only then. */
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): Promise<void> {
+    return this.loadBalancers
+      .setMemberHealth(loadbalancerId, memberId, up)
+      .catch((error: Error) => console.error(`weir: ${this.name}: ${error.message}`));
   }
 
   listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>> {

@@ -60,13 +60,12 @@ test('a member found down loses its flows, even drained or an idle backup; found
       member('spare', '10.0.0.3', { backup: true }),
     ]),
   );
-  const onError = (error: Error) => assert.fail(error);
-  balancers.setMemberHealth('lb', 'drained', false, onError);
-  balancers.setMemberHealth('lb', 'spare', false, onError);
+  await balancers.setMemberHealth('lb', 'drained', false);
+  await balancers.setMemberHealth('lb', 'spare', false);
   await settle();
   assert.deepEqual(cuts, [flowsOf('10.0.0.2'), flowsOf('10.0.0.3')]);
-  balancers.setMemberHealth('lb', 'spare', false, onError);
-  balancers.setMemberHealth('lb', 'spare', true, onError);
+  await balancers.setMemberHealth('lb', 'spare', false);
+  await balancers.setMemberHealth('lb', 'spare', true);
   await settle();
   assert.equal(cuts.length, 2, 'only the change to down cuts');
 });
@@ -114,7 +113,7 @@ test("SOURCE_IP hashes under the pool's seed into its Maglev table; a member dow
   const share = (owners: string[], address: string) => owners.filter((o) => o === address).length / owners.length;
   assert.ok(Math.abs(share(before, '10.0.0.2') - 0.5) < 0.01, 'shares follow the weights');
 
-  balancers.setMemberHealth('lb', 'c', false, (error) => assert.fail(error));
+  await balancers.setMemberHealth('lb', 'c', false);
   await settle();
   const down = slotOwners(scripts);
   assert.equal(down.owners.filter(Boolean).length, 4099);
@@ -124,7 +123,7 @@ test("SOURCE_IP hashes under the pool's seed into its Maglev table; a member dow
   }
   assert.equal(down.written, before.filter((o) => o === '10.0.0.3').length, 'only its slots are written');
   assert.doesNotMatch(scripts.at(-1)!, /flush map/);
-  balancers.setMemberHealth('lb', 'c', true, (error) => assert.fail(error));
+  await balancers.setMemberHealth('lb', 'c', true);
   await settle();
   assert.deepEqual(slotOwners(scripts).owners, before, 'it gets its own slots back');
 
@@ -145,7 +144,7 @@ test('a stateless load balancer follows the health the store holds, not this nod
   assert.match(first, /add element inet weir stateless4 \{ 192\.0\.2\.10 \. udp \. 53 : goto svc_dns_0 \}/);
   assert.ok(slotsOf(first, '10.0.0.2') > 0);
 
-  balancers.setMemberHealth('lb', 'b', false, (error) => assert.fail(error));
+  await balancers.setMemberHealth('lb', 'b', false);
   await settle();
   assert.equal(scripts.length, 1, "this node's own checks change nothing");
 

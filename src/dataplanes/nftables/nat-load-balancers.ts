@@ -92,9 +92,9 @@ export class NatLoadBalancers {
 
   /**
    * Marks a member up or down; a change in who gets new flows rewrites the table, and a member found down loses its
-   * flows, as a removed one does. A failure goes to onError.
+   * flows, as a removed one does. Resolves once the table and the cuts are done.
    */
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean, onError: (error: Error) => void): void {
+  async setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): Promise<void> {
     const spec = this.specs.get(loadbalancerId);
     // A stateless load balancer learns health from the store, through its spec: this node's view alone must not
     // change a table every node has to agree on.
@@ -107,8 +107,8 @@ export class NatLoadBalancers {
     if (up) this.down.delete(key);
     else this.down.add(key);
     const cut = fell ? this.memberFlows(spec, (member) => member.id === memberId) : [];
-    const written = changed ? this.write(loadbalancerId) : Promise.resolve();
-    written.then(() => Promise.all(cut.map(this.cut))).catch(onError);
+    if (changed) await this.write(loadbalancerId);
+    await Promise.all(cut.map(this.cut));
   }
 
   /** Counters of this owner's listeners of a load balancer, from the table's counters and conntrack. */

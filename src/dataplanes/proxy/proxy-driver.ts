@@ -78,11 +78,12 @@ class ProxyDriver implements DataPlaneDriver {
     await this.vips.unplug(loadbalancerId);
   }
 
-  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
+  /** Resolves once UDP forwarded in the kernel follows too, so the member's operating status is written only then. */
+  async setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): Promise<void> {
     this.engine.setMemberHealth(loadbalancerId, memberId, up);
-    this.kernelUdp?.setMemberHealth(loadbalancerId, memberId, up, (error) =>
-      console.error(`weir: proxy: UDP in the kernel: ${error.message}`),
-    );
+    await this.kernelUdp
+      ?.setMemberHealth(loadbalancerId, memberId, up)
+      .catch((error: Error) => console.error(`weir: proxy: UDP in the kernel: ${error.message}`));
   }
 
   async listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
