@@ -15,6 +15,11 @@ import { xxhash32 } from './xxhash32.ts';
 
 /** Prime, and large against the member count so that shares stay within a fraction of a percent of the weights. */
 export const DEFAULT_MAGLEV_TABLE_SIZE = 65537;
+/**
+ * What new pools store unless the config says otherwise: over 100 slots per member up to 163 members (the paper's
+ * rule for shares within about 1% of the weights), and a quarter of the default's load time as a kernel map.
+ */
+export const NEW_POOL_MAGLEV_TABLE_SIZE = 16381;
 export const DEFAULT_MAGLEV_SEED = 0x5eed;
 
 export interface MaglevOptions {

@@ -4,7 +4,7 @@
  * are accepted now so a file written for a later version already validates.
  */
 import Type, { type Static } from 'typebox';
-import { DEFAULT_MAGLEV_TABLE_SIZE } from '../balancing/maglev-table.ts';
+import { NEW_POOL_MAGLEV_TABLE_SIZE } from '../balancing/maglev-table.ts';
 
 const strict = { additionalProperties: false } as const;
 
@@ -329,10 +329,10 @@ export const configSchema = Type.Object(
         maglev_table_size: Type.Integer({
           minimum: 2,
           maximum: 1048573,
-          default: DEFAULT_MAGLEV_TABLE_SIZE,
+          default: NEW_POOL_MAGLEV_TABLE_SIZE,
           description:
-            'Slots of the Maglev lookup table SOURCE_IP and SOURCE_IP_PORT pools hash clients into; a prime, at ' +
-            'least the members of any such pool. Stored with each pool when it is created (with a random seed), so ' +
+            'Slots of the Maglev lookup table SOURCE_IP and SOURCE_IP_PORT pools (every pool of the dsr provider) ' +
+            'hash clients into; a prime, at least the members of any such pool. Stored with each pool when it is created (with a random seed), so ' +
             'every node builds the same table and changing this later leaves existing pools as they are. Larger ' +
             'spreads load closer to the weights; smaller loads faster into the kernel (kernel providers).',
         }),

@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
-import { buildMaglevTable, redirectIneligible } from '../../balancing/maglev-table.ts';
+import type { MaglevOptions } from '../../balancing/maglev-table.ts';
+import { MaglevTableCache, maglevSlots } from '../../balancing/maglev-tiers.ts';
 import { MemberSet } from '../../balancing/member-set.ts';
-import { xxhash32 } from '../../balancing/xxhash32.ts';
 import {
   type ListenerSpec,
   type LoadBalancerSpec,
@@ -21,12 +21,6 @@ import type { OwnedTable } from './owned-table.ts';
 export const DSR_CLIENT_ADDRESS =
   'in the IP packet itself: weir forwards the frame unchanged but for its MAC addresses, and members, which carry the VIP on loopback, answer the client directly, not through weir';
 
-/**
- * Slots of each service's Maglev table: prime, and the map the kernel loads per service; 1021 keeps every member's
- * share within about 0.2% of its weight's.
- */
-const KERNEL_TABLE_SIZE = 1021;
-
 /** What learning members' links needs; the kernel's by default, replaceable in tests. */
 export interface LinkLearning {
   member(address: string): Promise<MemberLink | null>;
@@ -43,6 +37,8 @@ const KERNEL_LINKS: LinkLearning = { member: learnMemberLink, mac: interfaceMac 
 export class DsrLoadBalancers {
   private readonly specs = new Map<string, LoadBalancerSpec>();
   private readonly members = new Map<string, MemberSet<MemberSpec>>();
+  /** The Maglev tables built for each pool and VIP family (`<pool>/<4|6>`), kept while their members stay. */
+  private readonly tables = new Map<string, MaglevTableCache>();
   /** By member address; null: its MAC could not be learned the last time. */
   private readonly links = new Map<string, MemberLink | null>();
 
@@ -78,7 +74,10 @@ export class DsrLoadBalancers {
   async remove(loadbalancerId: string): Promise<void> {
     const spec = this.specs.get(loadbalancerId);
     this.specs.delete(loadbalancerId);
-    for (const pool of spec?.pools ?? []) this.members.delete(pool.id);
+    for (const pool of spec?.pools ?? []) {
+      this.members.delete(pool.id);
+      for (const family of [4, 6]) this.tables.delete(`${pool.id}/${family}`);
+    }
     await this.table.set(loadbalancerId, []);
   }
 
@@ -159,6 +158,13 @@ export class DsrLoadBalancers {
     return spec.pools.find((p) => p.id === listener.defaultPoolId)?.members ?? [];
   }
 
+  private tableCache(poolId: string, vip: string): MaglevTableCache {
+    const key = `${poolId}/${isIPv6(vip) ? 6 : 4}`;
+    const cache = this.tables.get(key) ?? new MaglevTableCache();
+    this.tables.set(key, cache);
+    return cache;
+  }
+
   /**
    * The listener on one VIP; null when no interface is known for its traffic to arrive on (no VIP interface and no
    * member learned), as then nothing can be hooked.
@@ -187,7 +193,9 @@ export class DsrLoadBalancers {
     }));
     const ingress = spec.vip.interface ?? device;
     if (!ingress) return null;
-    const { members, slots } = maglevSlots(usable, pool?.id ?? name);
+    const { members, slots } = pool
+      ? macSlots(usable, pool.maglev, this.tableCache(pool.id, vip))
+      : { members: [], slots: [] };
     return {
       name,
       vip,
@@ -196,7 +204,8 @@ export class DsrLoadBalancers {
       ingress,
       egress: device ? { device, mac: await this.learning.mac(device) } : null,
       pick: pool?.algorithm === 'SOURCE_IP' ? 'source-ip' : 'source-ip-port',
-      seed: pool ? poolSeed(pool.id) : 0,
+      // Stored with the pool, so every node with the same store state hashes a flow to the same slot.
+      seed: pool?.maglev.seed ?? 0,
       allowedCidrs:
         listener.allowedCidrs.length === 0
           ? null
@@ -210,28 +219,18 @@ export class DsrLoadBalancers {
 const serviceName = (listener: ListenerSpec, vipIndex: number): string =>
   `dsr_${listener.id.replaceAll('-', '')}_${vipIndex}`;
 
-/** Derived from the pool alone, so every node with the same store state hashes a flow the same way. */
-const poolSeed = (poolId: string): number => xxhash32(Buffer.from(poolId), poolId.length, 0) >>> 0;
-
 /**
- * A Maglev table over the tier's members by weight; a member that cannot take flows (down, or no MAC) keeps its
- * place, and only its slots move to others, so the flows of members that stay keep their member.
+ * The pool's Maglev table (its stored size and seed, `maglevSlots`) over the tier's members by weight, as MAC
+ * addresses; a member that cannot take flows (down, or no MAC) keeps its place, and only its slots move to others, so
+ * the flows of members that stay keep their member.
  */
-function maglevSlots(
+function macSlots(
   usable: readonly { member: MemberSpec; mac: string | null }[],
-  poolId: string,
+  options: MaglevOptions,
+  cache: MaglevTableCache,
 ): { members: string[]; slots: number[] } {
-  if (!usable.some((u) => u.mac)) return { members: [], slots: [] };
-  const table = buildMaglevTable(
-    usable.map(({ member }) => ({ id: member.id, weight: member.weight })),
-    { tableSize: KERNEL_TABLE_SIZE, seed: poolSeed(poolId) },
-  );
-  const byId = new Map(usable.map((u) => [u.member.id, u.mac]));
-  const macs = table.ids.map((id) => byId.get(id) ?? null);
-  const served = redirectIneligible(
-    table,
-    macs.map((mac) => mac !== null),
-  );
-  const members = [...new Set(macs.filter((mac): mac is string => mac !== null))];
-  return { members, slots: [...served].map((owner) => members.indexOf(macs[owner]!)) };
+  const candidates = usable.map(({ member, mac }) => ({ ...member, eligible: mac !== null }));
+  const owners = maglevSlots(candidates, options, cache);
+  const members = [...new Set(usable.flatMap(({ mac }) => (mac === null ? [] : [mac])))];
+  return { members, slots: Array.from(owners, (owner) => members.indexOf(usable[owner]!.mac!)) };
 }
