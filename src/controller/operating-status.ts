@@ -8,7 +8,7 @@ const enabled = (o: StoredObject) => o.admin_state_up !== false;
 
 /**
  * Octavia's operating statuses from health results, bottom up: member UP -> ONLINE (DRAINING at weight 0), DOWN ->
- * ERROR, not yet checked -> OFFLINE, no monitor -> NO_MONITOR; a pool is ERROR when all its checked members are,
+ * ERROR, not yet checked -> OFFLINE (or the verdict stored before a restart), no monitor -> NO_MONITOR; a pool is ERROR when all its checked members are,
  * DEGRADED when some are; a listener follows its default pool; the load balancer is DEGRADED when anything under
  * it is. Disabled objects are OFFLINE.
  */
@@ -24,7 +24,8 @@ export function operatingStatuses(
     const statuses = members.map((member): OperatingStatus => {
       if (!enabled(member) || !enabled(pool)) return 'OFFLINE';
       if (!monitored) return 'NO_MONITOR';
-      const state = health(member.id);
+      const checked = health(member.id);
+      const state = checked === 'UP' || checked === 'DOWN' ? checked : carriedVerdict(member);
       if (state === 'DOWN') return 'ERROR';
       if (state === 'UP') return Number(member.weight) === 0 ? 'DRAINING' : 'ONLINE';
       return 'OFFLINE';
@@ -50,4 +51,15 @@ export function operatingStatuses(
   for (const status of poolStatus.values()) if (status === 'ERROR' || status === 'DEGRADED') worst = 'DEGRADED';
   result.set(tree.loadbalancer.id, enabled(tree.loadbalancer) ? worst : 'OFFLINE');
   return result;
+}
+
+/**
+ * The verdict a member's stored status holds, for a member this process has not checked yet: after a restart, a
+ * member found down stays down (and one found up stays up) until its checks say otherwise, rather than every member
+ * looking unchecked at once; stateless tables, built from stored verdicts, keep a dead member out meanwhile.
+ */
+function carriedVerdict(member: StoredObject): MemberHealth | undefined {
+  if (member.operating_status === 'ERROR') return 'DOWN';
+  if (member.operating_status === 'ONLINE' || member.operating_status === 'DRAINING') return 'UP';
+  return undefined;
 }
