@@ -31,3 +31,33 @@ test("the reconciler's writes do not run in the async context of the commit that
   assert.ok(contexts.length >= 2, `the reconciler wrote nothing: ${contexts}`);
   assert.deepEqual(contexts, ['request', ...contexts.slice(1).map(() => undefined)]);
 });
+
+test('objects of a provider this node does not run can still be deleted; the rest goes to ERROR', async () => {
+  const store = await SqliteStore.open(':memory:');
+  const errors: string[] = [];
+  const reconciler = new Reconciler(
+    store,
+    new DriverRegistry([noopDriver]),
+    { subnets: [], maxConnectionsPerLoadBalancer: 0 },
+    { info() {}, error: (message) => errors.push(message) },
+    new HealthChecker(),
+  );
+  const lb = (id: string, status: string) => ({ id, project_id: 'p1', provider: 'nat', provisioning_status: status });
+  const member = { id: 'm1', project_id: 'p1', loadbalancer_id: 'lb1', provisioning_status: 'PENDING_DELETE' };
+  await store.transaction(async (writer) => {
+    await writer.insert('loadbalancer', lb('lb1', 'PENDING_UPDATE'));
+    await writer.insert('member', member);
+    await writer.insert('loadbalancer', lb('lb2', 'PENDING_DELETE'));
+  });
+  await reconciler.start();
+  await reconciler.idle();
+  const [kept, gone, memberLeft] = await store.read((reader) =>
+    Promise.all([reader.get('loadbalancer', 'lb1'), reader.get('loadbalancer', 'lb2'), reader.get('member', 'm1')]),
+  );
+  await reconciler.stop();
+  await store.close();
+  assert.equal(kept?.provisioning_status, 'ERROR');
+  assert.equal(memberLeft, undefined, 'the member being deleted is gone');
+  assert.equal(gone, undefined, 'the load balancer being deleted is gone');
+  assert.match(errors[0] ?? '', /names provider nat, which this node does not run/);
+});

@@ -111,8 +111,14 @@ export class Reconciler {
     }
     const driver = this.drivers.find(String(tree.loadbalancer.provider));
     if (!driver) {
-      this.log.error(`load balancer ${loadbalancerId} names unknown provider ${tree.loadbalancer.provider}`);
-      await this.settle(tree, false);
+      // Deletes still go through: a provider this node does not run (not enabled here, say) has nothing to undo.
+      this.log.error(
+        `load balancer ${loadbalancerId} names provider ${tree.loadbalancer.provider}, which this node does not run`,
+      );
+      if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
+        await this.forget(loadbalancerId, []);
+        await this.store.transaction((tx) => deleteTree(tx, tree));
+      } else await this.settle(tree, false, true);
       return;
     }
     if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
@@ -166,10 +172,11 @@ export class Reconciler {
   }
 
   /**
-   * Moves the objects that were pending when the spec was built to their settled status. An object changed since
+   * Moves the objects that were pending when the spec was built to their settled status; objects pending deletion
+   * leave the store when the data plane took the change (`dropDeleted`, by default `ok`). An object changed since
    * (a new API write) is left pending for the next run, which the commit of that write has already queued.
    */
-  private async settle(snapshot: StoredTree, ok: boolean): Promise<void> {
+  private async settle(snapshot: StoredTree, ok: boolean, dropDeleted = ok): Promise<void> {
     await this.store.transaction(async (tx) => {
       const now = await loadTree(tx, snapshot.loadbalancer.id);
       if (!now) return;
@@ -186,7 +193,7 @@ export class Reconciler {
         for (const object of now[field]) {
           if (!unchanged(object)) continue;
           if (object.provisioning_status === 'PENDING_DELETE') {
-            if (ok) await tx.delete(kind, object.id);
+            if (dropDeleted) await tx.delete(kind, object.id);
             continue;
           }
           await writeIfChanged(tx, kind, object, settledStatuses(kind, object, ok));
