@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from './support/namespaced-weir.ts';
 import { kernelSkip } from './support/namespaces.ts';
-import { routedWeir, TCP_CLIENT } from './support/routed-weir.ts';
+import { flows, MEMBER_SERVER, routedWeir, TCP_CLIENT, tally as tallyFor, UDP_CLIENT } from './support/routed-weir.ts';
 
 const PREFIX = `weir-nat-${process.pid}`;
 type Namespace = 'client' | 'lb' | 'm1' | 'm2';
@@ -54,55 +54,9 @@ const one = () => new Promise((resolve) => {
 })();
 `;
 
-/** A small TCP and UDP server in a member namespace answering `<name> <peer address>`; prints `ready` when bound. */
-const MEMBER_SERVER = `
-const net = require('node:net');
-const dgram = require('node:dgram');
-const name = process.argv[1];
-let bound = 0;
-const up = () => { if (++bound === 3) console.log('ready'); };
-net.createServer((s) => { s.on('error', () => {}); s.end(name + ' ' + s.remoteAddress + '\\n'); }).listen(8080, '0.0.0.0', up);
-// 8081 keeps each connection open after its answer, for connection limits.
-net.createServer((s) => { s.on('error', () => {}); s.write(name + '\\n'); }).listen(8081, '0.0.0.0', up);
-const udp = dgram.createSocket('udp4');
-udp.on('message', (m, r) => udp.send(name + ' ' + r.address, r.port, r.address));
-udp.bind(5353, '0.0.0.0', up);
-`;
-
-/** `count` datagrams, each from a fresh socket (so a new source port and a new flow); prints the answers as JSON. */
-const UDP_CLIENT = `
-const dgram = require('node:dgram');
-const [host, port, count, budget] = process.argv.slice(1);
-const deadline = Date.now() + Number(budget);
-const one = () => new Promise((resolve) => {
-  let settled = false;
-  const s = dgram.createSocket('udp4');
-  const done = (answer) => {
-    if (settled) return; settled = true; clearTimeout(timer); clearInterval(resend); s.close(); resolve(answer);
-  };
-  const timer = setTimeout(() => done('timeout'), 1500);
-  let resend;
-  s.on('message', (m) => done(m.toString().trim()));
-  s.on('error', (e) => done('error ' + e.code));
-  s.connect(Number(port), host, () => {
-    const send = () => s.send('?', (e) => { if (e) done('error ' + e.code); });
-    send();
-    resend = setInterval(send, 400);
-  });
-});
-(async () => {
-  const answers = [];
-  for (let i = 0; i < Number(count); i++) answers.push(Date.now() < deadline ? await one() : 'skipped: time budget spent');
-  process.stdout.write(JSON.stringify(answers));
-})();
-`;
-
-function fromClient(script: string, port: number, count: number, from: Namespace = 'client'): string[] {
-  // The script stops trying after 10 s of its own; the process gets 20 s.
-  const command = [process.execPath, '-e', script, VIP, String(port), String(count), '10000'];
-  const out = run('ip', ['netns', 'exec', ns(from), ...command], 20_000);
-  return JSON.parse(out) as string[];
-}
+/** `count` flows from a namespace to the VIP's `port`, by TCP_CLIENT or UDP_CLIENT; the answers. */
+const fromClient = (script: string, port: number, count: number, from: Namespace = 'client') =>
+  flows(ns(from), script, VIP, port, count);
 
 /** One datagram to VIP:53 from the client's source `port` (so the same port is the same flow); the answer. */
 function fromPort(port: number): string {
@@ -117,20 +71,7 @@ s.bind(${port}, () => {
   return run('ip', ['netns', 'exec', ns('client'), process.execPath, '-e', script], 10_000).trim();
 }
 
-/** How many answers each member gave; fails on any answer that is not `<member> <client's address>`. */
-function tally(answers: readonly string[], expected: number): { m1: number; m2: number } {
-  assert.equal(answers.length, expected);
-  const wrong = answers.filter((a) => !/^m[12] /.test(a) || a.split(' ')[1] !== CLIENT);
-  assert.deepEqual(
-    wrong.slice(0, 5),
-    [],
-    `${wrong.length} of ${expected} answers do not name a member that saw the client ${CLIENT}`,
-  );
-  return {
-    m1: answers.filter((a) => a.startsWith('m1 ')).length,
-    m2: answers.filter((a) => a.startsWith('m2 ')).length,
-  };
-}
+const tally = (answers: readonly string[], expected: number) => tallyFor(answers, expected, CLIENT);
 
 describe('the nat provider', { skip }, () => {
   const lab = routedWeir(

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
+import { NamespacedWeir } from './support/namespaced-weir.ts';
 import {
   addNamespaces,
   ip,
@@ -148,18 +148,7 @@ describe('a stateless nat load balancer on two nodes', { skip: kernelSkip() }, (
 
   test('keeps every open connection on its member when the router moves it to the other node', async () => {
     const [lb1] = weirs;
-    const profile = lb1!.created('/v2/lbaas/flavorprofiles', 'flavorprofile', {
-      name: 'stateless',
-      provider_name: 'nat',
-      flavor_data: '{"stateless": true}',
-    });
-    const flavor = lb1!.created('/v2/lbaas/flavors', 'flavor', { name: 'stateless', flavor_profile_id: profile.id });
-    const lb: Json = lb1!.created('/v2/lbaas/loadbalancers', 'loadbalancer', {
-      provider: 'nat',
-      flavor_id: flavor.id,
-      vip_subnet_id: lb1!.api('GET', '/v2.0/subnets?name=vips').json.subnets[0].id,
-    });
-    await lb1!.waitActive(lb.id);
+    const lb = await lb1!.loadBalancer('vips', { provider: 'nat', flavor_id: lb1!.statelessFlavor() });
     const listener = lb1!.created('/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: lb.id,
       protocol: 'TCP',

@@ -8,6 +8,15 @@ import { makeDataDir, removeDataDir, repoRoot } from './weir-process.ts';
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field by the assertions
 export type Json = Record<string, any>;
 
+/** What listenerWithPool makes: members and monitor are API fields (address, protocol_port, weight; type, delay...). */
+export interface ServedListener {
+  protocol: 'TCP' | 'UDP';
+  port: number;
+  algorithm: string;
+  members: readonly Json[];
+  monitor?: Json;
+}
+
 /**
  * `weir serve` inside a network namespace, with a data dir and config of its own; its API answers on the
  * namespace's loopback (127.0.0.1:9876) and is called with curl inside the namespace.
@@ -120,6 +129,72 @@ export class NamespacedWeir {
     const response = this.api('POST', path, { [wrapper]: fields });
     assert.equal(response.status, 201, `POST ${path}: ${JSON.stringify(response.json)}`);
     return response.json[wrapper];
+  }
+
+  /** A flavor (with its profile) that makes `nat` load balancers stateless; its id. */
+  statelessFlavor(): string {
+    const profile = this.created('/v2/lbaas/flavorprofiles', 'flavorprofile', {
+      name: 'stateless',
+      provider_name: 'nat',
+      flavor_data: '{"stateless": true}',
+    });
+    return this.created('/v2/lbaas/flavors', 'flavor', { name: 'stateless', flavor_profile_id: profile.id }).id;
+  }
+
+  /** Creates a load balancer on the subnet named `subnet` with `fields` and resolves, with it, once it is ACTIVE. */
+  async loadBalancer(subnet: string, fields: Json): Promise<Json> {
+    const subnets = this.api('GET', `/v2.0/subnets?name=${subnet}`).json.subnets as Json[];
+    assert.equal(subnets?.length, 1, `the subnet "${subnet}" from the config`);
+    const made = this.created('/v2/lbaas/loadbalancers', 'loadbalancer', { vip_subnet_id: subnets[0]!.id, ...fields });
+    await this.waitActive(made.id);
+    return made;
+  }
+
+  /**
+   * A listener of `protocol` on `port`, its pool with `algorithm`, a health monitor of that pool when `monitor` has
+   * its fields, and the members, the load balancer ACTIVE again after each; the ids made.
+   */
+  async listenerWithPool(
+    loadbalancerId: string,
+    { protocol, port, algorithm, members, monitor }: ServedListener,
+  ): Promise<{ listenerId: string; poolId: string; memberIds: string[] }> {
+    const listener = this.created('/v2/lbaas/listeners', 'listener', {
+      loadbalancer_id: loadbalancerId,
+      protocol,
+      protocol_port: port,
+    });
+    await this.waitActive(loadbalancerId);
+    const pool = this.created('/v2/lbaas/pools', 'pool', {
+      listener_id: listener.id,
+      protocol,
+      lb_algorithm: algorithm,
+    });
+    await this.waitActive(loadbalancerId);
+    if (monitor) {
+      this.created('/v2/lbaas/healthmonitors', 'healthmonitor', { pool_id: pool.id, ...monitor });
+      await this.waitActive(loadbalancerId);
+    }
+    const memberIds: string[] = [];
+    for (const member of members) {
+      memberIds.push(this.created(`/v2/lbaas/pools/${pool.id}/members`, 'member', member).id);
+      await this.waitActive(loadbalancerId);
+    }
+    return { listenerId: listener.id, poolId: pool.id, memberIds };
+  }
+
+  /**
+   * Polls a member's operating_status every 100 ms until it is `wanted` and resolves with the milliseconds that took;
+   * fails once `budgetMs` have passed.
+   */
+  async memberStatus(poolId: string, memberId: string, wanted: string, budgetMs: number): Promise<number> {
+    const started = Date.now();
+    let status = '';
+    while (Date.now() - started < budgetMs) {
+      status = this.api('GET', `/v2/lbaas/pools/${poolId}/members/${memberId}`).json.member?.operating_status;
+      if (status === wanted) return Date.now() - started;
+      await sleep(100);
+    }
+    assert.fail(`member ${memberId} is ${status}, not ${wanted}, after ${budgetMs} ms`);
   }
 
   /** Resolves once the load balancer is ACTIVE; fails at ERROR or after `tries` polls 100 ms apart. */
