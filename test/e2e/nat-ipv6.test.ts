@@ -10,13 +10,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Json } from './support/namespaced-weir.ts';
 import { ip, kernelSkip } from './support/namespaces.ts';
-import { flows, MEMBER_SERVER, routedWeir, TCP_CLIENT, tally, UDP_CLIENT } from './support/routed-weir.ts';
+import { flows, MEMBER_SERVER, routedWeir, TCP_CLIENT, TWO_MEMBERS, tally, UDP_CLIENT } from './support/routed-weir.ts';
 
 const CLIENT = '2001:db8:c::2';
-const MEMBERS = [
-  { name: 'm1', address: '10.77.0.11', address6: '2001:db8:77::11' },
-  { name: 'm2', address: '10.77.0.12', address6: '2001:db8:77::12' },
-];
 /** The first address of the IPv6 subnet's allocation pool, which the first load balancer gets. */
 const VIP = '2001:db8:f00::10';
 
@@ -24,7 +20,7 @@ const skip = kernelSkip();
 
 /** Members m1 and m2 on `port`, weighted 3 and 1. */
 const weighted = (port: number): Json[] =>
-  MEMBERS.map(({ name, address6 }) => ({ address: address6, protocol_port: port, weight: name === 'm1' ? 3 : 1 }));
+  TWO_MEMBERS.map(({ name, address6 }) => ({ address: address6, protocol_port: port, weight: name === 'm1' ? 3 : 1 }));
 
 /** The IPv6 flows conntrack holds in a namespace: `conntrack -L` alone lists IPv4 ones only. */
 const trackedFlows = (namespace: string) =>
@@ -32,7 +28,7 @@ const trackedFlows = (namespace: string) =>
 
 describe('the nat provider over IPv6', { skip }, () => {
   const prefix = `weir-nat6-${process.pid}`;
-  const lab = routedWeir(prefix, [CLIENT], MEMBERS, MEMBER_SERVER);
+  const lab = routedWeir(prefix, [CLIENT], TWO_MEMBERS, MEMBER_SERVER);
   let lbId = '';
 
   test('a load balancer on an IPv6 VIP with a TCP and a UDP listener, members weighted 3:1, becomes ACTIVE', async () => {
@@ -65,7 +61,7 @@ describe('the nat provider over IPv6', { skip }, () => {
 
 describe('a stateless nat load balancer over IPv6, on one node', { skip }, () => {
   const prefix = `weir-nat6s-${process.pid}`;
-  const lab = routedWeir(prefix, [CLIENT], MEMBERS, MEMBER_SERVER);
+  const lab = routedWeir(prefix, [CLIENT], TWO_MEMBERS, MEMBER_SERVER);
   const listeners: string[] = [];
 
   test('a stateless load balancer on an IPv6 VIP with a TCP and a UDP listener becomes ACTIVE', async () => {

@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ip, kernelSkip } from './support/namespaces.ts';
-import { flows, MEMBER_SERVER, routedWeir, TCP_CLIENT, tally } from './support/routed-weir.ts';
+import { flows, MEMBER_SERVER, routedWeir, TCP_CLIENT, TWO_MEMBERS, tally } from './support/routed-weir.ts';
 
 const PREFIX = `weir-nath-${process.pid}`;
 const CLIENT = '198.51.100.2';
-const M1 = '10.77.0.11';
-const M2 = '10.77.0.12';
+const M1 = TWO_MEMBERS[0].address;
+const M2 = TWO_MEMBERS[1].address;
 const VIP = '192.0.2.10';
 /** Detection takes about max_retries_down (3) x delay (1 s); the rest is margin for a loaded machine. */
 const DETECTION_BUDGET_MS = 15_000;
@@ -42,15 +42,7 @@ async function firstHeld(
 }
 
 describe('a nat member killed and recovered, under a TCP health monitor', { skip: kernelSkip() }, () => {
-  const lab = routedWeir(
-    PREFIX,
-    [CLIENT],
-    [
-      { name: 'm1', address: M1 },
-      { name: 'm2', address: M2 },
-    ],
-    MEMBER_SERVER,
-  );
+  const lab = routedWeir(PREFIX, [CLIENT], TWO_MEMBERS, MEMBER_SERVER);
   let poolId = '';
   let m2Id = '';
   let service = '';

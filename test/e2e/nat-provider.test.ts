@@ -11,15 +11,23 @@ import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from './support/namespaced-weir.ts';
 import { kernelSkip } from './support/namespaces.ts';
-import { flows, MEMBER_SERVER, routedWeir, TCP_CLIENT, tally as tallyFor, UDP_CLIENT } from './support/routed-weir.ts';
+import {
+  flows,
+  MEMBER_SERVER,
+  routedWeir,
+  TCP_CLIENT,
+  TWO_MEMBERS,
+  tally as tallyFor,
+  UDP_CLIENT,
+} from './support/routed-weir.ts';
 
 const PREFIX = `weir-nat-${process.pid}`;
 type Namespace = 'client' | 'lb' | 'm1' | 'm2';
 const ns = (name: Namespace) => `${PREFIX}-${name}`;
 
 const CLIENT = '198.51.100.2';
-const M1 = '10.77.0.11';
-const M2 = '10.77.0.12';
+const M1 = TWO_MEMBERS[0].address;
+const M2 = TWO_MEMBERS[1].address;
 /** The first address of the subnet's allocation pool, which the first load balancer gets. */
 const VIP = '192.0.2.10';
 
@@ -74,15 +82,7 @@ s.bind(${port}, () => {
 const tally = (answers: readonly string[], expected: number) => tallyFor(answers, expected, CLIENT);
 
 describe('the nat provider', { skip }, () => {
-  const lab = routedWeir(
-    PREFIX,
-    [CLIENT],
-    [
-      { name: 'm1', address: M1 },
-      { name: 'm2', address: M2 },
-    ],
-    MEMBER_SERVER,
-  );
+  const lab = routedWeir(PREFIX, [CLIENT], TWO_MEMBERS, MEMBER_SERVER);
   /** An API call made inside the lb namespace, where weir's API listens on that namespace's loopback. */
   const api = (method: string, path: string, body?: unknown) => lab.weir.api(method, path, body);
   const created = (path: string, wrapper: string, fields: Json) => lab.weir.created(path, wrapper, fields);

@@ -128,6 +128,12 @@ function routedNetwork(prefix: string, clientAddresses: readonly string[], membe
   }
 }
 
+/** Two members, m1 and m2, of both address families. */
+export const TWO_MEMBERS: readonly [Required<RoutedMember>, Required<RoutedMember>] = [
+  { name: 'm1', address: '10.77.0.11', address6: '2001:db8:77::11' },
+  { name: 'm2', address: '10.77.0.12', address6: '2001:db8:77::12' },
+];
+
 /**
  * weir's config for the routed network: VIPs from 192.0.2.0/24 (subnet `vips`, the first load balancer's being
  * 192.0.2.10) and from 2001:db8:f00::/64 (subnet `vips6`, the first being 2001:db8:f00::10).
