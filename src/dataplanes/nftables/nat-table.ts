@@ -1,18 +1,18 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
 import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
 import type { TableState } from './nat-table-delta.ts';
 import { runNft } from './nft-command.ts';
+import { OwnedServices, type ServicesByOwner } from './owned-services.ts';
 import type { SourceNatRule } from './source-nat-ruleset.ts';
 
 /** <data_dir>/nat-services.json. Before source NAT it held the services alone, keyed by owner; that is still read. */
 interface SavedTable {
-  services: Record<string, readonly NatService[]>;
+  services: ServicesByOwner<NatService>;
   source_nat: readonly SourceNatRule[];
 }
 
-function savedTable(text: string): SavedTable {
-  const saved = JSON.parse(text) as SavedTable | SavedTable['services'];
+function savedTable(json: unknown): SavedTable {
+  const saved = json as SavedTable | SavedTable['services'];
   // The old file maps owners, named `<provider>:<id>`, to lists: none is called `services`, nor maps to an object.
   const services = saved.services;
   if (typeof services === 'object' && services !== null && !Array.isArray(services)) return saved as SavedTable;
@@ -21,68 +21,34 @@ function savedTable(text: string): SavedTable {
 
 /**
  * weir's one nftables table, written for every owner of services in it (the nat provider's load balancers, the
- * proxy's UDP listeners) and for the configured source NAT: each owner sets its services, and each change is one transaction, in order. The first
- * write of a process replaces the table whole (after a restart only the saved file is known); later ones touch only
- * the pieces of services that changed, unless the kernel's table is not the one this process wrote.
+ * proxy's UDP listeners) and for the configured source NAT, each change one transaction, in order. The first write
+ * of a process replaces the table whole (after a restart only the saved file is known); later ones touch only the
+ * pieces of services that changed, unless the kernel's table is not the one this process wrote.
  */
-export class NatTable {
-  private readonly owners = new Map<string, readonly NatService[]>();
-  /** Owners restored from the last run that have not set their services again since. */
-  private readonly unclaimed = new Set<string>();
+export class NatTable extends OwnedServices<NatService> {
   private sourceNat: readonly SourceNatRule[] = [];
-  private file: string | null = null;
   /** What this process wrote and the kernel holds; null until the first write, or after a failed one. */
   private kernel: TableState | null = null;
-  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly apply: (script: string) => Promise<void> = runNft,
     private readonly counters: () => Promise<ReadonlyMap<string, CounterValue>> = readNatCounters,
-  ) {}
-
-  /**
-   * Keeps what the table holds in `file` and starts from what it held: after a restart, the services of load
-   * balancers not re-applied yet stay in the table, so forwarding goes on while weir catches up.
-   */
-  restoreFrom(file: string): void {
-    this.file = file;
-    let saved: SavedTable;
-    try {
-      saved = savedTable(readFileSync(file, 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    this.sourceNat = saved.source_nat;
-    for (const [owner, services] of Object.entries(saved.services)) {
-      this.owners.set(owner, services);
-      this.unclaimed.add(owner);
-    }
+  ) {
+    super();
   }
 
-  /** What the table kept for an owner from the last run, until the owner sets its services again. */
-  restored(owner: string): readonly NatService[] | undefined {
-    return this.unclaimed.has(owner) ? this.owners.get(owner) : undefined;
+  protected override get current(): boolean {
+    return this.kernel !== null;
   }
 
-  /**
-   * Replaces the owner's services (none: the owner leaves the table) and writes the table. Services the kernel
-   * refuses are taken back out, so one owner's error stays its own and the others' writes go on.
-   */
-  async set(owner: string, services: readonly NatService[]): Promise<void> {
-    this.unclaimed.delete(owner);
-    const previous = this.owners.get(owner);
-    // An owner with nothing, asking for nothing, changes nothing: a weir without kernel services never writes.
-    if (previous === undefined && services.length === 0) return this.settled();
-    // Unchanged is skipped only once this process has written the table: after a reboot the file is all there is.
-    if (this.kernel && JSON.stringify(previous) === JSON.stringify(services)) return this.settled();
-    this.put(owner, services);
-    try {
-      await this.write();
-    } catch (error) {
-      if (this.owners.get(owner) === services) this.put(owner, previous ?? []);
-      throw error;
-    }
+  protected override fromFile(saved: unknown): ServicesByOwner<NatService> {
+    const table = savedTable(saved);
+    this.sourceNat = table.source_nat;
+    return table.services;
+  }
+
+  protected override toFile(services: ServicesByOwner<NatService>): SavedTable {
+    return { services, source_nat: this.sourceNat };
   }
 
   /**
@@ -98,7 +64,7 @@ export class NatTable {
     }));
     const previous = this.sourceNat;
     const unchanged = JSON.stringify(previous) === JSON.stringify(wanted);
-    if (unchanged && (this.kernel || wanted.length === 0)) return this.settled();
+    if (unchanged && (this.current || wanted.length === 0)) return this.settled();
     this.sourceNat = wanted;
     try {
       await this.write();
@@ -108,34 +74,8 @@ export class NatTable {
     }
   }
 
-  private put(owner: string, services: readonly NatService[]): void {
-    if (services.length === 0) this.owners.delete(owner);
-    else this.owners.set(owner, services);
-  }
-
-  /** Every owner has had its turn since the restart: what none claimed (load balancers gone since) leaves. */
-  dropUnclaimed(): Promise<void> {
-    if (this.unclaimed.size === 0) return this.writing.catch(() => {});
-    for (const owner of this.unclaimed) this.owners.delete(owner);
-    this.unclaimed.clear();
-    return this.write();
-  }
-
-  /** Resolves when every write asked for so far is done, whatever its outcome. */
-  settled(): Promise<void> {
-    return this.writing.catch(() => {});
-  }
-
-  private write(): Promise<void> {
-    const next = this.writing
-      .catch(() => {})
-      .then(async () => {
-        const services = [...this.owners.values()].flat();
-        if (!(await this.delta(services))) await this.rewrite(services);
-        this.save();
-      });
-    this.writing = next;
-    return next;
+  protected override async writeTable(services: readonly NatService[]): Promise<void> {
+    if (!(await this.delta(services))) await this.rewrite(services);
   }
 
   /** Writes only what changed since the last write; false when the table has to be written whole instead. */
@@ -160,25 +100,6 @@ export class NatTable {
     const { script, state } = renderNatTable(services, await this.counters(), this.sourceNat);
     await this.apply(script);
     this.kernel = state;
-  }
-
-  /** A failure to save is reported, not thrown: the kernel has the new table either way. */
-  private save(): void {
-    if (!this.file) return;
-    const partial = `${this.file}.partial`;
-    try {
-      const fd = openSync(partial, 'w', 0o600);
-      try {
-        const table: SavedTable = { services: Object.fromEntries(this.owners), source_nat: this.sourceNat };
-        writeFileSync(fd, JSON.stringify(table));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(partial, this.file);
-    } catch (error) {
-      console.error(`weir: ${this.file}: ${(error as Error).message}`);
-    }
   }
 }
 

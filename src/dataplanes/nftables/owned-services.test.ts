@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { OwnedTable } from './owned-table.ts';
 
-/** A table of plain names whose scripts (the names, joined) are recorded instead of reaching the kernel. */
+/**
+ * The plainest table of owners' services (OwnedServices): plain names, whose scripts (the names, joined) are recorded
+ * instead of reaching the kernel.
+ */
 function recordingTable(scripts: string[], apply = async (script: string) => void scripts.push(script)) {
   return new OwnedTable<string>(
     (services) => services.join(' '),
@@ -27,10 +30,14 @@ test('services are kept in the file; after a restart, owners not back yet keep t
 
     const second = recordingTable(scripts);
     second.restoreFrom(file);
+    assert.deepEqual(second.restored('lb1'), ['a'], 'what the last run kept for an owner not back yet');
     await second.set('lb1', ['a']);
+    assert.equal(second.restored('lb1'), undefined, 'once back, the owner has its own services');
+    assert.deepEqual(second.restored('lb2'), ['b']);
     assert.equal(scripts.at(-1), 'a b', 'the first write after a restart holds the owners not back yet');
     await second.dropUnclaimed();
     assert.equal(scripts.at(-1), 'a');
+    assert.equal(second.restored('lb2'), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
