@@ -1,24 +1,16 @@
-import type { DriverCapabilities, DriverFactory } from '../driver.ts';
+import type { DriverFactory } from '../driver.ts';
 import { DSR_CLIENT_ADDRESS, DsrLoadBalancers } from './dsr-load-balancers.ts';
 import { dsrTable } from './dsr-table.ts';
-import { KernelDriver } from './kernel-driver.ts';
-import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from './nft-command.ts';
+import { KernelDriver, kernelCapabilities, kernelProviderUnavailable } from './kernel-driver.ts';
 
-const capabilities: DriverCapabilities = {
-  listenerProtocols: ['TCP', 'UDP'],
-  poolProtocols: ['TCP', 'UDP'],
-  algorithms: ['ROUND_ROBIN', 'SOURCE_IP', 'SOURCE_IP_PORT'],
-  persistenceTypes: [],
-  monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
-  l7Policies: false,
+const capabilities = kernelCapabilities({
+  // Frames reach members as they came (only MACs change) and no flow is tracked: no other port, no drain, no limit.
   listenerConnectionLimit: false,
   portTranslation: false,
   memberDrain: false,
   flavorCapabilities: [],
-  availabilityZoneCapabilities: [],
-  healthChecks: 'weir',
   clientAddress: () => DSR_CLIENT_ADDRESS,
-};
+});
 
 /**
  * Direct server return in the kernel: frames for a listener's VIP and port get a member's MAC at netdev ingress and
@@ -33,7 +25,7 @@ export const dsrDriver: DriverFactory = {
     'Kernel direct server return with nftables: weir rewrites MAC addresses and members, on the same link and ' +
     "carrying the VIP on loopback (see `weir dsr-member`), answer clients directly; members see each client's own " +
     'address. TCP and UDP; members listen on the listener port. Needs root (CAP_NET_ADMIN).',
-  unavailable: () => (kernelForwardingAvailable() ? undefined : KERNEL_PRIVILEGES_NEEDED),
+  unavailable: kernelProviderUnavailable,
   create: () =>
     new KernelDriver('dsr', dsrDriver.description, capabilities, new DsrLoadBalancers(dsrTable), () =>
       dsrTable.settled(),

@@ -1,6 +1,38 @@
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import { PluggedVips } from '../../network/vip-address.ts';
 import type { DataPlaneDriver, DriverCapabilities, TrafficCounters } from '../driver.ts';
+import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from './nft-command.ts';
+
+/** Where the kernel providers differ: what their forwarding keeps per flow, and how members see clients. */
+export type KernelProviderCapabilities = Required<
+  Pick<
+    DriverCapabilities,
+    'listenerConnectionLimit' | 'portTranslation' | 'memberDrain' | 'flavorCapabilities' | 'clientAddress'
+  >
+>;
+
+/**
+ * A kernel provider's capabilities: layer 4 alone (TCP and UDP, no L7 policies, no session persistence), members
+ * checked by weir's health checker, and what the provider itself says.
+ */
+export function kernelCapabilities(provider: KernelProviderCapabilities): DriverCapabilities {
+  return {
+    listenerProtocols: ['TCP', 'UDP'],
+    poolProtocols: ['TCP', 'UDP'],
+    algorithms: ['ROUND_ROBIN', 'SOURCE_IP', 'SOURCE_IP_PORT'],
+    persistenceTypes: [],
+    monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
+    l7Policies: false,
+    availabilityZoneCapabilities: [],
+    healthChecks: 'weir',
+    ...provider,
+  };
+}
+
+/** Why this node cannot run a kernel provider (no root, no nft), or undefined when it can. */
+export function kernelProviderUnavailable(): string | undefined {
+  return kernelForwardingAvailable() ? undefined : KERNEL_PRIVILEGES_NEEDED;
+}
 
 /** A kernel provider's load balancers, kept in a table of weir's own (NatLoadBalancers, DsrLoadBalancers). */
 export interface KernelLoadBalancers {
