@@ -1,39 +1,29 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { backendsOn, natService, slotsInTurn } from '../../../test/support/nat-service.ts';
 import { type NatService, renderNatTable } from './nat-ruleset.ts';
 
 const render = (services: readonly NatService[]) => renderNatTable(services).script;
 
-const web: NatService = {
-  name: 'svc_web_0',
-  vip: '192.0.2.10',
-  protocol: 'tcp',
-  port: 80,
-  pick: 'random',
-  seed: 0,
-  allowedCidrs: null,
+const web = natService('svc_web_0', {
   backends: [
     { address: '10.0.0.1', port: 8080, weight: 30 },
     { address: '10.0.0.2', port: 8080, weight: 10 },
     { address: '10.0.0.3', port: 8080, weight: 0 },
   ],
-};
-const dns: NatService = {
-  name: 'svc_dns_0',
+});
+const dns = natService('svc_dns_0', {
   vip: '2001:db8::10',
   protocol: 'udp',
   port: 53,
   pick: 'source-ip-port',
   seed: 0xabc,
   allowedCidrs: ['2001:db8:1::/48'],
-  backends: [
-    { address: '2001:db8::1', port: 5353, weight: 1 },
-    { address: '2001:db8::2', port: 5353, weight: 1 },
-  ],
-  table: Array.from({ length: 4099 }, (_, slot) => slot % 2),
-};
-const idle: NatService = { ...web, name: 'svc_idle_0', port: 81, pick: 'source-ip', backends: [] };
+  backends: backendsOn(5353, '2001:db8::1', '2001:db8::2'),
+  table: slotsInTurn(4099),
+});
+const idle = natService('svc_idle_0', { port: 81, pick: 'source-ip' });
 
 test('weights become slots (divided by their common divisor), drained members get none', () => {
   const script = render([web]);
@@ -142,7 +132,7 @@ test('nftables accepts the table with a full-size Maglev map, and a second load 
       port: 443,
       pick: 'source-ip',
       seed: 0xfffffffe,
-      table: Array.from({ length: 65537 }, (_, slot) => slot % 3),
+      table: slotsInTurn(65537, 3),
     };
     const script = render([web, dns, idle, maglev]);
     const started = process.hrtime.bigint();
@@ -164,19 +154,14 @@ test('nftables accepts the table with a full-size Maglev map, and a second load 
   }
 });
 
-const statelessWeb: NatService = {
-  ...web,
-  name: 'svc_stl_0',
+const statelessWeb = natService('svc_stl_0', {
   vip: '192.0.2.20',
   pick: 'source-ip-port',
   seed: 0x1234,
   stateless: true,
-  backends: [
-    { address: '10.0.1.1', port: 8080, weight: 1 },
-    { address: '10.0.1.2', port: 8081, weight: 1 },
-  ],
-  table: Array.from({ length: 7 }, (_, slot) => slot % 2),
-};
+  backends: [...backendsOn(8080, '10.0.1.1'), ...backendsOn(8081, '10.0.1.2')],
+  table: slotsInTurn(7),
+});
 
 test('a stateless service is translated before conntrack, untracked, and its answers are translated back', () => {
   const script = render([web, statelessWeb]);

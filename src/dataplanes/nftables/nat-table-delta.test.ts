@@ -1,57 +1,30 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { backendsOn, natService, slotsInTurn } from '../../../test/support/nat-service.ts';
 import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
 import type { SourceNatRule } from './source-nat-ruleset.ts';
 
-const web: NatService = {
-  name: 'svc_web',
-  vip: '192.0.2.10',
-  protocol: 'tcp',
-  port: 80,
-  pick: 'random',
-  seed: 0,
-  allowedCidrs: null,
-  backends: [
-    { address: '10.0.0.1', port: 8080, weight: 1 },
-    { address: '10.0.0.2', port: 8080, weight: 1 },
-  ],
-};
+const web = natService('svc_web', { backends: backendsOn(8080, '10.0.0.1', '10.0.0.2') });
 /** Another listener on web's VIP, with one member in common. */
-const tls: NatService = {
-  ...web,
-  name: 'svc_tls',
-  port: 443,
-  backends: [{ address: '10.0.0.1', port: 8443, weight: 1 }],
-};
-const dns: NatService = {
-  name: 'svc_dns',
+const tls: NatService = { ...web, name: 'svc_tls', port: 443, backends: backendsOn(8443, '10.0.0.1') };
+const dns = natService('svc_dns', {
   vip: '2001:db8::10',
   protocol: 'udp',
   port: 53,
   pick: 'source-ip-port',
   seed: 0xabc,
-  allowedCidrs: null,
-  backends: [
-    { address: '2001:db8::1', port: 53, weight: 1 },
-    { address: '2001:db8::2', port: 53, weight: 1 },
-  ],
-  table: Array.from({ length: 4099 }, (_, slot) => slot % 2),
-};
-
+  backends: backendsOn(53, '2001:db8::1', '2001:db8::2'),
+  table: slotsInTurn(4099),
+});
 /** Stateless, with members on two ports: an address map and a port map. */
-const stl: NatService = {
-  ...web,
-  name: 'svc_stl',
+const stl = natService('svc_stl', {
   vip: '192.0.2.20',
   pick: 'source-ip-port',
   stateless: true,
-  backends: [
-    { address: '10.0.1.1', port: 8080, weight: 1 },
-    { address: '10.0.1.2', port: 8081, weight: 1 },
-  ],
-  table: Array.from({ length: 7 }, (_, slot) => slot % 2),
-};
+  backends: [...backendsOn(8080, '10.0.1.1'), ...backendsOn(8081, '10.0.1.2')],
+  table: slotsInTurn(7),
+});
 const pool: SourceNatRule = { sources: ['10.0.0.0/24'], addresses: ['203.0.113.10'] };
 
 /** The script that takes the kernel from a table written whole for `before` to `after`. */
@@ -140,7 +113,7 @@ test('a Maglev table that changes writes only the slots that changed, each as a 
 });
 
 test('a Maglev table of another size replaces the map, after the chain that names it is flushed', () => {
-  const table = Array.from({ length: 4111 }, (_, slot) => slot % 2);
+  const table = slotsInTurn(4111);
   const script = delta([dns], [{ ...dns, table }]);
   assert.deepEqual(script.slice(0, 4), [
     'flush chain inet weir svc_dns',
@@ -225,7 +198,7 @@ test('deltas applied one after another leave the table a whole render of the sam
       { ...stl, backends: stl.backends.map((b) => ({ ...b, port: 8080 })), table: [0, 0, 1, 1, 0, 1, 0] },
       { ...dns, table: dns.table!.map((member, slot) => (slot % 7 === 0 ? 1 - member : member)) },
     ],
-    [tls, { ...dns, pick: 'source-ip', table: Array.from({ length: 4111 }, (_, slot) => slot % 2) }],
+    [tls, { ...dns, pick: 'source-ip', table: slotsInTurn(4111) }],
     [
       { ...tls, allowedCidrs: ['198.51.100.0/24'] },
       { ...web, vip: '192.0.2.11' },

@@ -3,19 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { NatService } from './nat-ruleset.ts';
+import { backendsOn, natService } from '../../../test/support/nat-service.ts';
 import { NatTable } from './nat-table.ts';
 
-const service = (name: string, port: number): NatService => ({
-  name,
-  vip: '192.0.2.10',
-  protocol: 'udp',
-  port,
-  pick: 'random',
-  seed: 0,
-  allowedCidrs: null,
-  backends: [{ address: '10.0.0.1', port, weight: 1 }],
-});
+const service = (name: string, port: number) =>
+  natService(name, { protocol: 'udp', port, backends: backendsOn(port, '10.0.0.1') });
 
 /**
  * A table whose writes are recorded instead of reaching the kernel. `kernel.generation` is what the kernel's table
