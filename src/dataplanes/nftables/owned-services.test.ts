@@ -54,3 +54,25 @@ test('a write the kernel refuses is taken back, so the next one holds only what 
   await table.set('lb3', ['c']);
   assert.deepEqual(scripts, ['a', 'a c']);
 });
+
+test("what the last run left for an owner stays known until the owner's first write succeeds", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-owned-'));
+  try {
+    const file = join(dir, 'services.json');
+    const first = recordingTable([]);
+    first.restoreFrom(file);
+    await first.set('lb1', ['a', 'b']);
+    let refuse = true;
+    const second = recordingTable([], async () => {
+      if (refuse) throw new Error('nft: refused');
+    });
+    second.restoreFrom(file);
+    await assert.rejects(second.set('lb1', ['a']), /refused/);
+    assert.deepEqual(second.restored('lb1'), ['a', 'b'], 'a retry can still see what went while weir was down');
+    refuse = false;
+    await second.set('lb1', ['a']);
+    assert.equal(second.restored('lb1'), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

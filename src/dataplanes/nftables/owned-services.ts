@@ -14,6 +14,8 @@ export abstract class OwnedServices<S> {
   private readonly owners = new Map<string, readonly S[]>();
   /** Owners restored from the last run that have not set their services again since. */
   private readonly unclaimed = new Set<string>();
+  /** What the last run left for each owner, until the owner's first write of this run succeeds. */
+  private readonly lastRun = new Map<string, readonly S[]>();
   private file: string | null = null;
   private writing: Promise<void> = Promise.resolve();
 
@@ -49,12 +51,13 @@ export abstract class OwnedServices<S> {
     for (const [owner, services] of Object.entries(saved)) {
       this.owners.set(owner, services);
       this.unclaimed.add(owner);
+      this.lastRun.set(owner, services);
     }
   }
 
-  /** What the table kept for an owner from the last run, until the owner sets its services again. */
+  /** What the table kept for an owner from the last run, until the owner has written its services in this one. */
   restored(owner: string): readonly S[] | undefined {
-    return this.unclaimed.has(owner) ? this.owners.get(owner) : undefined;
+    return this.lastRun.get(owner);
   }
 
   /**
@@ -71,6 +74,7 @@ export abstract class OwnedServices<S> {
     this.put(owner, services);
     try {
       await this.write();
+      this.lastRun.delete(owner);
     } catch (error) {
       if (this.owners.get(owner) === services) this.put(owner, previous ?? []);
       throw error;
@@ -85,7 +89,10 @@ export abstract class OwnedServices<S> {
   /** Every owner has had its turn since the restart: what none claimed (load balancers gone since) leaves. */
   dropUnclaimed(): Promise<void> {
     if (this.unclaimed.size === 0) return this.settled();
-    for (const owner of this.unclaimed) this.owners.delete(owner);
+    for (const owner of this.unclaimed) {
+      this.owners.delete(owner);
+      this.lastRun.delete(owner);
+    }
     this.unclaimed.clear();
     return this.write();
   }
