@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from './startup-error.ts';
 
@@ -15,13 +15,16 @@ export class DataDirLock {
     const path = join(dataDir, 'weir.lock');
     const me = holderOf(process.pid);
     for (let attempt = 0; attempt < 2; attempt++) {
+      // Written aside and linked into place, so the lock never exists without its holder in it.
+      const draft = `${path}.${process.pid}`;
+      writeFileSync(draft, me, { mode: 0o644 });
       try {
-        const fd = openSync(path, 'wx', 0o644);
-        writeSync(fd, me);
-        closeSync(fd);
+        linkSync(draft, path);
         return new DataDirLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(draft);
       }
       const holder = readHolder(path);
       if (holder !== undefined && holderOf(holder.pid) === holder.line) {
