@@ -201,6 +201,23 @@ test('a member serving two stateless services is refused: its answers could not 
   );
 });
 
+test('a member serving a stateless and a stateful listener is refused: its answers would all take the stateless VIP', () => {
+  const stateful = { ...web, name: 'svc_web_1', vip: '192.0.2.21', backends: [statelessWeb.backends[1]!] };
+  for (const services of [
+    [statelessWeb, stateful],
+    [stateful, statelessWeb],
+  ]) {
+    assert.throws(
+      () => render(services),
+      /member 10\.0\.1\.2 port 8081 \(tcp\) serves stateless listener 192\.0\.2\.20 port 80 and listener 192\.0\.2\.21 port 80/,
+    );
+  }
+  const otherPort = { ...stateful, backends: [{ ...statelessWeb.backends[1]!, port: 8082 }] };
+  assert.doesNotThrow(() => render([statelessWeb, otherPort]), 'another port of the same member is fine');
+  const udp = { ...stateful, protocol: 'udp' as const };
+  assert.doesNotThrow(() => render([statelessWeb, udp]), 'the same port of another protocol is fine');
+});
+
 test('nftables accepts stateless services of both families, with and without a port map', { skip: asRoot }, () => {
   const ns = `weir-nft-stl-${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);

@@ -28,7 +28,7 @@ export interface NatService {
   /**
    * No connection tracking: every packet is translated on its own by `table` (always given, a hashing pick), so any
    * node holding the same table forwards any packet of a flow; the members' answers are translated back by matching
-   * their address and port, so a member's address and port may serve only one stateless service.
+   * their address and port, so a member's address, protocol and port may serve no other service, stateless or not.
    */
   stateless?: boolean;
   /**
@@ -61,7 +61,7 @@ export function renderNatTable(
 
 /** The table's parts: its frame (dispatch maps and hooks), the source NAT chain, then one per service. */
 export function natTableParts(services: readonly NatService[], sourceNat: readonly SourceNatRule[] = []): TablePart[] {
-  checkReplySources(services.filter((s) => s.stateless === true));
+  checkReplySources(services);
   return [
     { id: '', source: null, pieces: framePieces },
     { id: 'source_nat', source: sourceNat, pieces: () => sourceNatPieces(sourceNat) },
@@ -269,21 +269,33 @@ function gcd(a: number, b: number): number {
 
 const familyOf = (address: string): 4 | 6 => (isIPv6(address) ? 6 : 4);
 
-/** Throws when a member answers for two stateless services: its answers could not say which VIP to come from. */
+/**
+ * Throws when a member answers for a stateless service and another one: its answers are untracked and translated
+ * to the stateless VIP before conntrack sees them, so they could not tell which VIP to come from.
+ */
 function checkReplySources(services: readonly NatService[]): void {
-  const seen = new Map<string, NatService>();
-  for (const service of services) {
-    for (const backend of service.backends) {
-      const key = `${backend.address} . ${service.protocol} . ${backend.port}`;
-      const other = seen.get(key);
-      if (other && other !== service) {
-        throw new Error(
-          `member ${backend.address} port ${backend.port} (${service.protocol}) serves two stateless listeners, ` +
-            `${other.vip} port ${other.port} and ${service.vip} port ${service.port}: its answers cannot tell which VIP ` +
-            'to come from; give each a member port of its own',
-        );
-      }
-      seen.set(key, service);
+  const stateless = new Map<string, NatService>();
+  const keys = (service: NatService) =>
+    service.backends.map((b) => [b, `${b.address} . ${service.protocol} . ${b.port}`] as const);
+  const refuse = (backend: NatService['backends'][number], one: NatService, other: NatService): never => {
+    const both = other.stateless ? 'two stateless listeners,' : 'stateless listener';
+    throw new Error(
+      `member ${backend.address} port ${backend.port} (${one.protocol}) serves ${both} ${one.vip} port ${one.port} ` +
+        `and ${other.stateless ? '' : 'listener '}${other.vip} port ${other.port}: its answers cannot tell which VIP ` +
+        'to come from; give each a member port of its own',
+    );
+  };
+  for (const service of services.filter((s) => s.stateless === true)) {
+    for (const [backend, key] of keys(service)) {
+      const other = stateless.get(key);
+      if (other && other !== service) refuse(backend, other, service);
+      stateless.set(key, service);
+    }
+  }
+  for (const service of services.filter((s) => s.stateless !== true)) {
+    for (const [backend, key] of keys(service)) {
+      const other = stateless.get(key);
+      if (other) refuse(backend, other, service);
     }
   }
 }
