@@ -46,8 +46,10 @@ export const NAT_TABLE = 'weir';
  * verdict map per address family keyed by VIP, protocol and port (as kube-proxy's nftables mode does), so a packet's
  * cost does not grow with the number of services; each service's chain then picks a backend from a slot map (weights
  * are slot counts, or the pool's Maglev table for the hashing picks) and DNATs to it. Both the prerouting hook
- * (traffic routed through this node) and the output hook (clients on this node) dispatch. No source NAT: members
- * see the client. Each service also has named counters (COUNTERS), which filter chains around the translation feed.
+ * (traffic routed through this node) and the output hook (clients on this node) dispatch. Load-balanced flows keep
+ * the client's address (members see the client); source NAT applies only to the members' own outbound flows
+ * (`sourceNat`) and to members calling their own VIP (hairpin). Stateless services are translated per packet before
+ * conntrack instead. Each service also has named counters (COUNTERS), which filter chains around the translation feed.
  */
 export function renderNatTable(
   services: readonly NatService[],
