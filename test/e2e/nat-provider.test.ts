@@ -6,7 +6,7 @@
 //
 // VIPs come from 192.0.2.0/24, which no interface carries: the client's default route sends it to the lb node.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from './support/namespaced-weir.ts';
@@ -38,8 +38,9 @@ const run = (command: string, args: readonly string[], timeout = 15_000) =>
 const inNs = (name: Namespace, ...command: string[]) => run('ip', ['netns', 'exec', ns(name), ...command]);
 
 /**
- * Holds connections to VIP:81: opens `first` one after another, then closes the first it holds and opens one more;
- * prints each outcome (`ok`, or `timeout` after 1.5 s, that socket then destroyed so its SYN is not retried).
+ * Holds connections to VIP:81: opens `first` one after another and prints the outcomes; on a line from stdin opens one
+ * more, then closes the first it holds and opens one more, and prints those outcomes (`ok`, or `timeout` after 1.5 s,
+ * that socket then destroyed so its SYN is not retried).
  */
 const HOLDING_CLIENT = `
 const net = require('node:net');
@@ -54,11 +55,15 @@ const one = () => new Promise((resolve) => {
 (async () => {
   const outcomes = [];
   for (let i = 0; i < Number(first); i++) outcomes.push(await one());
-  held.shift().destroy();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  outcomes.push(await one());
-  process.stdout.write(JSON.stringify(outcomes));
-  process.exit(0);
+  console.log(JSON.stringify(outcomes));
+  process.stdin.once('data', async () => {
+    const later = [await one()];
+    held.shift().destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    later.push(await one());
+    console.log(JSON.stringify(later));
+    process.exit(0);
+  });
 })();
 `;
 
@@ -222,7 +227,7 @@ describe('the nat provider', { skip }, () => {
     assert.equal(api('GET', `/v2/lbaas/listeners/${tcpListenerId}/stats`).json.stats.total_connections, 270);
   });
 
-  test('a connection_limit of 2 lets a third connection in only once one of two has closed', async () => {
+  test('a connection_limit of 2 lets a third connection in only once one of two has closed, across a rewrite of its chain', async () => {
     assert.ok(lbId, 'needs the load balancer of the first test');
     const limited = created('/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: lbId,
@@ -239,8 +244,28 @@ describe('the nat provider', { skip }, () => {
     await waitActive(lbId);
     created(`/v2/lbaas/pools/${pool.id}/members`, 'member', { address: M1, protocol_port: 8081 });
     await waitActive(lbId);
-    const outcomes = JSON.parse(inNs('client', process.execPath, '-e', HOLDING_CLIENT, VIP, '3')) as string[];
-    assert.deepEqual(outcomes, ['ok', 'ok', 'timeout', 'ok']);
+    const client = spawn('ip', ['netns', 'exec', ns('client'), process.execPath, '-e', HOLDING_CLIENT, VIP, '2'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = client.stdout.setEncoding('utf8')[Symbol.asyncIterator]();
+      const next = async () => {
+        const timeout = sleep(20_000).then(() => ({ done: true, value: 'no answer within 20 s' }));
+        const { done, value } = await Promise.race([lines.next(), timeout]);
+        assert.ok(!done, value);
+        return JSON.parse(value as string) as string[];
+      };
+      assert.deepEqual(await next(), ['ok', 'ok']);
+      // A second member rewrites the service's chain while the two flows are held: they stay counted.
+      created(`/v2/lbaas/pools/${pool.id}/members`, 'member', { address: M2, protocol_port: 8081 });
+      await waitActive(lbId);
+      const chain = inNs('lb', 'nft', 'list', 'chain', 'inet', 'weir', `svc_${limited.id.replaceAll('-', '')}_0`);
+      assert.match(chain, new RegExp(M2.replaceAll('.', '\\.')), 'the chain names the new member');
+      client.stdin.write('go\n');
+      assert.deepEqual(await next(), ['timeout', 'ok'], 'a third refused while two are held, let in once one closed');
+    } finally {
+      client.kill('SIGKILL');
+    }
     const stats = api('GET', `/v2/lbaas/listeners/${limited.id}/stats`).json.stats;
     assert.ok(stats.request_errors >= 1, `the refused SYN is counted: ${JSON.stringify(stats)}`);
   });

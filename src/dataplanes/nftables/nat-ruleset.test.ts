@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { backendsOn, natService, slotsInTurn } from '../../../test/support/nat-service.ts';
-import { type NatService, renderNatTable } from './nat-ruleset.ts';
+import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
 
 const render = (services: readonly NatService[]) => renderNatTable(services).script;
 
@@ -251,6 +252,91 @@ test("a listener's connection_limit drops flows over it at their first packet, c
   const script = render([{ ...web, connectionLimit: 100 }]);
   assert.match(
     script,
-    /add rule inet weir svc_web_0 ct count over 100 counter name "svc_web_0_refused" drop\nadd rule inet weir svc_web_0 meta l4proto tcp counter name "svc_web_0_new" dnat/,
+    /add rule inet weir svc_web_0 add @svc_web_0_flows_100 \{ ip daddr \. th dport ct count over 100 \} counter name "svc_web_0_refused" drop\nadd rule inet weir svc_web_0 meta l4proto tcp counter name "svc_web_0_new" dnat/,
   );
+  assert.match(
+    script,
+    /\nadd set inet weir svc_web_0_flows_100 \{ type ipv4_addr \. inet_service ; flags dynamic ; size 1 ; \}\n/,
+  );
+});
+
+/**
+ * In a namespace: a server on port 8081, and connections to VIP:81 it opens (`open`: prints `ok`, or `timeout` after
+ * 1.5 s, that socket then destroyed) or closes (`close`: the oldest it holds), one command per line on stdin.
+ */
+const HOLDER = `
+const net = require('node:net');
+const held = [];
+const one = () => new Promise((resolve) => {
+  const s = net.connect({ host: process.argv[1], port: 81 });
+  s.on('error', () => {});
+  const timer = setTimeout(() => { s.destroy(); resolve('timeout'); }, 1500);
+  s.once('data', () => { clearTimeout(timer); held.push(s); resolve('ok'); });
+});
+net.createServer((s) => { s.on('error', () => {}); s.write('hi\\n'); }).listen(8081, '0.0.0.0', () => console.log('ready'));
+require('node:readline').createInterface({ input: process.stdin }).on('line', async (command) => {
+  if (command === 'open') console.log(await one());
+  else { held.shift().destroy(); await new Promise((resolve) => setTimeout(resolve, 300)); console.log('closed'); }
+});
+`;
+
+test("a connection_limit's count survives its chain's rewrite; a new limit takes effect, counting from then", {
+  skip: asRoot,
+}, async () => {
+  const ns = `weir-nft-limit-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  const holder = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', HOLDER, web.vip], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const nft = (input: string) =>
+      execFileSync('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], { input, timeout: 30_000 });
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    for (const address of [web.vip, '10.0.0.1', '10.0.0.2']) {
+      execFileSync('ip', ['-n', ns, 'address', 'add', `${address}/32`, 'dev', 'lo']);
+    }
+    const lines = holder.stdout.setEncoding('utf8')[Symbol.asyncIterator]();
+    let buffered: string[] = [];
+    const next = async (): Promise<string> => {
+      while (buffered.length === 0) {
+        const chunk = await Promise.race([lines.next(), once(holder, 'exit').then(() => ({ done: true, value: '' }))]);
+        assert.ok(!chunk.done, 'the holder exited');
+        buffered = (chunk.value as string).split('\n').filter(Boolean);
+      }
+      return buffered.shift()!;
+    };
+    const ask = async (command: string) => {
+      holder.stdin.write(`${command}\n`);
+      return next();
+    };
+    assert.equal(await next(), 'ready');
+    const limited: NatService = {
+      ...web,
+      name: 'svc_lim_0',
+      port: 81,
+      backends: [{ address: '10.0.0.1', port: 8081, weight: 1 }],
+      connectionLimit: 2,
+    };
+    const { script, state } = renderNatTable([limited]);
+    nft(script);
+    const change = (service: NatService) => {
+      const plan = state.plan(natTableParts([service]));
+      assert.ok(plan, 'a delta');
+      nft(plan.script);
+      plan.commit();
+      return plan.script;
+    };
+    assert.deepEqual([await ask('open'), await ask('open'), await ask('open')], ['ok', 'ok', 'timeout']);
+    const grown = { ...limited, backends: [...limited.backends, { address: '10.0.0.2', port: 8081, weight: 1 }] };
+    assert.match(change(grown), /flush chain inet weir svc_lim_0\n/, "a second member rewrites the service's chain");
+    assert.equal(await ask('open'), 'timeout', 'still two flows held after the rewrite');
+    assert.deepEqual([await ask('close'), await ask('open')], ['closed', 'ok']);
+    // A new limit counts from the change on: the two flows held then are not in its count.
+    assert.match(change({ ...grown, connectionLimit: 3 }), /delete set inet weir svc_lim_0_flows_2\n/);
+    const outcomes = [await ask('open'), await ask('open'), await ask('open'), await ask('open')];
+    assert.deepEqual(outcomes, ['ok', 'ok', 'ok', 'timeout'], 'the new limit of 3 holds');
+  } finally {
+    holder.kill('SIGKILL');
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
 });

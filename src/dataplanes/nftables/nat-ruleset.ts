@@ -33,7 +33,7 @@ export interface NatService {
   stateless?: boolean;
   /**
    * The listener's connection_limit: flows beyond it are dropped at their first packet, so a TCP client's SYN is
-   * retried and gets in once a flow has closed. Counted per service, hence per VIP address.
+   * retried and gets in once a flow has closed. Counted per service (VIP, protocol and port).
    */
   connectionLimit?: number;
 }
@@ -179,7 +179,7 @@ function servicePieces(service: NatService): TablePieces {
     };
   }
   return {
-    objects: hasTable(service) ? [...counters, slotMap(service)] : counters,
+    objects: [...counters, ...(hasTable(service) ? [slotMap(service)] : []), ...connectionSet(service)],
     chains: [{ name: service.name, hook: null, rules: serviceRules(service) }],
     elements: [
       { map: `services${family}`, entries: [[key, `goto ${service.name}`]] },
@@ -203,7 +203,10 @@ function serviceRules(service: NatService): string[] {
   const rules: string[] = [];
   if (service.allowedCidrs?.length === 0) return [refuse];
   if (service.allowedCidrs) rules.push(`${ip} saddr != { ${service.allowedCidrs.join(', ')} } ${refuse}`);
-  if (service.connectionLimit !== undefined) rules.push(`ct count over ${service.connectionLimit} ${refuse}`);
+  if (service.connectionLimit !== undefined) {
+    const flows = `${ip} daddr . th dport ct count over ${service.connectionLimit}`;
+    rules.push(`add @${connectionSetName(service)} { ${flows} } ${refuse}`);
+  }
   const started = `meta l4proto ${service.protocol} counter name "${counterName(service.name, 'new')}" dnat ${ip} to`;
   if (service.pick !== 'random') {
     if (!hasTable(service)) return [...rules, refuse];
@@ -216,6 +219,20 @@ function serviceRules(service: NatService): string[] {
   rules.push(`${started} numgen random mod ${slots.length} map { ${targets} }`);
   return rules;
 }
+
+/**
+ * A listener's open flows are counted in a set of its own, not in its rule (`ct count` alone keeps its list there,
+ * and a delta rewrites the rules of a service whenever a member changes), so the count survives those rewrites. The
+ * set is named after the limit: its one element (the VIP and port) keeps the limit it was created with, so a new
+ * limit is a new set, whose count starts from the flows that open after the change.
+ */
+function connectionSet(service: NatService): NftObject[] {
+  if (service.connectionLimit === undefined) return [];
+  const spec = `type ipv${familyOf(service.vip)}_addr . inet_service ; flags dynamic ; size 1 ;`;
+  return [{ kind: 'set', name: connectionSetName(service), spec }];
+}
+
+const connectionSetName = (service: NatService) => `${service.name}_flows_${service.connectionLimit}`;
 
 const hasTable = (service: NatService): service is NatService & { table: readonly number[] } =>
   service.pick !== 'random' && (service.table?.length ?? 0) > 0;

@@ -194,13 +194,13 @@ test('deltas applied one after another leave the table a whole render of the sam
     [web, tls, dns, { ...web, name: 'svc_idle', port: 81, backends: [] }, stl],
     [
       { ...web, backends: [web.backends[1]!, { address: '10.0.0.3', port: 8080, weight: 3 }] },
-      tls,
+      { ...tls, connectionLimit: 5 },
       { ...stl, backends: stl.backends.map((b) => ({ ...b, port: 8080 })), table: [0, 0, 1, 1, 0, 1, 0] },
       { ...dns, table: dns.table!.map((member, slot) => (slot % 7 === 0 ? 1 - member : member)) },
     ],
     [tls, { ...dns, pick: 'source-ip', table: slotsInTurn(4111) }],
     [
-      { ...tls, allowedCidrs: ['198.51.100.0/24'] },
+      { ...tls, allowedCidrs: ['198.51.100.0/24'], connectionLimit: 10 },
       { ...web, vip: '192.0.2.11' },
     ],
     [],
