@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NamespacedWeir } from './support/namespaced-weir.ts';
+import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
 import {
   addNamespaces,
   ip,
@@ -161,6 +161,16 @@ describe('a stateless nat load balancer on two nodes', { skip: kernelSkip() }, (
       lb_algorithm: 'ROUND_ROBIN',
     });
     await lb1!.waitActive(lb.id);
+    // Health checks connect from weir's own node to the members' port 8080, the port the stateless rules match.
+    lb1!.created('/v2/lbaas/healthmonitors', 'healthmonitor', {
+      pool_id: pool.id,
+      type: 'TCP',
+      delay: 1,
+      timeout: 1,
+      max_retries: 1,
+      max_retries_down: 1,
+    });
+    await lb1!.waitActive(lb.id);
     for (const [i] of MEMBERS.entries()) {
       lb1!.created(`/v2/lbaas/pools/${pool.id}/members`, 'member', {
         address: `10.77.0.1${i + 1}`,
@@ -168,6 +178,7 @@ describe('a stateless nat load balancer on two nodes', { skip: kernelSkip() }, (
       });
       await lb1!.waitActive(lb.id);
     }
+    await membersOnline(lb1!, pool.id);
     const lb2 = await lb1!.replicate(ns('lb2'));
     weirs.push(lb2);
     await lb2.waitActive(lb.id);
@@ -203,12 +214,36 @@ describe('a stateless nat load balancer on two nodes', { skip: kernelSkip() }, (
     } finally {
       client.kill('SIGKILL');
     }
-    for (const node of ['lb1', 'lb2']) {
+    // Raw prerouting translates a tracked flow's destination before conntrack, so an entry would show a member's
+    // address, not the VIP: no entry may name the client, and the only ones of port 8080 are the node's own health
+    // checks, answered (an untracked SYN-ACK would leave them [UNREPLIED]).
+    for (const [i, node] of ['lb1', 'lb2'].entries()) {
       const tracked = execFileSync('ip', ['netns', 'exec', ns(node), 'conntrack', '-L'], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      assert.doesNotMatch(tracked, new RegExp(VIP.replaceAll('.', '\\.')), `${node} tracks no flow of the VIP`);
+      }).split('\n');
+      assert.deepEqual(
+        tracked.filter((entry) => entry.includes('198.51.100.2')),
+        [],
+        `${node} tracks no flow of the client`,
+      );
+      const checks = tracked.filter((entry) => /port=8080\b/.test(entry));
+      assert.ok(checks.length > 0, `${node} checked the members' health`);
+      const others = checks.filter((entry) => !entry.includes(`src=10.77.0.${i + 1} `) || entry.includes('UNREPLIED'));
+      assert.deepEqual(others, [], `${node}: only its own health checks, answered`);
     }
+    await membersOnline(lb1!, pool.id);
   });
 });
+
+/** Every member of the pool is ONLINE within 20 s. */
+async function membersOnline(weir: NamespacedWeir, poolId: string): Promise<void> {
+  let statuses: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const members = weir.api('GET', `/v2/lbaas/pools/${poolId}/members`).json.members as Json[];
+    statuses = members.map((m) => m.operating_status as string);
+    if (statuses.length === MEMBERS.length && statuses.every((s) => s === 'ONLINE')) return;
+    await sleep(200);
+  }
+  assert.fail(`members are ${statuses.join(', ')}, not all ONLINE`);
+}

@@ -177,7 +177,7 @@ test('a stateless service is translated before conntrack, untracked, and its ans
     script,
     /add element inet weir reply_sources4 \{ 10\.0\.1\.1 \. tcp \. 8080, 10\.0\.1\.2 \. tcp \. 8081 \}/,
   );
-  assert.match(script, /ip saddr \. meta l4proto \. th sport @reply_sources4 notrack/);
+  assert.match(script, /ip saddr \. meta l4proto \. th sport @reply_sources4 fib daddr type != local notrack/);
   assert.match(script, /add element inet weir replies4 \{ 10\.0\.1\.1 \. tcp \. 8080 : goto svc_stl_0_reply/);
   assert.match(
     script,

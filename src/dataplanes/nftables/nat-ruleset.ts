@@ -105,12 +105,13 @@ function framePieces(): TablePieces {
     chains: [
       // Before conntrack (raw): a client's packet is translated and left untracked, and so is a member's answer,
       // which is translated back only after routing, since a packet from the VIP, an address of this node, would be
-      // dropped as a martian on the way in.
+      // dropped as a martian on the way in. A member's answer to this node itself (its health checks) is no client's
+      // and stays tracked: untracked, its SYN-ACK would leave the check's flow unreplied, invalid to a host firewall.
       chain(
         'stateless_in',
         'type filter hook prerouting priority raw; policy accept;',
         both((ip, f) => `${ip} daddr . meta l4proto . th dport vmap @stateless${f}`).concat(
-          both((ip, f) => `${ip} saddr . meta l4proto . th sport @reply_sources${f} notrack`),
+          both((ip, f) => `${ip} saddr . meta l4proto . th sport @reply_sources${f} fib daddr type != local notrack`),
         ),
       ),
       chain(
