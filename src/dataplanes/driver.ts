@@ -124,6 +124,6 @@ export interface DriverFactory {
   readonly aliases: readonly string[];
   readonly description: string;
   /** Why this node cannot run the data plane (privileges, tools), or undefined when it can. */
-  unavailable?(): string | undefined;
+  unavailable?(settings: DriverSettings): string | undefined;
   create(settings: DriverSettings): DataPlaneDriver;
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StartupError } from '../server/startup-error.ts';
-import type { DriverFactory } from './driver.ts';
+import { DEFAULT_DRIVER_SETTINGS, type DriverFactory } from './driver.ts';
+import { dsrDriver } from './nftables/dsr-driver.ts';
+import { natDriver } from './nftables/nat-driver.ts';
 import { noopDriver } from './noop/noop-driver.ts';
 import { DriverRegistry } from './registry.ts';
 
@@ -35,4 +37,14 @@ test('an unavailable default provider stops start-up with the reason', () => {
       error instanceof StartupError &&
       error.message === 'server.default_provider: "kernel" cannot run here: weir must run as root.',
   );
+});
+
+test('with a tenancy connection cap, the kernel providers are not enabled, with the reason', () => {
+  const registry = new DriverRegistry([noopDriver, natDriver, dsrDriver], {
+    ...DEFAULT_DRIVER_SETTINGS,
+    connectionCap: true,
+  });
+  const reason = 'tenancy.max_connections_per_load_balancer is set, and kernel load balancers cannot be held to it.';
+  assert.equal(registry.unavailable.get('nat'), reason);
+  assert.equal(registry.unavailable.get('dsr'), reason);
 });

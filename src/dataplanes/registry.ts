@@ -34,7 +34,7 @@ export class DriverRegistry {
   ) {
     this.defaultProvider = defaultProvider ?? factories[0]?.name ?? 'noop';
     for (const factory of factories) {
-      const reason = factory.unavailable?.();
+      const reason = factory.unavailable?.(settings);
       if (reason !== undefined) {
         for (const name of [factory.name, ...factory.aliases]) this.unavailable.set(name, reason);
         continue;

@@ -1,6 +1,6 @@
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import { PluggedVips } from '../../network/vip-address.ts';
-import type { DataPlaneDriver, DriverCapabilities, TrafficCounters } from '../driver.ts';
+import type { DataPlaneDriver, DriverCapabilities, DriverSettings, TrafficCounters } from '../driver.ts';
 import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from './nft-command.ts';
 
 /** Where the kernel providers differ: what their forwarding keeps per flow, and how members see clients. */
@@ -29,8 +29,14 @@ export function kernelCapabilities(provider: KernelProviderCapabilities): Driver
   };
 }
 
-/** Why this node cannot run a kernel provider (no root, no nft), or undefined when it can. */
-export function kernelProviderUnavailable(): string | undefined {
+/**
+ * Why this node cannot run a kernel provider (no root, no nft; a tenancy connection cap, which the kernel tables do not
+ * count, so a tenant's load balancer would not be held to it), or undefined when it can.
+ */
+export function kernelProviderUnavailable(settings: DriverSettings): string | undefined {
+  if (settings.connectionCap) {
+    return 'tenancy.max_connections_per_load_balancer is set, and kernel load balancers cannot be held to it.';
+  }
   return kernelForwardingAvailable() ? undefined : KERNEL_PRIVILEGES_NEEDED;
 }
 
