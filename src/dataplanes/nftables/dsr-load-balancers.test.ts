@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { member, spec } from '../../../test/support/kernel-spec.ts';
+import { RecordedServices } from '../../../test/support/recorded-services.ts';
 import { DsrLoadBalancers } from './dsr-load-balancers.ts';
 import type { DsrService } from './dsr-ruleset.ts';
 import { type MemberLink, NotOnLink } from './member-links.ts';
-import { OwnedTable } from './owned-table.ts';
 
 const MAC: Record<string, string> = { '10.0.0.1': '02:00:00:00:00:01', '10.0.0.2': '02:00:00:00:00:02' };
 
@@ -12,14 +12,7 @@ const MAC: Record<string, string> = { '10.0.0.1': '02:00:00:00:00:01', '10.0.0.2
 function recording(links: (address: string) => MemberLink | null | 'not on link') {
   const written: DsrService[][] = [];
   const logged: string[] = [];
-  const table = new OwnedTable<DsrService>(
-    (services) => {
-      written.push([...services]);
-      return '';
-    },
-    async () => new Map(),
-    async () => {},
-  );
+  const table = new RecordedServices<DsrService>(async (services) => void written.push([...services]));
   const learning = {
     member: async (address: string) => {
       const link = links(address);

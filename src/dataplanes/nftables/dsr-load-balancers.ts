@@ -15,7 +15,7 @@ import { readDsrCounters } from './dsr-table.ts';
 import { interfaceMac, learnMemberLink, type MemberLink, NotOnLink } from './member-links.ts';
 import { canonicalCidr } from './nat-load-balancers.ts';
 import { counterName } from './nat-ruleset.ts';
-import type { OwnedTable } from './owned-table.ts';
+import type { OwnedServices } from './owned-services.ts';
 
 /** How members behind a DSR listener learn the client, as the status tree says it. */
 export const DSR_CLIENT_ADDRESS =
@@ -43,7 +43,7 @@ export class DsrLoadBalancers {
   private readonly links = new Map<string, MemberLink | null>();
 
   constructor(
-    private readonly table: OwnedTable<DsrService>,
+    private readonly table: OwnedServices<DsrService>,
     private readonly learning: LinkLearning = KERNEL_LINKS,
     private readonly log: (message: string) => void = (message) => console.error(`weir: dsr: ${message}`),
   ) {}

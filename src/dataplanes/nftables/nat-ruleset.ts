@@ -1,7 +1,8 @@
 import { isIPv6 } from 'node:net';
-import { type CarriedCounters, type TablePart, TableState } from './nat-table-delta.ts';
+import { type SlotMap, slotMap } from './slot-map.ts';
 import { SOURCE_NAT_HOOK, type SourceNatRule, sourceNatRules } from './source-nat-ruleset.ts';
 import type { NftChain, NftElements, NftObject, TablePieces } from './table-pieces.ts';
+import { type CarriedCounters, type TablePart, TableState } from './table-state.ts';
 
 /** One listener as the kernel forwards it: packets to VIP:port are DNATed to a backend chosen per flow. */
 export interface NatService {
@@ -179,15 +180,16 @@ function servicePieces(service: NatService): TablePieces {
       ],
     };
   }
+  const slots = hasTable(service) ? [natSlotMap(service)] : [];
   return {
-    objects: [...counters, ...(hasTable(service) ? [slotMap(service)] : []), ...connectionSet(service)],
+    objects: [...counters, ...slots.map(({ object }) => object), ...connectionSet(service)],
     chains: [{ name: service.name, hook: null, rules: serviceRules(service) }],
     elements: [
       { map: `services${family}`, entries: [[key, `goto ${service.name}`]] },
       { map: `bytes_in${family}`, entries: [[key, `"${counterName(service.name, 'in')}"`]] },
       { map: `bytes_out${family}`, entries: [[key, `"${counterName(service.name, 'out')}"`]] },
       hairpin,
-      ...(hasTable(service) ? [slotElements(service)] : []),
+      ...slots.map(({ elements }) => elements),
     ],
   };
 }
@@ -240,24 +242,11 @@ const hasTable = (service: NatService): service is NatService & { table: readonl
 
 const slotMapName = (service: NatService) => `${service.name}_slots`;
 
-/**
- * A hashing service's Maglev table is a named map, declared `typeof numgen` (a `typeof jhash` map makes nft 1.0.6's
- * `nft list ruleset` crash): slot -> member address and port.
- */
-function slotMap(service: NatService & { table: readonly number[] }): NftObject {
+/** A hashing service's Maglev table: slot -> member address and port. */
+function natSlotMap(service: NatService & { table: readonly number[] }): SlotMap {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
-  const spec = `typeof numgen random mod ${service.table.length} : ${ip} daddr . th dport ;`;
-  return { kind: 'map', name: slotMapName(service), spec };
-}
-
-function slotElements(service: NatService & { table: readonly number[] }): NftElements {
   const targets = service.backends.map((b) => `${b.address} . ${b.port}`);
-  return slotEntries(slotMapName(service), service.table, (b) => targets[b]!);
-}
-
-/** A slot map's elements: slot -> what `value` makes of the slot's backend. */
-function slotEntries(map: string, table: readonly number[], value: (backend: number) => string): NftElements {
-  return { map, entries: table.map((b, slot) => [String(slot), value(b)]) };
+  return slotMap(slotMapName(service), service.table, `${ip} daddr . th dport`, (b) => targets[b]!);
 }
 
 /** The slot of a packet of a hashing service: its client's address (and port) hashed under the pool's seed. */
@@ -331,21 +320,12 @@ function singlePort(service: NatService): number | undefined {
 }
 
 /** A stateless service's slot maps (slot -> member address, and slot -> member port when ports differ), filled. */
-function statelessMaps(
-  service: NatService & { table: readonly number[] },
-): { object: NftObject; elements: NftElements }[] {
+function statelessMaps(service: NatService & { table: readonly number[] }): SlotMap[] {
   const ip = familyOf(service.vip) === 6 ? 'ip6' : 'ip';
-  const size = service.table.length;
-  const slotMap = (name: string, value: string, of: (backend: number) => string) => ({
-    object: { kind: 'map' as const, name, spec: `typeof numgen random mod ${size} : ${value} ;` },
-    elements: slotEntries(name, service.table, of),
-  });
-  const maps = [slotMap(addressMapName(service), `${ip} daddr`, (b) => service.backends[b]!.address)];
+  const { table, backends } = service;
+  const maps = [slotMap(addressMapName(service), table, `${ip} daddr`, (b) => backends[b]!.address)];
   if (singlePort(service) !== undefined) return maps;
-  return [
-    ...maps,
-    slotMap(portMapName(service), `${service.protocol} dport`, (b) => String(service.backends[b]!.port)),
-  ];
+  return [...maps, slotMap(portMapName(service), table, `${service.protocol} dport`, (b) => String(backends[b]!.port))];
 }
 
 /**

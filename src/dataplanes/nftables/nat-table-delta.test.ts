@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { backendsOn, natService, slotsInTurn } from '../../../test/support/nat-service.ts';
+import { nftIn, normalisedTable } from '../../../test/support/nft-namespace.ts';
 import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
 import type { SourceNatRule } from './source-nat-ruleset.ts';
 
@@ -154,41 +155,12 @@ test('source NAT configured, changed or taken out touches its own chain alone', 
 
 const asRoot = process.getuid?.() === 0 ? false : 'needs root for network namespaces';
 
-/**
- * A listing with its parts in a fixed order: objects sorted by header, elements sorted, counter values and the
- * generation (how many deltas led there) left out.
- */
-function normalised(listing: string): string[] {
-  const blocks = listing
-    .trimEnd()
-    .replace(/\n\}$/, '')
-    .replace(/packets \d+ bytes \d+/g, '')
-    .split(/\n\t(?=(?:counter|map|set|chain) \S+ \{)/)
-    .slice(1);
-  return blocks
-    .map((block) =>
-      block
-        .replace(/\s+/g, ' ')
-        .replace(/elements = \{ (.*?) \}/, (_, entries: string) => `elements = { ${entries.split(', ').sort()} }`)
-        .trim(),
-    )
-    .filter((block) => !block.startsWith('set weir_generation'))
-    .sort();
-}
-
 test('deltas applied one after another leave the table a whole render of the same state gives', {
   skip: asRoot,
 }, () => {
   const prefix = `weir-delta-${process.pid}`;
   const [incremental, whole] = [`${prefix}-a`, `${prefix}-b`];
-  const nft = (ns: string, args: string[], input?: string) =>
-    execFileSync('ip', ['netns', 'exec', ns, 'nft', ...args], {
-      input,
-      encoding: 'utf8',
-      timeout: 60_000,
-      maxBuffer: 64 << 20,
-    });
-  const list = (ns: string) => normalised(nft(ns, ['list', 'table', 'inet', 'weir']));
+  const list = (ns: string) => normalisedTable(nftIn(ns, ['list', 'table', 'inet', 'weir']));
   const steps: (readonly NatService[])[] = [
     [web, dns],
     [web, tls, dns, { ...web, name: 'svc_idle', port: 81, backends: [] }, stl],
@@ -212,15 +184,15 @@ test('deltas applied one after another leave the table a whole render of the sam
   for (const ns of [incremental, whole]) execFileSync('ip', ['netns', 'add', ns]);
   try {
     const { script, state } = renderNatTable(steps[0]!, new Map(), sourceNat(0));
-    nft(incremental, ['-f', '-'], script);
+    nftIn(incremental, ['-f', '-'], script);
     for (const [index, services] of steps.entries()) {
       if (index > 0) {
         const plan = state.plan(natTableParts(services, sourceNat(index)));
         assert.ok(plan, `step ${index} is a delta`);
-        if (plan.script) nft(incremental, ['-f', '-'], plan.script);
+        if (plan.script) nftIn(incremental, ['-f', '-'], plan.script);
         plan.commit();
       }
-      nft(whole, ['-f', '-'], renderNatTable(services, new Map(), sourceNat(index)).script);
+      nftIn(whole, ['-f', '-'], renderNatTable(services, new Map(), sourceNat(index)).script);
       assert.deepEqual(list(incremental), list(whole), `step ${index}`);
       const snat = list(incremental).some((block) => block.startsWith('chain source_nat'));
       assert.equal(snat, sourceNat(index).length > 0, `step ${index}: source NAT`);
@@ -229,9 +201,9 @@ test('deltas applied one after another leave the table a whole render of the sam
     }
     assert.ok(list(whole).some((block) => block.startsWith('map svc_dns_slots')));
     // A table replaced behind weir's back (here by an empty one) refuses the next delta, whole.
-    nft(incremental, ['-f', '-'], 'delete table inet weir\nadd table inet weir\n');
+    nftIn(incremental, ['-f', '-'], 'delete table inet weir\nadd table inet weir\n');
     const next = state.plan(natTableParts([web]));
-    assert.throws(() => nft(incremental, ['-f', '-'], next!.script), /weir_generation/);
+    assert.throws(() => nftIn(incremental, ['-f', '-'], next!.script), /weir_generation/);
     assert.deepEqual(list(incremental), []);
   } finally {
     for (const ns of [incremental, whole]) execFileSync('ip', ['netns', 'del', ns]);

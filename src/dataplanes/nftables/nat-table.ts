@@ -1,9 +1,10 @@
+import { DeltaTable } from './delta-table.ts';
 import { type CounterValue, readNatCounters } from './nat-counters.ts';
-import { type NatService, natTableParts, renderNatTable } from './nat-ruleset.ts';
-import type { TableState } from './nat-table-delta.ts';
+import { NAT_TABLE, type NatService, natTableParts } from './nat-ruleset.ts';
 import { runNft } from './nft-command.ts';
-import { OwnedServices, type ServicesByOwner } from './owned-services.ts';
+import type { ServicesByOwner } from './owned-services.ts';
 import type { SourceNatRule } from './source-nat-ruleset.ts';
+import type { TablePart } from './table-state.ts';
 
 /** <data_dir>/nat-services.json. Before source NAT it held the services alone, keyed by owner; that is still read. */
 interface SavedTable {
@@ -21,24 +22,17 @@ function savedTable(json: unknown): SavedTable {
 
 /**
  * weir's one nftables table, written for every owner of services in it (the nat provider's load balancers, the
- * proxy's UDP listeners) and for the configured source NAT, each change one transaction, in order. The first write
- * of a process replaces the table whole (after a restart only the saved file is known); later ones touch only the
- * pieces of services that changed, unless the kernel's table is not the one this process wrote.
+ * proxy's UDP listeners) and for the configured source NAT: whole at a process's first write, by delta after
+ * (DeltaTable).
  */
-export class NatTable extends OwnedServices<NatService> {
+export class NatTable extends DeltaTable<NatService> {
   private sourceNat: readonly SourceNatRule[] = [];
-  /** What this process wrote and the kernel holds; null until the first write, or after a failed one. */
-  private kernel: TableState | null = null;
 
   constructor(
-    private readonly apply: (script: string) => Promise<void> = runNft,
-    private readonly counters: () => Promise<ReadonlyMap<string, CounterValue>> = readNatCounters,
+    apply: (script: string) => Promise<void> = runNft,
+    counters: () => Promise<ReadonlyMap<string, CounterValue>> = readNatCounters,
   ) {
-    super();
-  }
-
-  protected override get current(): boolean {
-    return this.kernel !== null;
+    super(`inet ${NAT_TABLE}`, apply, counters);
   }
 
   protected override fromFile(saved: unknown): ServicesByOwner<NatService> {
@@ -74,32 +68,8 @@ export class NatTable extends OwnedServices<NatService> {
     }
   }
 
-  protected override async writeTable(services: readonly NatService[]): Promise<void> {
-    if (!(await this.delta(services))) await this.rewrite(services);
-  }
-
-  /** Writes only what changed since the last write; false when the table has to be written whole instead. */
-  private async delta(services: readonly NatService[]): Promise<boolean> {
-    if (!this.kernel) return false;
-    const plan = this.kernel.plan(natTableParts(services, this.sourceNat));
-    if (!plan) return false;
-    try {
-      if (plan.script) await this.apply(plan.script);
-    } catch (error) {
-      // Also how a table changed behind weir's back shows: the delta's first step, the generation, is not there.
-      console.error(`weir: a change to table inet weir failed (${(error as Error).message}): rewriting it whole`);
-      return false;
-    }
-    plan.commit();
-    return true;
-  }
-
-  private async rewrite(services: readonly NatService[]): Promise<void> {
-    this.kernel = null;
-    // Counters restart from what they had: a rewrite loses only what passes between reading and writing.
-    const { script, state } = renderNatTable(services, await this.counters(), this.sourceNat);
-    await this.apply(script);
-    this.kernel = state;
+  protected override parts(services: readonly NatService[]): TablePart[] {
+    return natTableParts(services, this.sourceNat);
   }
 }
 

@@ -3,18 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { OwnedTable } from './owned-table.ts';
+import { RecordedServices } from '../../../test/support/recorded-services.ts';
 
 /**
  * The plainest table of owners' services (OwnedServices): plain names, whose scripts (the names, joined) are recorded
  * instead of reaching the kernel.
  */
 function recordingTable(scripts: string[], apply = async (script: string) => void scripts.push(script)) {
-  return new OwnedTable<string>(
-    (services) => services.join(' '),
-    async () => new Map(),
-    apply,
-  );
+  return new RecordedServices<string>((services) => apply(services.join(' ')));
 }
 
 test('services are kept in the file; after a restart, owners not back yet keep theirs until startup is over', async () => {

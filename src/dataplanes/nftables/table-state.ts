@@ -88,7 +88,7 @@ export class TableState {
   /**
    * The statements from this state to `after`, in the order one transaction needs: references go before what they
    * refer to, and what is added exists before anything refers to it. Null when the change replaces or removes a map
-   * or set other parts put elements in.
+   * or set other parts still put elements in.
    */
   private changes(
     after: readonly TablePart[],
@@ -114,9 +114,8 @@ export class TableState {
     }
     for (const [id, held] of this.parts) if (!next.has(id)) diff(held.pieces, undefined);
     const sharedSteps = shared.steps(this.shared);
-    for (const object of steps.deleteObjects) {
-      if (this.shared.get(object.name)?.size || sharedSteps.adds.has(object.name)) return null;
-    }
+    // A map or set that goes may hold others' elements only if they go with it (in the same change, first).
+    if (steps.deleteObjects.some((object) => sharedSteps.holds(object.name))) return null;
     const t = this.table;
     const lines = [
       ...elementLines('delete', t, sharedSteps.deletes),
@@ -282,6 +281,10 @@ class SharedChanges {
         after.push([map, key, holders > 0 ? { value: now, holders } : null]);
       }
     }
+    /** Whether `map` holds elements of parts once the change is in. */
+    const holds = (map: string) =>
+      [...(held.get(map)?.keys() ?? [])].some((key) => !this.touched.get(map)?.has(key)) ||
+      after.some(([touched, , value]) => touched === map && value !== null);
     const commit = (into: typeof held) => {
       for (const [map, key, value] of after) {
         const keys = inner(into, map);
@@ -290,6 +293,6 @@ class SharedChanges {
         if (keys.size === 0) into.delete(map);
       }
     };
-    return { deletes, adds, commit };
+    return { deletes, adds, holds, commit };
   }
 }
