@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
+import { type Json, NamespacedWeir, QUICK_TCP_MONITOR } from './support/namespaced-weir.ts';
 import { kernelTestSkip, NetworkLab, run } from './support/network-lab.ts';
 import { repoRoot } from './support/weir-process.ts';
 
@@ -282,14 +282,7 @@ describe('the dsr provider', { skip: kernelTestSkip }, () => {
         await waitActive(lb.id);
         if (protocol === 'TCP') {
           tcpPools[family] = pool.id;
-          created('/v2/lbaas/healthmonitors', 'healthmonitor', {
-            pool_id: pool.id,
-            type: 'TCP',
-            delay: 1,
-            timeout: 1,
-            max_retries: 1,
-            max_retries_down: 1,
-          });
+          created('/v2/lbaas/healthmonitors', 'healthmonitor', { pool_id: pool.id, ...QUICK_TCP_MONITOR });
           await waitActive(lb.id);
         }
         for (const member of ['m1', 'm2'] as const) {

@@ -133,28 +133,14 @@ describe('the nat provider', { skip }, () => {
     m2TcpMemberId = m2.id as string;
     await waitActive(lbId);
 
-    const udp = created('/v2/lbaas/listeners', 'listener', {
-      loadbalancer_id: lbId,
+    const udp = await lab.weir.listenerWithPool(lbId, {
       protocol: 'UDP',
-      protocol_port: 53,
+      port: 53,
+      algorithm: 'ROUND_ROBIN',
+      members: [M1, M2].map((address) => ({ address, protocol_port: 5353, weight: 1 })),
     });
-    await waitActive(lbId);
-    const udpPool = created('/v2/lbaas/pools', 'pool', {
-      listener_id: udp.id,
-      protocol: 'UDP',
-      lb_algorithm: 'ROUND_ROBIN',
-    });
-    await waitActive(lbId);
-    udpPoolId = udpPool.id as string;
-    for (const address of [M1, M2]) {
-      const member = created(`/v2/lbaas/pools/${udpPool.id}/members`, 'member', {
-        address,
-        protocol_port: 5353,
-        weight: 1,
-      });
-      if (address === M2) m2UdpMemberId = member.id as string;
-      await waitActive(lbId);
-    }
+    udpPoolId = udp.poolId;
+    m2UdpMemberId = udp.memberIds[1];
   });
 
   test("TCP: members see the client's own address, and weights 3:1 split new connections about 3:1", () => {
@@ -229,21 +215,13 @@ describe('the nat provider', { skip }, () => {
 
   test('a connection_limit of 2 lets a third connection in only once one of two has closed, across a rewrite of its chain', async () => {
     assert.ok(lbId, 'needs the load balancer of the first test');
-    const limited = created('/v2/lbaas/listeners', 'listener', {
-      loadbalancer_id: lbId,
+    const limited = await lab.weir.listenerWithPool(lbId, {
       protocol: 'TCP',
-      protocol_port: 81,
-      connection_limit: 2,
+      port: 81,
+      algorithm: 'ROUND_ROBIN',
+      members: [{ address: M1, protocol_port: 8081 }],
+      listener: { connection_limit: 2 },
     });
-    await waitActive(lbId);
-    const pool = created('/v2/lbaas/pools', 'pool', {
-      listener_id: limited.id,
-      protocol: 'TCP',
-      lb_algorithm: 'ROUND_ROBIN',
-    });
-    await waitActive(lbId);
-    created(`/v2/lbaas/pools/${pool.id}/members`, 'member', { address: M1, protocol_port: 8081 });
-    await waitActive(lbId);
     const client = spawn('ip', ['netns', 'exec', ns('client'), process.execPath, '-e', HOLDING_CLIENT, VIP, '2'], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -257,16 +235,24 @@ describe('the nat provider', { skip }, () => {
       };
       assert.deepEqual(await next(), ['ok', 'ok']);
       // A second member rewrites the service's chain while the two flows are held: they stay counted.
-      created(`/v2/lbaas/pools/${pool.id}/members`, 'member', { address: M2, protocol_port: 8081 });
+      created(`/v2/lbaas/pools/${limited.poolId}/members`, 'member', { address: M2, protocol_port: 8081 });
       await waitActive(lbId);
-      const chain = inNs('lb', 'nft', 'list', 'chain', 'inet', 'weir', `svc_${limited.id.replaceAll('-', '')}_0`);
+      const chain = inNs(
+        'lb',
+        'nft',
+        'list',
+        'chain',
+        'inet',
+        'weir',
+        `svc_${limited.listenerId.replaceAll('-', '')}_0`,
+      );
       assert.match(chain, new RegExp(M2.replaceAll('.', '\\.')), 'the chain names the new member');
       client.stdin.write('go\n');
       assert.deepEqual(await next(), ['timeout', 'ok'], 'a third refused while two are held, let in once one closed');
     } finally {
       client.kill('SIGKILL');
     }
-    const stats = api('GET', `/v2/lbaas/listeners/${limited.id}/stats`).json.stats;
+    const stats = api('GET', `/v2/lbaas/listeners/${limited.listenerId}/stats`).json.stats;
     assert.ok(stats.request_errors >= 1, `the refused SYN is counted: ${JSON.stringify(stats)}`);
   });
 

@@ -12,7 +12,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NEW_POOL_MAGLEV_TABLE_SIZE } from '../../src/balancing/maglev-table.ts';
-import { type Json, NamespacedWeir } from './support/namespaced-weir.ts';
+import { type Json, NamespacedWeir, QUICK_TCP_MONITOR } from './support/namespaced-weir.ts';
 import {
   addNamespaces,
   ip,
@@ -163,14 +163,7 @@ describe('a stateless nat load balancer on two nodes', { skip: kernelSkip() }, (
     });
     await lb1!.waitActive(lb.id);
     // Health checks connect from weir's own node to the members' port 8080, the port the stateless rules match.
-    lb1!.created('/v2/lbaas/healthmonitors', 'healthmonitor', {
-      pool_id: pool.id,
-      type: 'TCP',
-      delay: 1,
-      timeout: 1,
-      max_retries: 1,
-      max_retries_down: 1,
-    });
+    lb1!.created('/v2/lbaas/healthmonitors', 'healthmonitor', { pool_id: pool.id, ...QUICK_TCP_MONITOR });
     await lb1!.waitActive(lb.id);
     for (const [i] of MEMBERS.entries()) {
       lb1!.created(`/v2/lbaas/pools/${pool.id}/members`, 'member', {

@@ -15,7 +15,12 @@ export interface ServedListener {
   algorithm: string;
   members: readonly Json[];
   monitor?: Json;
+  /** More fields of the listener (a connection_limit, say). */
+  listener?: Json;
 }
+
+/** A TCP health monitor that finds a dead member within a few seconds: for tests that kill one. */
+export const QUICK_TCP_MONITOR: Json = { type: 'TCP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 };
 
 /**
  * `weir serve` inside a network namespace, with a data dir and config of its own; its API answers on the
@@ -156,12 +161,13 @@ export class NamespacedWeir {
    */
   async listenerWithPool(
     loadbalancerId: string,
-    { protocol, port, algorithm, members, monitor }: ServedListener,
+    { protocol, port, algorithm, members, monitor, listener: extra }: ServedListener,
   ): Promise<{ listenerId: string; poolId: string; memberIds: string[] }> {
     const listener = this.created('/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: loadbalancerId,
       protocol,
       protocol_port: port,
+      ...extra,
     });
     await this.waitActive(loadbalancerId);
     const pool = this.created('/v2/lbaas/pools', 'pool', {
