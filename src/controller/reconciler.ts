@@ -25,6 +25,11 @@ export class Reconciler {
   private readonly running = new Map<string, Promise<void>>();
   private readonly dirty = new Set<string>();
   private readonly applied = new Map<string, string>();
+  /**
+   * Per load balancer, the health verdicts its data plane has taken. Statuses are written from these, never from the
+   * checker's newer results, so a status the API shows is already true of the traffic, whichever run writes it.
+   */
+  private readonly verdicts = new Map<string, Map<string, 'UP' | 'DOWN'>>();
   private readonly abort = new AbortController();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -48,6 +53,8 @@ export class Reconciler {
     const lb = await this.store.read((reader) => reader.get('loadbalancer', change.groupId));
     const driver = this.drivers.find(String(lb?.provider));
     await driver?.setMemberHealth(change.groupId, change.memberId, change.status === 'UP');
+    const verdicts = this.verdicts.get(change.groupId) ?? new Map<string, 'UP' | 'DOWN'>();
+    this.verdicts.set(change.groupId, verdicts.set(change.memberId, change.status));
     this.log.info(`member ${change.memberId} is ${change.status}: ${change.reason}`);
     await this.enqueue(change.groupId);
   }
@@ -136,6 +143,7 @@ export class Reconciler {
   /** Takes a load balancer off its data planes and out of health checking. */
   private async forget(loadbalancerId: string, drivers: readonly DataPlaneDriver[]): Promise<void> {
     this.health.removeGroup(loadbalancerId);
+    this.verdicts.delete(loadbalancerId);
     await Promise.all(drivers.map((driver) => driver.remove(loadbalancerId, this.abort.signal)));
     this.applied.delete(loadbalancerId);
   }
@@ -146,7 +154,8 @@ export class Reconciler {
     await this.store.transaction(async (tx) => {
       const now = await loadTree(tx, spec.id);
       if (!now) return;
-      const statuses = operatingStatuses(now, (id) => this.health.status(id)?.status);
+      const verdicts = this.verdicts.get(spec.id);
+      const statuses = operatingStatuses(now, (id) => verdicts?.get(id));
       const write = async (kind: ObjectKind, object: StoredObject) => {
         const status = statuses.get(object.id);
         if (status) await writeIfChanged(tx, kind, object, { operating_status: status });
