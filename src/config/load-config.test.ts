@@ -52,8 +52,13 @@ trusted_proxies: [10.0.0.0/8, 2001:db8::5]
 secrets:
   directory: /etc/weir/tls
 dns:
-  listen: 0.0.0.0:53
-  zones: [lb.example.com]
+  listen: [0.0.0.0:53]
+  zones:
+    - name: lb.example.com
+      nameservers: [ns1.lb.example.com, ns.example.net]
+      hostmaster: hostmaster.example.com
+      glue:
+        ns1.lb.example.com: [192.0.2.53]
 bgp:
   asn: 65001
   router_id: 192.0.2.1

@@ -260,6 +260,63 @@ const sourceNatSchema = Type.Object(
   { ...strict, description: "A pool of this node's addresses that members' own outbound flows leave from." },
 );
 
+const dnsZoneSchema = Type.Object(
+  {
+    name: Type.String({ description: 'The zone apex, a domain name such as lb.example.org.' }),
+    nameservers: Type.Array(Type.String({ description: 'A host name.' }), {
+      minItems: 1,
+      description:
+        "Names of the zone's authoritative servers, answered as its NS records; the first is the SOA's primary.",
+    }),
+    hostmaster: Type.String({
+      description: "The zone's contact mailbox in DNS form (hostmaster.example.org for hostmaster@example.org).",
+    }),
+    glue: Type.Record(
+      Type.String(),
+      Type.Array(Type.String({ description: 'An IPv4 or IPv6 address.' }), { minItems: 1 }),
+      {
+        default: {},
+        description:
+          'Addresses of the nameservers inside the zone, by name: answered as their A and AAAA records and as glue ' +
+          'with the NS records. Required for every nameserver inside the zone, refused for others.',
+      },
+    ),
+    ttl: Type.Integer({
+      minimum: 0,
+      maximum: 2147483647,
+      default: 3600,
+      description: 'TTL of the SOA and NS records and the glue, in seconds.',
+    }),
+    refresh: Type.Integer({ minimum: 0, maximum: 2147483647, default: 3600, description: 'SOA refresh, in seconds.' }),
+    retry: Type.Integer({ minimum: 0, maximum: 2147483647, default: 600, description: 'SOA retry, in seconds.' }),
+    expire: Type.Integer({ minimum: 0, maximum: 2147483647, default: 1209600, description: 'SOA expire, in seconds.' }),
+    minimum: Type.Integer({
+      minimum: 0,
+      maximum: 2147483647,
+      default: 300,
+      description: "The SOA's minimum field: the longest time resolvers may cache a negative answer (RFC 2308).",
+    }),
+    negative_ttl: Type.Integer({
+      minimum: 0,
+      maximum: 2147483647,
+      default: 60,
+      description:
+        'TTL of the SOA sent with NXDOMAIN and NODATA answers; resolvers cache those for the lesser of this and `minimum`.',
+    }),
+    projects: Type.Optional(
+      Type.Array(
+        Type.String({
+          pattern: '^[0-9a-f]{32}$',
+          errorMessage: 'must be a 32-character Keystone project id',
+          description: 'A Keystone project id.',
+        }),
+        { description: 'Projects whose load balancers may publish names in this zone. Default: every project.' },
+      ),
+    ),
+  },
+  { ...strict, description: 'A zone weir answers for with authority.' },
+);
+
 const bgpPeerSchema = Type.Object(
   {
     address: Type.String({ description: 'Address of the BGP neighbour.' }),
@@ -366,18 +423,19 @@ export const configSchema = Type.Object(
         { ...strict, description: 'Reserved: where TLS material for TERMINATED_HTTPS listeners is kept.' },
       ),
     ),
-    dns: Type.Optional(
-      Type.Object(
-        {
-          listen: Type.Optional(Type.String({ description: 'Address and port the DNS server listens on.' })),
-          zones: Type.Optional(
-            Type.Array(Type.String({ description: 'A zone name, e.g. lb.example.com.' }), {
-              description: 'Zones weir answers for.',
-            }),
-          ),
-        },
-        { ...strict, description: 'Reserved: the DNS load-balancing data plane.' },
-      ),
+    dns: Type.Object(
+      {
+        listen: Type.Array(Type.String({ description: 'host:port; an IPv6 host goes in brackets, e.g. [::1]:5353.' }), {
+          default: [],
+          description:
+            'Addresses the authoritative DNS server answers on, over UDP and TCP each. None: no DNS server starts.',
+        }),
+        zones: Type.Array(dnsZoneSchema, {
+          default: [],
+          description: 'Zones weir is authoritative for; a query for a name outside all of them is refused.',
+        }),
+      },
+      { ...strict, default: {}, description: "weir's authoritative DNS server (the DNS load-balancing data plane)." },
     ),
     bgp: Type.Optional(
       Type.Object(

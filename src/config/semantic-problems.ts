@@ -2,6 +2,7 @@
 
 import { overrideProblems } from '../api/policy/policy.ts';
 import { assertMaglevOptions } from '../balancing/maglev-table.ts';
+import { dnsProblems } from './dns-problems.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { networkListProblems } from './network-list-problems.ts';
 import { plaintextTokenProblems } from './plaintext-token-problems.ts';
@@ -34,5 +35,6 @@ export function semanticProblems(config: ConfigFile): Problem[] {
   problems.push(...networkListProblems(config.trusted_proxies, 'trusted_proxies'));
   problems.push(...networkListProblems(config.tenancy.denied_member_cidrs, 'tenancy', 'denied_member_cidrs'));
   problems.push(...sourceNatProblems(config.nat.source_nat));
+  problems.push(...dnsProblems(config.dns));
   return problems;
 }

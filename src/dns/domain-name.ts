@@ -1,0 +1,22 @@
+/** Domain names as weir compares them: lower case, without the root's trailing dot (RFC 4343 case-insensitivity). */
+
+/** `WWW.Example.org.` -> `www.example.org`; the root is the empty string. */
+export function canonicalName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower === '.' ? '' : lower.replace(/\.$/, '');
+}
+
+/** Why `name` is no host-style domain name (RFC 1123 labels, 63 octets a label, 253 in all), or undefined. */
+export function domainNameProblem(name: string): string | undefined {
+  const canonical = canonicalName(name);
+  if (canonical === '') return `"${name}" is not a domain name`;
+  if (canonical.length > 253) return `"${name}" is longer than 253 characters`;
+  const bad = canonical.split('.').find((label) => !/^(?!-)[a-z0-9_-]{1,63}(?<!-)$/.test(label));
+  if (bad === undefined) return undefined;
+  return `"${name}" is not a domain name: label "${bad}" must be 1 to 63 letters, digits, - or _, not starting or ending with -`;
+}
+
+/** Whether canonical `name` is `zone` itself or below it. */
+export function isWithin(name: string, zone: string): boolean {
+  return name === zone || name.endsWith(`.${zone}`);
+}
