@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import dnsPacket, { type OptAnswer, type Packet } from 'dns-packet';
+import { exampleAuthority, MEDIUM_RECORDS } from '../../test/support/example-dns-authority.ts';
+import { EDNS_BUFFER, respond, type Transport } from './respond.ts';
+
+interface Query {
+  name?: string;
+  type?: string;
+  flags?: number;
+  edns?: Partial<OptAnswer>;
+}
+
+function query({ name = 'www.lb.example.org', type = 'A', flags = dnsPacket.RECURSION_DESIRED, edns }: Query): Buffer {
+  const packet = {
+    id: 4242,
+    type: 'query',
+    flags,
+    questions: [{ name, type, class: 'IN' }],
+    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 4096, ...edns }] : [],
+  } as Packet;
+  return dnsPacket.encode(packet);
+}
+
+const ask = (raw: Buffer, transport: Transport = 'udp') => {
+  const wire = respond(raw, exampleAuthority(), transport);
+  assert.ok(wire);
+  return { wire, packet: dnsPacket.decode(wire) };
+};
+/** The rcode dns-packet decodes (its types leave it out). */
+const rcodeOf = (packet: Packet) => (packet as unknown as { rcode: string }).rcode;
+const optOf = (packet: Packet) => packet.additionals?.find((record): record is OptAnswer => record.type === 'OPT');
+
+test('an answer: id and RD echoed, AA set, RA clear, no EDNS without EDNS in the query', () => {
+  const { packet } = ask(query({}));
+  assert.equal(packet.id, 4242);
+  assert.equal(packet.type, 'response');
+  assert.equal(rcodeOf(packet), 'NOERROR');
+  assert.deepEqual([packet.flag_aa, packet.flag_rd, packet.flag_ra, packet.flag_tc], [true, true, false, false]);
+  assert.equal(packet.answers?.length, 2);
+  assert.equal(optOf(packet), undefined);
+  assert.equal(ask(query({ flags: 0 })).packet.flag_rd, false);
+});
+
+test('EDNS0 is echoed with a 1232-byte buffer and the DO bit', () => {
+  const opt = optOf(ask(query({ edns: { flags: dnsPacket.DNSSEC_OK } })).packet);
+  assert.equal(opt?.udpPayloadSize, EDNS_BUFFER);
+  assert.equal(opt?.ednsVersion, 0);
+  assert.equal(opt?.extendedRcode, 0);
+  assert.equal(opt?.flag_do, true);
+  assert.equal(optOf(ask(query({ edns: {} })).packet)?.flag_do, false);
+});
+
+test('BADVERS for EDNS versions above 0: extended rcode 1 over a zero header rcode, no answers', () => {
+  const { packet } = ask(query({ edns: { ednsVersion: 1 } }));
+  assert.equal(rcodeOf(packet), 'NOERROR');
+  assert.equal(optOf(packet)?.extendedRcode, 1);
+  assert.equal(packet.answers?.length, 0);
+  assert.equal(packet.questions?.[0]?.name, 'www.lb.example.org');
+});
+
+test('NOTIMP for opcodes other than QUERY, the opcode and question echoed', () => {
+  const { packet } = ask(query({ flags: 2 << 11 }));
+  assert.equal(rcodeOf(packet), 'NOTIMP');
+  assert.equal((packet as unknown as { opcode: string }).opcode, 'STATUS');
+  assert.equal(packet.questions?.length, 1);
+});
+
+test('FORMERR from the raw header for what does not parse, the id echoed when there is one', () => {
+  const garbage = Buffer.concat([query({}).subarray(0, 14), Buffer.from([0xff, 0xff])]);
+  const formErr = ask(garbage).packet;
+  assert.deepEqual([formErr.id, rcodeOf(formErr), formErr.type], [4242, 'FORMERR', 'response']);
+  assert.equal(formErr.flag_rd, true);
+  const oneByte = ask(Buffer.from([0x12])).packet;
+  assert.deepEqual([oneByte.id, rcodeOf(oneByte)], [0, 'FORMERR']);
+  const twoQuestions = dnsPacket.encode({
+    id: 7,
+    type: 'query',
+    questions: [
+      { name: 'a.lb.example.org', type: 'A' },
+      { name: 'b.lb.example.org', type: 'A' },
+    ],
+  });
+  const ambiguous = ask(twoQuestions).packet;
+  assert.deepEqual([ambiguous.id, rcodeOf(ambiguous)], [7, 'FORMERR']);
+});
+
+test('a response is never answered', () => {
+  const response = dnsPacket.encode({ id: 1, type: 'response', questions: [{ name: 'lb.example.org', type: 'SOA' }] });
+  assert.equal(respond(response, exampleAuthority(), 'udp'), undefined);
+});
+
+test('TC over UDP when the answer exceeds 512 bytes without EDNS or the buffer with it; whole over TCP', () => {
+  const medium = { name: 'medium.lb.example.org' };
+  const classic = ask(query(medium));
+  assert.ok(classic.wire.length <= 512);
+  assert.deepEqual([classic.packet.flag_tc, classic.packet.answers?.length], [true, 0]);
+  assert.equal(classic.packet.questions?.[0]?.name, 'medium.lb.example.org');
+  const small = ask(query({ ...medium, edns: { udpPayloadSize: 512 } })).packet;
+  assert.equal(small.flag_tc, true);
+  assert.equal(optOf(small)?.udpPayloadSize, EDNS_BUFFER);
+  const edns = ask(query({ ...medium, edns: { udpPayloadSize: 4096 } }));
+  assert.deepEqual([edns.packet.flag_tc, edns.packet.answers?.length], [false, MEDIUM_RECORDS]);
+  const big = ask(query({ name: 'big.lb.example.org', edns: { udpPayloadSize: 4096 } }));
+  assert.ok(big.wire.length <= EDNS_BUFFER);
+  assert.equal(big.packet.flag_tc, true);
+  const tcp = ask(query({ name: 'big.lb.example.org' }), 'tcp');
+  assert.equal(tcp.packet.flag_tc, false);
+  assert.ok(tcp.wire.length > EDNS_BUFFER);
+});
+
+test("the question's case comes back as asked (0x20)", () => {
+  const { packet } = ask(query({ name: 'wWw.LB.eXample.ORG' }));
+  assert.equal(packet.questions?.[0]?.name, 'wWw.LB.eXample.ORG');
+  assert.equal(packet.answers?.[0]?.name, 'wWw.LB.eXample.ORG');
+});
+
+test('NXDOMAIN and REFUSED keep their rcodes and authority flags on the wire', () => {
+  const nx = ask(query({ name: 'nope.lb.example.org' })).packet;
+  assert.deepEqual([rcodeOf(nx), nx.flag_aa, nx.authorities?.[0]?.type], ['NXDOMAIN', true, 'SOA']);
+  const refused = ask(query({ name: 'example.com' })).packet;
+  assert.deepEqual([rcodeOf(refused), refused.flag_aa, refused.flag_ra], ['REFUSED', false, false]);
+});
