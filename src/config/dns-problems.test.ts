@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from './config-error.ts';
+import { configProblems } from '../../test/support/config-problems.ts';
 import { parseConfig } from './load-config.ts';
 
-/** Every problem of the file, as `line:column path: reason`. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'weir.yaml');
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.issues.map((issue) => `${issue.line}:${issue.column} ${issue.path}: ${issue.reason}`);
-  }
-  return [];
-}
+const problems = configProblems;
 
 const zone = (lines: string) => `dns:\n  zones:\n    - ${lines.replaceAll('\n', '\n      ')}\n`;
 

@@ -96,6 +96,12 @@ const storeSchema = Type.Object(
   { ...strict, default: {}, description: 'The state store.' },
 );
 
+const projectIdSchema = Type.String({
+  pattern: '^[0-9a-f]{32}$',
+  errorMessage: 'must be a 32-character Keystone project id',
+  description: 'A Keystone project id.',
+});
+
 const allocationPoolSchema = Type.Object(
   {
     start: Type.String({ description: 'First address of the pool.' }),
@@ -130,17 +136,10 @@ const subnetSchema = Type.Object(
       }),
     ),
     projects: Type.Optional(
-      Type.Array(
-        Type.String({
-          pattern: '^[0-9a-f]{32}$',
-          errorMessage: 'must be a 32-character Keystone project id',
-          description: 'A Keystone project id.',
-        }),
-        {
-          description:
-            'Projects whose load balancers may take VIPs on this subnet; others do not see it. Default: every project.',
-        },
-      ),
+      Type.Array(projectIdSchema, {
+        description:
+          'Projects whose load balancers may take VIPs on this subnet; others do not see it. Default: every project.',
+      }),
     ),
     network_name: Type.Optional(
       Type.String({
@@ -304,14 +303,9 @@ const dnsZoneSchema = Type.Object(
         'TTL of the SOA sent with NXDOMAIN and NODATA answers; resolvers cache those for the lesser of this and `minimum`.',
     }),
     projects: Type.Optional(
-      Type.Array(
-        Type.String({
-          pattern: '^[0-9a-f]{32}$',
-          errorMessage: 'must be a 32-character Keystone project id',
-          description: 'A Keystone project id.',
-        }),
-        { description: 'Projects whose load balancers may publish names in this zone. Default: every project.' },
-      ),
+      Type.Array(projectIdSchema, {
+        description: 'Projects whose load balancers may publish names in this zone. Default: every project.',
+      }),
     ),
   },
   { ...strict, description: 'A zone weir answers for with authority.' },

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from './config-error.ts';
+import { configProblems } from '../../test/support/config-problems.ts';
 import { parseConfig } from './load-config.ts';
 
 const pool = (rule: string) => `nat:\n  source_nat:\n    - ${rule.replaceAll('\n', '\n      ')}\n`;
 
-/** Every problem of the file, as `line:column path: reason`. */
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'weir.yaml');
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.issues.map((issue) => `${issue.line}:${issue.column} ${issue.path}: ${issue.reason}`);
-  }
-  return [];
-}
+const problems = configProblems;
 
 test('a pool per family of the sources loads, interface and all', () => {
   const config = parseConfig(
