@@ -19,6 +19,9 @@ import { natTable } from '../dataplanes/nftables/nat-table.ts';
 import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from '../dataplanes/nftables/nft-command.ts';
 import type { SourceNatRule } from '../dataplanes/nftables/source-nat-ruleset.ts';
 import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
+import { DnsServer } from '../dns/dns-server.ts';
+import { zoneFromConfig } from '../dns/zone.ts';
+import { ZoneSet } from '../dns/zone-set.ts';
 import { HealthChecker } from '../health/health-checker.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -38,6 +41,8 @@ export class WeirServer {
     private readonly keystone: KeystoneClient | undefined,
     private readonly scheme: 'http' | 'https',
     private readonly lock: DataDirLock,
+    /** weir's authoritative DNS server, when dns.listen names addresses. */
+    readonly dns: DnsServer | undefined,
   ) {}
 
   static async start(
@@ -135,8 +140,9 @@ export class WeirServer {
     for (const table of [natTable, dsrTable]) {
       await table.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
     }
+    const dns = await startDns(config, log);
     await api.listen({ host, port });
-    return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http', lock);
+    return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http', lock, dns);
   }
 
   get address(): string {
@@ -149,6 +155,7 @@ export class WeirServer {
   /** Stops taking requests, lets running reconciliations finish, then closes drivers and the store. */
   async close(): Promise<void> {
     await this.api.close();
+    await this.dns?.close();
     await this.reconciler.stop();
     await this.drivers.close();
     await this.store.close();
@@ -161,6 +168,28 @@ export class WeirServer {
 /** A node without a configured id gets one derived from its name, so its amphora ids survive restarts. */
 const NODE_NAMESPACE = '5c0e5d3a-2f7b-4d61-9a0e-6b1f3c2d4e58';
 const stableNodeId = (name: string): string => nameBasedUuid(NODE_NAMESPACE, name);
+
+/**
+ * The DNS server of dns.listen, answering for dns.zones: SOA and NS at each apex, nothing published below it yet.
+ * The serial is the start time in seconds until the store keeps a revision, so it moves with every restart.
+ */
+async function startDns(config: Config, log: ReconcilerLog): Promise<DnsServer | undefined> {
+  if (config.dns.listen.length === 0) return undefined;
+  const zones = config.dns.zones.map(zoneFromConfig);
+  const serial = Math.floor(Date.now() / 1000);
+  try {
+    const dns = await DnsServer.start(config.dns.listen.map(parseListenAddress), {
+      zones: new ZoneSet(zones),
+      lookup: () => undefined,
+      serial: () => serial,
+    });
+    const names = zones.map((zone) => zone.name).join(', ') || 'no zone';
+    log.info(`weir: DNS on ${dns.addresses.join(', ')} (UDP and TCP), authoritative for ${names}`);
+    return dns;
+  } catch (error) {
+    throw new StartupError(`dns.listen: ${(error as Error).message}`);
+  }
+}
 
 /** proxy.workers as a count: `auto` is one per core. */
 function proxyWorkers(workers: number | 'auto'): number {

@@ -1,20 +1,9 @@
 /** The DNS server on real loopback sockets, asked by `dig` (Debian bind9-dnsutils) over UDP and TCP. */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { DnsServer } from '../../../src/dns/dns-server.ts';
+import { digAt, hasDig, skipWithoutDig as skip } from '../../support/dig.ts';
 import { BIG_RECORDS, exampleAuthority } from '../../support/example-dns-authority.ts';
-
-const hasDig = (() => {
-  try {
-    execFileSync('dig', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const skip = hasDig ? false : 'dig is not installed (Debian bind9-dnsutils)';
 
 let server: DnsServer;
 let port: string;
@@ -26,39 +15,7 @@ before(async () => {
 });
 after(() => server?.close());
 
-interface Reply {
-  status: string;
-  flags: string[];
-  transport: string;
-  question: string;
-  answers: string[];
-  authority: string[];
-  additional: string[];
-  text: string;
-}
-
-/** Asks without recursion, one try of 5 s each, and splits dig's output into what the tests assert. */
-async function dig(...args: string[]): Promise<Reply> {
-  const { stdout: text } = await promisify(execFile)(
-    'dig',
-    ['@127.0.0.1', '-p', port, '+norec', '+time=5', '+tries=1', '+nocookie', ...args],
-    { timeout: 20_000 },
-  );
-  const section = (name: string) => {
-    const match = new RegExp(`;; ${name} SECTION:\\n([\\s\\S]*?)(?:\\n\\n|$)`).exec(text);
-    return match ? match[1]!.split('\n').map((line) => line.split(/\s+/).join(' ')) : [];
-  };
-  return {
-    status: /status: (\w+)/.exec(text)?.[1] ?? '',
-    flags: (/;; flags: ([a-z ]*);/.exec(text)?.[1] ?? '').trim().split(' '),
-    transport: /;; SERVER: .*\((UDP|TCP)\)/.exec(text)?.[1] ?? '',
-    question: section('QUESTION')[0] ?? '',
-    answers: section('ANSWER'),
-    authority: section('AUTHORITY'),
-    additional: section('ADDITIONAL'),
-    text,
-  };
-}
+const dig = (...args: string[]) => digAt(port, ...args);
 
 test('A records over UDP, authoritative, no recursion offered', { skip }, async () => {
   const reply = await dig('www.lb.example.org', 'A');
