@@ -24,6 +24,7 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
   const rulesOf = (policyId: string) => tree.l7rules.filter((r) => live(r) && r.l7policy_id === policyId);
   return deepFreeze({
     id: lb.id,
+    name: String(lb.name ?? ''),
     projectId: String(lb.project_id),
     provider: String(lb.provider),
     adminStateUp: lb.admin_state_up !== false,

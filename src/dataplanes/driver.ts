@@ -1,3 +1,6 @@
+import type { ListenAddress } from '../config/listen-address.ts';
+import type { PublishedRecords } from '../dns/published-records.ts';
+import type { Zone } from '../dns/zone.ts';
 import type { LbAlgorithm, ListenerProtocol, MonitorType, PersistenceType, PoolProtocol } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { AccessLogSettings } from '../observability/access-log/access-log.ts';
@@ -35,6 +38,15 @@ export interface DriverCapabilities {
    * listener's `client_address`; absent for a driver that carries no traffic.
    */
   clientAddress?: (listener: ClientAddressQuestion) => string;
+  /** Present when the driver publishes each load balancer's `name` (in DNS): what the API checks and reports. */
+  publishesName?: NamePublishing;
+}
+
+export interface NamePublishing {
+  /** Why a load balancer of `projectId` may not publish `name`, or undefined; names taken are the API's to check. */
+  nameProblem(name: string, projectId: string): string | undefined;
+  /** What such a load balancer reports as its vip_address: the address of the server that publishes it. */
+  vipAddress: string;
 }
 
 export interface ProfileCapability {
@@ -109,6 +121,14 @@ export interface DriverSettings {
   proxyUdp: 'auto' | 'kernel' | 'user_space';
   /** tenancy.max_connections_per_load_balancer is set: what cannot count connections must not carry them. */
   connectionCap: boolean;
+  /** dns.listen and dns.zones, and where the `dns` provider publishes what weir's DNS server answers. */
+  dns?: DnsSettings;
+}
+
+export interface DnsSettings {
+  listen: readonly ListenAddress[];
+  zones: readonly Zone[];
+  records: PublishedRecords;
 }
 
 export const DEFAULT_DRIVER_SETTINGS: DriverSettings = {

@@ -1,4 +1,5 @@
 import { StartupError } from '../server/startup-error.ts';
+import { dnsDriver } from './dns/dns-driver.ts';
 import { type DataPlaneDriver, DEFAULT_DRIVER_SETTINGS, type DriverFactory, type DriverSettings } from './driver.ts';
 import { dsrDriver } from './nftables/dsr-driver.ts';
 import { natDriver } from './nftables/nat-driver.ts';
@@ -6,7 +7,7 @@ import { noopDriver } from './noop/noop-driver.ts';
 import { proxyDriver } from './proxy/proxy-driver.ts';
 
 /** Every data plane weir ships; the first is the default provider. */
-export const DRIVER_FACTORIES: readonly DriverFactory[] = [proxyDriver, noopDriver, natDriver, dsrDriver];
+export const DRIVER_FACTORIES: readonly DriverFactory[] = [proxyDriver, noopDriver, natDriver, dsrDriver, dnsDriver];
 
 export interface ProviderEntry {
   /** The name as listed at /providers: the canonical name or an alias. */

@@ -17,6 +17,8 @@ import type {
  */
 export interface LoadBalancerSpec {
   id: string;
+  /** The load balancer's name, which the `dns` provider publishes. */
+  name: string;
   projectId: string;
   provider: string;
   adminStateUp: boolean;

@@ -13,13 +13,14 @@ import { AuditLog } from '../audit/audit-log.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
-import type { DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
+import type { DnsSettings, DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
 import { dsrTable } from '../dataplanes/nftables/dsr-table.ts';
 import { natTable } from '../dataplanes/nftables/nat-table.ts';
 import { KERNEL_PRIVILEGES_NEEDED, kernelForwardingAvailable } from '../dataplanes/nftables/nft-command.ts';
 import type { SourceNatRule } from '../dataplanes/nftables/source-nat-ruleset.ts';
 import { DRIVER_FACTORIES, DriverRegistry } from '../dataplanes/registry.ts';
 import { DnsServer } from '../dns/dns-server.ts';
+import { PublishedRecords } from '../dns/published-records.ts';
 import { zoneFromConfig } from '../dns/zone.ts';
 import { ZoneSet } from '../dns/zone-set.ts';
 import { HealthChecker } from '../health/health-checker.ts';
@@ -73,6 +74,11 @@ export class WeirServer {
     const memberWalls = await memberWallsFor(config, () => api.addresses());
     const store = await SqliteStore.open(config.store.sqlite.path);
     const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
+    const dnsSettings = {
+      listen: config.dns.listen.map(parseListenAddress),
+      zones: config.dns.zones.map(zoneFromConfig),
+      records: new PublishedRecords(),
+    };
     const drivers = new DriverRegistry(
       options.drivers ?? DRIVER_FACTORIES,
       {
@@ -81,6 +87,7 @@ export class WeirServer {
         proxyWorkers: proxyWorkers(config.proxy.workers),
         proxyUdp: config.proxy.udp,
         connectionCap: config.tenancy.max_connections_per_load_balancer > 0,
+        dns: dnsSettings,
       },
       config.server.default_provider,
     );
@@ -140,7 +147,7 @@ export class WeirServer {
     for (const table of [natTable, dsrTable]) {
       await table.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
     }
-    const dns = await startDns(config, log);
+    const dns = await startDns(dnsSettings, log);
     await api.listen({ host, port });
     return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http', lock, dns);
   }
@@ -170,20 +177,20 @@ const NODE_NAMESPACE = '5c0e5d3a-2f7b-4d61-9a0e-6b1f3c2d4e58';
 const stableNodeId = (name: string): string => nameBasedUuid(NODE_NAMESPACE, name);
 
 /**
- * The DNS server of dns.listen, answering for dns.zones: SOA and NS at each apex, nothing published below it yet.
- * The serial is the start time in seconds until the store keeps a revision, so it moves with every restart.
+ * The DNS server of dns.listen, answering for dns.zones with SOA and NS at each apex and what the `dns` provider
+ * publishes below. The serial is the start time in seconds until the store keeps a revision, so it moves with every
+ * restart.
  */
-async function startDns(config: Config, log: ReconcilerLog): Promise<DnsServer | undefined> {
-  if (config.dns.listen.length === 0) return undefined;
-  const zones = config.dns.zones.map(zoneFromConfig);
+async function startDns(settings: DnsSettings, log: ReconcilerLog): Promise<DnsServer | undefined> {
+  if (settings.listen.length === 0) return undefined;
   const serial = Math.floor(Date.now() / 1000);
   try {
-    const dns = await DnsServer.start(config.dns.listen.map(parseListenAddress), {
-      zones: new ZoneSet(zones),
-      lookup: () => undefined,
+    const dns = await DnsServer.start(settings.listen, {
+      zones: new ZoneSet(settings.zones),
+      lookup: settings.records.lookup,
       serial: () => serial,
     });
-    const names = zones.map((zone) => zone.name).join(', ') || 'no zone';
+    const names = settings.zones.map((zone) => zone.name).join(', ') || 'no zone';
     log.info(`weir: DNS on ${dns.addresses.join(', ')} (UDP and TCP), authoritative for ${names}`);
     return dns;
   } catch (error) {

@@ -20,6 +20,7 @@ export const member = (id: string, address: string, fields: Partial<MemberSpec> 
 export function spec(members: MemberSpec[], pool: Partial<PoolSpec> = {}): LoadBalancerSpec {
   return {
     id: 'lb',
+    name: '',
     projectId: 'p',
     provider: 'nat',
     adminStateUp: true,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { NamePublishing } from '../../../dataplanes/driver.ts';
+import type { Subnet } from '../../../network/subnet.ts';
 import { allocateVip } from '../../../network/vip-allocator.ts';
 import { loadTree, TREE_KINDS } from '../../../store/load-balancer-tree.ts';
 import type { StoredObject, StoreReader, StoreWriter } from '../../../store/state-store.ts';
@@ -12,6 +14,7 @@ import type { OctaviaApiDeps } from '../deps.ts';
 import { requireLoadBalancerState, setStatus } from '../lb-state-machine.ts';
 import { findVisible, owningProject } from '../lookup.ts';
 import { resolveProvider } from '../providers.ts';
+import { checkPublishedName } from '../published-name.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { LoadBalancerCreate, LoadBalancerUpdate } from '../schemas/loadbalancer.ts';
 import { now } from '../timestamps.ts';
@@ -44,6 +47,12 @@ export function loadbalancerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): 
     const lb = await store.transaction(async (tx) => {
       const current = await findVisible(tx, 'loadbalancer', request.params.id, request.context);
       requireLoadBalancerState(current, ['ACTIVE']);
+      // A provider this node cannot run publishes nothing here, and renaming its load balancers stays possible.
+      const provider = deps.providers.find((p) => p.name === current.provider);
+      if (changes.name !== undefined && provider !== undefined) {
+        const projectId = String(current.project_id);
+        await checkPublishedName(tx, deps, provider, { id: current.id, name: changes.name, projectId });
+      }
       const updated = { ...current, ...changes, provisioning_status: 'PENDING_UPDATE', updated_at: now() };
       await tx.update('loadbalancer', updated);
       return renderOne(tx, 'loadbalancer', updated);
@@ -106,22 +115,15 @@ async function newLoadBalancer(
   await enforceQuota(tx, projectId, 'loadbalancer', deps.quotaDefaults);
   const flavorData = await checkFlavor(tx, body.flavor_id, provider.driver, deps);
   await checkAvailabilityZone(tx, body.availability_zone, provider.driver, deps);
+  const id = randomUUID();
+  await checkPublishedName(tx, deps, provider, { id, name: body.name, projectId });
   const subnet = vipSubnet(deps, body);
-  const inUse = await addressesInUse(tx, subnet.id);
-  const vipAddress = allocateVip(subnet, inUse, body.vip_address as string | undefined);
-  inUse.add(vipAddress);
-  const additionalVips: { subnet_id: string; ip_address: string }[] = [];
-  for (const vip of (body.additional_vips ?? []) as { subnet_id: string; ip_address?: string }[]) {
-    const extra = deps.subnets.find((s) => s.id === vip.subnet_id);
-    if (!extra) throw badRequest(`Subnet ${vip.subnet_id} not found.`);
-    // What other load balancers hold on that subnet is taken too, not only what this one took on its own.
-    const taken = new Set([...inUse, ...(await addressesInUse(tx, extra.id))]);
-    const address = allocateVip(extra, taken, vip.ip_address);
-    inUse.add(address);
-    additionalVips.push({ subnet_id: extra.id, ip_address: address });
-  }
+  const publishing = provider.capabilities.publishesName;
+  const { vipAddress, additionalVips } = publishing
+    ? publishedVip(publishing, body)
+    : await allocatedVips(tx, deps, body, subnet);
   return {
-    id: randomUUID(),
+    id,
     project_id: projectId,
     name: body.name ?? '',
     description: body.description ?? '',
@@ -143,6 +145,37 @@ async function newLoadBalancer(
     created_at: now(),
     updated_at: null,
   };
+}
+
+/** The VIP and additional VIPs taken from their subnets, each address once. */
+async function allocatedVips(reader: StoreReader, deps: OctaviaApiDeps, body: Record<string, unknown>, subnet: Subnet) {
+  const inUse = await addressesInUse(reader, subnet.id);
+  const vipAddress = allocateVip(subnet, inUse, body.vip_address as string | undefined);
+  inUse.add(vipAddress);
+  const additionalVips: { subnet_id: string; ip_address: string }[] = [];
+  for (const vip of (body.additional_vips ?? []) as { subnet_id: string; ip_address?: string }[]) {
+    const extra = deps.subnets.find((s) => s.id === vip.subnet_id);
+    if (!extra) throw badRequest(`Subnet ${vip.subnet_id} not found.`);
+    // What other load balancers hold on that subnet is taken too, not only what this one took on its own.
+    const taken = new Set([...inUse, ...(await addressesInUse(reader, extra.id))]);
+    const address = allocateVip(extra, taken, vip.ip_address);
+    inUse.add(address);
+    additionalVips.push({ subnet_id: extra.id, ip_address: address });
+  }
+  return { vipAddress, additionalVips };
+}
+
+/**
+ * A load balancer that publishes its name takes no address on its subnet: its vip_address is the address of the
+ * server that publishes it.
+ */
+function publishedVip(publishing: NamePublishing, body: Record<string, unknown>) {
+  if (body.vip_address !== undefined || body.additional_vips !== undefined) {
+    throw badRequest(
+      `Validation failure: a load balancer that publishes its name has the DNS server's address ${publishing.vipAddress} as vip_address; vip_address and additional_vips cannot be chosen.`,
+    );
+  }
+  return { vipAddress: publishing.vipAddress, additionalVips: [] };
 }
 
 function vipSubnet(deps: OctaviaApiDeps, body: Record<string, unknown>) {

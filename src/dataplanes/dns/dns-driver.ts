@@ -1,0 +1,134 @@
+/** The `dns` provider: each load balancer publishes its name in weir's DNS server, answered with its members. */
+import { canonicalName, domainNameProblem } from '../../dns/domain-name.ts';
+import type { PublishedRecords } from '../../dns/published-records.ts';
+import { ZoneSet } from '../../dns/zone-set.ts';
+import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
+import type {
+  DataPlaneDriver,
+  DnsSettings,
+  DriverCapabilities,
+  DriverFactory,
+  NamePublishing,
+  TrafficCounters,
+} from '../driver.ts';
+import { nameRecords } from './name-records.ts';
+
+/** Why `name` cannot be published by a load balancer of `projectId` in `zones`, or undefined. */
+function nameProblem(zones: ZoneSet, name: string, projectId: string): string | undefined {
+  const invalid = domainNameProblem(name);
+  if (invalid !== undefined) return `name ${invalid}`;
+  const zone = zones.zoneOf(canonicalName(name));
+  if (zone === undefined) return `name "${name}" is in no DNS zone weir serves`;
+  if (zone.projects !== undefined && !zone.projects.includes(projectId)) {
+    return `name "${name}": zone ${zone.name} does not take names of project ${projectId}`;
+  }
+  return undefined;
+}
+
+function capabilitiesFor(zones: ZoneSet, settings: DnsSettings): DriverCapabilities {
+  const publishesName: NamePublishing = {
+    nameProblem: (name, projectId) => nameProblem(zones, name, projectId),
+    vipAddress: settings.listen[0]!.host,
+  };
+  return {
+    // Listeners only say which pools' members answer: nothing listens on their ports.
+    listenerProtocols: ['TCP', 'UDP', 'HTTP', 'HTTPS'],
+    poolProtocols: ['TCP', 'UDP', 'HTTP', 'HTTPS'],
+    // Every healthy address is answered; weighted and per-client selection are to come.
+    algorithms: ['ROUND_ROBIN'],
+    persistenceTypes: [],
+    monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
+    l7Policies: false,
+    listenerConnectionLimit: false,
+    portTranslation: true,
+    memberDrain: false,
+    flavorCapabilities: [],
+    availabilityZoneCapabilities: [],
+    healthChecks: 'weir',
+    publishesName,
+  };
+}
+
+class DnsDriver implements DataPlaneDriver {
+  readonly name = 'dns';
+  readonly description = dnsDriver.description;
+  readonly capabilities: DriverCapabilities;
+  private readonly zones: ZoneSet;
+  private readonly records: PublishedRecords;
+  private readonly specs = new Map<string, LoadBalancerSpec>();
+  /** Members health checks found down, per load balancer. */
+  private readonly down = new Map<string, Set<string>>();
+  /** Published canonical name -> the load balancer publishing it. */
+  private readonly owners = new Map<string, string>();
+
+  constructor(settings: DnsSettings) {
+    this.zones = new ZoneSet(settings.zones);
+    this.records = settings.records;
+    this.capabilities = capabilitiesFor(this.zones, settings);
+  }
+
+  async apply(spec: LoadBalancerSpec): Promise<void> {
+    const name = canonicalName(spec.name);
+    const problem = nameProblem(this.zones, spec.name, spec.projectId);
+    if (problem !== undefined) throw new Error(problem);
+    const owner = this.owners.get(name);
+    if (owner !== undefined && owner !== spec.id) throw new Error(`name "${spec.name}" is published by ${owner}`);
+    this.withdraw(spec.id);
+    this.specs.set(spec.id, spec);
+    this.owners.set(name, spec.id);
+    this.publish(spec.id);
+  }
+
+  async remove(loadbalancerId: string): Promise<void> {
+    this.withdraw(loadbalancerId);
+    this.down.delete(loadbalancerId);
+  }
+
+  setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
+    const down = this.down.get(loadbalancerId) ?? new Set<string>();
+    this.down.set(loadbalancerId, down);
+    if (up) down.delete(memberId);
+    else down.add(memberId);
+    this.publish(loadbalancerId);
+  }
+
+  async listenerStats(): Promise<ReadonlyMap<string, TrafficCounters>> {
+    return new Map();
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.specs.keys()]) this.withdraw(id);
+    this.down.clear();
+  }
+
+  /** Recomputes the name's records: queries then only read them. */
+  private publish(loadbalancerId: string): void {
+    const spec = this.specs.get(loadbalancerId);
+    if (spec === undefined) return;
+    const name = canonicalName(spec.name);
+    // TTL: the zone's for now; following the health state is to come.
+    const ttl = this.zones.zoneOf(name)!.ttl;
+    this.records.publish(name, nameRecords(spec, this.down.get(loadbalancerId) ?? new Set(), ttl));
+  }
+
+  private withdraw(loadbalancerId: string): void {
+    const spec = this.specs.get(loadbalancerId);
+    if (spec === undefined) return;
+    const name = canonicalName(spec.name);
+    this.records.withdraw(name);
+    this.owners.delete(name);
+    this.specs.delete(loadbalancerId);
+  }
+}
+
+export const dnsDriver: DriverFactory = {
+  name: 'dns',
+  aliases: [],
+  description: "Publishes each load balancer's name in weir's DNS server, answered with its healthy members.",
+  unavailable: (settings) => {
+    if (!settings.dns || settings.dns.listen.length === 0) return 'dns.listen names no address to answer on.';
+    if (settings.dns.zones.length === 0) return 'dns.zones names no zone to publish names in.';
+    return undefined;
+  },
+  create: (settings) => new DnsDriver(settings.dns!),
+};
