@@ -80,3 +80,10 @@ test('no zone inside another, nor twice', () => {
     ],
   );
 });
+
+test('the first listen address is what dns load balancers report, so it may not be a wildcard', () => {
+  assert.deepEqual(problems('dns:\n  listen: ["0.0.0.0:5353", "[::]:5353"]\n'), [
+    '2:12 dns.listen[0]: 0.0.0.0 is a wildcard, and dns load balancers report the first address as their vip_address: list an address clients reach first',
+  ]);
+  assert.deepEqual(problems('dns:\n  listen: ["192.0.2.53:53", "[::]:53"]\n'), []);
+});

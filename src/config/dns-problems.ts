@@ -9,7 +9,14 @@ export function dnsProblems(dns: ConfigFile['dns']): Problem[] {
   const problems: Problem[] = [];
   dns.listen.forEach((text, index) => {
     try {
-      parseListenAddress(text);
+      const { host } = parseListenAddress(text);
+      // The first address is what `dns` load balancers report as their vip_address: clients must be able to use it.
+      if (index === 0 && (host === '0.0.0.0' || host === '::')) {
+        problems.push({
+          path: ['dns', 'listen', index],
+          reason: `${host} is a wildcard, and dns load balancers report the first address as their vip_address: list an address clients reach first`,
+        });
+      }
     } catch (error) {
       problems.push({ path: ['dns', 'listen', index], reason: (error as Error).message });
     }

@@ -52,7 +52,7 @@ trusted_proxies: [10.0.0.0/8, 2001:db8::5]
 secrets:
   directory: /etc/weir/tls
 dns:
-  listen: [0.0.0.0:53]
+  listen: [192.0.2.53:53]
   zones:
     - name: lb.example.com
       nameservers: [ns1.lb.example.com, ns.example.net]

@@ -12,19 +12,38 @@ const NONE: readonly Answer[] = [];
 
 export class PublishedRecords {
   private readonly byName = new Map<string, NameRecords>();
+  /** For each name above a published one, how many published names lie below it. */
+  private readonly below = new Map<string, number>();
 
   publish(name: string, records: NameRecords): void {
+    if (!this.byName.has(name))
+      for (const above of ancestors(name)) this.below.set(above, (this.below.get(above) ?? 0) + 1);
     this.byName.set(name, records);
   }
 
   withdraw(name: string): void {
-    this.byName.delete(name);
+    if (!this.byName.delete(name)) return;
+    for (const above of ancestors(name)) {
+      const count = (this.below.get(above) ?? 1) - 1;
+      if (count === 0) this.below.delete(above);
+      else this.below.set(above, count);
+    }
   }
 
-  /** Names not published do not exist (NXDOMAIN); a published name without records of a type has none (NODATA). */
+  /**
+   * Names not published do not exist (NXDOMAIN), unless a published name lies below them: such an empty non-terminal
+   * exists with no records (RFC 8020: NXDOMAIN would tell resolvers nothing exists below it). A published name without
+   * records of a type has none of it (NODATA).
+   */
   readonly lookup: RecordLookup = (name: string, type: RecordType) => {
     const records = this.byName.get(name);
-    if (records === undefined) return undefined;
+    if (records === undefined) return this.below.has(name) ? NONE : undefined;
     return type === 'A' || type === 'AAAA' ? records[type] : NONE;
   };
+}
+
+/** `b.c` and `c` for `a.b.c`. */
+function ancestors(name: string): string[] {
+  const labels = name.split('.');
+  return labels.slice(1).map((_, i) => labels.slice(i + 1).join('.'));
 }
