@@ -1,6 +1,6 @@
 // End to end, in network namespaces of its own: a SOURCE_IP pool on the `nat` provider hashes each client address
 // into the pool's Maglev table in the kernel, so a client keeps its member, and deleting one of three members moves
-// only the clients that member had.
+// the clients that member had and at most a stray few of the others.
 //
 //   client (198.51.100.100-219) --- cl0 [ lb: weir ] eth1 --- br0 [ sw ] --- m1, m2, m3 (10.77.0.11-13)
 import assert from 'node:assert/strict';
@@ -60,7 +60,7 @@ describe('the nat provider hashes SOURCE_IP into a Maglev table', { skip }, () =
   let poolId = '';
   const memberIds = new Map<string, string>();
 
-  test('every client address keeps its member; deleting one of three moves only the clients it had', async (t) => {
+  test('every client address keeps its member; deleting one of three moves its clients and at most a stray few of the others', async (t) => {
     const subnet = api('GET', '/v2.0/subnets?name=vips').json.subnets[0];
     lbId = created('/v2/lbaas/loadbalancers', 'loadbalancer', { vip_subnet_id: subnet.id, provider: 'nat' }).id;
     await waitActive();
@@ -107,14 +107,13 @@ describe('the nat provider hashes SOURCE_IP into a Maglev table', { skip }, () =
     const moved = SOURCES.filter((source) => afterDelete.get(source) !== before.get(source));
     t.diagnostic(
       `before: m1/m2/m3 ${counts(before).join('/')}; after deleting m3: ${counts(afterDelete).join('/')}; ` +
-        `${moved.length} of ${SOURCES.length} sources moved, all from m3: ${moved.every((s) => before.get(s) === 'm3')}; ` +
+        `${moved.length} of ${SOURCES.length} sources moved, of m1 or m2: ${moved.filter((s) => before.get(s) !== 'm3').length}; ` +
         `DELETE to ACTIVE (a delta of the deleted member's slots) ${rewrite} ms`,
     );
-    assert.deepEqual(
-      moved.filter((source) => before.get(source) !== 'm3'),
-      [],
-      'no client of m1 or m2 moved',
-    );
-    assert.equal(moved.length, counts(before)[2], 'every client of m3 moved');
+    // A Maglev table rebuilt without a member also moves a fraction of a percent of the others' slots (the bench
+    // measures it): allow a few of the 120 clients, far from the third a plain modulo hash would move.
+    const strays = moved.filter((source) => before.get(source) !== 'm3');
+    assert.ok(strays.length <= 3, `at most 3 clients of m1 or m2 moved: ${strays}`);
+    assert.equal(moved.length - strays.length, counts(before)[2], 'every client of m3 moved');
   });
 });
