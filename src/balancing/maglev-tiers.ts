@@ -65,6 +65,25 @@ export class MaglevTableCache {
   }
 }
 
+/**
+ * A table cache per pool and VIP address family: a pool serving both families builds one table of its IPv4 members
+ * and one of its IPv6 members, each kept while its members stay.
+ */
+export class PoolTableCaches {
+  readonly #caches = new Map<string, MaglevTableCache>();
+
+  of(poolId: string, family: 4 | 6): MaglevTableCache {
+    const key = `${poolId}/${family}`;
+    const cache = this.#caches.get(key) ?? new MaglevTableCache();
+    this.#caches.set(key, cache);
+    return cache;
+  }
+
+  forget(poolId: string): void {
+    for (const family of [4, 6]) this.#caches.delete(`${poolId}/${family}`);
+  }
+}
+
 interface Built {
   readonly key: string;
   readonly table: MaglevTable;

@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { MaglevOptions } from '../../balancing/maglev-table.ts';
-import { MaglevTableCache, maglevSlots } from '../../balancing/maglev-tiers.ts';
+import { type MaglevTableCache, maglevSlots, PoolTableCaches } from '../../balancing/maglev-tiers.ts';
 import { MemberSet } from '../../balancing/member-set.ts';
 import {
   type ListenerSpec,
@@ -37,8 +37,8 @@ const KERNEL_LINKS: LinkLearning = { member: learnMemberLink, mac: interfaceMac 
 export class DsrLoadBalancers {
   private readonly specs = new Map<string, LoadBalancerSpec>();
   private readonly members = new Map<string, MemberSet<MemberSpec>>();
-  /** The Maglev tables built for each pool and VIP family (`<pool>/<4|6>`), kept while their members stay. */
-  private readonly tables = new Map<string, MaglevTableCache>();
+  /** The Maglev tables built for each pool and VIP family, kept while their members stay. */
+  private readonly tables = new PoolTableCaches();
   /** By member address; null: its MAC could not be learned the last time. */
   private readonly links = new Map<string, MemberLink | null>();
 
@@ -76,7 +76,7 @@ export class DsrLoadBalancers {
     this.specs.delete(loadbalancerId);
     for (const pool of spec?.pools ?? []) {
       this.members.delete(pool.id);
-      for (const family of [4, 6]) this.tables.delete(`${pool.id}/${family}`);
+      this.tables.forget(pool.id);
     }
     await this.table.set(loadbalancerId, []);
   }
@@ -158,13 +158,6 @@ export class DsrLoadBalancers {
     return spec.pools.find((p) => p.id === listener.defaultPoolId)?.members ?? [];
   }
 
-  private tableCache(poolId: string, vip: string): MaglevTableCache {
-    const key = `${poolId}/${isIPv6(vip) ? 6 : 4}`;
-    const cache = this.tables.get(key) ?? new MaglevTableCache();
-    this.tables.set(key, cache);
-    return cache;
-  }
-
   /**
    * The listener on one VIP; null when no interface is known for its traffic to arrive on (no VIP interface and no
    * member learned), as then nothing can be hooked.
@@ -194,7 +187,7 @@ export class DsrLoadBalancers {
     const ingress = spec.vip.interface ?? device;
     if (!ingress) return null;
     const { members, slots } = pool
-      ? macSlots(usable, pool.maglev, this.tableCache(pool.id, vip))
+      ? macSlots(usable, pool.maglev, this.tables.of(pool.id, isIPv6(vip) ? 6 : 4))
       : { members: [], slots: [] };
     return {
       name,

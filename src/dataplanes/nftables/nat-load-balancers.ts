@@ -1,6 +1,6 @@
 import { isIPv6 } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { MaglevTableCache, maglevSlots } from '../../balancing/maglev-tiers.ts';
+import { maglevSlots, PoolTableCaches } from '../../balancing/maglev-tiers.ts';
 import { MemberSet } from '../../balancing/member-set.ts';
 import type { LbAlgorithm } from '../../model/constants.ts';
 import {
@@ -33,8 +33,8 @@ const PICK: Partial<Record<LbAlgorithm, NatService['pick']>> = {
 export class NatLoadBalancers {
   private readonly specs = new Map<string, LoadBalancerSpec>();
   private readonly members = new Map<string, MemberSet<MemberSpec>>();
-  /** The Maglev tables built for each pool and VIP family (`<pool>/<4|6>`), kept while their members stay. */
-  private readonly tables = new Map<string, MaglevTableCache>();
+  /** The Maglev tables built for each pool and VIP family, kept while their members stay. */
+  private readonly tables = new PoolTableCaches();
   /** `<load balancer>/<member>` health checks found down. */
   private readonly down = new Set<string>();
 
@@ -83,7 +83,7 @@ export class NatLoadBalancers {
     this.specs.delete(loadbalancerId);
     for (const pool of spec?.pools ?? []) {
       this.members.delete(pool.id);
-      for (const family of [4, 6]) this.tables.delete(`${pool.id}/${family}`);
+      this.tables.forget(pool.id);
     }
     for (const key of this.down) if (key.startsWith(`${loadbalancerId}/`)) this.down.delete(key);
     await this.table.set(this.key(loadbalancerId), []);
@@ -271,13 +271,10 @@ export class NatLoadBalancers {
     // The hashing picks keep ineligible members in the table, so that only their own clients move while they are out.
     const tier = (snapshot?.tier ?? []).map((m, i) => ({ member: m, eligible: snapshot!.eligible[i]! }));
     const candidates = tier.filter(({ member }) => reachable(member));
-    const family = isIPv6(vip) ? 6 : 4;
-    const cache = this.tables.get(`${pool.id}/${family}`) ?? new MaglevTableCache();
-    this.tables.set(`${pool.id}/${family}`, cache);
     const slots = maglevSlots(
       candidates.map(({ member, eligible }) => ({ ...member, eligible })),
       pool.maglev,
-      cache,
+      this.tables.of(pool.id, isIPv6(vip) ? 6 : 4),
     );
     return { ...service, backends: candidates.map(({ member }) => backend(member)), table: Array.from(slots) };
   }
