@@ -20,7 +20,13 @@ export function runNft(script: string): Promise<void> {
 export const KERNEL_PRIVILEGES_NEEDED =
   'It programs the kernel through nftables: weir must run as root (CAP_NET_ADMIN) with the nft command installed.';
 
-/** Whether this process may program the kernel's tables: root, with the nft command installed. */
+let available: boolean | undefined;
+
+/**
+ * Whether this process may program the kernel's tables: root, with the nft command installed. Asked once: start-up
+ * asks it for each kernel provider, the proxy's UDP and the source NAT, and neither answer changes while weir runs.
+ */
 export function kernelForwardingAvailable(): boolean {
-  return process.getuid?.() === 0 && spawnSync('nft', ['--version'], { stdio: 'ignore' }).status === 0;
+  available ??= process.getuid?.() === 0 && spawnSync('nft', ['--version'], { stdio: 'ignore' }).status === 0;
+  return available;
 }
