@@ -1,11 +1,12 @@
 // End to end, in network namespaces of its own: a SOURCE_IP pool on the `nat` provider hashes each client address
 // into the pool's Maglev table in the kernel, so a client keeps its member, and deleting one of three members moves
-// the clients that member had and at most a stray few of the others.
+// the clients that member had and only those others whose slots the rebuilt table gives to another member.
 //
 //   client (198.51.100.100-219) --- cl0 [ lb: weir ] eth1 --- br0 [ sw ] --- m1, m2, m3 (10.77.0.11-13)
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { NEW_POOL_MAGLEV_TABLE_SIZE } from '../../src/balancing/maglev-table.ts';
+import { kernelJhashSlot } from '../support/kernel-jhash.ts';
 import type { Json } from './support/namespaced-weir.ts';
 import { ip, kernelSkip } from './support/namespaces.ts';
 import { routedWeir, TCP_CLIENT } from './support/routed-weir.ts';
@@ -84,15 +85,31 @@ describe('the nat provider hashes SOURCE_IP into a Maglev table', { skip }, () =
       memberIds.set(name, member.id);
       await waitActive();
     }
-    const table = inNs('lb', 'nft', 'list', 'chain', 'inet', 'weir', `svc_${listener.id.replaceAll('-', '')}_0`);
-    assert.match(
-      table,
-      new RegExp(`jhash ip saddr mod ${NEW_POOL_MAGLEV_TABLE_SIZE} seed 0x[0-9a-f]+ map @svc_\\w+_slots`),
-      "the pool's stored table size",
+    const chain = inNs('lb', 'nft', 'list', 'chain', 'inet', 'weir', `svc_${listener.id.replaceAll('-', '')}_0`);
+    const lookup = new RegExp(
+      `jhash ip saddr mod ${NEW_POOL_MAGLEV_TABLE_SIZE} seed (0x[0-9a-f]+) map @(svc_\\w+_slots)`,
     );
+    const [, seed, slotMap] = chain.match(lookup) ?? assert.fail(`the pool's stored table size in:\n${chain}`);
+    /** Which member each slot of the kernel's map names right now. */
+    const slotOwners = (): Map<number, string> => {
+      const listed = JSON.parse(inNs('lb', 'nft', '-j', 'list', 'map', 'inet', 'weir', slotMap!));
+      const elements = listed.nftables.find((o: Json) => o.map).map.elem as [number, { concat: [string, number] }][];
+      const byAddress = new Map(MEMBERS.map((m) => [address(m), m]));
+      return new Map(elements.map(([slot, { concat }]) => [slot, byAddress.get(concat[0]) ?? concat[0]]));
+    };
+    /** The member each client's slot names. */
+    const slotPlacement = (owners: Map<number, string>): Map<string, string> =>
+      new Map(
+        SOURCES.map((source) => {
+          const slot = kernelJhashSlot(source, NEW_POOL_MAGLEV_TABLE_SIZE, Number(seed));
+          return [source, owners.get(slot) ?? `slot ${slot} unowned`];
+        }),
+      );
 
     const before = placement();
     assert.deepEqual(placement(), before, 'the same sources reach the same members again');
+    const ownersBefore = slotOwners();
+    assert.deepEqual(before, slotPlacement(ownersBefore), 'each client reaches the member its slot in the map names');
     const counts = (map: Map<string, string>) => MEMBERS.map((m) => [...map.values()].filter((v) => v === m).length);
     assert.ok(
       counts(before).every((n) => n > 0),
@@ -105,15 +122,20 @@ describe('the nat provider hashes SOURCE_IP into a Maglev table', { skip }, () =
     const rewrite = Date.now() - started;
     const afterDelete = placement();
     const moved = SOURCES.filter((source) => afterDelete.get(source) !== before.get(source));
+    const strays = (sources: string[]) => sources.filter((source) => before.get(source) !== 'm3');
     t.diagnostic(
       `before: m1/m2/m3 ${counts(before).join('/')}; after deleting m3: ${counts(afterDelete).join('/')}; ` +
-        `${moved.length} of ${SOURCES.length} sources moved, of m1 or m2: ${moved.filter((s) => before.get(s) !== 'm3').length}; ` +
+        `${moved.length} of ${SOURCES.length} sources moved, of m1 or m2: ${strays(moved).length}; ` +
         `DELETE to ACTIVE (a delta of the deleted member's slots) ${rewrite} ms`,
     );
-    // A Maglev table rebuilt without a member also moves a fraction of a percent of the others' slots (the bench
-    // measures it): allow a few of the 120 clients, far from the third a plain modulo hash would move.
-    const strays = moved.filter((source) => before.get(source) !== 'm3');
-    assert.ok(strays.length <= 3, `at most 3 clients of m1 or m2 moved: ${strays}`);
-    assert.equal(moved.length - strays.length, counts(before)[2], 'every client of m3 moved');
+    const ownersAfter = slotOwners();
+    assert.deepEqual(afterDelete, slotPlacement(ownersAfter), 'after the delete too, each client follows its slot');
+    assert.equal(moved.length - strays(moved).length, counts(before)[2], 'every client of m3 moved');
+    // Rebuilt without a member, a Maglev table also hands some slots between the members that stay: 0.1% of them on
+    // average for three members, rarely up to 6% (bench/maglev-disruption), where a modulo hash moves half.
+    const kept = [...ownersBefore].filter(([, member]) => member !== 'm3');
+    const handedOver = kept.filter(([slot, member]) => ownersAfter.get(slot) !== member).length;
+    t.diagnostic(`${handedOver} of m1's and m2's ${kept.length} slots changed member`);
+    assert.ok(handedOver / kept.length < 0.1, `${handedOver} of m1's and m2's ${kept.length} slots changed member`);
   });
 });
