@@ -8,7 +8,8 @@ const problems = configProblems;
 const zone = (lines: string) => `dns:\n  zones:\n    - ${lines.replaceAll('\n', '\n      ')}\n`;
 
 test('no dns section: no listener and no zones; a zone gets its SOA timers by default', () => {
-  assert.deepEqual(parseConfig('', 'weir.yaml').dns, { listen: [], zones: [] });
+  const answers = { max_records: 8, min_ttl: 5, max_ttl: 60, all_down: 'answer_all', fallback: [] };
+  assert.deepEqual(parseConfig('', 'weir.yaml').dns, { listen: [], zones: [], answers });
   const config = parseConfig(
     `dns:\n  listen: [127.0.0.1:5353, "[::1]:5353"]\n${zone('name: LB.example.org.\nnameservers: [ns.example.net]\nhostmaster: hostmaster.example.org').slice(5)}`,
     'weir.yaml',
@@ -29,6 +30,7 @@ test('no dns section: no listener and no zones; a zone gets its SOA timers by de
         negative_ttl: 60,
       },
     ],
+    answers,
   });
 });
 
@@ -86,4 +88,20 @@ test('the first listen address is what dns load balancers report, so it may not 
     '2:12 dns.listen[0]: 0.0.0.0 is a wildcard, and dns load balancers report the first address as their vip_address: list an address clients reach first',
   ]);
   assert.deepEqual(problems('dns:\n  listen: ["192.0.2.53:53", "[::]:53"]\n'), []);
+});
+
+test('answers: TTL bounds in order, fallback addresses exactly when all_down is fallback', () => {
+  assert.deepEqual(problems('dns:\n  answers:\n    min_ttl: 90\n    max_ttl: 30\n'), [
+    '3:14 dns.answers.min_ttl: min_ttl 90 exceeds max_ttl 30',
+  ]);
+  assert.deepEqual(problems('dns:\n  answers:\n    all_down: fallback\n'), [
+    '3:15 dns.answers.all_down: all_down: fallback needs addresses under fallback',
+  ]);
+  assert.deepEqual(problems('dns:\n  answers:\n    all_down: fallback\n    fallback: [192.0.2.1, nowhere]\n'), [
+    '4:27 dns.answers.fallback[1]: "nowhere" is not an IP address',
+  ]);
+  assert.deepEqual(problems('dns:\n  answers:\n    fallback: [192.0.2.1]\n'), [
+    '3:15 dns.answers.fallback: fallback addresses are only answered with all_down: fallback',
+  ]);
+  assert.deepEqual(problems('dns:\n  answers:\n    all_down: fallback\n    fallback: ["2001:db8::1"]\n'), []);
 });

@@ -22,6 +22,7 @@ export function dnsProblems(dns: ConfigFile['dns']): Problem[] {
     }
   });
   problems.push(...dns.zones.flatMap((zone, index) => zoneProblems(zone, ['dns', 'zones', index])));
+  problems.push(...answerProblems(dns.answers));
   dns.zones.forEach((zone, index) => {
     const name = canonicalName(zone.name);
     const outer = dns.zones.findIndex((other, i) => i !== index && isWithin(name, canonicalName(other.name)));
@@ -76,6 +77,32 @@ function zoneProblems(zone: ConfigFile['dns']['zones'][number], at: KeyPath): Pr
       if (!parseIpAddress(address)) {
         problems.push({ path: [...at, 'glue', server, index], reason: `"${address}" is not an IP address` });
       }
+    });
+  }
+  return problems;
+}
+
+function answerProblems(answers: ConfigFile['dns']['answers']): Problem[] {
+  const at: KeyPath = ['dns', 'answers'];
+  const problems: Problem[] = [];
+  if (answers.min_ttl > answers.max_ttl) {
+    problems.push({
+      path: [...at, 'min_ttl'],
+      reason: `min_ttl ${answers.min_ttl} exceeds max_ttl ${answers.max_ttl}`,
+    });
+  }
+  answers.fallback.forEach((address, index) => {
+    if (!parseIpAddress(address)) {
+      problems.push({ path: [...at, 'fallback', index], reason: `"${address}" is not an IP address` });
+    }
+  });
+  if (answers.all_down === 'fallback' && answers.fallback.length === 0) {
+    problems.push({ path: [...at, 'all_down'], reason: 'all_down: fallback needs addresses under fallback' });
+  }
+  if (answers.all_down !== 'fallback' && answers.fallback.length > 0) {
+    problems.push({
+      path: [...at, 'fallback'],
+      reason: `fallback addresses are only answered with all_down: fallback`,
     });
   }
   return problems;

@@ -428,6 +428,45 @@ export const configSchema = Type.Object(
           default: [],
           description: 'Zones weir is authoritative for; a query for a name outside all of them is refused.',
         }),
+        answers: Type.Object(
+          {
+            max_records: Type.Integer({
+              minimum: 1,
+              maximum: 64,
+              default: 8,
+              description: 'At most this many addresses per answer, chosen by the pool algorithm ("first N").',
+            }),
+            min_ttl: Type.Integer({
+              minimum: 0,
+              maximum: 2147483647,
+              default: 5,
+              description: 'Lower bound of the TTL of answers that follow health, in seconds.',
+            }),
+            max_ttl: Type.Integer({
+              minimum: 0,
+              maximum: 2147483647,
+              default: 60,
+              description:
+                'Upper bound of the TTL of answers that follow health, in seconds: the TTL is the time until the ' +
+                "answer could change by the monitors' timing, clamped to min_ttl and max_ttl.",
+            }),
+            all_down: Type.Union([Type.Literal('answer_all'), Type.Literal('fallback'), Type.Literal('servfail')], {
+              default: 'answer_all',
+              description:
+                'While every member of an address family is down: answer them all anyway (answer_all), answer the ' +
+                'fallback addresses (fallback), or answer SERVFAIL (servfail). Members admin down are never answered.',
+            }),
+            fallback: Type.Array(Type.String({ description: 'An IPv4 or IPv6 address.' }), {
+              default: [],
+              description: 'The addresses all_down: fallback answers, of the family asked for.',
+            }),
+          },
+          {
+            ...strict,
+            default: {},
+            description: "How the dns provider's load balancers answer their names.",
+          },
+        ),
       },
       { ...strict, default: {}, description: "weir's authoritative DNS server (the DNS load-balancing data plane)." },
     ),

@@ -4,6 +4,7 @@ import type { Zone } from '../dns/zone.ts';
 import type { LbAlgorithm, ListenerProtocol, MonitorType, PersistenceType, PoolProtocol } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { AccessLogSettings } from '../observability/access-log/access-log.ts';
+import type { AnswerPolicy } from './dns/answer-policy.ts';
 
 /** What a driver can carry. The API validates every request against these, so a driver never sees what it can't do. */
 export interface DriverCapabilities {
@@ -129,6 +130,7 @@ export interface DnsSettings {
   listen: readonly ListenAddress[];
   zones: readonly Zone[];
   records: PublishedRecords;
+  answers: AnswerPolicy;
 }
 
 export const DEFAULT_DRIVER_SETTINGS: DriverSettings = {

@@ -1,16 +1,18 @@
 /** What an authoritative server answers to one question: rcode, authority, and the three record sections. */
 import type { Answer, Question, RecordType } from 'dns-packet';
+import { answerOrder } from './answer-order.ts';
+import type { AnswerSet } from './answer-set.ts';
 import { canonicalName, isWithin } from './domain-name.ts';
 import type { Zone } from './zone.ts';
 import { addressRecords, soaRecord, zoneRecords } from './zone-records.ts';
 import type { ZoneSet } from './zone-set.ts';
 
 /**
- * Records published under canonical `name` (load balancers' names, later): undefined when the name does not exist,
- * an empty list when it exists without records of `type` (also for empty non-terminals). Owner names are ignored:
- * answers carry the question's spelling.
+ * Records published under canonical `name` (load balancers' names): undefined when the name does not exist, an empty
+ * set when it exists without records of `type` (also for empty non-terminals). Owner names are ignored: answers
+ * carry the question's spelling.
  */
-export type RecordLookup = (name: string, type: RecordType) => readonly Answer[] | undefined;
+export type RecordLookup = (name: string, type: RecordType) => AnswerSet | undefined;
 
 /** What the server answers from: its zones, the published records, and the SOA serial of the moment. */
 export interface Authority {
@@ -20,31 +22,58 @@ export interface Authority {
 }
 
 export interface ZoneAnswer {
-  rcode: 'NOERROR' | 'NXDOMAIN' | 'REFUSED';
+  rcode: 'NOERROR' | 'NXDOMAIN' | 'REFUSED' | 'SERVFAIL';
   authoritative: boolean;
   answers: Answer[];
   authorities: Answer[];
   additionals: Answer[];
+  /** The answers were chosen for this client (a sticky order): ECS replies then carry the source prefix as scope. */
+  clientSpecific?: boolean;
+  /** The answers in wire form, when all came prepared from published sets and nothing else is to be added. */
+  wire?: Buffer[];
 }
 
 /** Types an ANY query is answered with (all records of the name, as it exists here). */
 const ANY_TYPES: readonly RecordType[] = ['SOA', 'NS', 'A', 'AAAA', 'MX', 'SRV', 'TXT'];
 
 const REFUSED: ZoneAnswer = { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
+/** The all-down policy `servfail`: the name exists, and the server says it cannot answer it now. */
+const SERVER_FAILURE: ZoneAnswer = {
+  rcode: 'SERVFAIL',
+  authoritative: false,
+  answers: [],
+  authorities: [],
+  additionals: [],
+};
 
-export function answer(question: Question, authority: Authority): ZoneAnswer {
+/** The answer to `question`; `clientKey` identifies the client for sticky orders (see `client-subnet.ts`). */
+export function answer(question: Question, authority: Authority, clientKey = 0): ZoneAnswer {
   const name = canonicalName(question.name);
   const zone = authority.zones.zoneOf(name);
   if (zone === undefined || (question.class ?? 'IN') !== 'IN') return REFUSED;
   const serial = authority.serial();
   const types = (question.type as string) === 'ANY' ? ANY_TYPES : [question.type];
   let exists = false;
+  let clientSpecific = false;
+  let wire: Buffer[] | undefined = [];
   const answers: Answer[] = [];
   for (const type of types) {
-    const records = recordsOf(zone, name, type, authority, serial);
-    if (records === undefined) continue;
+    // The zone's own records of the name win when it defines any of the type; else the published ones.
+    const own = zoneRecords(zone, name, type, serial);
+    const set = own !== undefined && own.length > 0 ? undefined : authority.lookup(name, type);
+    if (own === undefined && set === undefined) continue;
     exists = true;
-    for (const record of records) answers.push({ ...record, name: question.name } as Answer);
+    if (set === undefined) {
+      for (const record of own!) answers.push({ ...record, name: question.name } as Answer);
+      wire = undefined;
+      continue;
+    }
+    if (set.servfail) return SERVER_FAILURE;
+    clientSpecific ||= set.order === 'sticky';
+    for (const index of answerOrder(set, clientKey)) {
+      answers.push({ ...set.records[index]!, name: question.name } as Answer);
+      wire?.push(set.wire[index]!);
+    }
   }
   if (answers.length === 0) {
     const negative = soaRecord(zone, serial, zone.negativeTtl);
@@ -56,14 +85,17 @@ export function answer(question: Question, authority: Authority): ZoneAnswer {
       additionals: [],
     };
   }
-  return { rcode: 'NOERROR', authoritative: true, answers, authorities: [], additionals: glueFor(zone, answers) };
-}
-
-/** The zone's own records of the name when it defines any of the type, else the published ones. */
-function recordsOf(zone: Zone, name: string, type: RecordType, authority: Authority, serial: number) {
-  const own = zoneRecords(zone, name, type, serial);
-  if (own !== undefined && own.length > 0) return own;
-  return authority.lookup(name, type) ?? own;
+  const additionals = glueFor(zone, answers);
+  if (additionals.length > 0) wire = undefined;
+  return {
+    rcode: 'NOERROR',
+    authoritative: true,
+    answers,
+    authorities: [],
+    additionals,
+    ...(clientSpecific && { clientSpecific }),
+    ...(wire && { wire }),
+  };
 }
 
 /** A and AAAA of the in-zone nameservers among NS answers, so resolvers can reach them (glue). */

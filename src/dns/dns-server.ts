@@ -70,7 +70,7 @@ export class DnsServer {
       udp.bind({ address: host, port: boundPort }, () => resolve());
     });
     udp.on('message', (message, peer) => {
-      const response = respond(message, authority, 'udp');
+      const response = respond(message, authority, 'udp', peer.address);
       if (response) udp.send(response, peer.port, peer.address);
     });
   }
@@ -89,7 +89,7 @@ function serveTcp(connection: TcpSocket, authority: Authority): void {
     }
     while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
       const end = 2 + pending.readUInt16BE(0);
-      const response = respond(pending.subarray(2, end), authority, 'tcp');
+      const response = respond(pending.subarray(2, end), authority, 'tcp', connection.remoteAddress);
       pending = pending.subarray(end);
       if (response === undefined) continue;
       const length = Buffer.alloc(2);

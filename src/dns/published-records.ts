@@ -1,14 +1,10 @@
 /** Records load balancers publish, per canonical name, as weir's DNS server looks them up. */
-import type { Answer, RecordType } from 'dns-packet';
+import type { RecordType } from 'dns-packet';
 import type { RecordLookup } from './answer.ts';
+import { type AnswerSet, NO_RECORDS } from './answer-set.ts';
 
-/** A published name's address records, computed when its load balancer or a member's health changes. */
-export interface NameRecords {
-  A: readonly Answer[];
-  AAAA: readonly Answer[];
-}
-
-const NONE: readonly Answer[] = [];
+/** A published name's records by type, computed when its load balancer or a member's health changes. */
+export type NameRecords = Readonly<Partial<Record<RecordType, AnswerSet>>>;
 
 export class PublishedRecords {
   private readonly byName = new Map<string, NameRecords>();
@@ -37,8 +33,8 @@ export class PublishedRecords {
    */
   readonly lookup: RecordLookup = (name: string, type: RecordType) => {
     const records = this.byName.get(name);
-    if (records === undefined) return this.below.has(name) ? NONE : undefined;
-    return type === 'A' || type === 'AAAA' ? records[type] : NONE;
+    if (records === undefined) return this.below.has(name) ? NO_RECORDS : undefined;
+    return records[type] ?? NO_RECORDS;
   };
 }
 

@@ -13,6 +13,7 @@ import { AuditLog } from '../audit/audit-log.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
+import { answerPolicyFromConfig } from '../dataplanes/dns/answer-policy.ts';
 import type { DnsSettings, DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
 import { dsrTable } from '../dataplanes/nftables/dsr-table.ts';
 import { natTable } from '../dataplanes/nftables/nat-table.ts';
@@ -78,6 +79,7 @@ export class WeirServer {
       listen: config.dns.listen.map(parseListenAddress),
       zones: config.dns.zones.map(zoneFromConfig),
       records: new PublishedRecords(),
+      answers: answerPolicyFromConfig(config.dns.answers),
     };
     const drivers = new DriverRegistry(
       options.drivers ?? DRIVER_FACTORIES,

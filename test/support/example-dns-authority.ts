@@ -1,6 +1,7 @@
 /** A zone with records of every kind the DNS server answers, for its unit and socket tests. */
 import type { Answer, RecordType } from 'dns-packet';
 import type { Authority, RecordLookup } from '../../src/dns/answer.ts';
+import { answerSet, NO_RECORDS } from '../../src/dns/answer-set.ts';
 import type { Zone } from '../../src/dns/zone.ts';
 import { ZoneSet } from '../../src/dns/zone-set.ts';
 
@@ -19,8 +20,8 @@ export const EXAMPLE_ZONE: Zone = {
 };
 
 export const SERIAL = 2026112801;
-/** Records of `medium`: too many for 512 bytes, not for 1232. */
-export const MEDIUM_RECORDS = 20;
+/** Records of `medium`: too many for 512 bytes, not for 1232 (16 bytes each, the owner name compressed). */
+export const MEDIUM_RECORDS = 40;
 /** Records of `big`: too many for 1232 bytes. */
 export const BIG_RECORDS = 120;
 
@@ -46,7 +47,9 @@ const published: Record<string, Partial<Record<RecordType, Answer[]>>> = {
 /** Names exist when published or above a published name (empty non-terminals such as `_tcp.www`). */
 export const exampleLookup: RecordLookup = (name, type) => {
   const exists = Object.keys(published).some((owner) => owner === name || owner.endsWith(`.${name}`));
-  return exists ? (published[name]?.[type] ?? []) : undefined;
+  if (!exists) return undefined;
+  const records = published[name]?.[type];
+  return records === undefined ? NO_RECORDS : answerSet(records);
 };
 
 export const exampleAuthority = (): Authority => ({

@@ -11,6 +11,7 @@ import type {
   NamePublishing,
   TrafficCounters,
 } from '../driver.ts';
+import type { AnswerPolicy } from './answer-policy.ts';
 import { nameRecords } from './name-records.ts';
 
 /** Why `name` cannot be published by a load balancer of `projectId` in `zones`, or undefined. */
@@ -34,14 +35,16 @@ function capabilitiesFor(zones: ZoneSet, settings: DnsSettings): DriverCapabilit
     // Listeners only say which pools' members answer: nothing listens on their ports.
     listenerProtocols: ['TCP', 'UDP', 'HTTP', 'HTTPS'],
     poolProtocols: ['TCP', 'UDP', 'HTTP', 'HTTPS'],
-    // Every healthy address is answered; weighted and per-client selection are to come.
-    algorithms: ['ROUND_ROBIN'],
+    // ROUND_ROBIN: weighted random order per query; SOURCE_IP: sticky per client (name-records.ts). A DNS server
+    // sees neither connections nor client ports, so LEAST_CONNECTIONS and SOURCE_IP_PORT would promise nothing.
+    algorithms: ['ROUND_ROBIN', 'SOURCE_IP'],
     persistenceTypes: [],
     monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
     l7Policies: false,
     listenerConnectionLimit: false,
     portTranslation: true,
-    memberDrain: false,
+    // Weight 0 takes a member out of new answers while resolvers' cached ones run out: DNS's drain.
+    memberDrain: true,
     flavorCapabilities: [],
     availabilityZoneCapabilities: [],
     healthChecks: 'weir',
@@ -55,6 +58,7 @@ class DnsDriver implements DataPlaneDriver {
   readonly capabilities: DriverCapabilities;
   private readonly zones: ZoneSet;
   private readonly records: PublishedRecords;
+  private readonly policy: AnswerPolicy;
   private readonly specs = new Map<string, LoadBalancerSpec>();
   /** Members health checks found down, per load balancer. */
   private readonly down = new Map<string, Set<string>>();
@@ -64,6 +68,7 @@ class DnsDriver implements DataPlaneDriver {
   constructor(settings: DnsSettings) {
     this.zones = new ZoneSet(settings.zones);
     this.records = settings.records;
+    this.policy = settings.answers;
     this.capabilities = capabilitiesFor(this.zones, settings);
   }
 
@@ -105,10 +110,8 @@ class DnsDriver implements DataPlaneDriver {
   private publish(loadbalancerId: string): void {
     const spec = this.specs.get(loadbalancerId);
     if (spec === undefined) return;
-    const name = canonicalName(spec.name);
-    // TTL: the zone's for now; following the health state is to come.
-    const ttl = this.zones.zoneOf(name)!.ttl;
-    this.records.publish(name, nameRecords(spec, this.down.get(loadbalancerId) ?? new Set(), ttl));
+    const down = this.down.get(loadbalancerId) ?? new Set<string>();
+    this.records.publish(canonicalName(spec.name), nameRecords(spec, down, this.policy));
   }
 
   private withdraw(loadbalancerId: string): void {

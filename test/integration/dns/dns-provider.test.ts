@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { chiSquare } from '../../support/chi-square.ts';
 import { digAt, skipWithoutDig } from '../../support/dig.ts';
+import { firstAddresses } from '../../support/udp-dns-client.ts';
 import { Harness, type Json } from '../api/harness.ts';
 import { waitFor } from '../proxy/support/line-servers.ts';
 
@@ -12,7 +14,9 @@ const YAML = `dns:
     - name: lb.example.org
       nameservers: [ns.example.net]
       hostmaster: hostmaster.example.org
-      ttl: 30
+  answers:
+    max_records: 4
+    max_ttl: 30
 `;
 
 /** A TCP server that accepts and closes, on `host` and `port` (0: a free one). */
@@ -48,13 +52,14 @@ describe('dns provider answering with dig', { skip: skipWithoutDig }, () => {
   const answers = async (name: string, type = 'A') => (await digAt(port, name, type)).answers.sort();
 
   /** A dns load balancer named `name` with a TCP listener, its default pool and a member per address. */
-  async function publish(name: string, addresses: string[], memberPort = 9) {
+  async function publish(name: string, addresses: string[], memberPort = 9, poolFields: Json = {}, weights?: number[]) {
     const lb = await h.createLb({ provider: 'dns', name });
     const listener = await h.createListener(lb.id, { protocol: 'TCP', protocol_port: 80 });
-    const pool = await h.createPool(lb.id, { listener_id: listener.id, protocol: 'TCP' });
+    const pool = await h.createPool(lb.id, { listener_id: listener.id, protocol: 'TCP', ...poolFields });
     const members: Json[] = [];
-    for (const address of addresses) {
-      members.push(await h.createMember(lb.id, pool.id, { address, protocol_port: memberPort }));
+    for (const [i, address] of addresses.entries()) {
+      const weight = weights?.[i] ?? 1;
+      members.push(await h.createMember(lb.id, pool.id, { address, protocol_port: memberPort, weight }));
     }
     return { lb, pool, members };
   }
@@ -82,7 +87,8 @@ describe('dns provider answering with dig', { skip: skipWithoutDig }, () => {
     servers.push(steady, flaky);
     const { lb, pool } = await publish('app.lb.example.org', ['127.0.0.31', '127.0.0.32'], portOf(steady));
     await h.createHm(lb.id, pool.id, { type: 'TCP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 });
-    const both = ['app.lb.example.org. 30 IN A 127.0.0.31', 'app.lb.example.org. 30 IN A 127.0.0.32'];
+    // The TTL follows the monitor: one failed check of 1 s could change the answer, so the floor of 5 s.
+    const both = ['app.lb.example.org. 5 IN A 127.0.0.31', 'app.lb.example.org. 5 IN A 127.0.0.32'];
     assert.deepEqual(await answers('app.lb.example.org'), both);
     await closed(flaky);
     // Detection takes delay x max_retries_down; the margins are generous.
@@ -94,5 +100,72 @@ describe('dns provider answering with dig', { skip: skipWithoutDig }, () => {
     await waitFor('the restarted member is answered again', 10_000, async () => {
       return (await answers('app.lb.example.org')).length === 2;
     });
+  });
+
+  test('ROUND_ROBIN answers weighted: the first address follows member weights (chi-square over 10,000 answers)', async () => {
+    const weights = [1, 2, 3];
+    const addresses = ['192.0.2.21', '192.0.2.22', '192.0.2.23'];
+    await publish('weighted.lb.example.org', addresses, 9, {}, weights);
+    // A fair sample fails at p = 0.01 once in a hundred runs: a second sample must then fail too.
+    let result = { statistic: 0, fits: false };
+    for (let sample = 0; sample < 2 && !result.fits; sample++) {
+      const firsts = await firstAddresses(Number(port), 'weighted.lb.example.org', 10_000);
+      const counts = addresses.map((address) => firsts.filter((first) => first === address).length);
+      assert.equal(
+        counts.reduce((a, b) => a + b, 0),
+        10_000,
+        'every answer starts with a member',
+      );
+      result = chiSquare(counts, weights);
+    }
+    assert.ok(result.fits, `chi-square ${result.statistic.toFixed(2)} for weights ${weights}`);
+  });
+
+  test('SOURCE_IP answers sticky per client subnet (ECS, echoed with its scope), spread over subnets', async () => {
+    const addresses = ['192.0.2.31', '192.0.2.32', '192.0.2.33', '192.0.2.34'];
+    await publish('sticky.lb.example.org', addresses, 9, { lb_algorithm: 'SOURCE_IP' });
+    const firstFor = async (subnet: string) => {
+      const reply = await digAt(port, `+subnet=${subnet}`, 'sticky.lb.example.org', 'A');
+      assert.match(reply.text, new RegExp(`CLIENT-SUBNET: ${subnet.replace('/', '\\/')}/${subnet.split('/')[1]}`));
+      return reply.answers[0];
+    };
+    const firsts = new Set<string | undefined>();
+    for (let i = 0; i < 12; i++) {
+      const subnet = `198.51.${i}.0/24`;
+      const first = await firstFor(subnet);
+      assert.equal(await firstFor(subnet), first, `${subnet} asks again`);
+      firsts.add(first);
+    }
+    assert.ok(firsts.size >= 2, `12 subnets start with ${firsts.size} different addresses`);
+    const plain = await digAt(port, '+subnet=198.51.100.0/24', 'www.lb.example.org', 'A');
+    assert.match(plain.text, /CLIENT-SUBNET: 198\.51\.100\.0\/24\/0/, 'ROUND_ROBIN answers hold for any client');
+  });
+
+  test('at most max_records addresses per answer, and a different choice across queries', async () => {
+    const addresses = Array.from({ length: 6 }, (_, i) => `192.0.2.4${i}`);
+    await publish('many.lb.example.org', addresses);
+    const seen = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const { answers: now } = await digAt(port, 'many.lb.example.org', 'A');
+      assert.equal(now.length, 4);
+      for (const line of now) seen.add(line);
+    }
+    assert.ok(seen.size > 4, `10 answers named ${seen.size} of the 6 addresses`);
+  });
+
+  test('when every member is down, all are answered at the minimum TTL (all_down: answer_all)', async () => {
+    // Nothing listens on these addresses' port: the first checks find both down.
+    const { lb, pool } = await publish('down.lb.example.org', ['127.0.0.41', '127.0.0.42'], 1);
+    const before = await answers('down.lb.example.org');
+    assert.equal(before.length, 2, 'answered before the first checks have run');
+    await h.createHm(lb.id, pool.id, { type: 'TCP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 });
+    await waitFor('both members found down', 10_000, async () => {
+      const members = await h.get(`pools/${pool.id}/members`);
+      return members.body.members.every((m: Json) => m.operating_status === 'ERROR');
+    });
+    assert.deepEqual(await answers('down.lb.example.org'), [
+      'down.lb.example.org. 5 IN A 127.0.0.41',
+      'down.lb.example.org. 5 IN A 127.0.0.42',
+    ]);
   });
 });
