@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { RevisionRow } from './revision-table.ts';
 import {
   type ObjectChange,
   type ObjectFilter,
@@ -20,6 +21,7 @@ export interface ObjectRow {
 
 export interface Database {
   objects: ObjectRow;
+  revision: RevisionRow;
 }
 
 /** The kysely query layer over the objects table, shared by every SQL dialect. */

@@ -57,6 +57,8 @@ export interface CommitEvent {
   loadbalancerIds: ReadonlySet<string>;
   /** One per object, first before to last after, in the order first changed; an object inserted and deleted is left out. */
   changes: readonly ObjectChange[];
+  /** The store's revision after this commit: one more than before it if `changes` is not empty, else the same. */
+  revision: number;
 }
 
 export interface StateStore {
@@ -64,6 +66,11 @@ export interface StateStore {
   /** Runs fn atomically and serialised with every other transaction; a throw rolls everything back. */
   transaction<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T>;
   onCommit(listener: (event: CommitEvent) => void): () => void;
+  /**
+   * How many committed transactions changed an object, persisted with them: it moves with every change and only
+   * then, and is the same for everyone reading the same store.
+   */
+  revision(): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import * as objects from '../migrations/001-objects.ts';
 import type { CommitEvent } from '../state-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -50,4 +56,97 @@ test('a commit reports each object it changed, before and after', async () => {
     ],
   );
   assert.deepEqual([...events[2]!.loadbalancerIds], ['lb1']);
+});
+
+test('each commit that changed an object bumps the revision by one; reads, no-ops and rollbacks do not', async () => {
+  const store = await SqliteStore.open(':memory:');
+  const events: CommitEvent[] = [];
+  store.onCommit((event) => events.push(event));
+  assert.equal(await store.revision(), 0);
+
+  await store.transaction((w) => w.insert('loadbalancer', { id: 'lb1', project_id: 'p1' }));
+  assert.equal(await store.revision(), 1);
+  await store.transaction((w) => w.get('loadbalancer', 'lb1'));
+  await store.transaction((w) => w.update('pool', { id: 'missing' }));
+  await store.transaction(async (w) => {
+    await w.insert('listener', { id: 'l1', loadbalancer_id: 'lb1' });
+    await w.delete('listener', 'l1');
+  });
+  await assert.rejects(
+    store.transaction(async (w) => {
+      await w.delete('loadbalancer', 'lb1');
+      throw new Error('rolled back');
+    }),
+  );
+  assert.equal(await store.revision(), 1);
+  await store.transaction((w) => w.update('loadbalancer', { id: 'lb1', project_id: 'p1', name: 'b' }));
+  assert.equal(await store.revision(), 2);
+  await store.close();
+
+  // The insert-then-delete commit is reported, with the revision it left as it was.
+  assert.deepEqual(
+    events.map((event) => [event.changes.length, event.revision]),
+    [
+      [1, 1],
+      [0, 1],
+      [1, 2],
+    ],
+  );
+});
+
+test('the revision is kept on disk with the objects', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
+  const path = join(dir, 'weir.db');
+  try {
+    const first = await SqliteStore.open(path);
+    await first.transaction((w) => w.insert('loadbalancer', { id: 'lb1' }));
+    await first.transaction((w) => w.delete('loadbalancer', 'lb1'));
+    await first.close();
+    const again = await SqliteStore.open(path);
+    assert.equal(await again.revision(), 2);
+    await again.transaction((w) => w.insert('loadbalancer', { id: 'lb2' }));
+    assert.equal(await again.revision(), 3);
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a store from before the revision starts at 0 and counts on from there', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
+  const path = join(dir, 'weir.db');
+  try {
+    const old = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(path) }) });
+    const provider = { getMigrations: async () => ({ '001-objects': objects }) };
+    assert.equal((await new Migrator({ db: old, provider }).migrateToLatest()).error, undefined);
+    await old.destroy();
+    const store = await SqliteStore.open(path);
+    assert.equal(await store.revision(), 0);
+    await store.transaction((w) => w.insert('loadbalancer', { id: 'lb1' }));
+    assert.equal(await store.revision(), 1);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('transactions started together each get a revision of their own, one after another', async () => {
+  const store = await SqliteStore.open(':memory:');
+  const revisions: number[] = [];
+  store.onCommit((event) => revisions.push(event.revision));
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      store.transaction(async (w) => {
+        // Reads before the write, so transactions would interleave if the store let them.
+        await w.count('member');
+        await w.insert('member', { id: `m${i}` });
+      }),
+    ),
+  );
+  assert.equal(await store.revision(), 20);
+  await store.close();
+  assert.deepEqual(
+    revisions,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
 });

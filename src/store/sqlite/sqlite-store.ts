@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrations } from '../migrations/index.ts';
 import { type Database, ObjectTable } from '../object-table.ts';
+import { bumpRevision, readRevision } from '../revision-table.ts';
 import type { CommitEvent, StateStore, StoreReader, StoreWriter } from '../state-store.ts';
 
 /**
@@ -36,22 +37,29 @@ export class SqliteStore implements StateStore {
   }
 
   async transaction<T>(fn: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    let table: ObjectTable | undefined;
+    let event: CommitEvent | undefined;
     const result = await this.db.transaction().execute(async (trx) => {
-      table = new ObjectTable(trx);
-      return fn(table);
+      const table = new ObjectTable(trx);
+      const value = await fn(table);
+      const { changes, touchedLoadBalancers } = table;
+      if (changes.length > 0 || touchedLoadBalancers.size > 0) {
+        // Bumped inside the transaction: the revision and the change it counts commit or roll back together.
+        const revision = changes.length > 0 ? await bumpRevision(trx) : await readRevision(trx);
+        event = { loadbalancerIds: touchedLoadBalancers, changes, revision };
+      }
+      return value;
     });
-    const changes = table?.changes ?? [];
-    if (table && (changes.length > 0 || table.touchedLoadBalancers.size > 0)) {
-      const event = { loadbalancerIds: table.touchedLoadBalancers, changes };
-      for (const listener of this.listeners) listener(event);
-    }
+    if (event) for (const listener of this.listeners) listener(event);
     return result;
   }
 
   onCommit(listener: (event: CommitEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  revision(): Promise<number> {
+    return readRevision(this.db);
   }
 
   async close(): Promise<void> {
