@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { inTempDir } from '../../../test/support/temp-dir.ts';
 import * as objects from '../migrations/001-objects.ts';
 import type { CommitEvent } from '../state-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
@@ -94,41 +93,36 @@ test('each commit that changed an object bumps the revision by one; reads, no-op
   );
 });
 
-test('the revision is kept on disk with the objects', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  const path = join(dir, 'weir.db');
-  try {
+/** Runs `body` with the path of a database file in a directory of its own, removed after. */
+const withDatabaseFile = (body: (path: string) => Promise<void>) =>
+  inTempDir('weir-store-', (dir) => body(join(dir, 'weir.db')));
+
+/** Opens the store at `path`, finds it at `revision`, and sees the next change counted on from there. */
+async function reopensAt(path: string, revision: number): Promise<void> {
+  const store = await SqliteStore.open(path);
+  assert.equal(await store.revision(), revision);
+  await store.transaction((w) => w.insert('loadbalancer', { id: 'next' }));
+  assert.equal(await store.revision(), revision + 1);
+  await store.close();
+}
+
+test('the revision is kept on disk with the objects', () =>
+  withDatabaseFile(async (path) => {
     const first = await SqliteStore.open(path);
     await first.transaction((w) => w.insert('loadbalancer', { id: 'lb1' }));
     await first.transaction((w) => w.delete('loadbalancer', 'lb1'));
     await first.close();
-    const again = await SqliteStore.open(path);
-    assert.equal(await again.revision(), 2);
-    await again.transaction((w) => w.insert('loadbalancer', { id: 'lb2' }));
-    assert.equal(await again.revision(), 3);
-    await again.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+    await reopensAt(path, 2);
+  }));
 
-test('a store from before the revision starts at 0 and counts on from there', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  const path = join(dir, 'weir.db');
-  try {
+test('a store from before the revision starts at 0 and counts on from there', () =>
+  withDatabaseFile(async (path) => {
     const old = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(path) }) });
     const provider = { getMigrations: async () => ({ '001-objects': objects }) };
     assert.equal((await new Migrator({ db: old, provider }).migrateToLatest()).error, undefined);
     await old.destroy();
-    const store = await SqliteStore.open(path);
-    assert.equal(await store.revision(), 0);
-    await store.transaction((w) => w.insert('loadbalancer', { id: 'lb1' }));
-    assert.equal(await store.revision(), 1);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+    await reopensAt(path, 0);
+  }));
 
 test('transactions started together each get a revision of their own, one after another', async () => {
   const store = await SqliteStore.open(':memory:');
