@@ -30,6 +30,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { memberWallsFor } from '../tenancy/member-walls-from-config.ts';
 import { readApiTls } from './api-tls.ts';
 import { DataDirLock } from './data-dir-lock.ts';
+import { soaSerial } from './soa-serial.ts';
 import { StartupError } from './startup-error.ts';
 
 /** `weir serve`: API, controller and local data planes in one process over the embedded store. */
@@ -149,7 +150,7 @@ export class WeirServer {
     for (const table of [natTable, dsrTable]) {
       await table.dropUnclaimed().catch((error: Error) => log.error(`kernel table: ${error.message}`));
     }
-    const dns = await startDns(dnsSettings, log);
+    const dns = await startDns(dnsSettings, store, log);
     await api.listen({ host, port });
     return new WeirServer(api, store, drivers, reconciler, audit, keystone, tls ? 'https' : 'http', lock, dns);
   }
@@ -180,17 +181,17 @@ const stableNodeId = (name: string): string => nameBasedUuid(NODE_NAMESPACE, nam
 
 /**
  * The DNS server of dns.listen, answering for dns.zones with SOA and NS at each apex and what the `dns` provider
- * publishes below. The serial is the start time in seconds until the store keeps a revision, so it moves with every
- * restart.
+ * publishes below. The SOA serial is the store's revision (soa-serial.ts): it moves with every change and stays
+ * across restarts.
  */
-async function startDns(settings: DnsSettings, log: ReconcilerLog): Promise<DnsServer | undefined> {
+async function startDns(settings: DnsSettings, store: SqliteStore, log: ReconcilerLog): Promise<DnsServer | undefined> {
   if (settings.listen.length === 0) return undefined;
-  const serial = Math.floor(Date.now() / 1000);
+  const serial = await soaSerial(store);
   try {
     const dns = await DnsServer.start(settings.listen, {
       zones: new ZoneSet(settings.zones),
       lookup: settings.records.lookup,
-      serial: () => serial,
+      serial,
     });
     const names = settings.zones.map((zone) => zone.name).join(', ') || 'no zone';
     log.info(`weir: DNS on ${dns.addresses.join(', ')} (UDP and TCP), authoritative for ${names}`);
