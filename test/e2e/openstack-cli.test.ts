@@ -1,7 +1,7 @@
 // End to end: the real `openstack loadbalancer` CLI (python-octaviaclient) against a real `weir serve` process.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { assertActive, type Json, NoauthCli, skipWithoutOpenstack as skip } from './support/openstack-cli.ts';
 import {
   makeDataDir,
   NOOP_DEFAULT_PROVIDER,
@@ -11,23 +11,9 @@ import {
   writeConfig,
 } from './support/weir-process.ts';
 
-function openstackInstalled(): boolean {
-  try {
-    execFileSync('openstack', ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = openstackInstalled()
-  ? false
-  : '`openstack` CLI not installed (python3-openstackclient + python3-octaviaclient; see scripts/ensure-system-packages.sh)';
-
-type Json = Record<string, unknown>;
-
 let weir: WeirProcess | undefined;
 let dataDir: string | undefined;
+let cli: NoauthCli | undefined;
 
 before(async () => {
   if (skip) return;
@@ -35,6 +21,7 @@ before(async () => {
   // The CLI is driven through API semantics the proxy provider refuses (L7 policies), on a listener at port 80 of a
   // VIP it would bind: load balancers that name no provider get noop here.
   weir = await WeirProcess.start(dataDir, { configFile: writeConfig(dataDir, NOOP_DEFAULT_PROVIDER) });
+  cli = new NoauthCli(weir);
 });
 
 after(async () => {
@@ -42,43 +29,8 @@ after(async () => {
   if (dataDir !== undefined) removeDataDir(dataDir);
 });
 
-interface CliResult {
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `openstack --os-auth-type none --os-endpoint <weir> loadbalancer ...args`; rejects with stderr on failure. */
-function os(...args: string[]): Promise<CliResult> {
-  const argv = ['--os-auth-type', 'none', '--os-endpoint', weir!.baseUrl, 'loadbalancer', ...args];
-  return new Promise((resolveCli, reject) => {
-    execFile('openstack', argv, { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(
-          new Error(
-            `openstack loadbalancer ${args.join(' ')} failed (${error.code ?? error.signal}):\n${stderr}\n${stdout}` +
-              `\n--- weir output ---\n${weir!.output.slice(-2000)}`,
-          ),
-        );
-        return;
-      }
-      resolveCli({ stdout, stderr });
-    });
-  });
-}
-
-/** Runs a CLI command with `-f json` and parses the output. */
-async function osJson<T = Json>(...args: string[]): Promise<T> {
-  const { stdout, stderr } = await os(...args, '-f', 'json');
-  try {
-    return JSON.parse(stdout) as T;
-  } catch {
-    throw new Error(`openstack loadbalancer ${args.join(' ')}: not JSON:\n${stdout}\n${stderr}`);
-  }
-}
-
-function assertActive(object: Json, what: string): void {
-  assert.equal(object.provisioning_status, 'ACTIVE', `${what}: ${JSON.stringify(object)}`);
-}
+const os = (...args: string[]) => cli!.ok(...args);
+const osJson = <T = Json>(...args: string[]) => cli!.json<T>(...args);
 
 test('the openstack CLI drives a load balancer through its whole life', { skip, timeout: 300_000 }, async (t) => {
   const ids: Record<string, string> = {};
