@@ -4,20 +4,10 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { chiSquare } from '../../support/chi-square.ts';
 import { digAt, skipWithoutDig } from '../../support/dig.ts';
+import { dnsOnLoopback } from '../../support/dns-zone-config.ts';
 import { firstAddresses } from '../../support/udp-dns-client.ts';
 import { Harness, type Json } from '../api/harness.ts';
 import { waitFor } from '../proxy/support/line-servers.ts';
-
-const YAML = `dns:
-  listen: [127.0.0.1:0]
-  zones:
-    - name: lb.example.org
-      nameservers: [ns.example.net]
-      hostmaster: hostmaster.example.org
-  answers:
-    max_records: 4
-    max_ttl: 30
-`;
 
 /** A TCP server that accepts and closes, on `host` and `port` (0: a free one). */
 async function listening(host: string, port = 0): Promise<Server> {
@@ -41,7 +31,7 @@ describe('dns provider answering with dig', { skip: skipWithoutDig }, () => {
   const servers: Server[] = [];
 
   before(async () => {
-    h = await Harness.start({ yaml: YAML });
+    h = await Harness.start({ yaml: dnsOnLoopback({ max_records: 4 }) });
     port = h.server.dns!.addresses[0]!.split(':')[1]!;
   });
   after(async () => {
