@@ -156,15 +156,18 @@ function ip(...args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Exits with a message naming what is missing, if anything: root, or one of the commands the benchmark drives. */
-export function requireRootAnd(commands: readonly string[]): void {
+/**
+ * Exits with a message naming what is missing, if anything: root, or one of the commands the benchmark drives, and
+ * the Debian packages that bring them.
+ */
+export function requireRootAnd(commands: readonly string[], debianPackages = 'iperf3 haproxy nftables'): void {
   const missing = commands.filter((command) => spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0);
   const problems = [
     ...(process.getuid?.() === 0 ? [] : ['root (network namespaces)']),
     ...missing.map((command) => `the ${command} command`),
   ];
   if (problems.length === 0) return;
-  console.error(`this benchmark needs ${problems.join(', ')}; Debian: apt-get install -y iperf3 haproxy nftables`);
+  console.error(`this benchmark needs ${problems.join(', ')}; Debian: apt-get install -y ${debianPackages}`);
   process.exit(2);
 }
 

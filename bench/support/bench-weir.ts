@@ -15,8 +15,8 @@ export interface VipSubnet {
  */
 const ROUTED_VIPS: VipSubnet = { cidr: '192.0.2.0/24', first: '192.0.2.10', last: '192.0.2.250' };
 
-/** A real `weir serve` in a benchmark's namespace, allocating VIPs from `vips`. */
-export function startBenchWeir(namespace: string, vips: VipSubnet = ROUTED_VIPS): Promise<NamespacedWeir> {
+/** A real `weir serve` in a benchmark's namespace, allocating VIPs from `vips`, with `more` config (YAML) after. */
+export function startBenchWeir(namespace: string, vips: VipSubnet = ROUTED_VIPS, more = ''): Promise<NamespacedWeir> {
   return NamespacedWeir.start(
     namespace,
     [
@@ -25,7 +25,7 @@ export function startBenchWeir(namespace: string, vips: VipSubnet = ROUTED_VIPS)
       `    cidr: ${vips.cidr}`,
       ...(vips.device ? [`    interface: ${vips.device}`] : []),
       `    allocation_pools: [{start: ${vips.first}, end: ${vips.last}}]`,
-      '',
+      more,
     ].join('\n'),
   );
 }

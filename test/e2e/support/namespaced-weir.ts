@@ -33,7 +33,7 @@ export class NamespacedWeir {
 
   private constructor(
     readonly namespace: string,
-    private readonly dataDir: string,
+    readonly dataDir: string,
   ) {}
 
   /** Starts weir with `yaml` (server.data_dir is added) and resolves once it listens, bounded by 30 s. */
