@@ -5,7 +5,7 @@
  */
 import type { Answer } from 'dns-packet';
 import { xxhash32 } from '../balancing/xxhash32.ts';
-import { encodeRecord } from './record-wire.ts';
+import { encodeWithOwner } from './section-wire.ts';
 
 /**
  * How a query orders the records before the first `limit` are answered:
@@ -41,11 +41,7 @@ export function answerSet(
   if (weights.length !== records.length || weights.some((w) => !(w > 0))) {
     throw new RangeError('an answer set needs one positive weight per record');
   }
-  const wire = records.map((record) => {
-    // Encoded under the root name (one zero byte), which the pointer then replaces.
-    const encoded = encodeRecord({ ...record, name: '.' } as Answer);
-    return Buffer.concat([OWNER_POINTER, encoded.subarray(1)]);
-  });
+  const wire = records.map((record) => encodeWithOwner(record, OWNER_POINTER));
   const keys = Uint32Array.from(wire, (bytes) => xxhash32(bytes, bytes.length, 0) >>> 0);
   return Object.freeze({
     records: Object.freeze([...records]),

@@ -3,6 +3,7 @@ import type { Answer, Question, RecordType } from 'dns-packet';
 import { answerOrder } from './answer-order.ts';
 import type { AnswerSet } from './answer-set.ts';
 import { canonicalName, isWithin } from './domain-name.ts';
+import type { NameRecords } from './published-records.ts';
 import type { Zone } from './zone.ts';
 import { addressRecords, soaRecord, zoneRecords } from './zone-records.ts';
 import type { ZoneSet } from './zone-set.ts';
@@ -19,6 +20,14 @@ export interface Authority {
   zones: ZoneSet;
   lookup: RecordLookup;
   serial: () => number;
+  /** The same published records by name in wire form, lowercased, for the fast path (`PublishedRecords`). */
+  prepared?: PreparedRecords;
+}
+
+export interface PreparedRecords {
+  byWire(wireName: string): NameRecords | undefined;
+  /** Moves whenever a name's records change. */
+  readonly version: number;
 }
 
 export interface ZoneAnswer {
@@ -29,8 +38,6 @@ export interface ZoneAnswer {
   additionals: Answer[];
   /** The answers were chosen for this client (a sticky order): ECS replies then carry the source prefix as scope. */
   clientSpecific?: boolean;
-  /** The answers in wire form, when all came prepared from published sets and nothing else is to be added. */
-  wire?: Buffer[];
 }
 
 /** Types an ANY query is answered with (all records of the name, as it exists here). */
@@ -55,7 +62,6 @@ export function answer(question: Question, authority: Authority, clientKey = 0):
   const types = (question.type as string) === 'ANY' ? ANY_TYPES : [question.type];
   let exists = false;
   let clientSpecific = false;
-  let wire: Buffer[] | undefined = [];
   const answers: Answer[] = [];
   for (const type of types) {
     // The zone's own records of the name win when it defines any of the type; else the published ones.
@@ -65,14 +71,12 @@ export function answer(question: Question, authority: Authority, clientKey = 0):
     exists = true;
     if (set === undefined) {
       for (const record of own!) answers.push({ ...record, name: question.name } as Answer);
-      wire = undefined;
       continue;
     }
     if (set.servfail) return SERVER_FAILURE;
     clientSpecific ||= set.order === 'sticky';
     for (const index of answerOrder(set, clientKey)) {
       answers.push({ ...set.records[index]!, name: question.name } as Answer);
-      wire?.push(set.wire[index]!);
     }
   }
   if (answers.length === 0) {
@@ -85,16 +89,13 @@ export function answer(question: Question, authority: Authority, clientKey = 0):
       additionals: [],
     };
   }
-  const additionals = glueFor(zone, answers);
-  if (additionals.length > 0) wire = undefined;
   return {
     rcode: 'NOERROR',
     authoritative: true,
     answers,
     authorities: [],
-    additionals,
+    additionals: glueFor(zone, answers),
     ...(clientSpecific && { clientSpecific }),
-    ...(wire && { wire }),
   };
 }
 

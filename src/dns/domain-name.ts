@@ -20,3 +20,13 @@ export function domainNameProblem(name: string): string | undefined {
 export function isWithin(name: string, zone: string): boolean {
   return name === zone || name.endsWith(`.${zone}`);
 }
+
+/**
+ * Canonical `name` as a query carries it, one character per octet: each label after its length, without the root's
+ * zero. Queries are matched against this form (lowercased) without parsing their names into strings of labels.
+ */
+export function wireName(name: string): string {
+  return name === ''
+    ? ''
+    : name.split('.').reduce((wire, label) => wire + String.fromCharCode(label.length) + label, '');
+}

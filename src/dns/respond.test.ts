@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dnsPacket, { type OptAnswer, type Packet } from 'dns-packet';
 import { exampleAuthority, MEDIUM_RECORDS } from '../../test/support/example-dns-authority.ts';
-import { EDNS_BUFFER, respond, type Transport } from './respond.ts';
+import { answerSet } from './answer-set.ts';
+import { fastResponse } from './fast-response.ts';
+import { EDNS_BUFFER, type Transport } from './message-limits.ts';
+import type { PublishedRecords } from './published-records.ts';
+import { fullResponse, respond } from './respond.ts';
 
 interface Query {
   name?: string;
@@ -120,4 +124,71 @@ test('NXDOMAIN and REFUSED keep their rcodes and authority flags on the wire', (
   assert.deepEqual([rcodeOf(nx), nx.flag_aa, nx.authorities?.[0]?.type], ['NXDOMAIN', true, 'SOA']);
   const refused = ask(query({ name: 'example.com' })).packet;
   assert.deepEqual([rcodeOf(refused), refused.flag_aa, refused.flag_ra], ['REFUSED', false, false]);
+});
+
+test('the fast path answers the common queries exactly as the full path does, and leaves it the rest', () => {
+  const authority = exampleAuthority();
+  const ecs = (ip: string, sourcePrefixLength: number) => ({ code: 8, family: 1, sourcePrefixLength, ip });
+  const common: Query[] = [
+    {},
+    { name: 'WwW.lb.Example.ORG', flags: 0 },
+    { type: 'AAAA' },
+    { edns: {} },
+    { edns: { flags: dnsPacket.DNSSEC_OK, udpPayloadSize: 1400 } },
+    { edns: { options: [ecs('198.51.100.0', 24)] } as Partial<OptAnswer> },
+    { edns: { options: [ecs('0.0.0.0', 0), { code: 10, data: Buffer.alloc(8) }] } as Partial<OptAnswer> },
+    { name: '_http._tcp.www.lb.example.org', type: 'SRV' },
+    { name: 'mail.lb.example.org', type: 'MX' },
+    { name: 'txt.lb.example.org', type: 'TXT' },
+    { name: 'nope.lb.example.org', edns: {} },
+    { name: 'www.lb.example.org', type: 'MX' },
+    { name: '_tcp.www.lb.example.org', type: 'CAA' },
+    { name: 'lb.example.org', type: 'SOA', edns: { options: [ecs('198.51.100.0', 24)] } as Partial<OptAnswer> },
+    { name: 'lb.example.org', type: 'NS' },
+    { name: 'ns1.lb.example.org' },
+  ];
+  for (const transport of ['udp', 'tcp'] as const) {
+    for (const asked of common) {
+      const raw = query(asked);
+      const fast = fastResponse(raw, authority, transport, '192.0.2.7');
+      assert.ok(fast, `${JSON.stringify(asked)} over ${transport} takes the fast path`);
+      const full = fullResponse(raw, authority, transport, '192.0.2.7');
+      assert.deepEqual(dnsPacket.decode(fast), dnsPacket.decode(full!), JSON.stringify(asked));
+      assert.ok(fast.length <= full!.length, 'owner names compressed');
+    }
+  }
+  const others: Query[] = [
+    { name: 'medium.lb.example.org' },
+    { edns: { ednsVersion: 1 } },
+    { flags: 2 << 11 },
+    { edns: { options: [ecs('198.51.101.0', 23)] } as Partial<OptAnswer> },
+    { type: 'ANY' },
+    { name: 'example.com' },
+  ];
+  for (const asked of others) {
+    assert.equal(fastResponse(query(asked), authority, 'udp', '192.0.2.7'), undefined, JSON.stringify(asked));
+  }
+  // Compressed, 40 A records fit 1232 bytes; the full path, which does not compress, would set TC.
+  const medium = fastResponse(query({ name: 'medium.lb.example.org', edns: {} }), authority, 'udp', '');
+  assert.equal(dnsPacket.decode(medium!).answers?.length, MEDIUM_RECORDS);
+});
+
+test('prepared zone answers follow the serial and the published records', () => {
+  const base = exampleAuthority();
+  let serial = 1;
+  const authority = { ...base, serial: () => serial };
+  const soa = () => {
+    const answer = dnsPacket.decode(respond(query({ name: 'lb.example.org', type: 'SOA' }), authority, 'udp')!);
+    const [record] = answer.answers ?? [];
+    return (record as { data: { serial: number } }).data.serial;
+  };
+  assert.equal(soa(), 1);
+  serial = 2;
+  assert.equal(soa(), 2);
+  const rcode = () => rcodeOf(dnsPacket.decode(respond(query({ name: 'new.lb.example.org' }), authority, 'udp')!));
+  assert.equal(rcode(), 'NXDOMAIN');
+  (base.prepared as PublishedRecords).publish('new.lb.example.org', {
+    A: answerSet([{ name: '', type: 'A', ttl: 5, data: '192.0.2.99' }]),
+  });
+  assert.equal(rcode(), 'NOERROR');
 });

@@ -3,15 +3,10 @@
  * Subnet, truncation). Undefined when nothing may be sent back (the message is itself a response).
  */
 import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer, type Packet, type PacketOpt } from 'dns-packet';
-import { type Authority, answer, type ZoneAnswer } from './answer.ts';
+import { type Authority, answer } from './answer.ts';
 import { clientKey, clientSubnetReply, ECS_OPTION_CODE, parseClientSubnet } from './client-subnet.ts';
-import { encodeRecord } from './record-wire.ts';
-
-/** The EDNS0 buffer weir advertises and fills at most over UDP: no IP fragmentation on any usual path (DNS Flag Day 2020). */
-export const EDNS_BUFFER = 1232;
-/** The UDP limit of a client without EDNS0 (RFC 1035). */
-export const CLASSIC_UDP_LIMIT = 512;
-const TCP_LIMIT = 65535;
+import { fastResponse } from './fast-response.ts';
+import { CLASSIC_UDP_LIMIT, EDNS_BUFFER, responseLimit, type Transport } from './message-limits.ts';
 
 const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 /** BADVERS (16): 0 in the header's four bits, 1 in the OPT record's extended rcode. */
@@ -21,10 +16,13 @@ const OPCODE_AND_RD = 0x79;
 const OPCODE_BITS = 0x7800;
 const HEADER_BYTES = 12;
 
-export type Transport = 'udp' | 'tcp';
-
 /** `peer` is the address the query came from: sticky answers follow it when the query carries no client subnet. */
 export function respond(raw: Buffer, authority: Authority, transport: Transport, peer = ''): Buffer | undefined {
+  return fastResponse(raw, authority, transport, peer) ?? fullResponse(raw, authority, transport, peer);
+}
+
+/** Any message: decoded, answered and encoded through `dns-packet`. */
+export function fullResponse(raw: Buffer, authority: Authority, transport: Transport, peer = ''): Buffer | undefined {
   if (raw.length > 2 && (raw[2]! & QR) !== 0) return undefined;
   let query: DecodedPacket;
   try {
@@ -75,52 +73,16 @@ export function respond(raw: Buffer, authority: Authority, transport: Transport,
   const flags = base.flags | RCODES[result.rcode] | (result.authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0);
   // RFC 7871: an ECS query gets ECS back, its scope the prefix the answer was chosen by (0: any client).
   const scope = result.clientSpecific ? (subnet?.sourcePrefixLength ?? 0) : 0;
-  const limit = transport === 'tcp' ? TCP_LIMIT : udpLimit(opt);
-  const wire =
-    prepared(raw, result, flags, edns(0, scope)) ??
-    dnsPacket.encode({ ...base, flags, ...result, additionals: [...result.additionals, ...edns(0, scope)] } as Packet);
+  const limit = responseLimit(transport, opt === undefined ? undefined : (opt.udpPayloadSize ?? CLASSIC_UDP_LIMIT));
+  const wire = dnsPacket.encode({
+    ...base,
+    flags,
+    ...result,
+    additionals: [...result.additionals, ...edns(0, scope)],
+  } as Packet);
   if (wire.length <= limit) return wire;
   // Too large: the question alone with TC set, so the client asks again over TCP.
   return dnsPacket.encode({ ...base, flags: flags | dnsPacket.TRUNCATED_RESPONSE, additionals: edns(0, scope) });
-}
-
-/**
- * The response put together from the query's own header and question and the answer's prepared records, without
- * encoding them again; undefined when the answer has none prepared or the question is not laid out plainly.
- */
-function prepared(raw: Buffer, result: ZoneAnswer, flags: number, opt: Answer[]): Buffer | undefined {
-  if (result.wire === undefined || result.authorities.length > 0 || result.additionals.length > 0) return undefined;
-  const questionEnd = plainQuestionEnd(raw);
-  if (questionEnd === undefined) return undefined;
-  const optWire = opt.length === 0 ? undefined : encodeRecord(opt[0]!);
-  const head = Buffer.allocUnsafe(questionEnd);
-  raw.copy(head, 0, 0, questionEnd);
-  head.writeUInt16BE(flags | (QR << 8), 2);
-  head.writeUInt16BE(1, 4);
-  head.writeUInt16BE(result.wire.length, 6);
-  head.writeUInt16BE(0, 8);
-  head.writeUInt16BE(optWire === undefined ? 0 : 1, 10);
-  const parts = [head, ...result.wire];
-  if (optWire !== undefined) parts.push(optWire);
-  return Buffer.concat(parts);
-}
-
-/** Where the first question ends, when its name is plain labels (no compression pointer) and it fits the message. */
-function plainQuestionEnd(raw: Buffer): number | undefined {
-  let offset = HEADER_BYTES;
-  while (offset < raw.length) {
-    const length = raw[offset]!;
-    if (length === 0) return offset + 5 <= raw.length ? offset + 5 : undefined;
-    if (length > 63) return undefined;
-    offset += 1 + length;
-  }
-  return undefined;
-}
-
-/** The largest UDP response the client takes: 512 without EDNS0, its buffer with it, never more than ours. */
-function udpLimit(opt: OptAnswer | undefined): number {
-  if (opt === undefined) return CLASSIC_UDP_LIMIT;
-  return Math.min(Math.max(opt.udpPayloadSize ?? CLASSIC_UDP_LIMIT, CLASSIC_UDP_LIMIT), EDNS_BUFFER);
 }
 
 /** FORMERR built from the raw header alone, the message being beyond parsing: its id and opcode, when it has them. */

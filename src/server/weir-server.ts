@@ -191,6 +191,7 @@ async function startDns(settings: DnsSettings, store: SqliteStore, log: Reconcil
     const dns = await DnsServer.start(settings.listen, {
       zones: new ZoneSet(settings.zones),
       lookup: settings.records.lookup,
+      prepared: settings.records,
       serial,
     });
     const names = settings.zones.map((zone) => zone.name).join(', ') || 'no zone';

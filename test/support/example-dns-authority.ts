@@ -1,7 +1,8 @@
 /** A zone with records of every kind the DNS server answers, for its unit and socket tests. */
 import type { Answer, RecordType } from 'dns-packet';
-import type { Authority, RecordLookup } from '../../src/dns/answer.ts';
-import { answerSet, NO_RECORDS } from '../../src/dns/answer-set.ts';
+import type { Authority } from '../../src/dns/answer.ts';
+import { answerSet } from '../../src/dns/answer-set.ts';
+import { PublishedRecords } from '../../src/dns/published-records.ts';
 import type { Zone } from '../../src/dns/zone.ts';
 import { ZoneSet } from '../../src/dns/zone-set.ts';
 
@@ -44,16 +45,21 @@ const published: Record<string, Partial<Record<RecordType, Answer[]>>> = {
   'big.lb.example.org': { A: Array.from({ length: BIG_RECORDS }, (_, i) => a(i + 1)) },
 };
 
-/** Names exist when published or above a published name (empty non-terminals such as `_tcp.www`). */
-export const exampleLookup: RecordLookup = (name, type) => {
-  const exists = Object.keys(published).some((owner) => owner === name || owner.endsWith(`.${name}`));
-  if (!exists) return undefined;
-  const records = published[name]?.[type];
-  return records === undefined ? NO_RECORDS : answerSet(records);
-};
+/** Published as the `dns` provider publishes: names above a published one exist (empty non-terminals such as `_tcp.www`). */
+function examplePublished(): PublishedRecords {
+  const records = new PublishedRecords();
+  for (const [name, types] of Object.entries(published)) {
+    records.publish(name, Object.fromEntries(Object.entries(types).map(([type, list]) => [type, answerSet(list)])));
+  }
+  return records;
+}
 
-export const exampleAuthority = (): Authority => ({
-  zones: new ZoneSet([EXAMPLE_ZONE]),
-  lookup: exampleLookup,
-  serial: () => SERIAL,
-});
+export const exampleAuthority = (): Authority => {
+  const records = examplePublished();
+  return {
+    zones: new ZoneSet([EXAMPLE_ZONE]),
+    lookup: records.lookup,
+    prepared: records,
+    serial: () => SERIAL,
+  };
+};
