@@ -30,3 +30,22 @@ export function wireName(name: string): string {
     ? ''
     : name.split('.').reduce((wire, label) => wire + String.fromCharCode(label.length) + label, '');
 }
+
+/**
+ * Whether an octet of a label survives being read into a name string and written back: printable ASCII other than
+ * the dot. Names with other octets are legal on the wire, but no name weir serves has them, and dns-packet's text
+ * form would turn them into another name.
+ */
+export function isPlainLabelOctet(octet: number): boolean {
+  return octet > 0x20 && octet < 0x7f && octet !== 0x2e;
+}
+
+/** Whether the uncompressed labels of the name at `offset` of `message` all consist of plain octets. */
+export function hasPlainLabels(message: Buffer, offset: number): boolean {
+  for (let at = offset; at < message.length && message[at] !== 0 && message[at]! <= 63; at += 1 + message[at]!) {
+    for (let i = at + 1; i <= at + message[at]! && i < message.length; i++) {
+      if (!isPlainLabelOctet(message[i]!)) return false;
+    }
+  }
+  return true;
+}

@@ -17,6 +17,7 @@ import {
   ECS_OPTION_CODE,
   parseClientSubnet,
 } from './client-subnet.ts';
+import { isPlainLabelOctet } from './domain-name.ts';
 import { EDNS_BUFFER, responseLimit, type Transport } from './message-limits.ts';
 import { type PreparedSections, ZoneAnswerCache } from './zone-answer-cache.ts';
 
@@ -59,7 +60,9 @@ export function fastResponse(
   let nameEnd = HEADER_BYTES;
   while (nameEnd < raw.length && raw[nameEnd] !== 0) {
     if (raw[nameEnd]! > 63) return undefined;
-    nameEnd += 1 + raw[nameEnd]!;
+    const labelEnd = nameEnd + 1 + raw[nameEnd]!;
+    for (let at = nameEnd + 1; at < labelEnd; at++) if (!isPlainLabelOctet(raw[at] ?? 0)) return undefined;
+    nameEnd = labelEnd;
   }
   const questionEnd = nameEnd + 5;
   if (questionEnd > raw.length) return undefined;
@@ -149,6 +152,8 @@ function readOpt(raw: Buffer, offset: number): Opt | false {
     const code = raw.readUInt16BE(at);
     const next = at + 4 + raw.readUInt16BE(at + 2);
     if (next > end) return false;
+    // edns-tcp-keepalive and edns-key-tag have formats dns-packet checks: the full path's to judge.
+    if (code === 11 || code === 14) return false;
     if (code === ECS_OPTION_CODE) {
       const parsed = subnet === undefined ? parseClientSubnet(raw.subarray(at + 4, next)) : 'twice';
       if (typeof parsed === 'string') return false;

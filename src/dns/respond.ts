@@ -5,6 +5,7 @@
 import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer, type Packet, type PacketOpt } from 'dns-packet';
 import { type Authority, answer } from './answer.ts';
 import { clientKey, clientSubnetReply, ECS_OPTION_CODE, parseClientSubnet } from './client-subnet.ts';
+import { hasPlainLabels } from './domain-name.ts';
 import { fastResponse } from './fast-response.ts';
 import { CLASSIC_UDP_LIMIT, EDNS_BUFFER, responseLimit, type Transport } from './message-limits.ts';
 
@@ -33,6 +34,8 @@ export function fullResponse(raw: Buffer, authority: Authority, transport: Trans
   const options = (query.additionals ?? []).filter((record): record is OptAnswer => record.type === 'OPT');
   const question = query.questions?.[0];
   if (query.questions?.length !== 1 || options.length > 1 || question === undefined) return formatError(raw);
+  // A name dns-packet cannot give back as it came (a dot or an unprintable octet in a label) is not echoed as another.
+  if (!hasPlainLabels(raw, HEADER_BYTES)) return formatError(raw);
   const opt = options[0];
   const ecsData = opt?.options?.find((option) => option.code === ECS_OPTION_CODE)?.data;
   const subnet = ecsData === undefined ? undefined : parseClientSubnet(ecsData);
