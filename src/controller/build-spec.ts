@@ -42,6 +42,7 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
     maxConnections: settings.maxConnectionsPerLoadBalancer > 0 ? settings.maxConnectionsPerLoadBalancer : null,
     listeners: tree.listeners.filter(live).map((l) => ({
       id: l.id,
+      name: String(l.name ?? ''),
       protocol: l.protocol as LoadBalancerSpec['listeners'][number]['protocol'],
       port: Number(l.protocol_port),
       adminStateUp: l.admin_state_up !== false,
@@ -119,6 +120,7 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
           .filter((m) => live(m) && m.pool_id === p.id)
           .map((m) => ({
             id: m.id,
+            name: String(m.name ?? ''),
             address: String(m.address),
             socketPath: unixSocketPath(String(m.address)) ?? null,
             port: Number(m.protocol_port),

@@ -45,3 +45,17 @@ test("a pool's stored Maglev size and seed reach the spec; a pool stored without
   const stored = { ...tree, pools: [{ ...tree.pools[0]!, maglev_table_size: 4099, maglev_seed: 0xfffffffe }] };
   assert.deepEqual(buildSpec(stored, settings).pools[0]!.maglev, { tableSize: 4099, seed: 0xfffffffe });
 });
+
+test("listeners' and members' names reach the spec (the dns provider's SRV owners and host names); none is ''", () => {
+  const named = {
+    ...tree,
+    listeners: [{ id: 'l', protocol: 'TCP', protocol_port: 80, default_pool_id: 'pool', name: 'http' }],
+    members: [{ ...tree.members[0]!, name: 'web1' }, tree.members[1]!],
+  };
+  const spec = buildSpec(named, settings);
+  assert.equal(spec.listeners[0]!.name, 'http');
+  assert.deepEqual(
+    spec.pools[0]!.members.map((m) => m.name),
+    ['web1', ''],
+  );
+});

@@ -44,6 +44,8 @@ export const vipAddresses = (spec: LoadBalancerSpec): string[] => [
 
 export interface ListenerSpec {
   id: string;
+  /** Octavia's free-form name: only the `dns` provider reads it (SRV owner names). */
+  name: string;
   protocol: ListenerProtocol;
   port: number;
   adminStateUp: boolean;
@@ -118,6 +120,8 @@ export interface PoolSpec {
 
 export interface MemberSpec {
   id: string;
+  /** Octavia's free-form name: only the `dns` provider reads it (member host names). */
+  name: string;
   /** The member's address as the API stored it: an IP address, or `unix:` and the socket path. */
   address: string;
   /** For a Unix socket member, the socket to connect to; `port` and the monitor fields then mean nothing. */

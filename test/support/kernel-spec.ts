@@ -6,6 +6,7 @@ import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../src/model/loa
 
 export const member = (id: string, address: string, fields: Partial<MemberSpec> = {}): MemberSpec => ({
   id,
+  name: '',
   address,
   socketPath: null,
   port: 53,
@@ -32,6 +33,7 @@ export function spec(members: MemberSpec[], pool: Partial<PoolSpec> = {}): LoadB
     listeners: [
       {
         id: 'dns',
+        name: '',
         protocol: 'UDP',
         port: 53,
         adminStateUp: true,

@@ -40,6 +40,15 @@ test('weights 3:1 become Maglev slots about 3:1, forwarded with the members inte
   assert.equal(service.pick, 'source-ip-port');
 });
 
+test('a member renamed (only the dns provider reads names) writes nothing', async () => {
+  const { balancers, written } = recording(onLink);
+  const a = member('a', '10.0.0.1', { name: 'web1' });
+  await balancers.apply(spec([a, member('b', '10.0.0.2')]));
+  const writes = written.length;
+  await balancers.apply(spec([{ ...a, name: 'web-one' }, member('b', '10.0.0.2', { name: 'web2' })]));
+  assert.equal(written.length, writes);
+});
+
 test('a member down keeps its place: only its slots move, the others keep every flow they had', async () => {
   const { balancers, written } = recording(onLink);
   await balancers.apply(spec([member('a', '10.0.0.1'), member('b', '10.0.0.2')]));

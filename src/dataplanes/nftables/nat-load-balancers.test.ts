@@ -51,6 +51,21 @@ test('a drained member keeps its flows; a deleted or disabled one loses them', a
   assert.deepEqual(cuts.at(-1), flowsOf('10.0.0.1'));
 });
 
+test('a member or listener renamed (only the dns provider reads names) writes nothing and cuts no flows', async () => {
+  const { balancers, cuts, scripts } = recording();
+  const members = [member('a', '10.0.0.1', { name: 'web1' }), member('b', '10.0.0.2', { weight: 2 })];
+  await balancers.apply(spec(members));
+  const written = scripts.length;
+  const renamed = spec([
+    { ...members[0]!, name: 'web-one' },
+    { ...members[1]!, name: 'web2' },
+  ]);
+  await balancers.apply({ ...renamed, listeners: [{ ...renamed.listeners[0]!, name: 'dns-udp' }] });
+  assert.deepEqual([scripts.length, cuts], [written, []]);
+  await balancers.apply(spec([members[0]!, { ...members[1]!, weight: 3 }]));
+  assert.equal(scripts.length, written + 1, 'a weight change is written');
+});
+
 test('a member found down loses its flows, even drained or an idle backup; found up again, nothing is cut', async () => {
   const { balancers, cuts } = recording();
   await balancers.apply(
