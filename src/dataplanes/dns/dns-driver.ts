@@ -1,6 +1,5 @@
 /** The `dns` provider: each load balancer publishes its name in weir's DNS server, answered with its members. */
 import { canonicalName, domainNameProblem } from '../../dns/domain-name.ts';
-import type { PublishedRecords } from '../../dns/published-records.ts';
 import { ZoneSet } from '../../dns/zone-set.ts';
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import type {
@@ -12,7 +11,8 @@ import type {
   TrafficCounters,
 } from '../driver.ts';
 import type { AnswerPolicy } from './answer-policy.ts';
-import { nameRecords } from './name-records.ts';
+import { HeldNames } from './held-names.ts';
+import { loadBalancerNames } from './load-balancer-names.ts';
 
 /** Why `name` cannot be published by a load balancer of `projectId` in `zones`, or undefined. */
 function nameProblem(zones: ZoneSet, name: string, projectId: string): string | undefined {
@@ -57,17 +57,15 @@ class DnsDriver implements DataPlaneDriver {
   readonly description = dnsDriver.description;
   readonly capabilities: DriverCapabilities;
   private readonly zones: ZoneSet;
-  private readonly records: PublishedRecords;
+  private readonly names: HeldNames;
   private readonly policy: AnswerPolicy;
   private readonly specs = new Map<string, LoadBalancerSpec>();
   /** Members health checks found down, per load balancer. */
   private readonly down = new Map<string, Set<string>>();
-  /** Published canonical name -> the load balancer publishing it. */
-  private readonly owners = new Map<string, string>();
 
   constructor(settings: DnsSettings) {
     this.zones = new ZoneSet(settings.zones);
-    this.records = settings.records;
+    this.names = new HeldNames(settings.records, (id) => this.publish(id));
     this.policy = settings.answers;
     this.capabilities = capabilitiesFor(this.zones, settings);
   }
@@ -76,17 +74,16 @@ class DnsDriver implements DataPlaneDriver {
     const name = canonicalName(spec.name);
     const problem = nameProblem(this.zones, spec.name, spec.projectId);
     if (problem !== undefined) throw new Error(problem);
-    const owner = this.owners.get(name);
+    const owner = this.names.mainHolder(name);
     if (owner !== undefined && owner !== spec.id) throw new Error(`name "${spec.name}" is published by ${owner}`);
-    this.withdraw(spec.id);
     this.specs.set(spec.id, spec);
-    this.owners.set(name, spec.id);
     this.publish(spec.id);
   }
 
   async remove(loadbalancerId: string): Promise<void> {
-    this.withdraw(loadbalancerId);
+    this.specs.delete(loadbalancerId);
     this.down.delete(loadbalancerId);
+    this.names.remove(loadbalancerId);
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
@@ -102,25 +99,19 @@ class DnsDriver implements DataPlaneDriver {
   }
 
   async close(): Promise<void> {
-    for (const id of [...this.specs.keys()]) this.withdraw(id);
-    this.down.clear();
+    for (const id of [...this.specs.keys()]) await this.remove(id);
   }
 
-  /** Recomputes the name's records: queries then only read them. */
+  /** Recomputes the load balancer's names and their records: queries then only read them. */
   private publish(loadbalancerId: string): void {
     const spec = this.specs.get(loadbalancerId);
     if (spec === undefined) return;
-    const down = this.down.get(loadbalancerId) ?? new Set<string>();
-    this.records.publish(canonicalName(spec.name), nameRecords(spec, down, this.policy));
-  }
-
-  private withdraw(loadbalancerId: string): void {
-    const spec = this.specs.get(loadbalancerId);
-    if (spec === undefined) return;
-    const name = canonicalName(spec.name);
-    this.records.withdraw(name);
-    this.owners.delete(name);
-    this.specs.delete(loadbalancerId);
+    const names = loadBalancerNames(spec, this.down.get(loadbalancerId) ?? new Set<string>(), this.policy);
+    // Sub-names too long for a domain name, or in a zone below that takes no names of the project, are left out.
+    const subNames = new Map(
+      [...names.subNames].filter(([name]) => nameProblem(this.zones, name, spec.projectId) === undefined),
+    );
+    this.names.set(loadbalancerId, { ...names, subNames });
   }
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { monitor } from '../../../test/support/dns-spec.ts';
 import { member, spec } from '../../../test/support/kernel-spec.ts';
 import type { AnswerSet } from '../../dns/answer-set.ts';
-import type { HealthMonitorSpec } from '../../model/load-balancer-spec.ts';
 import type { AnswerPolicy } from './answer-policy.ts';
 import { nameRecords } from './name-records.ts';
 
@@ -20,22 +20,6 @@ const shown = (set: AnswerSet | undefined) =>
     weights: set.weights,
     ...(set.servfail && { servfail: true }),
   };
-
-const monitor = (fields: Partial<HealthMonitorSpec>): HealthMonitorSpec => ({
-  id: 'hm',
-  type: 'TCP',
-  adminStateUp: true,
-  delaySeconds: 2,
-  timeoutSeconds: 1,
-  maxRetries: 2,
-  maxRetriesDown: 3,
-  httpMethod: 'GET',
-  urlPath: '/',
-  expectedCodes: '200',
-  httpVersion: 1.1,
-  domainName: null,
-  ...fields,
-});
 
 test('members of default pools answer by family, each address once, weighted, at most maxRecords of them', () => {
   const lb = spec([

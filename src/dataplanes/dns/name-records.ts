@@ -1,21 +1,23 @@
 /**
  * What a `dns` load balancer's name answers, by type: A and AAAA from the members of its listeners' default pools,
- * with Octavia's tiers and health, the pool's algorithm as the order, and a TTL that follows the monitors.
+ * with Octavia's tiers and health, the pool's algorithm as the order, and a TTL that follows the monitors. Which
+ * members may be answered, and how health, the all-down policy and the TTL shape an answer, serve SRV and MX too.
  */
 import { isIP } from 'node:net';
 import type { Answer } from 'dns-packet';
-import { servingTier } from '../../balancing/member-set.ts';
+import { type MemberSnapshot, servingTier } from '../../balancing/member-set.ts';
 import { type AnswerOrder, type AnswerSet, answerSet, SERVER_FAILURE } from '../../dns/answer-set.ts';
 import type { NameRecords } from '../../dns/published-records.ts';
-import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
+import type { ListenerSpec, LoadBalancerSpec, MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
 import type { AnswerPolicy } from './answer-policy.ts';
 
 const FAMILY = { A: 4, AAAA: 6 } as const;
 
 /** A member that may be answered: it, its pool, listener and load balancer are admin up. */
-interface Candidate {
+export interface Candidate {
   readonly id: string;
   readonly address: string;
+  readonly port: number;
   readonly weight: number;
   readonly backup: boolean;
   readonly pool: PoolSpec;
@@ -32,58 +34,88 @@ export function nameRecords(spec: LoadBalancerSpec, down: ReadonlySet<string>, p
   const candidates = candidatesOf(spec);
   const order: AnswerOrder = candidates[0]?.pool.algorithm === 'SOURCE_IP' ? 'sticky' : 'weighted';
   const family = (type: 'A' | 'AAAA') => {
-    const members = candidates.filter((c) => isIP(c.address) === FAMILY[type] && c.weight > 0);
-    if (members.length === 0) return undefined;
-    const { active, backup } = servingTier(members, (c) => !down.has(c.id));
-    if (active.length > 0) {
-      const ttl = healthTtl(members, down, policy, backup);
-      return answerSet(
-        active.map((c) => addressRecord(type, c.address, ttl)),
-        { weights: active.map((c) => c.weight), order, limit: policy.maxRecords },
+    const addresses = (members: readonly Candidate[], ttl: number, memberOrder: AnswerOrder) =>
+      answerSet(
+        members.map((c) => addressRecord(type, c.address, ttl)),
+        { weights: members.map((c) => c.weight), order: memberOrder, limit: policy.maxRecords },
       );
-    }
-    return allDown(type, members, policy);
+    return healthAnswer(
+      candidates.filter((c) => isIP(c.address) === FAMILY[type]),
+      down,
+      policy,
+      {
+        up: (tier, ttl) => addresses(tier.active, ttl, order),
+        all: (members, ttl) => addresses(members, ttl, 'weighted'),
+        fallback: (ttl) => {
+          const fallback = policy.fallback.filter((address) => isIP(address) === FAMILY[type]);
+          return fallback.length === 0 ? undefined : answerSet(fallback.map((a) => addressRecord(type, a, ttl)));
+        },
+      },
+    );
   };
   const a = family('A');
   const aaaa = family('AAAA');
   return { ...(a && { A: a }), ...(aaaa && { AAAA: aaaa }) };
 }
 
-function candidatesOf(spec: LoadBalancerSpec): Candidate[] {
+/** The listeners whose default pool answers: listener, pool and load balancer admin up, in spec order. */
+export function servedListeners(spec: LoadBalancerSpec): { listener: ListenerSpec; pool: PoolSpec }[] {
   if (!spec.adminStateUp) return [];
-  const seen = new Set<string>();
-  const candidates: Candidate[] = [];
-  for (const listener of spec.listeners) {
+  return spec.listeners.flatMap((listener) => {
     const pool = spec.pools.find((p) => p.id === listener.defaultPoolId);
-    if (!listener.adminStateUp || !pool?.adminStateUp) continue;
-    for (const member of pool.members) {
-      if (!member.adminStateUp || seen.has(member.address)) continue;
-      seen.add(member.address);
-      candidates.push(candidate(member, pool));
-    }
-  }
-  return candidates;
+    return listener.adminStateUp && pool?.adminStateUp ? [{ listener, pool }] : [];
+  });
 }
 
-const candidate = ({ id, address, weight, backup }: MemberSpec, pool: PoolSpec): Candidate => ({
+/** The pool's members that may be answered: those admin up. */
+export const poolCandidates = (pool: PoolSpec): Candidate[] =>
+  pool.members.filter((m) => m.adminStateUp).map((m) => candidate(m, pool));
+
+/** Each address once, from the first pool that has it. */
+function candidatesOf(spec: LoadBalancerSpec): Candidate[] {
+  const seen = new Set<string>();
+  return servedListeners(spec)
+    .flatMap(({ pool }) => poolCandidates(pool))
+    .filter((c) => !seen.has(c.address) && seen.add(c.address));
+}
+
+const candidate = ({ id, address, port, weight, backup }: MemberSpec, pool: PoolSpec): Candidate => ({
   id,
   address,
+  port,
   weight,
   backup,
   pool,
 });
 
-/** The all-down policy's answer for a family whose members are all down. */
-function allDown(type: 'A' | 'AAAA', members: readonly Candidate[], policy: AnswerPolicy): AnswerSet | undefined {
+/** How one type's records are made from members, for `healthAnswer`. */
+export interface HealthAnswers {
+  /** While a member is up: `tier` is Octavia's serving tier (its `active` members are up). */
+  up(tier: MemberSnapshot<Candidate>, ttl: number): AnswerSet;
+  /** All down, policy `answer_all`: every member. */
+  all(members: readonly Candidate[], ttl: number): AnswerSet;
+  /** All down, policy `fallback`; without it, or undefined, no records (NODATA). */
+  fallback?(ttl: number): AnswerSet | undefined;
+}
+
+/**
+ * One type's answer from `members` by health: of those with weight > 0, `answers.up` while one health checks have
+ * not found down is left, at `healthTtl`; else the all-down policy at the minimum TTL (SERVFAIL, the fallback, or
+ * all of them). No member of weight > 0: no records.
+ */
+export function healthAnswer(
+  members: readonly Candidate[],
+  down: ReadonlySet<string>,
+  policy: AnswerPolicy,
+  answers: HealthAnswers,
+): AnswerSet | undefined {
+  const weighted = members.filter((c) => c.weight > 0);
+  if (weighted.length === 0) return undefined;
+  const tier = servingTier(weighted, (c) => !down.has(c.id));
+  if (tier.active.length > 0) return answers.up(tier, healthTtl(weighted, down, policy, tier.backup));
   if (policy.allDown === 'servfail') return SERVER_FAILURE;
-  if (policy.allDown === 'fallback') {
-    const addresses = policy.fallback.filter((address) => isIP(address) === FAMILY[type]);
-    return addresses.length === 0 ? undefined : answerSet(addresses.map((a) => addressRecord(type, a, policy.minTtl)));
-  }
-  return answerSet(
-    members.map((c) => addressRecord(type, c.address, policy.minTtl)),
-    { weights: members.map((c) => c.weight), order: 'weighted', limit: policy.maxRecords },
-  );
+  if (policy.allDown === 'fallback') return answers.fallback?.(policy.minTtl);
+  return answers.all(weighted, policy.minTtl);
 }
 
 /**
@@ -104,7 +136,7 @@ function healthTtl(members: readonly Candidate[], down: ReadonlySet<string>, pol
   return Math.min(policy.maxTtl, Math.max(policy.minTtl, Math.floor(horizon)));
 }
 
-const addressRecord = (type: 'A' | 'AAAA', data: string, ttl: number): Answer => ({
+export const addressRecord = (type: 'A' | 'AAAA', data: string, ttl: number): Answer => ({
   type,
   name: '',
   ttl,

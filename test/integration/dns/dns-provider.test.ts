@@ -71,6 +71,63 @@ describe('dns provider answering with dig', { skip: skipWithoutDig }, () => {
     assert.deepEqual(await answers('www.lb.example.org'), ['www.lb.example.org. 30 IN A 192.0.2.2']);
   });
 
+  test('SRV per listener and MX for port 25 name member host names, which answer the members; admin down leaves', async () => {
+    const lb = await h.createLb({ provider: 'dns', name: 'svc.lb.example.org' });
+    /** A listener with its default pool of `members`, created through the API. */
+    const served = async (listener: Json, members: Json[]) => {
+      const { id } = await h.createListener(lb.id, listener);
+      const protocol = listener.protocol;
+      const pool = await h.createPool(lb.id, { listener_id: id, protocol });
+      const created: Json[] = [];
+      for (const member of members) created.push(await h.createMember(lb.id, pool.id, member));
+      return { pool, members: created };
+    };
+    const http = await served({ protocol: 'TCP', protocol_port: 80, name: 'http' }, [
+      { name: 'web1', address: '127.0.0.51', protocol_port: 8080, weight: 3 },
+      { name: 'web2', address: '127.0.0.52', protocol_port: 8081 },
+      { name: 'spare', address: '127.0.0.53', protocol_port: 8082, weight: 2, backup: true },
+    ]);
+    const udp = await served({ protocol: 'UDP', protocol_port: 8080 }, [
+      { address: '127.0.0.54', protocol_port: 9000 },
+    ]);
+    const smtp = await served({ protocol: 'TCP', protocol_port: 25, name: 'smtp' }, [
+      { name: 'mx1', address: '127.0.0.55', protocol_port: 25, weight: 10 },
+      { name: 'mx2', address: '127.0.0.56', protocol_port: 25, weight: 10, backup: true },
+    ]);
+    const at = (label: string) => `${label}.svc.lb.example.org.`;
+    assert.deepEqual(await answers('_http._tcp.svc.lb.example.org', 'SRV'), [
+      `_http._tcp.svc.lb.example.org. 30 IN SRV 10 1 8081 ${at('web2')}`,
+      `_http._tcp.svc.lb.example.org. 30 IN SRV 10 3 8080 ${at('web1')}`,
+      `_http._tcp.svc.lb.example.org. 30 IN SRV 20 2 8082 ${at('spare')}`,
+    ]);
+    assert.deepEqual(await answers('_8080._udp.svc.lb.example.org', 'SRV'), [
+      `_8080._udp.svc.lb.example.org. 30 IN SRV 10 1 9000 ${at(udp.members[0]!.id)}`,
+    ]);
+    assert.deepEqual(await answers('svc.lb.example.org', 'MX'), [
+      `svc.lb.example.org. 30 IN MX 246 ${at('mx1')}`,
+      `svc.lb.example.org. 30 IN MX 502 ${at('mx2')}`,
+    ]);
+    for (const [label, address] of [
+      ['web1', '127.0.0.51'],
+      ['spare', '127.0.0.53'],
+      [udp.members[0]!.id, '127.0.0.54'],
+      ['mx2', '127.0.0.56'],
+    ]) {
+      assert.deepEqual(await answers(at(label!), 'A'), [`${at(label!)} 30 IN A ${address}`]);
+    }
+    for (const { pool, members } of [http, smtp]) {
+      const down = await h.put(`pools/${pool.id}/members/${members[1]!.id}`, { member: { admin_state_up: false } });
+      assert.equal(down.status, 200, down.text);
+      await h.waitActive(lb.id);
+    }
+    assert.deepEqual(await answers('_http._tcp.svc.lb.example.org', 'SRV'), [
+      `_http._tcp.svc.lb.example.org. 30 IN SRV 10 3 8080 ${at('web1')}`,
+      `_http._tcp.svc.lb.example.org. 30 IN SRV 20 2 8082 ${at('spare')}`,
+    ]);
+    assert.deepEqual(await answers('svc.lb.example.org', 'MX'), [`svc.lb.example.org. 30 IN MX 246 ${at('mx1')}`]);
+    for (const label of ['web2', 'mx2']) assert.equal((await digAt(port, at(label), 'A')).status, 'NXDOMAIN');
+  });
+
   test('a member a TCP monitor finds down leaves the answers, and comes back when it answers again', async () => {
     const steady = await listening('127.0.0.31');
     const flaky = await listening('127.0.0.32', portOf(steady));
