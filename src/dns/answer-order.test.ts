@@ -60,3 +60,15 @@ test('at most limit records; as-listed keeps the order', () => {
   assert.equal(answerOrder(set('sticky', WEIGHTS, 3), 5).length, 3);
   assert.deepEqual(answerOrder(set('as-listed', WEIGHTS, 3), 0), [0, 1, 2]);
 });
+
+test('sticky: the order follows the records, not their TTL, which follows health', () => {
+  const at = (ttl: number) =>
+    answerSet(
+      WEIGHTS.map((_, i) => ({ ...a(i + 1), ttl })),
+      { weights: WEIGHTS, order: 'sticky' },
+    );
+  for (let client = 0; client < 200; client++) {
+    const key = Math.imul(client + 3, 0x27d4eb2f) >>> 0;
+    assert.deepEqual(answerOrder(at(5), key), answerOrder(at(60), key));
+  }
+});

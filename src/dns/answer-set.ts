@@ -21,7 +21,7 @@ export interface AnswerSet {
   readonly wire: readonly Buffer[];
   /** Positive, per record; only `weighted` and `sticky` read them. */
   readonly weights: readonly number[];
-  /** Per record, a hash of its data: what a client is hashed with for `sticky`. */
+  /** Per record, a hash of its type and data (not its TTL): what a client is hashed with for `sticky`. */
   readonly keys: Uint32Array;
   readonly order: AnswerOrder;
   /** At most this many records per answer. */
@@ -31,6 +31,8 @@ export interface AnswerSet {
 }
 
 const OWNER_POINTER = Buffer.from([0xc0, 0x0c]);
+/** Where a record's data length starts, past its owner pointer, type, class and TTL. */
+const RDATA_LENGTH_AT = 10;
 
 /** An answer set of `records` (owner names are ignored: answers carry the question's spelling). */
 export function answerSet(
@@ -42,7 +44,11 @@ export function answerSet(
     throw new RangeError('an answer set needs one positive weight per record');
   }
   const wire = records.map((record) => encodeWithOwner(record, OWNER_POINTER));
-  const keys = Uint32Array.from(wire, (bytes) => xxhash32(bytes, bytes.length, 0) >>> 0);
+  // The record's data only, past its TTL: the TTL follows health, and a sticky client must not move when it changes.
+  const keys = Uint32Array.from(
+    wire,
+    (bytes) => xxhash32(bytes.subarray(RDATA_LENGTH_AT), bytes.length - RDATA_LENGTH_AT, bytes.readUInt16BE(2)) >>> 0,
+  );
   return Object.freeze({
     records: Object.freeze([...records]),
     wire: Object.freeze(wire),

@@ -38,10 +38,15 @@ export interface ZoneAnswer {
   additionals: Answer[];
   /** The answers were chosen for this client (a sticky order): ECS replies then carry the source prefix as scope. */
   clientSpecific?: boolean;
+  /** The answers were chosen for this query (a weighted shuffle): another query may get others. */
+  shuffled?: boolean;
 }
 
 /** Types an ANY query is answered with (all records of the name, as it exists here). */
 const ANY_TYPES: readonly RecordType[] = ['SOA', 'NS', 'A', 'AAAA', 'MX', 'SRV', 'TXT'];
+
+/** Zone transfers are not offered: the zones live in weir's store, not in files secondaries could copy. */
+const ZONE_TRANSFERS: ReadonlySet<string> = new Set(['AXFR', 'IXFR']);
 
 const REFUSED: ZoneAnswer = { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [], additionals: [] };
 /** The all-down policy `servfail`: the name exists, and the server says it cannot answer it now. */
@@ -57,11 +62,12 @@ const SERVER_FAILURE: ZoneAnswer = {
 export function answer(question: Question, authority: Authority, clientKey = 0): ZoneAnswer {
   const name = canonicalName(question.name);
   const zone = authority.zones.zoneOf(name);
-  if (zone === undefined || (question.class ?? 'IN') !== 'IN') return REFUSED;
+  if (zone === undefined || (question.class ?? 'IN') !== 'IN' || ZONE_TRANSFERS.has(question.type)) return REFUSED;
   const serial = authority.serial();
   const types = (question.type as string) === 'ANY' ? ANY_TYPES : [question.type];
   let exists = false;
   let clientSpecific = false;
+  let shuffled = false;
   const answers: Answer[] = [];
   for (const type of types) {
     // The zone's own records of the name win when it defines any of the type; else the published ones.
@@ -75,6 +81,7 @@ export function answer(question: Question, authority: Authority, clientKey = 0):
     }
     if (set.servfail) return SERVER_FAILURE;
     clientSpecific ||= set.order === 'sticky';
+    shuffled ||= set.order === 'weighted' && set.records.length > 1;
     for (const index of answerOrder(set, clientKey)) {
       answers.push({ ...set.records[index]!, name: question.name } as Answer);
     }
@@ -96,6 +103,7 @@ export function answer(question: Question, authority: Authority, clientKey = 0):
     authorities: [],
     additionals: glueFor(zone, answers),
     ...(clientSpecific && { clientSpecific }),
+    ...(shuffled && { shuffled }),
   };
 }
 

@@ -94,7 +94,11 @@ function serveTcp(connection: TcpSocket, authority: Authority): void {
       if (response === undefined) continue;
       const length = Buffer.alloc(2);
       length.writeUInt16BE(response.length);
-      connection.write(Buffer.concat([length, response]));
+      // A client that sends and never reads is not read from either until it takes what it was sent.
+      if (!connection.write(Buffer.concat([length, response]))) {
+        connection.pause();
+        connection.once('drain', () => connection.resume());
+      }
     }
   });
 }

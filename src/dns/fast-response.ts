@@ -22,6 +22,7 @@ import { EDNS_BUFFER, responseLimit, type Transport } from './message-limits.ts'
 import { type PreparedSections, ZoneAnswerCache } from './zone-answer-cache.ts';
 
 const HEADER_BYTES = 12;
+const MAX_NAME_OCTETS = 255;
 const OPT_TYPE = 41;
 const OPT_FIXED_BYTES = 11;
 const CLASS_IN = 1;
@@ -65,7 +66,8 @@ export function fastResponse(
     nameEnd = labelEnd;
   }
   const questionEnd = nameEnd + 5;
-  if (questionEnd > raw.length) return undefined;
+  // A name over 255 octets is malformed (RFC 1035): the full path answers FORMERR.
+  if (questionEnd > raw.length || nameEnd - HEADER_BYTES + 1 > MAX_NAME_OCTETS) return undefined;
   const typeCode = raw.readUInt16BE(nameEnd + 1);
   if (SPECIAL_TYPES.has(typeCode) || raw.readUInt16BE(nameEnd + 3) !== CLASS_IN) return undefined;
   const type = TYPES[typeCode] ?? (`UNKNOWN_${typeCode}` as RecordType);

@@ -192,3 +192,33 @@ test('prepared zone answers follow the serial and the published records', () => 
   });
   assert.equal(rcode(), 'NOERROR');
 });
+
+test('zone transfers are refused; an opcode without a question (DSO) is NOTIMP; a name over 255 octets FORMERR', () => {
+  assert.equal(rcodeOf(ask(query({ name: 'lb.example.org', type: 'AXFR' })).packet), 'REFUSED');
+  assert.equal(rcodeOf(ask(query({ name: 'lb.example.org', type: 'IXFR' })).packet), 'REFUSED');
+  const dso = Buffer.from([0x12, 0x34, 6 << 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(rcodeOf(ask(dso).packet), 'NOTIMP');
+  const long = Buffer.concat([
+    query({}).subarray(0, 12),
+    ...Array.from({ length: 5 }, () => Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])),
+    Buffer.from([2, 0x6c, 0x62, 0, 0, 1, 0, 1]),
+  ]);
+  assert.equal(fastResponse(long, exampleAuthority(), 'udp', ''), undefined);
+  assert.equal(rcodeOf(ask(long).packet), 'FORMERR');
+});
+
+test('weighted answers of a name with zone data of its own are still shuffled per query', () => {
+  const authority = exampleAuthority();
+  (authority.prepared as PublishedRecords).publish('lb.example.org', {
+    A: answerSet(
+      Array.from({ length: 10 }, (_, i) => ({ name: '', type: 'A', ttl: 5, data: `192.0.2.${i + 1}` }) as const),
+      { order: 'weighted', limit: 3 },
+    ),
+  });
+  const orders = new Set<string>();
+  for (let i = 0; i < 50; i++) {
+    const reply = dnsPacket.decode(respond(query({ name: 'lb.example.org' }), authority, 'udp')!);
+    orders.add(JSON.stringify(reply.answers?.map((r) => (r as { data: string }).data)));
+  }
+  assert.ok(orders.size > 10, `${orders.size} different answers in 50`);
+});

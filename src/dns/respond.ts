@@ -32,6 +32,11 @@ export function fullResponse(raw: Buffer, authority: Authority, transport: Trans
     return formatError(raw);
   }
   const options = (query.additionals ?? []).filter((record): record is OptAnswer => record.type === 'OPT');
+  // Opcodes without a question (DSO, RFC 8490) are unknown here too: NOTIMP, not FORMERR.
+  if (((query.flags ?? 0) & OPCODE_BITS) !== 0 && (query.questions?.length ?? 0) === 0) {
+    const flags = ((query.flags ?? 0) & (OPCODE_BITS | dnsPacket.RECURSION_DESIRED)) | RCODES.NOTIMP;
+    return dnsPacket.encode({ id: query.id, type: 'response', flags, questions: [] });
+  }
   const question = query.questions?.[0];
   if (query.questions?.length !== 1 || options.length > 1 || question === undefined) return formatError(raw);
   // A name dns-packet cannot give back as it came (a dot or an unprintable octet in a label) is not echoed as another.

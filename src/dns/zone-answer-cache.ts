@@ -26,7 +26,7 @@ export class ZoneAnswerCache {
 
   /**
    * The answer to `type` at the name whose wire form (lowercased) is `wire`; null when the fast path should not
-   * answer it (REFUSED, or chosen per client).
+   * answer it (REFUSED, or chosen per query or per client).
    */
   sections(authority: Authority, wire: string, type: RecordType, typeCode: number): PreparedSections | null {
     const generation = `${authority.serial()} ${authority.prepared?.version ?? 0}`;
@@ -47,7 +47,8 @@ export class ZoneAnswerCache {
 function prepare(authority: Authority, wire: string, type: RecordType): PreparedSections | null {
   const question: Question = { name: dottedName(wire), type, class: 'IN' };
   const result = answer(question, authority);
-  if (result.rcode === 'REFUSED' || result.clientSpecific) return null;
+  // Answers chosen per query or per client are not to be kept: each query gets its own.
+  if (result.rcode === 'REFUSED' || result.clientSpecific || result.shuffled) return null;
   return {
     rcode: RCODES[result.rcode],
     authoritative: result.authoritative,

@@ -20,6 +20,7 @@ function nameProblem(zones: ZoneSet, name: string, projectId: string): string | 
   if (invalid !== undefined) return `name ${invalid}`;
   const zone = zones.zoneOf(canonicalName(name));
   if (zone === undefined) return `name "${name}" is in no DNS zone weir serves`;
+  if (zone.glue.has(canonicalName(name))) return `name "${name}" is a nameserver of zone ${zone.name}`;
   if (zone.projects !== undefined && !zone.projects.includes(projectId)) {
     return `name "${name}": zone ${zone.name} does not take names of project ${projectId}`;
   }
@@ -77,7 +78,21 @@ class DnsDriver implements DataPlaneDriver {
     const owner = this.names.mainHolder(name);
     if (owner !== undefined && owner !== spec.id) throw new Error(`name "${spec.name}" is published by ${owner}`);
     this.specs.set(spec.id, spec);
+    this.forgetUnmonitored(spec);
     this.publish(spec.id);
+  }
+
+  /**
+   * Verdicts of members no admin-up monitor checks any more (its monitor deleted or disabled, or the member gone)
+   * say nothing now: such members are answered again, as members without a monitor are.
+   */
+  private forgetUnmonitored(spec: LoadBalancerSpec): void {
+    const down = this.down.get(spec.id);
+    if (down === undefined) return;
+    const monitored = new Set(
+      spec.pools.filter((p) => p.healthMonitor?.adminStateUp).flatMap((p) => p.members.map((m) => m.id)),
+    );
+    for (const id of down) if (!monitored.has(id)) down.delete(id);
   }
 
   async remove(loadbalancerId: string): Promise<void> {

@@ -94,3 +94,19 @@ test('all down: every member at the minimum TTL, the fallback addresses of the f
   assert.equal(nameRecords(lb, allDown, { ...POLICY, allDown: 'servfail' }).A?.servfail, true);
   assert.equal(nameRecords(lb, new Set(['m1', 'm2']), { ...POLICY, allDown: 'servfail' }).AAAA?.servfail, false);
 });
+
+test('an address shared by members is answered while any of them may be: the first drained or down does not hide it', () => {
+  const lb = spec([
+    member('a80', '192.0.2.1', { weight: 0 }),
+    member('a443', '192.0.2.1', { port: 443, weight: 2 }),
+    member('b', '192.0.2.2'),
+  ]);
+  assert.deepEqual(shown(nameRecords(lb, NOBODY_DOWN, POLICY).A)?.records, ['60 192.0.2.1', '60 192.0.2.2']);
+  const upAndDown = spec([member('a80', '192.0.2.1'), member('a443', '192.0.2.1', { port: 443 })]);
+  assert.deepEqual(shown(nameRecords(upAndDown, new Set(['a80']), POLICY).A)?.records, ['60 192.0.2.1']);
+});
+
+test('SOURCE_IP stays sticky when every member is down and all are answered', () => {
+  const lb = spec([member('m1', '192.0.2.1'), member('m2', '192.0.2.2')], { algorithm: 'SOURCE_IP' });
+  assert.equal(nameRecords(lb, new Set(['m1', 'm2']), POLICY).A?.order, 'sticky');
+});

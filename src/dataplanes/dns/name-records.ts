@@ -25,27 +25,32 @@ export interface Candidate {
 
 /**
  * Per address family: the members of the serving tier that health checks have not found down (the regular members
- * while one of them is up, else the backups), each address once, weighted by member weight and ordered by the first
- * listener's pool algorithm (`ROUND_ROBIN`: weighted random per query; `SOURCE_IP`: sticky per client), at most
+ * while one of them is up, else the backups), each address once (the first such member's weight), weighted by member
+ * weight and ordered by the first served listener's pool algorithm (`ROUND_ROBIN`: weighted random per query; `SOURCE_IP`: sticky per client), at most
  * `policy.maxRecords` of them. When every member of a family with weight > 0 is down, the all-down policy answers.
  * A family without such members has no records (NODATA).
  */
 export function nameRecords(spec: LoadBalancerSpec, down: ReadonlySet<string>, policy: AnswerPolicy): NameRecords {
-  const candidates = candidatesOf(spec);
-  const order: AnswerOrder = candidates[0]?.pool.algorithm === 'SOURCE_IP' ? 'sticky' : 'weighted';
+  const served = servedListeners(spec);
+  const order: AnswerOrder = served[0]?.pool.algorithm === 'SOURCE_IP' ? 'sticky' : 'weighted';
+  const candidates = served.flatMap(({ pool }) => poolCandidates(pool));
   const family = (type: 'A' | 'AAAA') => {
-    const addresses = (members: readonly Candidate[], ttl: number, memberOrder: AnswerOrder) =>
-      answerSet(
-        members.map((c) => addressRecord(type, c.address, ttl)),
-        { weights: members.map((c) => c.weight), order: memberOrder, limit: policy.maxRecords },
+    // Members sharing an address (other ports or pools) answer it once, when any of them may be answered.
+    const addresses = (members: readonly Candidate[], ttl: number) => {
+      const seen = new Set<string>();
+      const unique = members.filter((c) => !seen.has(c.address) && seen.add(c.address));
+      return answerSet(
+        unique.map((c) => addressRecord(type, c.address, ttl)),
+        { weights: unique.map((c) => c.weight), order, limit: policy.maxRecords },
       );
+    };
     return healthAnswer(
       candidates.filter((c) => isIP(c.address) === FAMILY[type]),
       down,
       policy,
       {
-        up: (tier, ttl) => addresses(tier.active, ttl, order),
-        all: (members, ttl) => addresses(members, ttl, 'weighted'),
+        up: (tier, ttl) => addresses(tier.active, ttl),
+        all: addresses,
         fallback: (ttl) => {
           const fallback = policy.fallback.filter((address) => isIP(address) === FAMILY[type]);
           return fallback.length === 0 ? undefined : answerSet(fallback.map((a) => addressRecord(type, a, ttl)));
@@ -70,14 +75,6 @@ export function servedListeners(spec: LoadBalancerSpec): { listener: ListenerSpe
 /** The pool's members that may be answered: those admin up. */
 export const poolCandidates = (pool: PoolSpec): Candidate[] =>
   pool.members.filter((m) => m.adminStateUp).map((m) => candidate(m, pool));
-
-/** Each address once, from the first pool that has it. */
-function candidatesOf(spec: LoadBalancerSpec): Candidate[] {
-  const seen = new Set<string>();
-  return servedListeners(spec)
-    .flatMap(({ pool }) => poolCandidates(pool))
-    .filter((c) => !seen.has(c.address) && seen.add(c.address));
-}
 
 const candidate = ({ id, address, port, weight, backup }: MemberSpec, pool: PoolSpec): Candidate => ({
   id,

@@ -83,6 +83,23 @@ describe('dns provider', () => {
     );
   });
 
+  test("a name above or below another project's name is refused: its SRV owners and host names lie there", async () => {
+    const mail = (await create(A, { name: 'mail.lb.example.org' })).body.loadbalancer as Json;
+    await h.waitActive(mail.id);
+    for (const name of ['mx1.mail.lb.example.org', '_smtp._tcp.mail.lb.example.org']) {
+      assertFault(
+        await create(B, { name }),
+        409,
+        `Name "${name}" lies above or below a name another project publishes.`,
+      );
+    }
+    const below = (await create(B, { name: 'deep.zone-b.lb.example.org' })).body.loadbalancer as Json;
+    await h.waitActive(below.id);
+    assertFault(await create(A, { name: 'zone-b.lb.example.org' }), 409, /lies above or below/);
+    assert.equal((await create(A, { name: 'mx1.mail.lb.example.org' })).status, 201, 'the same project may');
+    assertFault(await create(A, { name: 'ns1.lb.example.org' }), 400, /is a nameserver of zone lb\.example\.org/);
+  });
+
   test('a zone limited to projects takes names of those projects only', async () => {
     assertFault(
       await create(B, { name: 'www.team-a.example.org' }),
