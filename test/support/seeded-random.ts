@@ -44,9 +44,14 @@ export function fuzzSeed(): number {
   return fixed === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(fixed);
 }
 
-/** Cases a property test runs at most, and the time they may take. */
-const CASES = 5_000;
-const TIME_BUDGET_MS = 10_000;
+/**
+ * Cases a property test runs at most, and the time they may take: 5,000 in 10 s in the test run; WEIR_FUZZ_CASES
+ * asks for a longer run on demand (2 ms a case allowed beyond the first 10 s).
+ */
+const CASES = Number(process.env.WEIR_FUZZ_CASES ?? 5_000);
+const TIME_BUDGET_MS = Math.max(10_000, CASES * 2);
+/** A test timeout that leaves a property test its whole time budget. */
+export const FUZZ_TEST_TIMEOUT_MS = TIME_BUDGET_MS + 50_000;
 
 /**
  * Runs `check` on generated cases until CASES or the time budget, whichever comes first; at least a tenth of CASES
