@@ -13,14 +13,14 @@
  * weir's DNS server runs on its main thread; Knot runs one UDP worker.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { startBenchWeir } from './support/bench-weir.ts';
-import { cpuSeconds, reapedChildrenCpuSeconds } from './support/process-cpu.ts';
+import { cpuSeconds, pinProcess, reapedChildrenCpuSeconds } from './support/process-cpu.ts';
 import { ratio } from './support/tcp-load.ts';
 
 requireRootAnd(['dnsperf', 'knotd', 'dig', 'taskset'], 'dnsperf knot bind9-dnsutils');
@@ -108,23 +108,6 @@ interface Measurement {
   packetSizes: string;
 }
 
-/** The pid of the one process in the namespace whose command line contains `pattern`. */
-function pidIn(net: BenchNamespaces, name: string, pattern: string): number {
-  const pids = execFileSync('ip', ['netns', 'pids', net.ns(name)], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pattern);
-      } catch {
-        return false;
-      }
-    });
-  if (pids.length !== 1) throw new Error(`expected one process matching ${pattern} in ${net.ns(name)}: ${pids}`);
-  return pids[0]!;
-}
-
 /** Waits, at most 10 s, until the server on `port` answers NAME with exactly the members' A records. */
 async function waitForAnswers(net: BenchNamespaces, port: number): Promise<void> {
   let said = '';
@@ -203,11 +186,10 @@ await withNamespaces('dns', ['dns'], async (net) => {
     await waitForAnswers(net, KNOT_PORT);
 
     const servers: Server[] = [
-      { label: 'weir', port: WEIR_PORT, pid: pidIn(net, 'dns', 'src/cli/main.ts') },
-      { label: 'Knot', port: KNOT_PORT, pid: pidIn(net, 'dns', 'knotd') },
+      { label: 'weir', port: WEIR_PORT, pid: net.pidOf('dns', 'src/cli/main.ts') },
+      { label: 'Knot', port: KNOT_PORT, pid: net.pidOf('dns', 'knotd') },
     ];
-    // Every thread of weir, those started later included (they inherit it), on the server CPU.
-    execFileSync('taskset', ['-a', '-p', '-c', String(SERVER_CPU), String(servers[0]!.pid)], { stdio: 'ignore' });
+    pinProcess(servers[0]!.pid, SERVER_CPU);
     for (const server of servers)
       console.log(`${server.label}: pid ${server.pid}, ${readdirSync(`/proc/${server.pid}/task`).length} threads`);
 

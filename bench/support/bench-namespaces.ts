@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -48,6 +49,23 @@ export class BenchNamespaces {
       input,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+  }
+
+  /** The pid of the one process in namespace `name` whose command line contains `pattern`. */
+  pidOf(name: string, pattern: string): number {
+    const pids = ip('netns', 'pids', this.ns(name))
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pattern);
+        } catch {
+          return false;
+        }
+      });
+    if (pids.length !== 1) throw new Error(`expected one process matching ${pattern} in ${this.ns(name)}: ${pids}`);
+    return pids[0]!;
   }
 
   /** A veth pair made inside namespace a, its peer moved into b, both up. */

@@ -20,3 +20,8 @@ export function reapedChildrenCpuSeconds(): number {
   const fields = statFields('/proc/self/stat');
   return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
 }
+
+/** Pins every thread of a running process, and the threads it starts later (they inherit it), to `cpu`. */
+export function pinProcess(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}

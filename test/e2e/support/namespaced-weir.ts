@@ -10,7 +10,7 @@ export type Json = Record<string, any>;
 
 /** What listenerWithPool makes: members and monitor are API fields (address, protocol_port, weight; type, delay...). */
 export interface ServedListener {
-  protocol: 'TCP' | 'UDP';
+  protocol: 'TCP' | 'UDP' | 'HTTP';
   port: number;
   algorithm: string;
   members: readonly Json[];

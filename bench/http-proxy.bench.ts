@@ -1,0 +1,402 @@
+/**
+ * weir's `proxy` provider against HAProxy 2.6, in the same run, in a network namespace of its own (loopback only):
+ * HTTP/1.1 keep-alive requests per second with p50/p99 latency, new connections per second (one request each), and
+ * TCP bulk throughput, in alternating rounds; medians printed with the ratios weir/HAProxy, each figure also per
+ * second of the proxy's CPU time, and whether the targets of the fast-path issue hold.
+ * Run (root; needs wrk, haproxy, nginx, iperf3, curl, taskset): node --import tsx bench/http-proxy.bench.ts
+ * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5).
+ *
+ * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080, and an iperf3 server on
+ * 127.0.0.1:15201. weir (`proxy.workers: 0`, so the proxy runs in the weir process) has one `proxy` load balancer on
+ * 127.0.100.1: an HTTP listener (X-Forwarded-For inserted) and a TCP listener, each with a ROUND_ROBIN pool of one
+ * member. HAProxy (`nbthread 1`) has a `mode http` frontend (`option forwardfor`, `http-reuse always`) and a
+ * `mode tcp` one. Pinning, on this 2-core machine: the proxy under test (HAProxy, or every thread of weir) on CPU 0;
+ * wrk, iperf3 (client and server) and nginx on CPU 1. Loopback delivers a packet on the sender's CPU, so the kernel's
+ * receive work is split between the two the same way for both proxies. Before the rounds, each proxy gets an
+ * unmeasured 2 s of keep-alive load (V8 compiles weir's hot paths), and nginx alone is measured once as context.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts';
+import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
+import { startBenchWeir, type VipSubnet } from './support/bench-weir.ts';
+import { cpuSeconds, pinProcess, reapedChildrenCpuSeconds } from './support/process-cpu.ts';
+import { iperf, ratio } from './support/tcp-load.ts';
+
+requireRootAnd(['wrk', 'haproxy', 'nginx', 'iperf3', 'curl', 'taskset'], 'wrk haproxy nginx iperf3 curl');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const PROXY_CPU = 0;
+const LOAD_CPU = 1;
+const NS = 'http';
+const BACKEND = '127.0.0.1';
+const NGINX_PORT = 18080;
+const IPERF_PORT = 15201;
+const HAPROXY = '127.0.0.1';
+const HAPROXY_HTTP_PORT = 18081;
+const HAPROXY_TCP_PORT = 15203;
+const WEIR_HTTP_PORT = 18082;
+const WEIR_TCP_PORT = 15202;
+const BODY = 'hello, world\n';
+const CONNECTIONS = 64;
+const WARMUP_SECONDS = 2;
+const VIPS: VipSubnet = { cidr: '127.0.0.0/8', first: '127.0.100.1', last: '127.0.100.254' };
+/** The issue's bars: shares of HAProxy's figures weir must reach, and how much worse its p99 may be. */
+const TARGETS = { keepAlive: 0.7, connections: 0.6, bulk: 0.9, p99: 2 };
+
+function nginxConfig(dir: string): string {
+  return [
+    'daemon off;',
+    // One process, so that its pid is the one taskset pinned and whose CPU is read.
+    'master_process off;',
+    `pid ${dir}/nginx.pid;`,
+    `error_log ${dir}/nginx-error.log;`,
+    'events { worker_connections 4096; }',
+    'http {',
+    '  access_log off;',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${dir}/${kind};`),
+    // The proxies' upstream connections stay open for the whole run.
+    '  keepalive_requests 100000000;',
+    '  keepalive_timeout 300s;',
+    `  server { listen ${BACKEND}:${NGINX_PORT}; location / { return 200 "${BODY.replace('\n', '\\n')}"; } }`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function haproxyConfig(): string {
+  return [
+    'global',
+    '  nbthread 1',
+    '  maxconn 8000',
+    'defaults',
+    '  timeout connect 5s',
+    '  timeout client 30s',
+    '  timeout server 30s',
+    'frontend http',
+    '  mode http',
+    `  bind ${HAPROXY}:${HAPROXY_HTTP_PORT}`,
+    '  default_backend nginx',
+    'backend nginx',
+    '  mode http',
+    '  option forwardfor',
+    '  http-reuse always',
+    `  server n1 ${BACKEND}:${NGINX_PORT}`,
+    'frontend bulk',
+    '  mode tcp',
+    `  bind ${HAPROXY}:${HAPROXY_TCP_PORT}`,
+    '  default_backend iperf',
+    'backend iperf',
+    '  mode tcp',
+    `  server i1 ${BACKEND}:${IPERF_PORT}`,
+    '',
+  ].join('\n');
+}
+
+interface Proxy {
+  label: string;
+  pid: number;
+  http: string;
+  bulk: [string, number];
+}
+
+interface Wrk {
+  requests: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Socket errors (connect, read, write, timeout) and non-2xx/3xx answers. */
+  errors: number;
+}
+
+/** One figure of one round: the rate, and what the proxy and CPU 1 spent on it. */
+interface Sample {
+  perSecond: number;
+  /** The work done (requests, connections, gigabits) per CPU second of the proxy. */
+  perCpuSecond: number;
+  /** Proxy CPU seconds per second: 1 is all of CPU 0. */
+  proxyLoad: number;
+  /** CPU seconds per second of the load generator and the backend: 1 is all of CPU 1. */
+  loadSide: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  errors?: number;
+  /** TCP connections the namespace accepted per request (client to proxy, proxy to nginx). */
+  acceptsPerRequest?: number;
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+/** wrk's latency as printed (`1.23ms`, `850.00us`) in milliseconds. */
+function milliseconds(text: string): number {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  if (!match) throw new Error(`wrk latency "${text}"`);
+  return Number(match[1]) * UNIT_MS[match[2]!]!;
+}
+
+function runWrk(net: BenchNamespaces, url: string, headers: readonly string[] = [], seconds = SECONDS): Wrk {
+  const args = ['-c', String(CONNECTIONS), '-t', '1', '-d', `${seconds}s`, '--latency', ...headers, url];
+  const out = net.run(NS, ['taskset', '-c', String(LOAD_CPU), 'wrk', ...args], (seconds + 30) * 1000);
+  const find = (pattern: RegExp) => {
+    const match = pattern.exec(out);
+    if (!match) throw new Error(`wrk printed no ${pattern}:\n${out}`);
+    return match[1]!;
+  };
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  return {
+    requests: Number(find(/(\d+) requests in/)),
+    perSecond: Number(find(/Requests\/sec:\s+([\d.]+)/)),
+    p50Ms: milliseconds(find(/\s50%\s+(\S+)/)),
+    p99Ms: milliseconds(find(/\s99%\s+(\S+)/)),
+    errors:
+      (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0) +
+      Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+/** TCP connections accepted in the namespace so far (`PassiveOpens`). */
+function passiveOpens(net: BenchNamespaces): number {
+  const lines = net
+    .run(NS, ['cat', '/proc/net/snmp'])
+    .split('\n')
+    .filter((line) => line.startsWith('Tcp:'));
+  const [names, values] = lines.map((line) => line.split(/\s+/));
+  return Number(values![names!.indexOf('PassiveOpens')]);
+}
+
+/** Runs `load` and charges the CPU of the proxy, of the load generator (a reaped child) and of the backend to it. */
+function charged<T extends { amount: number }>(proxyPid: number, backendPid: number, load: () => T) {
+  const proxyBefore = cpuSeconds(proxyPid);
+  const loadBefore = reapedChildrenCpuSeconds() + cpuSeconds(backendPid);
+  const started = performance.now();
+  const result = load();
+  const wall = (performance.now() - started) / 1000;
+  const proxyCpu = cpuSeconds(proxyPid) - proxyBefore;
+  return {
+    result,
+    perCpuSecond: result.amount / proxyCpu,
+    proxyLoad: proxyCpu / wall,
+    loadSide: (reapedChildrenCpuSeconds() + cpuSeconds(backendPid) - loadBefore) / wall,
+  };
+}
+
+function httpSample(net: BenchNamespaces, proxyPid: number, nginxPid: number, url: string, close: boolean): Sample {
+  const accepted = passiveOpens(net);
+  const { result, ...cpu } = charged(proxyPid, nginxPid, () => {
+    const wrk = runWrk(net, url, close ? ['-H', 'Connection: close'] : []);
+    return { ...wrk, amount: wrk.requests };
+  });
+  return {
+    ...cpu,
+    perSecond: result.perSecond,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.errors,
+    acceptsPerRequest: (passiveOpens(net) - accepted) / result.requests,
+  };
+}
+
+function bulkSample(net: BenchNamespaces, proxyPid: number, iperfPid: number, target: [string, number]): Sample {
+  const { result, ...cpu } = charged(proxyPid, iperfPid, () => {
+    const gbits = iperf(net, NS, target, { seconds: SECONDS, cpu: LOAD_CPU });
+    return { gbits, amount: gbits * SECONDS };
+  });
+  return { ...cpu, perSecond: result.gbits };
+}
+
+/** Waits, at most 10 s, until `url` answers 200 with BODY. */
+async function waitFor200(net: BenchNamespaces, url: string): Promise<void> {
+  let said = '';
+  for (let i = 0; i < 100; i++) {
+    try {
+      said = net.run(NS, ['curl', '-s', '--max-time', '1', '-w', ' %{http_code}', url]);
+      if (said === `${BODY} 200`) return;
+    } catch (error) {
+      said = (error as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} does not answer 200 "${BODY.trim()}": ${said}`);
+}
+
+interface Figure {
+  title: string;
+  unit: string;
+  perCpuUnit: string;
+  digits: number;
+  sample: (proxy: Proxy) => Sample;
+}
+
+function report(figure: Figure, proxies: readonly Proxy[], samples: readonly Sample[][]): number[] {
+  console.log(figure.title);
+  const medians = samples.map((rounds) => ({
+    perSecond: median(rounds.map((s) => s.perSecond)),
+    perCpuSecond: median(rounds.map((s) => s.perCpuSecond)),
+    p50Ms: median(rounds.map((s) => s.p50Ms ?? 0)),
+    p99Ms: median(rounds.map((s) => s.p99Ms ?? 0)),
+  }));
+  const reference = medians[medians.length - 1]!;
+  for (const [i, proxy] of proxies.entries()) {
+    const m = medians[i]!;
+    const rounds = samples[i]!;
+    const each = (pick: (s: Sample) => number, digits: number) => rounds.map((s) => pick(s).toFixed(digits)).join('/');
+    const latency =
+      rounds[0]!.p99Ms === undefined ? '' : `, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms`;
+    console.log(
+      `  ${proxy.label.padEnd(7)} ${m.perSecond.toFixed(figure.digits).padStart(8)} ${figure.unit} ` +
+        `(${ratio(m.perSecond, reference.perSecond, 'HAProxy')})${latency}; ` +
+        `${m.perCpuSecond.toFixed(figure.digits).padStart(8)} ${figure.perCpuUnit} ` +
+        `(${ratio(m.perCpuSecond, reference.perCpuSecond, 'HAProxy')})`,
+    );
+    console.log(
+      `          rounds ${each((s) => s.perSecond, figure.digits)} ${figure.unit}` +
+        (rounds[0]!.p99Ms === undefined
+          ? ''
+          : `, p50 ${each((s) => s.p50Ms!, 2)} ms, p99 ${each((s) => s.p99Ms!, 2)} ms, errors ${each((s) => s.errors!, 0)}` +
+            `, accepts/request ${each((s) => s.acceptsPerRequest!, 2)}`) +
+        `; proxy CPU ${each((s) => s.proxyLoad, 2)}, CPU 1 (load + backend) ${each((s) => s.loadSide, 2)}`,
+    );
+  }
+  return medians.map((m) => m.perSecond);
+}
+
+function verdict(name: string, share: number, bar: number, atLeast: boolean): void {
+  const holds = atLeast ? share >= bar : share <= bar;
+  console.log(`  ${name} ${share.toFixed(3)}x HAProxy: ${holds ? 'meets' : 'MISSES'} ${atLeast ? '>=' : '<='} ${bar}x`);
+}
+
+await withNamespaces('http', [NS], async (net) => {
+  // Room for the new-connection runs, whose closed connections linger in TIME_WAIT.
+  net.run(NS, ['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535', 'net.ipv4.tcp_tw_reuse=1']);
+  const dir = makeDataDir();
+  const weir = await startBenchWeir(net.ns(NS), VIPS, 'proxy:\n  workers: 0\n');
+  // On exit too: an interrupted run leaves through process.exit, which skips `finally`.
+  process.once('exit', () => {
+    removeDataDir(weir.dataDir);
+    removeDataDir(dir);
+  });
+  try {
+    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir));
+    writeFileSync(join(dir, 'haproxy.cfg'), haproxyConfig());
+    const nginx = await net.start(
+      NS,
+      ['nginx', '-p', dir, '-e', join(dir, 'nginx-error.log'), '-c', join(dir, 'nginx.conf')],
+      {
+        cpu: LOAD_CPU,
+      },
+    );
+    const iperfServer = await net.start(NS, ['iperf3', '-s', '--forceflush', '-B', BACKEND, '-p', String(IPERF_PORT)], {
+      cpu: LOAD_CPU,
+      ready: /listening/,
+    });
+    const haproxy = await net.start(NS, ['haproxy', '-db', '-f', join(dir, 'haproxy.cfg')], { cpu: PROXY_CPU });
+    await waitFor200(net, `http://${BACKEND}:${NGINX_PORT}/`);
+
+    const lb = await weir.loadBalancer('vips', { provider: 'proxy', name: 'bench' });
+    const member = (port: number) => [{ address: BACKEND, protocol_port: port }];
+    await weir.listenerWithPool(lb.id, {
+      protocol: 'HTTP',
+      port: WEIR_HTTP_PORT,
+      algorithm: 'ROUND_ROBIN',
+      members: member(NGINX_PORT),
+      listener: { insert_headers: { 'X-Forwarded-For': 'true' } },
+    });
+    await weir.listenerWithPool(lb.id, {
+      protocol: 'TCP',
+      port: WEIR_TCP_PORT,
+      algorithm: 'ROUND_ROBIN',
+      members: member(IPERF_PORT),
+    });
+    const proxies: Proxy[] = [
+      {
+        label: 'weir',
+        pid: net.pidOf(NS, 'src/cli/main.ts'),
+        http: `http://${lb.vip_address}:${WEIR_HTTP_PORT}/`,
+        bulk: [lb.vip_address, WEIR_TCP_PORT],
+      },
+      {
+        label: 'HAProxy',
+        pid: haproxy.pid!,
+        http: `http://${HAPROXY}:${HAPROXY_HTTP_PORT}/`,
+        bulk: [HAPROXY, HAPROXY_TCP_PORT],
+      },
+    ];
+    pinProcess(proxies[0]!.pid, PROXY_CPU);
+    for (const proxy of proxies) {
+      await waitFor200(net, proxy.http);
+      // Not measured: lets V8 compile weir's hot paths before the first round.
+      runWrk(net, proxy.http, [], WARMUP_SECONDS);
+    }
+
+    const loadBefore = loadavg();
+    // nginx alone, moved to CPU 0 for this run as a proxy under test would be, as context.
+    pinProcess(nginx.pid!, PROXY_CPU);
+    const direct = httpSample(net, nginx.pid!, nginx.pid!, `http://${BACKEND}:${NGINX_PORT}/`, false);
+    pinProcess(nginx.pid!, LOAD_CPU);
+
+    const figures: Figure[] = [
+      {
+        title: `HTTP/1.1 keep-alive (wrk -c${CONNECTIONS} -t1 --latency)`,
+        unit: 'req/s',
+        perCpuUnit: 'req/CPU-s',
+        digits: 0,
+        sample: (proxy) => httpSample(net, proxy.pid, nginx.pid!, proxy.http, false),
+      },
+      {
+        title: `New connections, one request each (wrk -c${CONNECTIONS} -t1 -H 'Connection: close')`,
+        unit: 'conn/s',
+        perCpuUnit: 'conn/CPU-s',
+        digits: 0,
+        sample: (proxy) => httpSample(net, proxy.pid, nginx.pid!, proxy.http, true),
+      },
+      {
+        title: 'TCP bulk (iperf3, one stream, client to server)',
+        unit: 'Gbit/s',
+        perCpuUnit: 'Gbit/CPU-s',
+        digits: 2,
+        sample: (proxy) => bulkSample(net, proxy.pid, iperfServer.pid!, proxy.bulk),
+      },
+    ];
+    const samples = figures.map(() => proxies.map(() => [] as Sample[]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [f, figure] of figures.entries()) {
+        for (const [p, proxy] of proxies.entries()) {
+          samples[f]![p]!.push(figure.sample(proxy));
+          // A measurement blocks the event loop: let a SIGINT or SIGTERM that came meanwhile stop the run here.
+          await sleep(0);
+        }
+      }
+    }
+
+    const haproxyVersion = execFileSync('haproxy', ['-v'], { encoding: 'utf8' }).split('\n')[0];
+    const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
+    console.log(
+      `${ROUNDS} alternating rounds of ${SECONDS} s per figure; proxy on CPU ${PROXY_CPU} (weir: every thread, ` +
+        `proxy.workers 0), wrk/iperf3/nginx on CPU ${LOAD_CPU}; ${haproxyVersion}, nbthread 1; ` +
+        `machine load average ${load(loadBefore)} before, ${load(loadavg())} after`,
+    );
+    console.log(
+      `nginx direct (nginx alone on CPU ${PROXY_CPU}, keep-alive): ${direct.perSecond.toFixed(0)} req/s, ` +
+        `p50 ${direct.p50Ms!.toFixed(2)} ms, p99 ${direct.p99Ms!.toFixed(2)} ms, ` +
+        `${direct.perCpuSecond.toFixed(0)} req/CPU-s, nginx CPU ${direct.proxyLoad.toFixed(2)}`,
+    );
+    const [keepAlive, connections, bulk] = figures.map((figure, f) => report(figure, proxies, samples[f]!)) as [
+      number[],
+      number[],
+      number[],
+    ];
+    const p99 = proxies.map((_, p) => median(samples[0]![p]!.map((s) => s.p99Ms!)));
+    console.log('Targets (medians, weir/HAProxy):');
+    verdict('HTTP keep-alive req/s', keepAlive[0]! / keepAlive[1]!, TARGETS.keepAlive, true);
+    verdict('new connections/s', connections[0]! / connections[1]!, TARGETS.connections, true);
+    verdict('TCP bulk Gbit/s', bulk[0]! / bulk[1]!, TARGETS.bulk, true);
+    verdict('keep-alive p99 latency', p99[0]! / p99[1]!, TARGETS.p99, false);
+  } finally {
+    // nginx, iperf3 and HAProxy go with the namespace.
+    await weir.stop();
+  }
+});
