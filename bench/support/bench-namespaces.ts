@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export class BenchNamespaces {
   private readonly children: ChildProcess[] = [];
-  private destroyed = false;
+  private destroying: Promise<void> | undefined;
 
   private constructor(
     readonly prefix: string,
@@ -129,9 +129,14 @@ export class BenchNamespaces {
   }
 
   /** Kills what was started and whatever else runs in the namespaces (only this benchmark's), then deletes them. */
-  async destroy(): Promise<void> {
-    if (this.destroyed) return;
-    this.destroyed = true;
+  destroy(): Promise<void> {
+    // One teardown: a second caller (the benchmark's own `finally` after a signal started it) waits for it to end,
+    // rather than exiting while the namespaces still exist.
+    this.destroying ??= this.tearDown();
+    return this.destroying;
+  }
+
+  private async tearDown(): Promise<void> {
     for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL');
     const existing = new Set(
       ip('netns', 'list')
