@@ -14,6 +14,8 @@ import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
 import type { Admission } from './admission.ts';
+import type { ExchangeRecord } from './exchange-record.ts';
+import { FastHttpSession, type FastSessionEnv } from './fast-http-session.ts';
 import { listen } from './listen.ts';
 import { memberEndpoint } from './member-connection.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
@@ -35,14 +37,8 @@ export interface HttpListenerConfig {
   preamble: Preamble | null;
 }
 
-/** What the access log says of one request, filled in as it goes. */
-interface Exchange {
-  start: number;
-  member: MemberSpec | null;
-  connectMs: number;
-  responseMs: number;
-  termination: string | null;
-}
+/** The general path's part of an exchange's record; the rest comes from the request and response objects. */
+type Exchange = Pick<ExchangeRecord, 'start' | 'member' | 'connectMs' | 'responseMs' | 'termination'>;
 
 /** Bytes a keep-alive connection had read and written when its previous request ended. */
 const marks = new WeakMap<Socket, { read: number; written: number }>();
@@ -105,13 +101,33 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       counters.bytesIn += socket.bytesRead;
       counters.bytesOut += socket.bytesWritten;
     });
-    this.http.emit('connection', socket);
+    this.sessions.set(socket, new FastHttpSession(socket, this.fastEnv));
+    socket.once('close', () => this.sessions.delete(socket));
     socket.resume();
   }
+
+  /** Connections on the fast path; the general path's are the `http` server's. */
+  private readonly sessions = new Map<Socket, FastHttpSession>();
+
+  /** What the fast path needs of its listener: the general path to hand connections to, and the access log. */
+  private readonly fastEnv: FastSessionEnv = {
+    config: () => this.config,
+    counters: this.counters,
+    handOver: (socket, unread) => {
+      this.sessions.delete(socket);
+      if (unread.length > 0) socket.unshift(unread);
+      this.http.emit('connection', socket);
+      socket.resume();
+    },
+    logged: (socket, record) => {
+      if (this.config.accessLog) this.writeLog(this.config, socket, record);
+    },
+  };
 
   protected override closeIdle(): void {
     // Also stops the timeout checks; the server was never bound, so it has nothing else to close.
     this.http.close(() => {});
+    for (const session of this.sessions.values()) session.closeWhenIdle();
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
@@ -136,7 +152,17 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     response: ServerResponse,
     exchange: Exchange,
   ): void {
-    const socket = request.socket;
+    this.writeLog(config, request.socket, {
+      ...exchange,
+      status: response.statusCode,
+      method: request.method ?? '',
+      path: request.url ?? '',
+      httpVersion: request.httpVersion,
+    });
+  }
+
+  /** One access log line; the bytes are what the connection carried since its previous line. */
+  private writeLog(config: HttpListenerConfig, socket: Socket, exchange: ExchangeRecord): void {
     const before = marks.get(socket) ?? { read: 0, written: 0 };
     const now = { read: socket.bytesRead, written: socket.bytesWritten };
     marks.set(socket, now);
@@ -151,12 +177,12 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       connectMs: exchange.connectMs,
       responseMs: exchange.responseMs,
       totalMs: Date.now() - exchange.start,
-      status: response.statusCode,
+      status: exchange.status,
       bytesIn: now.read - before.read,
       bytesOut: now.written - before.written,
-      method: request.method,
-      path: request.url,
-      httpVersion: request.httpVersion,
+      method: exchange.method,
+      path: exchange.path,
+      httpVersion: exchange.httpVersion,
       termination: exchange.termination,
     });
   }

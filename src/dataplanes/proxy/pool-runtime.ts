@@ -2,6 +2,7 @@ import type { Balancer, PickContext } from '../../balancing/balancer.ts';
 import { balancerFor } from '../../balancing/balancer-for.ts';
 import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
 import { MemberAgents } from './member-agents.ts';
+import { MemberSocketPool } from './member-socket-pool.ts';
 
 /** Distinct members tried for one connection or request before giving up, as HAProxy's `retries 3` with redispatch. */
 export const MEMBER_ATTEMPTS = 3;
@@ -16,6 +17,8 @@ const PASSIVE_HOLD_MS = 2_000;
  */
 export class PoolRuntime {
   readonly agents = new MemberAgents();
+  /** The HTTP fast path's keep-alive connections to members. */
+  readonly sockets = new MemberSocketPool();
   private balancer: Balancer<MemberSpec>;
   private readonly activelyDown = new Set<string>();
   private readonly passiveTimers = new Map<string, NodeJS.Timeout>();
@@ -35,6 +38,7 @@ export class PoolRuntime {
     if (newBalancer) this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
     this.agents.retain(spec.members);
+    this.sockets.retain(spec.members);
     if (newBalancer) for (const id of this.activelyDown) this.balancer.setUp(id, false);
   }
 
@@ -78,6 +82,7 @@ export class PoolRuntime {
   /** The pool left the configuration: its idle member connections go. */
   close(): void {
     this.agents.close();
+    this.sockets.close();
     for (const timer of this.passiveTimers.values()) clearTimeout(timer);
     this.passiveTimers.clear();
   }

@@ -79,6 +79,22 @@ const FORWARDED = 8;
 const CLIENT_CLAIM = 9;
 
 export function forwardingHeaders(listener: ListenerForwarding, request: ForwardedRequest): string[] {
+  const { kept, added } = forwardingChanges(listener, request);
+  const { rawHeaders } = request;
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) if (kept[i / 2]) out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  out.push(...added);
+  return out;
+}
+
+/**
+ * The same as what changes: for each header of the request whether it is kept, and the headers weir adds after them
+ * (name, value, ...). A relay that has the request's header lines as bytes copies the kept ones unchanged.
+ */
+export function forwardingChanges(
+  listener: ListenerForwarding,
+  request: ForwardedRequest,
+): { kept: boolean[]; added: string[] } {
   const { rawHeaders, peerTrusted } = request;
   const client =
     listener.xForwardedFor || listener.forwarded ? (unmappedAddressText(request.peerAddress) ?? 'unknown') : '';
@@ -103,17 +119,20 @@ export function forwardingHeaders(listener: ListenerForwarding, request: Forward
     }
   }
 
-  const out: string[] = [];
+  const kept: boolean[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (keep(headerKind(name), name, listener, request, listed)) out.push(name, rawHeaders[i + 1]!);
+    kept.push(keep(headerKind(name), name, listener, request, listed));
   }
-  if (request.webSocketUpgrade) out.push('Connection', 'Upgrade');
-  if (listener.xForwardedFor) out.push('X-Forwarded-For', chain(chainedFor, client));
-  if (listener.xForwardedPort !== null) out.push('X-Forwarded-Port', listener.xForwardedPort);
-  if (listener.xForwardedProto !== null) out.push('X-Forwarded-Proto', listener.xForwardedProto);
-  if (listener.forwarded) out.push('Forwarded', chain(chainedForwarded, forwardedElement(listener, request, client)));
-  return out;
+  const added: string[] = [];
+  if (request.webSocketUpgrade) added.push('Connection', 'Upgrade');
+  if (listener.xForwardedFor) added.push('X-Forwarded-For', chain(chainedFor, client));
+  if (listener.xForwardedPort !== null) added.push('X-Forwarded-Port', listener.xForwardedPort);
+  if (listener.xForwardedProto !== null) added.push('X-Forwarded-Proto', listener.xForwardedProto);
+  if (listener.forwarded) {
+    added.push('Forwarded', chain(chainedForwarded, forwardedElement(listener, request, client)));
+  }
+  return { kept, added };
 }
 
 function keep(

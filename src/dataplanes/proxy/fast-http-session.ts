@@ -1,0 +1,490 @@
+/**
+ * The HTTP fast path: one client connection served on the raw socket. Request heads are parsed from its bytes
+ * (`request-head.ts`, as strict as the general path), sent to a member over a pooled keep-alive connection with the
+ * forwarding headers, and the member's answer is relayed as bytes, its framing followed (`response-head.ts`,
+ * `body-framing.ts`) only to know where it ends. Whatever it does not handle (upgrades, `Expect`, chunked request
+ * bodies, HTTP/1.0, PROXY protocol pools, refusals, no member to send to) it hands to the general path on Node's
+ * `http` before anything of that request was sent, with the bytes it read put back.
+ */
+import type { Socket } from 'node:net';
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import { type BodyFraming, bodyFraming } from '../../protocols/http/body-framing.ts';
+import { forwardingChanges } from '../../protocols/http/forwarding-headers.ts';
+import { parseRequestHead, type RequestHead } from '../../protocols/http/request-head.ts';
+import { parseResponseHead, type ResponseHead } from '../../protocols/http/response-head.ts';
+import type { ExchangeRecord } from './exchange-record.ts';
+import type { HttpListenerConfig } from './http-listener.ts';
+import type { MemberSocket } from './member-socket-pool.ts';
+import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
+import type { ListenerCounters } from './traffic-counters.ts';
+
+/** Limits of a head, as Node's own parser has them (16 KiB, and at most 2000 fields). */
+const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
+const EMPTY = Buffer.alloc(0);
+const CRLF = Buffer.from('\r\n');
+const CLOSE_FIELD = Buffer.from('connection: close\r\n');
+/** Response fields about the member's connection, never relayed (the client's connection is weir's). */
+const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
+
+export interface FastSessionEnv {
+  config: () => HttpListenerConfig;
+  counters: ListenerCounters;
+  /** Gives the connection to the general path, `unread` put back in front of what the client sends next. */
+  handOver: (client: Socket, unread: Buffer) => void;
+  /** Writes the access log line of one exchange, when the listener logs. */
+  logged: (client: Socket, record: ExchangeRecord) => void;
+}
+
+/** What goes to a member for one request: its head as weir writes it, and its body's length. */
+interface Outgoing {
+  readonly head: RequestHead;
+  /** The head as the member gets it. */
+  readonly bytes: Buffer;
+  readonly bodyLength: number;
+  /** The bytes the client sent of it (head, and as much of the body as came with it), to hand over unsent. */
+  readonly raw: Buffer;
+}
+
+export class FastHttpSession {
+  private pending: Buffer = EMPTY;
+  /** The exchange in progress, which takes the client's bytes while its request body is still arriving. */
+  private current: MemberExchange | null = null;
+  private busy = false;
+  private closed = false;
+  private ended = false;
+  /** The listener is going away: the connection ends once its exchange in progress does. */
+  private closing = false;
+  /** Runs while a head is arriving: a client gets the idle timeout for a whole head, not per byte (slowloris). */
+  private headTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly client: Socket,
+    private readonly env: FastSessionEnv,
+  ) {
+    client.on('data', this.onData);
+    client.on('error', this.onClientGone);
+    client.on('close', this.onClientGone);
+    client.on('end', this.onClientEnd);
+    client.setTimeout(env.config().timeouts.clientDataMs, this.onIdle);
+  }
+
+  get socket(): Socket {
+    return this.client;
+  }
+
+  get env_(): FastSessionEnv {
+    return this.env;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    let rest = chunk;
+    if (this.current?.wantsBody) {
+      const taken = this.current.requestBody(chunk);
+      if (taken === chunk.length) return;
+      rest = chunk.subarray(taken);
+    }
+    this.pending = this.pending.length === 0 ? rest : Buffer.concat([this.pending, rest]);
+    if (!this.busy) this.next();
+    // Pipelined requests wait while one is served: at most a head's worth is held, then the client waits too.
+    else if (this.pending.length > HEAD_LIMITS.maxHeadBytes) this.client.pause();
+  };
+
+  private readonly onClientGone = (): void => {
+    this.closed = true;
+    clearTimeout(this.headTimer);
+  };
+
+  private readonly onClientEnd = (): void => {
+    this.ended = true;
+    if (!this.busy) this.client.end();
+  };
+
+  private readonly onIdle = (): void => {
+    if (!this.busy) this.client.destroy();
+  };
+
+  private readonly onSlowHead = (): void => {
+    this.headTimer = undefined;
+    if (this.busy || this.closed) return;
+    this.client.end('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  };
+
+  /** Ends the connection now if it waits for a request, else once its exchange is done. */
+  closeWhenIdle(): void {
+    this.closing = true;
+    if (!this.busy) this.client.end();
+  }
+
+  /** Parses the next request head in what the client sent, and serves it, or hands the connection over. */
+  private next(): void {
+    if (this.pending.length === 0 || this.closed) return;
+    const parsed = parseRequestHead(this.pending, 0, HEAD_LIMITS);
+    if (parsed.kind === 'incomplete') {
+      this.headTimer ??= setTimeout(this.onSlowHead, this.env.config().timeouts.clientDataMs);
+      return;
+    }
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+    const config = this.env.config();
+    if (parsed.kind !== 'head' || !handles(parsed.head, config)) {
+      this.handOver();
+      return;
+    }
+    const head = parsed.head;
+    const bodyLength = head.body.kind === 'length' ? head.body.length : 0;
+    const taken = head.end + Math.min(bodyLength, this.pending.length - head.end);
+    const outgoing: Outgoing = {
+      head,
+      bytes: requestHead(head, this.pending, this.client, config),
+      bodyLength,
+      raw: this.pending.subarray(0, taken),
+    };
+    this.pending = this.pending.subarray(taken);
+    void this.send(outgoing, config, new Set(), false);
+  }
+
+  /** `unsent`: bytes of a request taken from `pending` and not sent, which go back in front. */
+  private handOver(unsent: Buffer = EMPTY): void {
+    const { client } = this;
+    client.removeListener('data', this.onData);
+    client.removeListener('error', this.onClientGone);
+    client.removeListener('close', this.onClientGone);
+    client.removeListener('end', this.onClientEnd);
+    client.removeListener('timeout', this.onIdle);
+    client.setTimeout(0);
+    clearTimeout(this.headTimer);
+    client.pause();
+    const unread = unsent.length === 0 ? this.pending : Buffer.concat([unsent, this.pending]);
+    this.pending = EMPTY;
+    this.env.handOver(client, unread);
+  }
+
+  /**
+   * Sends the request to a member, skipping members that cannot be connected to. With `fresh`, a new connection
+   * (a pooled one was closed by its member before answering).
+   */
+  async send(outgoing: Outgoing, config: HttpListenerConfig, tried: Set<string>, fresh: boolean): Promise<void> {
+    const pool = config.pool!;
+    const member = tried.size < MEMBER_ATTEMPTS ? pool.pick(this.client, tried) : undefined;
+    // No member, or none reachable: the general path answers that (503 with Retry-After); nothing was sent yet.
+    if (member === undefined && !this.busy) {
+      this.handOver(outgoing.raw);
+      return;
+    }
+    if (member === undefined) {
+      this.failed(503);
+      return;
+    }
+    this.busy = true;
+    tried.add(member.id);
+    const record: ExchangeRecord = {
+      start: Date.now(),
+      member,
+      connectMs: -1,
+      responseMs: -1,
+      status: 0,
+      method: outgoing.head.method,
+      path: outgoing.head.target,
+      httpVersion: '1.1',
+      termination: null,
+    };
+    let connection: MemberSocket;
+    try {
+      connection = await pool.sockets.acquire(member, config.timeouts.memberConnectMs, fresh);
+    } catch {
+      pool.failed(member);
+      if (this.closed) return;
+      this.send(outgoing, config, tried, false);
+      return;
+    }
+    record.connectMs = Date.now() - record.start;
+    if (this.closed) return void connection.socket.destroy();
+    // Body bytes that came while connecting are in `pending`, in front of any next request.
+    const sent = outgoing.raw.subarray(outgoing.head.end);
+    const more = Math.min(outgoing.bodyLength - sent.length, this.pending.length);
+    const body = more === 0 ? sent : Buffer.concat([sent, this.pending.subarray(0, more)]);
+    this.pending = this.pending.subarray(more);
+    this.current = new MemberExchange(this, connection, member, outgoing, config, record, tried);
+    this.current.start(body);
+  }
+
+  /** The exchange ended with the client connection still usable: on to the next request. */
+  finished(keepAlive: boolean): void {
+    this.current = null;
+    this.busy = false;
+    if (!keepAlive || this.ended || this.closing) {
+      this.client.end();
+      return;
+    }
+    this.client.resume();
+    this.next();
+  }
+
+  /** The request could not be served: the client gets the status, then the connection ends. */
+  failed(status: 502 | 503 | 504): void {
+    this.current = null;
+    this.env.counters.requestErrors++;
+    const reason = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status];
+    const body = `${reason}\n`;
+    this.client.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\n` +
+        `${status === 503 ? 'retry-after: 1\r\n' : ''}connection: close\r\n\r\n${body}`,
+    );
+  }
+
+  get clientClosed(): boolean {
+    return this.closed;
+  }
+}
+
+/** What the fast path serves itself; the rest goes to the general path, which answers every case. */
+function handles(head: RequestHead, config: HttpListenerConfig): boolean {
+  return (
+    head.version === '1.1' &&
+    !head.upgrade &&
+    !head.expectContinue &&
+    head.body.kind !== 'chunked' &&
+    config.preamble === null &&
+    config.pool !== null
+  );
+}
+
+/**
+ * The request head as the member gets it: the client's request line and the field lines forwarding rules keep, as
+ * the client sent them, then weir's forwarding fields.
+ */
+function requestHead(head: RequestHead, source: Buffer, client: Socket, config: HttpListenerConfig): Buffer {
+  const raw: string[] = [];
+  for (const field of head.fields) raw.push(field.name, field.value);
+  const { kept, added } = forwardingChanges(config.forwarding, {
+    rawHeaders: raw,
+    peerAddress: client.remoteAddress ?? '',
+    peerPort: client.remotePort,
+    host: head.host ?? undefined,
+    peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
+    webSocketUpgrade: false,
+  });
+  const parts: Buffer[] = [source.subarray(head.start, head.fields[0]?.start ?? head.end - 2)];
+  for (let i = 0; i < head.fields.length; i++) {
+    if (kept[i]) parts.push(source.subarray(head.fields[i]!.start, head.fields[i]!.end));
+  }
+  let text = '';
+  for (let i = 0; i < added.length; i += 2) text += `${added[i]}: ${added[i + 1]}\r\n`;
+  parts.push(Buffer.from(`${text}\r\n`, 'latin1'));
+  return Buffer.concat(parts);
+}
+
+/** One request and its answer between the client and a member. */
+class MemberExchange {
+  private readonly upstream: Socket;
+  private responseBuffer: Buffer = EMPTY;
+  private response: ResponseHead | null = null;
+  private framing: BodyFraming | null = null;
+  private bodyLeft: number;
+  /** The member sent more than its answer: its connection cannot be trusted for another. */
+  private surplus = false;
+  private done = false;
+
+  constructor(
+    private readonly session: FastHttpSession,
+    private readonly connection: MemberSocket,
+    private readonly member: MemberSpec,
+    private readonly outgoing: Outgoing,
+    private readonly config: HttpListenerConfig,
+    private readonly record: ExchangeRecord,
+    private readonly tried: Set<string>,
+  ) {
+    this.upstream = connection.socket;
+    this.bodyLeft = outgoing.bodyLength;
+  }
+
+  get wantsBody(): boolean {
+    return this.bodyLeft > 0 && !this.done;
+  }
+
+  start(body: Buffer): void {
+    const { upstream } = this;
+    upstream.on('data', this.onMemberData);
+    upstream.on('error', this.onMemberGone);
+    upstream.on('close', this.onMemberGone);
+    upstream.on('end', this.onMemberEnd);
+    upstream.on('timeout', this.onMemberTimeout);
+    upstream.setTimeout(this.config.timeouts.memberDataMs);
+    this.session.socket.on('close', this.onClientClose);
+    this.config.pool!.started(this.member);
+    // One write for head and body: corked, they leave in one system call.
+    upstream.cork();
+    upstream.write(this.outgoing.bytes);
+    if (body.length > 0) upstream.write(body);
+    upstream.uncork();
+    this.bodyLeft -= body.length;
+  }
+
+  /** Bytes of the request body arriving after its head; returns how many of `chunk` were body. */
+  requestBody(chunk: Buffer): number {
+    const take = Math.min(chunk.length, this.bodyLeft);
+    this.bodyLeft -= take;
+    if (!this.upstream.write(take === chunk.length ? chunk : chunk.subarray(0, take))) {
+      const client = this.session.socket;
+      client.pause();
+      this.upstream.once('drain', () => client.resume());
+    }
+    return take;
+  }
+
+  private readonly onMemberData = (chunk: Buffer): void => {
+    if (this.done) return;
+    if (this.response === null) {
+      this.responseBuffer = this.responseBuffer.length === 0 ? chunk : Buffer.concat([this.responseBuffer, chunk]);
+      this.readHead();
+      return;
+    }
+    this.relayBody(chunk, 0);
+  };
+
+  private readHead(): void {
+    const client = this.session.socket;
+    for (;;) {
+      const parsed = parseResponseHead(this.responseBuffer, 0, HEAD_LIMITS, { method: this.outgoing.head.method });
+      if (parsed.kind === 'incomplete') return;
+      if (parsed.kind === 'invalid') {
+        this.fail(502);
+        return;
+      }
+      const head = parsed.head;
+      // Switching protocols was not asked for on this path (upgrades take the general one).
+      if (head.tunnel) {
+        this.fail(502);
+        return;
+      }
+      if (head.informational) {
+        // 103 Early Hints and the like: relayed as they are; the final answer follows.
+        client.write(this.responseBuffer.subarray(0, head.end));
+        this.responseBuffer = this.responseBuffer.subarray(head.end);
+        continue;
+      }
+      this.response = head;
+      this.record.responseMs = Date.now() - this.record.start;
+      this.record.status = head.status;
+      this.framing = bodyFraming(head.body);
+      // The head and the body bytes that came with it leave in one system call.
+      client.cork();
+      client.write(this.responseHeadFor(head));
+      const rest = this.responseBuffer;
+      this.responseBuffer = EMPTY;
+      if (this.framing.complete) this.surplus = rest.length > head.end;
+      else this.relayBody(rest, head.end);
+      client.uncork();
+      if (this.framing.complete) this.complete();
+      return;
+    }
+  }
+
+  /** The member's status line and fields, less those about its connection, and weir's own Connection field. */
+  private responseHeadFor(head: ResponseHead): Buffer {
+    const source = this.responseBuffer;
+    const parts: Buffer[] = [source.subarray(0, source.indexOf(CRLF) + 2)];
+    for (const field of head.fields) {
+      if (RESPONSE_HOP_BY_HOP.has(field.name) || head.connectionOptions.includes(field.name)) continue;
+      parts.push(source.subarray(field.start, field.end));
+    }
+    if (!this.keepsClient()) parts.push(CLOSE_FIELD);
+    parts.push(CRLF);
+    return Buffer.concat(parts);
+  }
+
+  /** Whether the client's connection carries on after this answer. */
+  private keepsClient(): boolean {
+    return this.outgoing.head.keepAlive && this.response?.body.kind !== 'close';
+  }
+
+  private relayBody(chunk: Buffer, offset: number): void {
+    if (offset >= chunk.length) return;
+    const used = this.framing!.feed(chunk, offset);
+    if (used < 0) {
+      this.fail(502);
+      return;
+    }
+    const end = offset + used;
+    const client = this.session.socket;
+    if (!client.write(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end))) {
+      this.upstream.pause();
+      client.once('drain', () => this.upstream.resume());
+    }
+    if (this.framing!.complete) {
+      this.surplus = end < chunk.length;
+      this.complete();
+    }
+  }
+
+  private complete(): void {
+    if (this.done) return;
+    this.done = true;
+    const { upstream, member, config, response } = this;
+    this.detach();
+    const pool = config.pool!;
+    pool.ended(member);
+    const reusable = response!.keepAlive && response!.body.kind !== 'close' && this.bodyLeft === 0 && !this.surplus;
+    if (reusable) pool.sockets.release(member, upstream, config.timeouts.clientDataMs);
+    else upstream.destroy();
+    this.session.env_.logged(this.session.socket, this.record);
+    this.session.finished(this.keepsClient());
+  }
+
+  /** The member failed the exchange: an error status if nothing was relayed yet, else the client is cut. */
+  private fail(status: 502 | 504): void {
+    if (this.done) return;
+    this.done = true;
+    this.detach();
+    this.upstream.destroy();
+    this.config.pool!.ended(this.member);
+    this.record.termination = 'member-error';
+    this.session.env_.logged(this.session.socket, this.record);
+    if (this.response === null && !this.session.clientClosed) this.session.failed(status);
+    else this.session.socket.destroy();
+  }
+
+  private readonly onMemberGone = (): void => {
+    if (this.framing?.closed()) {
+      this.complete();
+      return;
+    }
+    // A pooled connection the member closed as it was reused: the request goes again on a new one, when it can.
+    const untouched = this.response === null && this.responseBuffer.length === 0;
+    if (untouched && this.connection.reused && this.outgoing.bodyLength === 0 && !this.done) {
+      this.done = true;
+      this.detach();
+      this.config.pool!.ended(this.member);
+      this.tried.delete(this.member.id);
+      void this.session.send(this.outgoing, this.config, this.tried, true);
+      return;
+    }
+    this.fail(502);
+  };
+
+  private readonly onMemberEnd = (): void => {
+    if (this.framing?.closed()) this.complete();
+  };
+
+  private readonly onMemberTimeout = (): void => this.fail(504);
+
+  private readonly onClientClose = (): void => {
+    if (this.done) return;
+    this.done = true;
+    this.detach();
+    this.upstream.destroy();
+    this.config.pool!.ended(this.member);
+  };
+
+  private detach(): void {
+    const { upstream } = this;
+    upstream.removeListener('data', this.onMemberData);
+    upstream.removeListener('error', this.onMemberGone);
+    upstream.removeListener('close', this.onMemberGone);
+    upstream.removeListener('end', this.onMemberEnd);
+    upstream.removeListener('timeout', this.onMemberTimeout);
+    upstream.setTimeout(0);
+    upstream.resume();
+    this.session.socket.removeListener('close', this.onClientClose);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The HTTP fast path on real sockets: members are raw TCP servers that answer with exact bytes, clients write exact
+ * bytes, so framing (lengths, chunks, close-delimited answers, interim responses), pipelining, connection reuse and
+ * the hand-over to the general path are seen as they are on the wire.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Harness, type Json } from '../api/harness.ts';
+
+/** A member that answers each request head it reads with `answer(head, body)`, and counts its connections. */
+async function rawMember(
+  address: string,
+  answer: (head: string, body: string) => string | Buffer,
+): Promise<{ server: Server; port: number; connections: () => number; heads: string[] }> {
+  let connections = 0;
+  const heads: string[] = [];
+  const server = createServer((socket) => {
+    connections++;
+    socket.on('error', () => {});
+    let pending = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      for (;;) {
+        const end = pending.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = pending.slice(0, end + 4);
+        let body: string;
+        if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+          // Chunks as the general path writes them: size, data, and a last chunk without trailers.
+          const last = pending.indexOf('\r\n0\r\n\r\n', end);
+          if (last < 0) return;
+          body = pending.slice(end + 4, last).replace(/(^|\r\n)[0-9a-f]+\r\n/gi, '');
+          pending = pending.slice(last + 7);
+        } else {
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          if (pending.length < end + 4 + length) return;
+          body = pending.slice(end + 4, end + 4 + length);
+          pending = pending.slice(end + 4 + length);
+        }
+        heads.push(head);
+        const reply = answer(head, body);
+        socket.write(reply);
+        // A close-delimited answer ends when the member closes.
+        if (/connection: close\r\n\r\n/.test(reply.toString('latin1', 0, 200))) socket.end();
+      }
+    });
+  });
+  server.listen(0, address);
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port, connections: () => connections, heads };
+}
+
+/** Writes `bytes` (in pieces, `gapMs` apart) and reads until the server closes or `until` says the reply is whole. */
+async function exchange(
+  host: string,
+  port: number,
+  pieces: (string | Buffer)[],
+  until: (reply: string) => boolean,
+  gapMs = 0,
+): Promise<{ reply: string; closed: boolean }> {
+  const socket: Socket = connect(port, host);
+  await once(socket, 'connect');
+  let reply = '';
+  let closed = false;
+  socket.setEncoding('latin1');
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no whole reply in 5 s: ${JSON.stringify(reply)}`)), 5_000);
+    const check = () => {
+      if (closed || until(reply)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    socket.on('data', (chunk: string) => {
+      reply += chunk;
+      check();
+    });
+    socket.on('close', () => {
+      closed = true;
+      check();
+    });
+  });
+  for (const piece of pieces) {
+    if (closed) break;
+    socket.write(piece);
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+  }
+  await done;
+  socket.destroy();
+  return { reply, closed };
+}
+
+const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n${extra}\r\n${body}`;
+
+describe('proxy provider: the HTTP fast path', () => {
+  let h: Harness;
+  let lb: Json;
+  const servers: Server[] = [];
+
+  before(async () => {
+    h = await Harness.start();
+    lb = await h.createLb({ provider: 'proxy' });
+  });
+  after(async () => {
+    await h.close();
+    for (const server of servers) server.close();
+  });
+
+  async function listenerTo(port: number, member: { port: number }, address: string, fields: Json = {}) {
+    const listener = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: port, ...fields });
+    const pool = await h.createPool(lb.id, { listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    await h.createMember(lb.id, pool.id, { address, protocol_port: member.port });
+    return listener;
+  }
+
+  test('pipelined requests are answered in order over one member connection, bodies whole', async () => {
+    const member = await rawMember('127.0.0.51', (head, body) => ok(`${head.split(' ')[1]}:${body}`));
+    servers.push(member.server);
+    await listenerTo(8101, member, '127.0.0.51');
+    const request = (path: string, body = '') =>
+      `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const all = request('/a', 'one') + request('/b') + request('/c', 'three');
+    const { reply } = await exchange(lb.vip_address, 8101, [all], (r) => r.endsWith('/c:three'));
+    assert.deepEqual(
+      reply
+        .split('\r\n\r\n')
+        .slice(1)
+        .map((part) => part.split('HTTP/1.1')[0]),
+      ['/a:one', '/b:', '/c:three'],
+    );
+    assert.equal(member.connections(), 1, 'one member connection carried the three');
+    // A body split over several writes arrives whole.
+    const split = await exchange(
+      lb.vip_address,
+      8101,
+      ['POST /d HTTP/1.1\r\nhost: x\r\ncontent-len', 'gth: 10\r\n\r\n01234', '56789'],
+      (r) => r.endsWith('/d:0123456789'),
+      20,
+    );
+    assert.match(split.reply, /\/d:0123456789$/);
+    assert.equal(member.connections(), 1, 'and the next client reused it');
+  });
+
+  test('chunked, close-delimited, interim and HEAD answers are relayed with their own framing', async () => {
+    const chunked = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\ntrailer: t\r\n\r\n';
+    const member = await rawMember('127.0.0.52', (head) => {
+      if (head.startsWith('GET /chunked')) return chunked;
+      if (head.startsWith('GET /hints'))
+        return `HTTP/1.1 103 Early Hints\r\nlink: </a.css>\r\n\r\n${ok('after hints')}`;
+      if (head.startsWith('HEAD ')) return 'HTTP/1.1 200 OK\r\ncontent-length: 1234\r\n\r\n';
+      return 'HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end';
+    });
+    servers.push(member.server);
+    await listenerTo(8102, member, '127.0.0.52');
+    const get = (path: string, method = 'GET') => `${method} ${path} HTTP/1.1\r\nhost: x\r\n\r\n`;
+    const two = await exchange(lb.vip_address, 8102, [get('/chunked') + get('/x', 'HEAD') + get('/hints')], (r) =>
+      r.endsWith('after hints'),
+    );
+    assert.match(two.reply, /transfer-encoding: chunked\r\n\r\n5;x=1\r\nhello\r\n0\r\ntrailer: t\r\n\r\nHTTP/);
+    assert.match(
+      two.reply,
+      /content-length: 1234\r\n\r\nHTTP\/1.1 103 Early Hints\r\nlink: <\/a.css>\r\n\r\nHTTP\/1.1 200/,
+    );
+    const closing = await exchange(lb.vip_address, 8102, [get('/close')], () => false);
+    assert.ok(closing.closed, 'a close-delimited answer closes the client connection too');
+    assert.match(closing.reply, /^HTTP\/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end$/);
+  });
+
+  test('what the fast path leaves alone is served by the general path: chunked requests, Expect, HTTP/1.0', async () => {
+    const member = await rawMember('127.0.0.53', (head, body) => ok(`${head.split('\r\n')[0]}|${body}`));
+    servers.push(member.server);
+    await listenerTo(8103, member, '127.0.0.53');
+    const chunkedRequest = 'POST /c HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n';
+    const chunked = await exchange(lb.vip_address, 8103, [chunkedRequest], (r) => r.includes('|abc'));
+    assert.match(chunked.reply, /POST \/c HTTP\/1.1\|abc$/);
+    const old = await exchange(lb.vip_address, 8103, ['GET /old HTTP/1.0\r\n\r\n'], () => false);
+    assert.match(old.reply, /GET \/old HTTP\/1.1\|$/);
+    // A refusal is the general path's too: 400 and the connection closed.
+    const bad = await exchange(lb.vip_address, 8103, ['GET / HTTP/1.1\r\nhost: x\r\nhost: y\r\n\r\n'], () => false);
+    assert.match(bad.reply, /^HTTP\/1.1 400 /);
+    assert.ok(bad.closed);
+  });
+
+  test('a pooled connection the member closed is replaced without the client noticing', async () => {
+    // The member closes every connection right after its answer, as a short keep-alive timeout would.
+    const member = await rawMember('127.0.0.54', () => ok('fine'));
+    member.server.on('connection', (socket) => socket.on('data', () => setTimeout(() => socket.end(), 5)));
+    servers.push(member.server);
+    await listenerTo(8104, member, '127.0.0.54');
+    for (let i = 0; i < 5; i++) {
+      const { reply } = await exchange(lb.vip_address, 8104, ['GET / HTTP/1.1\r\nhost: x\r\n\r\n'], (r) =>
+        r.endsWith('fine'),
+      );
+      assert.match(reply, /^HTTP\/1.1 200 OK/, `request ${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+  });
+
+  test('a large answer arrives whole through backpressure', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 'x');
+    const member = await rawMember('127.0.0.55', () =>
+      Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${big.length}\r\n\r\n`), big]),
+    );
+    servers.push(member.server);
+    await listenerTo(8105, member, '127.0.0.55');
+    const head = 'HTTP/1.1 200 OK\r\ncontent-length: 8388608\r\n\r\n';
+    const { reply } = await exchange(
+      lb.vip_address,
+      8105,
+      ['GET /big HTTP/1.1\r\nhost: x\r\n\r\n'],
+      (r) => r.length >= head.length + big.length,
+    );
+    assert.equal(reply.length, head.length + big.length);
+  });
+
+  test('a head that dribbles in past the client timeout gets 408; a deleted listener closes its idle connections', async () => {
+    const member = await rawMember('127.0.0.56', () => ok('fine'));
+    servers.push(member.server);
+    const listener = await listenerTo(8106, member, '127.0.0.56', { timeout_client_data: 400 });
+    const started = Date.now();
+    // A byte every 100 ms keeps the connection busy but never finishes the head.
+    const pieces = [...'GET / HTTP/1.1\r\nhost: x\r\nx-slow: 0123456789'];
+    const slow = await exchange(lb.vip_address, 8106, pieces, () => false, 100);
+    assert.match(slow.reply, /^HTTP\/1.1 408 /);
+    const took = Date.now() - started;
+    assert.ok(took < 3_000, `408 after ${took} ms, the client timeout being 400 ms`);
+
+    const idle = connect(8106, lb.vip_address);
+    await once(idle, 'connect');
+    idle.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n');
+    await once(idle, 'data');
+    const closed = once(idle, 'close');
+    idle.on('error', () => {});
+    assert.equal((await h.del(`listeners/${listener.id}`)).status, 204);
+    await Promise.race([
+      closed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the idle connection stayed open')), 5_000)),
+    ]);
+  });
+});
