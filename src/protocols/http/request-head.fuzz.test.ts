@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type NodeRequestHead, parseWithNode } from '../../../test/support/node-request-parser.ts';
 import { FUZZ_TEST_TIMEOUT_MS, forCases, type SeededRandom } from '../../../test/support/seeded-random.ts';
+import type { HeadLimits } from './head-field.ts';
 import { requestProblem } from './request-guard.ts';
-import { type HeadLimits, parseRequestHead, type RequestHead, type RequestHeadResult } from './request-head.ts';
+import { parseRequestHead, type RequestHead, type RequestHeadResult } from './request-head.ts';
 
 const LIMITS: HeadLimits = { maxHeadBytes: 4096, maxHeaders: 64 };
 const STATUSES = new Set([400, 431, 501, 505]);

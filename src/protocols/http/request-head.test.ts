@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { vectors } from '../../../test/support/smuggling-vectors.ts';
-import { type HeadLimits, parseRequestHead, type RequestHead, type RequestHeadResult } from './request-head.ts';
+import type { HeadLimits } from './head-field.ts';
+import { parseRequestHead, type RequestHead, type RequestHeadResult } from './request-head.ts';
 
 const LIMITS: HeadLimits = { maxHeadBytes: 8192, maxHeaders: 100 };
 

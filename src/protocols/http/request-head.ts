@@ -28,24 +28,10 @@ import {
   TOKEN_BYTE,
   VALUE_BYTE,
 } from './head-bytes.ts';
+import type { HeaderField, HeadLimits } from './head-field.ts';
 import { InternedNames } from './interned-names.ts';
 
-export interface HeadLimits {
-  /** Bytes from `offset` to the end of the blank line, empty lines before the request line included. */
-  readonly maxHeadBytes: number;
-  /** Field lines. */
-  readonly maxHeaders: number;
-}
-
-export interface HeaderField {
-  /** Lower case. */
-  readonly name: string;
-  /** Without the whitespace around it; bytes read as Latin-1, as Node does. */
-  readonly value: string;
-  /** Byte offsets of the whole field line, its CRLF included. */
-  readonly start: number;
-  readonly end: number;
-}
+export type { HeaderField, HeadLimits };
 
 export type RequestBody =
   | { readonly kind: 'none' }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseResponseHead, type ResponseHead, type ResponseHeadLimits } from './response-head.ts';
+import type { HeadLimits } from './head-field.ts';
+import { parseResponseHead, type ResponseHead } from './response-head.ts';
 
-const LIMITS: ResponseHeadLimits = { maxHeadBytes: 8192, maxHeaders: 100 };
+const LIMITS: HeadLimits = { maxHeadBytes: 8192, maxHeaders: 100 };
 
 const parse = (text: string, method = 'GET', limits = LIMITS, offset = 0) =>
   parseResponseHead(Buffer.from(text, 'latin1'), offset, limits, { method });

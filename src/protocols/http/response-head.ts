@@ -4,24 +4,11 @@
  * Whatever a strict proxy must not relay is refused, because a response framed one way here and another way by the
  * client would let a member's bytes be read as a response to someone else's request.
  */
+
 import type { MessageBody } from './body-framing.ts';
 import { COLON, CR, FIELD_VALUE_BYTE, HTAB, LF, SP, TOKEN_BYTE } from './field-bytes.ts';
 import { FramingFields } from './framing-fields.ts';
-
-export interface ResponseHeadLimits {
-  /** The longest head, status line and final CRLF included. */
-  readonly maxHeadBytes: number;
-  /** The most field lines. */
-  readonly maxHeaders: number;
-}
-
-/** One field line: its name lower-cased, its value without surrounding whitespace, the line's bytes with CRLF. */
-export interface HeaderField {
-  readonly name: string;
-  readonly value: string;
-  readonly start: number;
-  readonly end: number;
-}
+import type { HeaderField, HeadLimits } from './head-field.ts';
 
 export interface ResponseHead {
   readonly version: '1.0' | '1.1';
@@ -63,7 +50,7 @@ const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
 export function parseResponseHead(
   buffer: Buffer,
   offset: number,
-  limits: ResponseHeadLimits,
+  limits: HeadLimits,
   request: { readonly method: string },
 ): ResponseHeadResult {
   const limit = Math.min(buffer.length, offset + limits.maxHeadBytes);
