@@ -23,6 +23,10 @@ const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from('\r\n');
 const CLOSE_FIELD = Buffer.from('connection: close\r\n');
+/** Longest a pooled member connection idles: under the usual servers' keep-alive timeouts (Node's and Apache's 5 s). */
+const MEMBER_IDLE_MS = 4_000;
+/** Requests repeated on a new connection when a pooled one fails before any answer (RFC 9110 section 9.2.1). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Response fields about the member's connection, never relayed (the client's connection is weir's). */
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
 
@@ -77,6 +81,8 @@ export class FastHttpSession {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    // The connection ends after the exchange in progress: whatever else the client sends is not a request.
+    if (this.closing) return;
     let rest = chunk;
     if (this.current?.wantsBody) {
       const taken = this.current.requestBody(chunk);
@@ -94,9 +100,10 @@ export class FastHttpSession {
     clearTimeout(this.headTimer);
   };
 
+  /** The client sent all it will (half-close): what it sent is still answered, then the connection ends. */
   private readonly onClientEnd = (): void => {
     this.ended = true;
-    if (!this.busy) this.client.end();
+    if (!this.busy) this.next();
   };
 
   private readonly onIdle = (): void => {
@@ -106,6 +113,7 @@ export class FastHttpSession {
   private readonly onSlowHead = (): void => {
     this.headTimer = undefined;
     if (this.busy || this.closed) return;
+    this.closing = true;
     this.client.end('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
   };
 
@@ -117,10 +125,14 @@ export class FastHttpSession {
 
   /** Parses the next request head in what the client sent, and serves it, or hands the connection over. */
   private next(): void {
-    if (this.pending.length === 0 || this.closed) return;
-    const parsed = parseRequestHead(this.pending, 0, HEAD_LIMITS);
+    if (this.closed || this.closing) return;
+    const parsed =
+      this.pending.length === 0 ? ({ kind: 'incomplete' } as const) : parseRequestHead(this.pending, 0, HEAD_LIMITS);
     if (parsed.kind === 'incomplete') {
-      this.headTimer ??= setTimeout(this.onSlowHead, this.env.config().timeouts.clientDataMs);
+      if (this.ended) this.client.end();
+      else if (this.pending.length > 0) {
+        this.headTimer ??= setTimeout(this.onSlowHead, this.env.config().timeouts.clientDataMs);
+      }
       return;
     }
     clearTimeout(this.headTimer);
@@ -172,7 +184,8 @@ export class FastHttpSession {
       return;
     }
     if (member === undefined) {
-      this.failed(503);
+      // Members were tried and none could be reached: 502, as the general path answers then.
+      this.failed(502);
       return;
     }
     this.busy = true;
@@ -206,13 +219,16 @@ export class FastHttpSession {
     this.pending = this.pending.subarray(more);
     this.current = new MemberExchange(this, connection, member, outgoing, config, record, tried);
     this.current.start(body);
+    // Held back while connecting (pipelined bytes over a head's worth); the exchange now takes the body.
+    if (this.current?.wantsBody) this.client.resume();
   }
 
   /** The exchange ended with the client connection still usable: on to the next request. */
   finished(keepAlive: boolean): void {
     this.current = null;
     this.busy = false;
-    if (!keepAlive || this.ended || this.closing) {
+    if (!keepAlive || this.closing) {
+      this.closing = true;
       this.client.end();
       return;
     }
@@ -284,6 +300,8 @@ class MemberExchange {
   /** The member sent more than its answer: its connection cannot be trusted for another. */
   private surplus = false;
   private done = false;
+  /** Decided when the answer's head is relayed, and said in it: whether the client's connection carries on. */
+  private keepClient = false;
 
   constructor(
     private readonly session: FastHttpSession,
@@ -314,10 +332,14 @@ class MemberExchange {
     this.config.pool!.started(this.member);
     // One write for head and body: corked, they leave in one system call.
     upstream.cork();
-    upstream.write(this.outgoing.bytes);
-    if (body.length > 0) upstream.write(body);
+    let flowing = upstream.write(this.outgoing.bytes);
+    if (body.length > 0) flowing = upstream.write(body);
     upstream.uncork();
     this.bodyLeft -= body.length;
+    if (!flowing && this.bodyLeft > 0) {
+      this.session.socket.pause();
+      upstream.once('drain', this.onUpstreamDrain);
+    }
   }
 
   /** Bytes of the request body arriving after its head; returns how many of `chunk` were body. */
@@ -325,12 +347,19 @@ class MemberExchange {
     const take = Math.min(chunk.length, this.bodyLeft);
     this.bodyLeft -= take;
     if (!this.upstream.write(take === chunk.length ? chunk : chunk.subarray(0, take))) {
-      const client = this.session.socket;
-      client.pause();
-      this.upstream.once('drain', () => client.resume());
+      this.session.socket.pause();
+      this.upstream.once('drain', this.onUpstreamDrain);
     }
     return take;
   }
+
+  private readonly onUpstreamDrain = (): void => {
+    if (!this.done) this.session.socket.resume();
+  };
+
+  private readonly onClientDrain = (): void => {
+    if (!this.done) this.upstream.resume();
+  };
 
   private readonly onMemberData = (chunk: Buffer): void => {
     if (this.done) return;
@@ -367,6 +396,9 @@ class MemberExchange {
       this.record.responseMs = Date.now() - this.record.start;
       this.record.status = head.status;
       this.framing = bodyFraming(head.body);
+      // A member answering before the request's body is all in leaves the rest of it unread: the client's connection
+      // cannot carry another request after that.
+      this.keepClient = this.outgoing.head.keepAlive && head.body.kind !== 'close' && this.bodyLeft === 0;
       // The head and the body bytes that came with it leave in one system call.
       client.cork();
       client.write(this.responseHeadFor(head));
@@ -388,14 +420,9 @@ class MemberExchange {
       if (RESPONSE_HOP_BY_HOP.has(field.name) || head.connectionOptions.includes(field.name)) continue;
       parts.push(source.subarray(field.start, field.end));
     }
-    if (!this.keepsClient()) parts.push(CLOSE_FIELD);
+    if (!this.keepClient) parts.push(CLOSE_FIELD);
     parts.push(CRLF);
     return Buffer.concat(parts);
-  }
-
-  /** Whether the client's connection carries on after this answer. */
-  private keepsClient(): boolean {
-    return this.outgoing.head.keepAlive && this.response?.body.kind !== 'close';
   }
 
   private relayBody(chunk: Buffer, offset: number): void {
@@ -409,7 +436,7 @@ class MemberExchange {
     const client = this.session.socket;
     if (!client.write(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end))) {
       this.upstream.pause();
-      client.once('drain', () => this.upstream.resume());
+      client.once('drain', this.onClientDrain);
     }
     if (this.framing!.complete) {
       this.surplus = end < chunk.length;
@@ -425,10 +452,10 @@ class MemberExchange {
     const pool = config.pool!;
     pool.ended(member);
     const reusable = response!.keepAlive && response!.body.kind !== 'close' && this.bodyLeft === 0 && !this.surplus;
-    if (reusable) pool.sockets.release(member, upstream, config.timeouts.clientDataMs);
+    if (reusable) pool.sockets.release(member, upstream, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
     else upstream.destroy();
     this.session.env_.logged(this.session.socket, this.record);
-    this.session.finished(this.keepsClient());
+    this.session.finished(this.keepClient);
   }
 
   /** The member failed the exchange: an error status if nothing was relayed yet, else the client is cut. */
@@ -441,7 +468,10 @@ class MemberExchange {
     this.record.termination = 'member-error';
     this.session.env_.logged(this.session.socket, this.record);
     if (this.response === null && !this.session.clientClosed) this.session.failed(status);
-    else this.session.socket.destroy();
+    else {
+      this.session.env_.counters.requestErrors++;
+      this.session.socket.destroy();
+    }
   }
 
   private readonly onMemberGone = (): void => {
@@ -449,9 +479,10 @@ class MemberExchange {
       this.complete();
       return;
     }
-    // A pooled connection the member closed as it was reused: the request goes again on a new one, when it can.
+    // A pooled connection the member closed as it was reused: a request that is safe to repeat (the member may have
+    // seen it) goes again on a new connection.
     const untouched = this.response === null && this.responseBuffer.length === 0;
-    if (untouched && this.connection.reused && this.outgoing.bodyLength === 0 && !this.done) {
+    if (untouched && this.connection.reused && SAFE_METHODS.has(this.outgoing.head.method) && !this.done) {
       this.done = true;
       this.detach();
       this.config.pool!.ended(this.member);
@@ -462,8 +493,10 @@ class MemberExchange {
     this.fail(502);
   };
 
+  /** The member finished sending: the end of a close-delimited answer, else it is gone before its answer ended. */
   private readonly onMemberEnd = (): void => {
     if (this.framing?.closed()) this.complete();
+    else this.onMemberGone();
   };
 
   private readonly onMemberTimeout = (): void => this.fail(504);
@@ -483,6 +516,8 @@ class MemberExchange {
     upstream.removeListener('close', this.onMemberGone);
     upstream.removeListener('end', this.onMemberEnd);
     upstream.removeListener('timeout', this.onMemberTimeout);
+    upstream.removeListener('drain', this.onUpstreamDrain);
+    this.session.socket.removeListener('drain', this.onClientDrain);
     upstream.setTimeout(0);
     upstream.resume();
     this.session.socket.removeListener('close', this.onClientClose);

@@ -81,7 +81,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     });
     // Node starts checking those timeouts when an HTTP server starts listening; this one never does itself.
     http.emit('listening');
-    const server = createServer({ pauseOnConnect: true, noDelay: true });
+    // Half-open, as Node's own HTTP server: a client that finished sending still gets its answers.
+    const server = createServer({ pauseOnConnect: true, noDelay: true, allowHalfOpen: true });
     const listener = new HttpListener(server, http, config, counters);
     try {
       await listen(server, host, port);

@@ -25,14 +25,18 @@ export class MemberSocketPool {
     const sockets = fresh ? undefined : this.idle.get(member.id);
     while (sockets !== undefined && sockets.length > 0) {
       const socket = sockets.pop()!;
-      if (!socket.destroyed && socket.readyState === 'open') {
-        socket.removeListener('close', forgetOnClose);
-        socket.removeListener('error', ignore);
-        socket.removeListener('data', unexpected);
-        socket.removeListener('timeout', unexpected);
-        socket.setTimeout(0);
-        return { socket, reused: true };
+      if (socket.destroyed || socket.readyState !== 'open') {
+        // Half closed by its member while idle: of no more use.
+        socket.destroy();
+        continue;
       }
+      socket.removeListener('close', forgetOnClose);
+      socket.removeListener('error', ignore);
+      socket.removeListener('data', unexpected);
+      socket.removeListener('timeout', unexpected);
+      socket.removeListener('end', unexpected);
+      socket.setTimeout(0);
+      return { socket, reused: true };
     }
     return { socket: await connectToMember(member, connectTimeoutMs), reused: false };
   }
@@ -53,6 +57,7 @@ export class MemberSocketPool {
     socket.on('error', ignore);
     // A member has nothing to say on an idle connection: whatever it sends would be taken for the next answer.
     socket.on('data', unexpected);
+    socket.on('end', unexpected);
   }
 
   /** Keeps the connections of these members and closes the idle ones of the others. */
@@ -81,7 +86,7 @@ function forgetOnClose(this: Socket): void {
 
 function ignore(): void {}
 
-/** Data or a timeout on an idle connection: it is done. */
+/** Data, an end or a timeout on an idle connection: it is done. */
 function unexpected(this: Socket): void {
   this.destroy();
 }

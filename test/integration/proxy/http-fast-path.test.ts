@@ -53,6 +53,40 @@ async function rawMember(
   return { server, port: (server.address() as { port: number }).port, connections: () => connections, heads };
 }
 
+/** A member that acts on each request head as soon as it has it, before any body; bodies are skipped. */
+async function headMember(
+  address: string,
+  onHead: (head: string, socket: Socket) => void,
+): Promise<{ server: Server; port: number; heads: string[] }> {
+  const heads: string[] = [];
+  const server = createServer((socket) => {
+    socket.on('error', () => {});
+    let pending = '';
+    let skip = 0;
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      for (;;) {
+        const skipped = Math.min(skip, pending.length);
+        skip -= skipped;
+        pending = pending.slice(skipped);
+        const end = pending.indexOf('\r\n\r\n');
+        if (skip > 0 || end < 0) return;
+        const head = pending.slice(0, end + 4);
+        pending = pending.slice(end + 4);
+        skip = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        heads.push(head.split('\r\n')[0]!);
+        onHead(head, socket);
+      }
+    });
+  });
+  server.listen(0, address);
+  await once(server, 'listening');
+  return { server, port: (server.address() as { port: number }).port, heads };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Writes `bytes` (in pieces, `gapMs` apart) and reads until the server closes or `until` says the reply is whole. */
 async function exchange(
   host: string,
@@ -239,5 +273,70 @@ describe('proxy provider: the HTTP fast path', () => {
       closed,
       new Promise((_, reject) => setTimeout(() => reject(new Error('the idle connection stayed open')), 5_000)),
     ]);
+  });
+
+  test('an answer before the request body is in closes the client connection: the rest of the body is no request', async () => {
+    const member = await headMember('127.0.0.57', (head, socket) =>
+      socket.write(head.startsWith('POST') ? 'HTTP/1.1 401 Unauthorized\r\ncontent-length: 4\r\n\r\nnope' : ok('no')),
+    );
+    servers.push(member.server);
+    await listenerTo(8107, member, '127.0.0.57');
+    const smuggled = 'GET /smuggled HTTP/1.1\r\nhost: x\r\n\r\n';
+    const head = `POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: ${smuggled.length}\r\n\r\n`;
+    const { reply, closed } = await exchange(lb.vip_address, 8107, [head, smuggled], () => false, 200);
+    assert.ok(closed);
+    assert.match(reply, /^HTTP\/1.1 401 Unauthorized\r\ncontent-length: 4\r\nconnection: close\r\n\r\nnope$/);
+    assert.deepEqual(member.heads, ['POST /upload HTTP/1.1']);
+  });
+
+  test('a large body on a new member connection arrives whole', async () => {
+    const member = await rawMember('127.0.0.58', (_head, body) => ok(`got ${body.length}`));
+    servers.push(member.server);
+    await listenerTo(8108, member, '127.0.0.58', { timeout_member_data: 3000 });
+    const body = 'b'.repeat(256 * 1024);
+    const request = `POST /big HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const { reply } = await exchange(lb.vip_address, 8108, [request], (r) => r.endsWith(`got ${body.length}`));
+    assert.match(reply, /^HTTP\/1.1 200 OK/);
+  });
+
+  test('only safe requests go again when a pooled connection fails; a member that closes without answering is a 502', async () => {
+    const member = await headMember('127.0.0.59', (head, socket) => {
+      if (head.startsWith('DELETE')) setTimeout(() => socket.resetAndDestroy(), 30);
+      else if (head.startsWith('GET /quiet')) socket.end();
+      else socket.write(ok('fine'));
+    });
+    servers.push(member.server);
+    await listenerTo(8109, member, '127.0.0.59', { timeout_member_data: 10_000 });
+    const warm = 'GET /warm HTTP/1.1\r\nhost: x\r\n\r\n';
+    const deleted = await exchange(
+      lb.vip_address,
+      8109,
+      [warm, 'DELETE /account/42 HTTP/1.1\r\nhost: x\r\n\r\n'],
+      (r) => r.includes('502 Bad Gateway'),
+      100,
+    );
+    assert.match(deleted.reply, /HTTP\/1.1 502 Bad Gateway/);
+    assert.equal(member.heads.filter((h) => h.startsWith('DELETE')).length, 1, 'the DELETE reached the member once');
+    const started = Date.now();
+    const quiet = await exchange(lb.vip_address, 8109, ['GET /quiet HTTP/1.1\r\nhost: x\r\n\r\n'], () => false);
+    assert.match(quiet.reply, /^HTTP\/1.1 502 /);
+    assert.ok(Date.now() - started < 3_000, 'at once, not after the member timeout');
+  });
+
+  test('a client that half-closes after sending gets every answer', async () => {
+    const member = await headMember('127.0.0.60', (head, socket) => {
+      setTimeout(() => socket.write(ok(head.split(' ')[1]!)), 30);
+    });
+    servers.push(member.server);
+    await listenerTo(8110, member, '127.0.0.60');
+    const socket = connect(8110, lb.vip_address);
+    await once(socket, 'connect');
+    let reply = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.end('GET /one HTTP/1.1\r\nhost: x\r\n\r\nGET /two HTTP/1.1\r\nhost: x\r\n\r\n');
+    await Promise.race([once(socket, 'close'), sleep(5_000)]);
+    assert.match(reply, /\r\n\r\n\/oneHTTP\/1.1 200 OK\r\ncontent-length: 4\r\n\r\n\/two$/);
   });
 });
