@@ -75,6 +75,8 @@ test('a member found down is answered again once no monitor checks it', async ()
   };
   await dns.apply(disabled, NEVER);
   assert.deepEqual(addresses('a.lb.example.org')?.sort(), ['192.0.2.1', '192.0.2.2']);
+  await dns.setMemberHealth('a', 'a-m2', false);
+  assert.deepEqual(addresses('a.lb.example.org')?.sort(), ['192.0.2.1', '192.0.2.2'], 'a late verdict says nothing');
   await dns.apply(monitored, NEVER);
   assert.deepEqual(
     addresses('a.lb.example.org')?.sort(),

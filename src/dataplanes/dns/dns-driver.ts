@@ -89,9 +89,7 @@ class DnsDriver implements DataPlaneDriver {
   private forgetUnmonitored(spec: LoadBalancerSpec): void {
     const down = this.down.get(spec.id);
     if (down === undefined) return;
-    const monitored = new Set(
-      spec.pools.filter((p) => p.healthMonitor?.adminStateUp).flatMap((p) => p.members.map((m) => m.id)),
-    );
+    const monitored = monitoredMembers(spec);
     for (const id of down) if (!monitored.has(id)) down.delete(id);
   }
 
@@ -102,6 +100,9 @@ class DnsDriver implements DataPlaneDriver {
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
+    const spec = this.specs.get(loadbalancerId);
+    // A verdict can arrive after its monitor was deleted or disabled: it no longer says anything.
+    if (!up && (spec === undefined || !monitoredMembers(spec).has(memberId))) return;
     const down = this.down.get(loadbalancerId) ?? new Set<string>();
     this.down.set(loadbalancerId, down);
     if (up) down.delete(memberId);
@@ -141,3 +142,8 @@ export const dnsDriver: DriverFactory = {
   },
   create: (settings) => new DnsDriver(settings.dns!),
 };
+
+/** Members an admin-up monitor checks: the only ones a down verdict is kept for. */
+function monitoredMembers(spec: LoadBalancerSpec): Set<string> {
+  return new Set(spec.pools.filter((p) => p.healthMonitor?.adminStateUp).flatMap((p) => p.members.map((m) => m.id)));
+}

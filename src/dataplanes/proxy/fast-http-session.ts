@@ -139,7 +139,10 @@ export class FastHttpSession {
     this.headTimer = undefined;
     const config = this.env.config();
     if (parsed.kind !== 'head' || !handles(parsed.head, config)) {
-      this.handOver();
+      // After the client's end the general path cannot take the connection over (Node would never see that end):
+      // what was answered stays answered, and the connection ends here.
+      if (this.ended) this.client.end();
+      else this.handOver();
       return;
     }
     const head = parsed.head;
@@ -179,7 +182,7 @@ export class FastHttpSession {
     const pool = config.pool!;
     const member = tried.size < MEMBER_ATTEMPTS ? pool.pick(this.client, tried) : undefined;
     // No member, or none reachable: the general path answers that (503 with Retry-After); nothing was sent yet.
-    if (member === undefined && !this.busy) {
+    if (member === undefined && !this.busy && !this.ended) {
       this.handOver(outgoing.raw);
       return;
     }
@@ -480,11 +483,13 @@ class MemberExchange {
       return;
     }
     // A pooled connection the member closed as it was reused: a request that is safe to repeat (the member may have
-    // seen it) goes again on a new connection.
+    // seen it) and has no body (what came of it after the head went to the closed connection) goes again on a new one.
     const untouched = this.response === null && this.responseBuffer.length === 0;
-    if (untouched && this.connection.reused && SAFE_METHODS.has(this.outgoing.head.method) && !this.done) {
+    const repeatable = SAFE_METHODS.has(this.outgoing.head.method) && this.outgoing.bodyLength === 0;
+    if (untouched && this.connection.reused && repeatable && !this.done) {
       this.done = true;
       this.detach();
+      this.upstream.destroy();
       this.config.pool!.ended(this.member);
       this.tried.delete(this.member.id);
       void this.session.send(this.outgoing, this.config, this.tried, true);

@@ -339,4 +339,48 @@ describe('proxy provider: the HTTP fast path', () => {
     await Promise.race([once(socket, 'close'), sleep(5_000)]);
     assert.match(reply, /\r\n\r\n\/oneHTTP\/1.1 200 OK\r\ncontent-length: 4\r\n\r\n\/two$/);
   });
+
+  test('a retried request leaves no member connection behind, and a request with a body is not retried', async () => {
+    let closedConnections = 0;
+    const member = await headMember('127.0.0.61', (head, socket) => {
+      // The second request on each connection finds it closed by the member, as a keep-alive timeout would.
+      const served = (socket as Socket & { served?: number }).served ?? 0;
+      (socket as Socket & { served?: number }).served = served + 1;
+      if (served === 1) socket.end();
+      else socket.write(ok(head.split(' ')[1]!));
+    });
+    member.server.on('connection', (socket) => socket.once('close', () => closedConnections++));
+    servers.push(member.server);
+    await listenerTo(8111, member, '127.0.0.61', { timeout_member_data: 10_000 });
+    const get = (path: string) => `GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`;
+    const retried = await exchange(lb.vip_address, 8111, [get('/1'), get('/2')], (r) => r.endsWith('/2'), 100);
+    assert.match(retried.reply, /\/1HTTP\/1.1 200 OK\r\ncontent-length: 2\r\n\r\n\/2$/);
+    for (let i = 0; i < 50 && closedConnections < 1; i++) await sleep(50);
+    assert.ok(closedConnections >= 1, 'the connection the member ended was closed by weir too');
+
+    const options = 'OPTIONS /o HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\n\r\nhello';
+    const started = Date.now();
+    const refused = await exchange(lb.vip_address, 8111, [get('/3'), options], (r) => r.includes('502'), 100);
+    assert.match(refused.reply, /HTTP\/1.1 502 /);
+    assert.ok(Date.now() - started < 3_000, 'at once, not after the member timeout');
+  });
+
+  test('a client that half-closes after a request the general path would take keeps the answers given before', async () => {
+    const member = await headMember('127.0.0.62', (head, socket) => {
+      setTimeout(() => socket.write(ok(head.split(' ')[1]!)), 50);
+    });
+    servers.push(member.server);
+    await listenerTo(8112, member, '127.0.0.62');
+    const socket = connect(8112, lb.vip_address);
+    await once(socket, 'connect');
+    let reply = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.end(
+      'GET /a HTTP/1.1\r\nhost: x\r\n\r\nPOST /c HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+    );
+    await Promise.race([once(socket, 'close'), sleep(5_000)]);
+    assert.match(reply, /^HTTP\/1.1 200 OK\r\ncontent-length: 2\r\n\r\n\/a$/);
+  });
 });
