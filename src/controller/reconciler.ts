@@ -137,7 +137,7 @@ export class Reconciler {
     const spec = buildSpec(tree, this.specSettings);
     const ok = await this.apply(driver, spec, tree);
     await this.settle(tree, ok);
-    if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(spec);
+    if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(spec, driver);
   }
 
   /** Takes a load balancer off its data planes and out of health checking. */
@@ -149,8 +149,10 @@ export class Reconciler {
   }
 
   /** Keeps the checker probing what the spec holds and writes the operating statuses its results give. */
-  private async reportHealth(spec: LoadBalancerSpec): Promise<void> {
-    this.health.setChecks(spec.id, memberChecks(spec));
+  private async reportHealth(spec: LoadBalancerSpec, driver: DataPlaneDriver): Promise<void> {
+    const checks = memberChecks(spec);
+    this.health.setChecks(spec.id, checks);
+    await this.forgetUnchecked(spec.id, driver, new Set(checks.map((check) => check.memberId)));
     await this.store.transaction(async (tx) => {
       const now = await loadTree(tx, spec.id);
       if (!now) return;
@@ -163,6 +165,20 @@ export class Reconciler {
       for (const [kind, field] of TREE_KINDS) for (const object of now[field]) await write(kind, object);
       await write('loadbalancer', now.loadbalancer);
     });
+  }
+
+  /**
+   * Verdicts on members no check probes any more (their monitor deleted or disabled, or they left it) say nothing
+   * now: the data plane takes such members as up again, as members without a monitor are. A verdict that arrived
+   * after its check was removed is undone here too, on the run its arrival queued.
+   */
+  private async forgetUnchecked(loadbalancerId: string, driver: DataPlaneDriver, checked: ReadonlySet<string>) {
+    const verdicts = this.verdicts.get(loadbalancerId);
+    for (const [memberId, verdict] of verdicts ?? []) {
+      if (checked.has(memberId)) continue;
+      verdicts!.delete(memberId);
+      if (verdict === 'DOWN') await driver.setMemberHealth(loadbalancerId, memberId, true);
+    }
   }
 
   private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<boolean> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dnsSpec, monitor } from '../../../test/support/dns-spec.ts';
+import { dnsSpec } from '../../../test/support/dns-spec.ts';
 import { EXAMPLE_ZONE } from '../../../test/support/example-dns-authority.ts';
 import { member } from '../../../test/support/kernel-spec.ts';
 import { PublishedRecords } from '../../dns/published-records.ts';
@@ -59,28 +59,4 @@ test("another load balancer's main name wins over a host name, which comes back 
   await assert.rejects(dns.apply(lb('c', 'web1.a.lb.example.org'), NEVER), /is published by b/);
   await dns.remove('b', NEVER);
   assert.deepEqual(addresses('web1.a.lb.example.org'), ['192.0.2.1']);
-});
-
-test('a member found down is answered again once no monitor checks it', async () => {
-  const { dns, addresses } = driver();
-  const monitored = { ...lb('a', 'a.lb.example.org') };
-  monitored.pools = monitored.pools.map((pool) => ({ ...pool, healthMonitor: monitor({}) }));
-  monitored.pools[0]!.members.push(member('a-m2', '192.0.2.2', { name: 'web2' }));
-  await dns.apply(monitored, NEVER);
-  await dns.setMemberHealth('a', 'a-m2', false);
-  assert.deepEqual(addresses('a.lb.example.org'), ['192.0.2.1']);
-  const disabled = {
-    ...monitored,
-    pools: monitored.pools.map((p) => ({ ...p, healthMonitor: monitor({ adminStateUp: false }) })),
-  };
-  await dns.apply(disabled, NEVER);
-  assert.deepEqual(addresses('a.lb.example.org')?.sort(), ['192.0.2.1', '192.0.2.2']);
-  await dns.setMemberHealth('a', 'a-m2', false);
-  assert.deepEqual(addresses('a.lb.example.org')?.sort(), ['192.0.2.1', '192.0.2.2'], 'a late verdict says nothing');
-  await dns.apply(monitored, NEVER);
-  assert.deepEqual(
-    addresses('a.lb.example.org')?.sort(),
-    ['192.0.2.1', '192.0.2.2'],
-    'until a check finds it down again',
-  );
 });

@@ -78,19 +78,7 @@ class DnsDriver implements DataPlaneDriver {
     const owner = this.names.mainHolder(name);
     if (owner !== undefined && owner !== spec.id) throw new Error(`name "${spec.name}" is published by ${owner}`);
     this.specs.set(spec.id, spec);
-    this.forgetUnmonitored(spec);
     this.publish(spec.id);
-  }
-
-  /**
-   * Verdicts of members no admin-up monitor checks any more (its monitor deleted or disabled, or the member gone)
-   * say nothing now: such members are answered again, as members without a monitor are.
-   */
-  private forgetUnmonitored(spec: LoadBalancerSpec): void {
-    const down = this.down.get(spec.id);
-    if (down === undefined) return;
-    const monitored = monitoredMembers(spec);
-    for (const id of down) if (!monitored.has(id)) down.delete(id);
   }
 
   async remove(loadbalancerId: string): Promise<void> {
@@ -100,9 +88,6 @@ class DnsDriver implements DataPlaneDriver {
   }
 
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void {
-    const spec = this.specs.get(loadbalancerId);
-    // A verdict can arrive after its monitor was deleted or disabled: it no longer says anything.
-    if (!up && (spec === undefined || !monitoredMembers(spec).has(memberId))) return;
     const down = this.down.get(loadbalancerId) ?? new Set<string>();
     this.down.set(loadbalancerId, down);
     if (up) down.delete(memberId);
@@ -142,8 +127,3 @@ export const dnsDriver: DriverFactory = {
   },
   create: (settings) => new DnsDriver(settings.dns!),
 };
-
-/** Members an admin-up monitor checks: the only ones a down verdict is kept for. */
-function monitoredMembers(spec: LoadBalancerSpec): Set<string> {
-  return new Set(spec.pools.filter((p) => p.healthMonitor?.adminStateUp).flatMap((p) => p.members.map((m) => m.id)));
-}
