@@ -4,7 +4,8 @@
  * TCP bulk throughput, in alternating rounds; medians printed with the ratios weir/HAProxy, each figure also per
  * second of the proxy's CPU time, and whether the targets of the fast-path issue hold.
  * Run (root; needs wrk, haproxy, nginx, iperf3, curl, taskset): node --import tsx bench/http-proxy.bench.ts
- * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5).
+ * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_ONLY (`keep-alive`,
+ * `connections` or `bulk`: that figure alone, without the warm-up and nginx direct when it is `bulk`).
  *
  * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080, and an iperf3 server on
  * 127.0.0.1:15201. weir (`proxy.workers: 0`, so the proxy runs in the weir process) has one `proxy` load balancer on
@@ -30,6 +31,7 @@ requireRootAnd(['wrk', 'haproxy', 'nginx', 'iperf3', 'curl', 'taskset'], 'wrk ha
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ONLY = process.env.BENCH_ONLY;
 const PROXY_CPU = 0;
 const LOAD_CPU = 1;
 const NS = 'http';
@@ -224,6 +226,7 @@ async function waitFor200(net: BenchNamespaces, url: string): Promise<void> {
 }
 
 interface Figure {
+  key: 'keep-alive' | 'connections' | 'bulk';
   title: string;
   unit: string;
   perCpuUnit: string;
@@ -326,20 +329,22 @@ await withNamespaces('http', [NS], async (net) => {
       },
     ];
     pinProcess(proxies[0]!.pid, PROXY_CPU);
+    const http = ONLY !== 'bulk';
     for (const proxy of proxies) {
       await waitFor200(net, proxy.http);
       // Not measured: lets V8 compile weir's hot paths before the first round.
-      runWrk(net, proxy.http, [], WARMUP_SECONDS);
+      if (http) runWrk(net, proxy.http, [], WARMUP_SECONDS);
     }
 
     const loadBefore = loadavg();
     // nginx alone, moved to CPU 0 for this run as a proxy under test would be, as context.
     pinProcess(nginx.pid!, PROXY_CPU);
-    const direct = httpSample(net, nginx.pid!, nginx.pid!, `http://${BACKEND}:${NGINX_PORT}/`, false);
+    const direct = http ? httpSample(net, nginx.pid!, nginx.pid!, `http://${BACKEND}:${NGINX_PORT}/`, false) : null;
     pinProcess(nginx.pid!, LOAD_CPU);
 
-    const figures: Figure[] = [
+    const allFigures: Figure[] = [
       {
+        key: 'keep-alive',
         title: `HTTP/1.1 keep-alive (wrk -c${CONNECTIONS} -t1 --latency)`,
         unit: 'req/s',
         perCpuUnit: 'req/CPU-s',
@@ -347,6 +352,7 @@ await withNamespaces('http', [NS], async (net) => {
         sample: (proxy) => httpSample(net, proxy.pid, nginx.pid!, proxy.http, false),
       },
       {
+        key: 'connections',
         title: `New connections, one request each (wrk -c${CONNECTIONS} -t1 -H 'Connection: close')`,
         unit: 'conn/s',
         perCpuUnit: 'conn/CPU-s',
@@ -354,6 +360,7 @@ await withNamespaces('http', [NS], async (net) => {
         sample: (proxy) => httpSample(net, proxy.pid, nginx.pid!, proxy.http, true),
       },
       {
+        key: 'bulk',
         title: 'TCP bulk (iperf3, one stream, client to server)',
         unit: 'Gbit/s',
         perCpuUnit: 'Gbit/CPU-s',
@@ -361,6 +368,8 @@ await withNamespaces('http', [NS], async (net) => {
         sample: (proxy) => bulkSample(net, proxy.pid, iperfServer.pid!, proxy.bulk),
       },
     ];
+    const figures = allFigures.filter((figure) => ONLY === undefined || figure.key === ONLY);
+    if (figures.length === 0) throw new Error(`BENCH_ONLY=${ONLY}: not one of ${allFigures.map((f) => f.key)}`);
     const samples = figures.map(() => proxies.map(() => [] as Sample[]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [f, figure] of figures.entries()) {
@@ -379,22 +388,26 @@ await withNamespaces('http', [NS], async (net) => {
         `proxy.workers 0), wrk/iperf3/nginx on CPU ${LOAD_CPU}; ${haproxyVersion}, nbthread 1; ` +
         `machine load average ${load(loadBefore)} before, ${load(loadavg())} after`,
     );
-    console.log(
-      `nginx direct (nginx alone on CPU ${PROXY_CPU}, keep-alive): ${direct.perSecond.toFixed(0)} req/s, ` +
-        `p50 ${direct.p50Ms!.toFixed(2)} ms, p99 ${direct.p99Ms!.toFixed(2)} ms, ` +
-        `${direct.perCpuSecond.toFixed(0)} req/CPU-s, nginx CPU ${direct.proxyLoad.toFixed(2)}`,
-    );
-    const [keepAlive, connections, bulk] = figures.map((figure, f) => report(figure, proxies, samples[f]!)) as [
-      number[],
-      number[],
-      number[],
-    ];
-    const p99 = proxies.map((_, p) => median(samples[0]![p]!.map((s) => s.p99Ms!)));
+    if (direct) {
+      console.log(
+        `nginx direct (nginx alone on CPU ${PROXY_CPU}, keep-alive): ${direct.perSecond.toFixed(0)} req/s, ` +
+          `p50 ${direct.p50Ms!.toFixed(2)} ms, p99 ${direct.p99Ms!.toFixed(2)} ms, ` +
+          `${direct.perCpuSecond.toFixed(0)} req/CPU-s, nginx CPU ${direct.proxyLoad.toFixed(2)}`,
+      );
+    }
+    const medians = new Map(figures.map((figure, f) => [figure.key, report(figure, proxies, samples[f]!)]));
+    const share = (key: Figure['key']) => medians.get(key)![0]! / medians.get(key)![1]!;
     console.log('Targets (medians, weir/HAProxy):');
-    verdict('HTTP keep-alive req/s', keepAlive[0]! / keepAlive[1]!, TARGETS.keepAlive, true);
-    verdict('new connections/s', connections[0]! / connections[1]!, TARGETS.connections, true);
-    verdict('TCP bulk Gbit/s', bulk[0]! / bulk[1]!, TARGETS.bulk, true);
-    verdict('keep-alive p99 latency', p99[0]! / p99[1]!, TARGETS.p99, false);
+    if (medians.has('keep-alive')) {
+      verdict('HTTP keep-alive req/s', share('keep-alive'), TARGETS.keepAlive, true);
+    }
+    if (medians.has('connections')) verdict('new connections/s', share('connections'), TARGETS.connections, true);
+    if (medians.has('bulk')) verdict('TCP bulk Gbit/s', share('bulk'), TARGETS.bulk, true);
+    const keepAliveAt = figures.findIndex((figure) => figure.key === 'keep-alive');
+    if (keepAliveAt >= 0) {
+      const p99 = proxies.map((_, p) => median(samples[keepAliveAt]![p]!.map((s) => s.p99Ms!)));
+      verdict('keep-alive p99 latency', p99[0]! / p99[1]!, TARGETS.p99, false);
+    }
   } finally {
     // nginx, iperf3 and HAProxy go with the namespace.
     await weir.stop();
