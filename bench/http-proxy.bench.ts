@@ -21,6 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { allocatorEnv } from '../src/dataplanes/proxy/workers/allocator-env.ts';
 import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { startBenchWeir, type VipSubnet } from './support/bench-weir.ts';
@@ -276,7 +277,11 @@ await withNamespaces('http', [NS], async (net) => {
   // Room for the new-connection runs, whose closed connections linger in TIME_WAIT.
   net.run(NS, ['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535', 'net.ipv4.tcp_tw_reuse=1']);
   const dir = makeDataDir();
+  // weir's proxy runs in its own process here; started with the allocator setting bin/weir gives it.
+  const before = process.env.MALLOC_TRIM_THRESHOLD_;
+  Object.assign(process.env, allocatorEnv());
   const weir = await startBenchWeir(net.ns(NS), VIPS, 'proxy:\n  workers: 0\n');
+  if (before === undefined) delete process.env.MALLOC_TRIM_THRESHOLD_;
   // On exit too: an interrupted run leaves through process.exit, which skips `finally`.
   process.once('exit', () => {
     removeDataDir(weir.dataDir);

@@ -5,6 +5,7 @@ import type { LoadBalancerSpec } from '../../../model/load-balancer-spec.ts';
 import { type DriverSettings, sumTraffic, type TrafficCounters } from '../../driver.ts';
 import { listenerSlotsKey, loadBalancerSlotsKey } from '../local-proxy-engine.ts';
 import type { ProxyEngine } from '../proxy-engine.ts';
+import { allocatorEnv } from './allocator-env.ts';
 import { SlotLedger } from './slot-ledger.ts';
 import { type FromWorker, type ToWorker, WORKER_ENV, type WorkerSetup } from './worker-messages.ts';
 
@@ -128,7 +129,7 @@ export class ClusterProxyEngine implements ProxyEngine {
       trustedProxies: this.settings.trustedProxies,
       ...(this.settings.accessLog ? { accessLog: this.settings.accessLog } : {}),
     };
-    const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(setup) });
+    const worker = cluster.fork({ ...allocatorEnv(), [WORKER_ENV]: JSON.stringify(setup) });
     slot.worker = worker;
     slot.live = null;
     // A send to a worker that just died fails here, not as an exception; its exit then answers what was pending.
