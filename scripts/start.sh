@@ -4,4 +4,5 @@ set -e
 cd "$(dirname "$0")/.."
 sh scripts/ensure-deps.sh
 npm run --silent build
-exec node dist/cli/main.js serve "$@"
+# bin/weir runs the build and sets the allocator environment a proxy in this process needs.
+exec sh bin/weir serve "$@"
