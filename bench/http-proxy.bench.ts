@@ -21,10 +21,10 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allocatorEnv } from '../src/dataplanes/proxy/workers/allocator-env.ts';
-import { makeDataDir, removeDataDir } from '../test/e2e/support/weir-process.ts';
+import { haproxyConfig } from './support/bench-haproxy.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
-import { startBenchWeir, type VipSubnet } from './support/bench-weir.ts';
+import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
+import { startProxyBenchWeir } from './support/bench-weir.ts';
 import { cpuSeconds, pinProcess, reapedChildrenCpuSeconds } from './support/process-cpu.ts';
 import { iperf, ratio } from './support/tcp-load.ts';
 
@@ -44,61 +44,15 @@ const HAPROXY_HTTP_PORT = 18081;
 const HAPROXY_TCP_PORT = 15203;
 const WEIR_HTTP_PORT = 18082;
 const WEIR_TCP_PORT = 15202;
-const BODY = 'hello, world\n';
 const CONNECTIONS = 64;
 const WARMUP_SECONDS = 2;
-const VIPS: VipSubnet = { cidr: '127.0.0.0/8', first: '127.0.100.1', last: '127.0.100.254' };
 /** The issue's bars: shares of HAProxy's figures weir must reach, and how much worse its p99 may be. */
 const TARGETS = { keepAlive: 0.7, connections: 0.6, bulk: 0.9, p99: 2 };
 
-function nginxConfig(dir: string): string {
-  return [
-    'daemon off;',
-    // One process, so that its pid is the one taskset pinned and whose CPU is read.
-    'master_process off;',
-    `pid ${dir}/nginx.pid;`,
-    `error_log ${dir}/nginx-error.log;`,
-    'events { worker_connections 4096; }',
-    'http {',
-    '  access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${dir}/${kind};`),
-    // The proxies' upstream connections stay open for the whole run.
-    '  keepalive_requests 100000000;',
-    '  keepalive_timeout 300s;',
-    `  server { listen ${BACKEND}:${NGINX_PORT}; location / { return 200 "${BODY.replace('\n', '\\n')}"; } }`,
-    '}',
-    '',
-  ].join('\n');
-}
-
-function haproxyConfig(): string {
-  return [
-    'global',
-    '  nbthread 1',
-    '  maxconn 8000',
-    'defaults',
-    '  timeout connect 5s',
-    '  timeout client 30s',
-    '  timeout server 30s',
-    'frontend http',
-    '  mode http',
-    `  bind ${HAPROXY}:${HAPROXY_HTTP_PORT}`,
-    '  default_backend nginx',
-    'backend nginx',
-    '  mode http',
-    '  option forwardfor',
-    '  http-reuse always',
-    `  server n1 ${BACKEND}:${NGINX_PORT}`,
-    'frontend bulk',
-    '  mode tcp',
-    `  bind ${HAPROXY}:${HAPROXY_TCP_PORT}`,
-    '  default_backend iperf',
-    'backend iperf',
-    '  mode tcp',
-    `  server i1 ${BACKEND}:${IPERF_PORT}`,
-    '',
-  ].join('\n');
-}
+const HAPROXY_CONFIG = haproxyConfig(8000, 30, [
+  { name: 'http', mode: 'http', bind: [HAPROXY, HAPROXY_HTTP_PORT], server: [BACKEND, NGINX_PORT] },
+  { name: 'bulk', mode: 'tcp', bind: [HAPROXY, HAPROXY_TCP_PORT], server: [BACKEND, IPERF_PORT] },
+]);
 
 interface Proxy {
   label: string;
@@ -211,21 +165,6 @@ function bulkSample(net: BenchNamespaces, proxyPid: number, iperfPid: number, ta
   return { ...cpu, perSecond: result.gbits };
 }
 
-/** Waits, at most 10 s, until `url` answers 200 with BODY. */
-async function waitFor200(net: BenchNamespaces, url: string): Promise<void> {
-  let said = '';
-  for (let i = 0; i < 100; i++) {
-    try {
-      said = net.run(NS, ['curl', '-s', '--max-time', '1', '-w', ' %{http_code}', url]);
-      if (said === `${BODY} 200`) return;
-    } catch (error) {
-      said = (error as Error).message;
-    }
-    await sleep(100);
-  }
-  throw new Error(`${url} does not answer 200 "${BODY.trim()}": ${said}`);
-}
-
 interface Figure {
   key: 'keep-alive' | 'connections' | 'bulk';
   title: string;
@@ -276,33 +215,15 @@ function verdict(name: string, share: number, bar: number, atLeast: boolean): vo
 await withNamespaces('http', [NS], async (net) => {
   // Room for the new-connection runs, whose closed connections linger in TIME_WAIT.
   net.run(NS, ['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535', 'net.ipv4.tcp_tw_reuse=1']);
-  const dir = makeDataDir();
-  // weir's proxy runs in its own process here; started with the allocator setting bin/weir gives it.
-  const before = process.env.MALLOC_TRIM_THRESHOLD_;
-  Object.assign(process.env, allocatorEnv());
-  const weir = await startBenchWeir(net.ns(NS), VIPS, 'proxy:\n  workers: 0\n');
-  if (before === undefined) delete process.env.MALLOC_TRIM_THRESHOLD_;
-  // On exit too: an interrupted run leaves through process.exit, which skips `finally`.
-  process.once('exit', () => {
-    removeDataDir(weir.dataDir);
-    removeDataDir(dir);
-  });
+  const { weir, dir } = await startProxyBenchWeir(net, NS);
   try {
-    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir));
-    writeFileSync(join(dir, 'haproxy.cfg'), haproxyConfig());
-    const nginx = await net.start(
-      NS,
-      ['nginx', '-p', dir, '-e', join(dir, 'nginx-error.log'), '-c', join(dir, 'nginx.conf')],
-      {
-        cpu: LOAD_CPU,
-      },
-    );
+    writeFileSync(join(dir, 'haproxy.cfg'), HAPROXY_CONFIG);
+    const nginx = await startBenchNginx(net, NS, dir, [BACKEND, NGINX_PORT], { cpu: LOAD_CPU });
     const iperfServer = await net.start(NS, ['iperf3', '-s', '--forceflush', '-B', BACKEND, '-p', String(IPERF_PORT)], {
       cpu: LOAD_CPU,
       ready: /listening/,
     });
     const haproxy = await net.start(NS, ['haproxy', '-db', '-f', join(dir, 'haproxy.cfg')], { cpu: PROXY_CPU });
-    await waitFor200(net, `http://${BACKEND}:${NGINX_PORT}/`);
 
     const lb = await weir.loadBalancer('vips', { provider: 'proxy', name: 'bench' });
     const member = (port: number) => [{ address: BACKEND, protocol_port: port }];
@@ -336,7 +257,7 @@ await withNamespaces('http', [NS], async (net) => {
     pinProcess(proxies[0]!.pid, PROXY_CPU);
     const http = ONLY !== 'bulk';
     for (const proxy of proxies) {
-      await waitFor200(net, proxy.http);
+      await waitFor200(net, NS, proxy.http);
       // Not measured: lets V8 compile weir's hot paths before the first round.
       if (http) runWrk(net, proxy.http, [], WARMUP_SECONDS);
     }

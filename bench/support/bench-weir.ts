@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { allocatorEnv } from '../../src/dataplanes/proxy/workers/allocator-env.ts';
 import { type Json, NamespacedWeir } from '../../test/e2e/support/namespaced-weir.ts';
+import { makeDataDir, removeDataDir } from '../../test/e2e/support/weir-process.ts';
+import type { BenchNamespaces } from './bench-namespaces.ts';
 
 /** The subnet `vips` weir allocates VIPs from; with `device`, weir puts them on that interface of its node. */
 export interface VipSubnet {
@@ -88,4 +91,29 @@ export async function waitActive(weir: NamespacedWeir, id: string): Promise<void
     await sleep(i < 20 ? 5 : 50);
   }
   throw new Error(`load balancer ${id} is ${status}, not ACTIVE; weir said:\n${weir.output.slice(-2000)}`);
+}
+
+/** The VIPs of the proxy benchmarks: on loopback, in their one namespace. */
+const LOOPBACK_VIPS: VipSubnet = { cidr: '127.0.0.0/8', first: '127.0.100.1', last: '127.0.100.254' };
+
+/**
+ * weir for the proxy benchmarks in namespace `ns` (`proxy.workers: 0`: the proxy runs in the weir process), VIPs from
+ * 127.0.100.1-254, and a scratch directory for the other processes' files; both directories are removed on exit.
+ */
+export async function startProxyBenchWeir(
+  net: BenchNamespaces,
+  ns: string,
+): Promise<{ weir: NamespacedWeir; dir: string }> {
+  const dir = makeDataDir();
+  // The proxy runs in weir's own process here: started with the allocator setting bin/weir gives it.
+  const before = process.env.MALLOC_TRIM_THRESHOLD_;
+  Object.assign(process.env, allocatorEnv());
+  const weir = await startBenchWeir(net.ns(ns), LOOPBACK_VIPS, 'proxy:\n  workers: 0\n');
+  if (before === undefined) delete process.env.MALLOC_TRIM_THRESHOLD_;
+  // On exit too: an interrupted run leaves through process.exit, which skips `finally`.
+  process.once('exit', () => {
+    removeDataDir(weir.dataDir);
+    removeDataDir(dir);
+  });
+  return { weir, dir };
 }
