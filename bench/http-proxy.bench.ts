@@ -26,6 +26,15 @@ import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './
 import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
 import { cpuSeconds, pinProcess, reapedChildrenCpuSeconds } from './support/process-cpu.ts';
+import {
+  BACKEND,
+  HAPROXY,
+  HAPROXY_HTTP_PORT,
+  HAPROXY_TCP_PORT,
+  NGINX_PORT,
+  WEIR_HTTP_PORT,
+  WEIR_TCP_PORT,
+} from './support/proxy-bench-ports.ts';
 import { iperf, ratio } from './support/tcp-load.ts';
 
 requireRootAnd(['wrk', 'haproxy', 'nginx', 'iperf3', 'curl', 'taskset'], 'wrk haproxy nginx iperf3 curl');
@@ -36,14 +45,7 @@ const ONLY = process.env.BENCH_ONLY;
 const PROXY_CPU = 0;
 const LOAD_CPU = 1;
 const NS = 'http';
-const BACKEND = '127.0.0.1';
-const NGINX_PORT = 18080;
 const IPERF_PORT = 15201;
-const HAPROXY = '127.0.0.1';
-const HAPROXY_HTTP_PORT = 18081;
-const HAPROXY_TCP_PORT = 15203;
-const WEIR_HTTP_PORT = 18082;
-const WEIR_TCP_PORT = 15202;
 const CONNECTIONS = 64;
 const WARMUP_SECONDS = 2;
 /** The issue's bars: shares of HAProxy's figures weir must reach, and how much worse its p99 may be. */

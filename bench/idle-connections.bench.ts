@@ -26,6 +26,15 @@ import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
 import { establishedFrom, openIdle } from './support/idle-clients.ts';
 import { openFilesHardLimit, withOpenFiles } from './support/open-files.ts';
+import {
+  BACKEND,
+  HAPROXY,
+  HAPROXY_HTTP_PORT,
+  HAPROXY_TCP_PORT,
+  NGINX_PORT,
+  WEIR_HTTP_PORT,
+  WEIR_TCP_PORT,
+} from './support/proxy-bench-ports.ts';
 import { ratio } from './support/tcp-load.ts';
 
 requireRootAnd(['haproxy', 'nginx', 'curl', 'ss', 'prlimit'], 'haproxy nginx curl iproute2 util-linux');
@@ -43,13 +52,6 @@ const IDLE_MS = 2000;
 /** Opened and closed on each listener before measuring, so that weir's code for it is compiled. */
 const WARMUP_CONNECTIONS = 200;
 const NS = 'idle';
-const BACKEND = '127.0.0.1';
-const NGINX_PORT = 18080;
-const HAPROXY = '127.0.0.1';
-const HAPROXY_HTTP_PORT = 18081;
-const HAPROXY_TCP_PORT = 15203;
-const WEIR_HTTP_PORT = 18082;
-const WEIR_TCP_PORT = 15202;
 
 const HAPROXY_CONFIG = haproxyConfig(CONNECTIONS + 500, 60, [
   { name: 'http', mode: 'http', bind: [HAPROXY, HAPROXY_HTTP_PORT], server: [BACKEND, NGINX_PORT] },
