@@ -18,10 +18,10 @@ import {
   parseClientSubnet,
 } from './client-subnet.ts';
 import { isPlainLabelOctet } from './domain-name.ts';
+import { HEADER_BYTES } from './message-header.ts';
 import { EDNS_BUFFER, responseLimit, type Transport } from './message-limits.ts';
 import { type PreparedSections, ZoneAnswerCache } from './zone-answer-cache.ts';
 
-const HEADER_BYTES = 12;
 const MAX_NAME_OCTETS = 255;
 const OPT_TYPE = 41;
 const OPT_FIXED_BYTES = 11;

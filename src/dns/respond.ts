@@ -7,15 +7,14 @@ import { type Authority, answer } from './answer.ts';
 import { clientKey, clientSubnetReply, ECS_OPTION_CODE, parseClientSubnet } from './client-subnet.ts';
 import { hasPlainLabels } from './domain-name.ts';
 import { fastResponse } from './fast-response.ts';
+import { HEADER_BYTES, RCODES } from './message-header.ts';
 import { CLASSIC_UDP_LIMIT, EDNS_BUFFER, responseLimit, type Transport } from './message-limits.ts';
 
-const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 /** BADVERS (16): 0 in the header's four bits, 1 in the OPT record's extended rcode. */
 const BADVERS_EXTENDED = 1;
 const QR = 0x80;
 const OPCODE_AND_RD = 0x79;
 const OPCODE_BITS = 0x7800;
-const HEADER_BYTES = 12;
 
 /** `peer` is the address the query came from: sticky answers follow it when the query carries no client subnet. */
 export function respond(raw: Buffer, authority: Authority, transport: Transport, peer = ''): Buffer | undefined {

@@ -4,9 +4,9 @@
  */
 import type { Answer } from 'dns-packet';
 import { canonicalName, wireName } from './domain-name.ts';
+import { HEADER_BYTES } from './message-header.ts';
 import { encodeRecord } from './record-wire.ts';
 
-const HEADER_BYTES = 12;
 const POINTER = 0xc000;
 
 /** `record` encoded with `owner` (a name's wire form or a pointer) in place of its name. */

@@ -5,10 +5,10 @@
  */
 import type { Question, RecordType } from 'dns-packet';
 import { type Authority, answer } from './answer.ts';
+import { RCODES } from './message-header.ts';
 import { encodeRecords } from './section-wire.ts';
 
 const MAX_ENTRIES = 10_000;
-const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3 } as const;
 
 /** What follows the question in the response: header byte 3 and flags, section counts, the sections' bytes. */
 export interface PreparedSections {

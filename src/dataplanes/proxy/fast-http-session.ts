@@ -62,22 +62,14 @@ export class FastHttpSession {
   private headTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly client: Socket,
-    private readonly env: FastSessionEnv,
+    readonly client: Socket,
+    readonly env: FastSessionEnv,
   ) {
     client.on('data', this.onData);
     client.on('error', this.onClientGone);
     client.on('close', this.onClientGone);
     client.on('end', this.onClientEnd);
     client.setTimeout(env.config().timeouts.clientDataMs, this.onIdle);
-  }
-
-  get socket(): Socket {
-    return this.client;
-  }
-
-  get env_(): FastSessionEnv {
-    return this.env;
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -240,14 +232,14 @@ export class FastHttpSession {
   }
 
   /** The request could not be served: the client gets the status, then the connection ends. */
-  failed(status: 502 | 503 | 504): void {
+  failed(status: 502 | 504): void {
     this.current = null;
     this.env.counters.requestErrors++;
-    const reason = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status];
+    const reason = status === 502 ? 'Bad Gateway' : 'Gateway Timeout';
     const body = `${reason}\n`;
     this.client.end(
       `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\n` +
-        `${status === 503 ? 'retry-after: 1\r\n' : ''}connection: close\r\n\r\n${body}`,
+        `connection: close\r\n\r\n${body}`,
     );
   }
 
@@ -331,7 +323,7 @@ class MemberExchange {
     upstream.on('end', this.onMemberEnd);
     upstream.on('timeout', this.onMemberTimeout);
     upstream.setTimeout(this.config.timeouts.memberDataMs);
-    this.session.socket.on('close', this.onClientClose);
+    this.session.client.on('close', this.onClientClose);
     this.config.pool!.started(this.member);
     // One write for head and body: corked, they leave in one system call.
     upstream.cork();
@@ -340,7 +332,7 @@ class MemberExchange {
     upstream.uncork();
     this.bodyLeft -= body.length;
     if (!flowing && this.bodyLeft > 0) {
-      this.session.socket.pause();
+      this.session.client.pause();
       upstream.once('drain', this.onUpstreamDrain);
     }
   }
@@ -350,14 +342,14 @@ class MemberExchange {
     const take = Math.min(chunk.length, this.bodyLeft);
     this.bodyLeft -= take;
     if (!this.upstream.write(take === chunk.length ? chunk : chunk.subarray(0, take))) {
-      this.session.socket.pause();
+      this.session.client.pause();
       this.upstream.once('drain', this.onUpstreamDrain);
     }
     return take;
   }
 
   private readonly onUpstreamDrain = (): void => {
-    if (!this.done) this.session.socket.resume();
+    if (!this.done) this.session.client.resume();
   };
 
   private readonly onClientDrain = (): void => {
@@ -375,7 +367,7 @@ class MemberExchange {
   };
 
   private readHead(): void {
-    const client = this.session.socket;
+    const client = this.session.client;
     for (;;) {
       const parsed = parseResponseHead(this.responseBuffer, 0, HEAD_LIMITS, { method: this.outgoing.head.method });
       if (parsed.kind === 'incomplete') return;
@@ -436,7 +428,7 @@ class MemberExchange {
       return;
     }
     const end = offset + used;
-    const client = this.session.socket;
+    const client = this.session.client;
     if (!client.write(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end))) {
       this.upstream.pause();
       client.once('drain', this.onClientDrain);
@@ -457,7 +449,7 @@ class MemberExchange {
     const reusable = response!.keepAlive && response!.body.kind !== 'close' && this.bodyLeft === 0 && !this.surplus;
     if (reusable) pool.sockets.release(member, upstream, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
     else upstream.destroy();
-    this.session.env_.logged(this.session.socket, this.record);
+    this.session.env.logged(this.session.client, this.record);
     this.session.finished(this.keepClient);
   }
 
@@ -469,11 +461,11 @@ class MemberExchange {
     this.upstream.destroy();
     this.config.pool!.ended(this.member);
     this.record.termination = 'member-error';
-    this.session.env_.logged(this.session.socket, this.record);
+    this.session.env.logged(this.session.client, this.record);
     if (this.response === null && !this.session.clientClosed) this.session.failed(status);
     else {
-      this.session.env_.counters.requestErrors++;
-      this.session.socket.destroy();
+      this.session.env.counters.requestErrors++;
+      this.session.client.destroy();
     }
   }
 
@@ -522,9 +514,9 @@ class MemberExchange {
     upstream.removeListener('end', this.onMemberEnd);
     upstream.removeListener('timeout', this.onMemberTimeout);
     upstream.removeListener('drain', this.onUpstreamDrain);
-    this.session.socket.removeListener('drain', this.onClientDrain);
+    this.session.client.removeListener('drain', this.onClientDrain);
     upstream.setTimeout(0);
     upstream.resume();
-    this.session.socket.removeListener('close', this.onClientClose);
+    this.session.client.removeListener('close', this.onClientClose);
   }
 }
