@@ -186,7 +186,7 @@ await withNamespaces('dns', ['dns'], async (net) => {
     await waitForAnswers(net, KNOT_PORT);
 
     const servers: Server[] = [
-      { label: 'weir', port: WEIR_PORT, pid: net.pidOf('dns', 'src/cli/main.ts') },
+      { label: 'weir', port: WEIR_PORT, pid: weir.pid },
       { label: 'Knot', port: KNOT_PORT, pid: net.pidOf('dns', 'knotd') },
     ];
     pinProcess(servers[0]!.pid, SERVER_CPU);

@@ -245,7 +245,7 @@ await withNamespaces('http', [NS], async (net) => {
     const proxies: Proxy[] = [
       {
         label: 'weir',
-        pid: net.pidOf(NS, 'src/cli/main.ts'),
+        pid: weir.pid,
         http: `http://${lb.vip_address}:${WEIR_HTTP_PORT}/`,
         bulk: [lb.vip_address, WEIR_TCP_PORT],
       },

@@ -167,7 +167,7 @@ await withNamespaces('idle', [NS], async (net) => {
         async fresh() {
           // Killed and started again on its store: the reconciler sets the listeners up again.
           await weir.restart();
-          const pid = net.pidOf(NS, 'src/cli/main.ts');
+          const pid = weir.pid;
           // The e2e helper starts weir with this process's limits: its soft one raised to the hard one.
           const files = openFilesHardLimit();
           execFileSync('prlimit', ['--pid', String(pid), `--nofile=${files}:${files}`]);

@@ -22,6 +22,9 @@ export interface ServedListener {
 /** A TCP health monitor that finds a dead member within a few seconds: for tests that kill one. */
 export const QUICK_TCP_MONITOR: Json = { type: 'TCP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 };
 
+/** How weir is started: from its TypeScript sources under tsx, or from the compiled `dist/`. */
+export type WeirEntry = 'source' | 'built';
+
 /**
  * `weir serve` inside a network namespace, with a data dir and config of its own; its API answers on the
  * namespace's loopback (127.0.0.1:9876) and is called with curl inside the namespace.
@@ -34,13 +37,17 @@ export class NamespacedWeir {
   private constructor(
     readonly namespace: string,
     readonly dataDir: string,
+    private readonly entry: WeirEntry,
   ) {}
 
-  /** Starts weir with `yaml` (server.data_dir is added) and resolves once it listens, bounded by 30 s. */
-  static async start(namespace: string, yaml: string): Promise<NamespacedWeir> {
+  /**
+   * Starts weir with `yaml` (server.data_dir is added) and resolves once it listens, bounded by 30 s. `entry`: the
+   * TypeScript sources (tests), or the compiled `dist/` that `npm start` runs (benchmarks, which measure that).
+   */
+  static async start(namespace: string, yaml: string, entry: WeirEntry = 'source'): Promise<NamespacedWeir> {
     const dataDir = makeDataDir();
     writeFileSync(join(dataDir, 'weir.yaml'), `server:\n  data_dir: ${dataDir}\n${yaml}`);
-    const weir = new NamespacedWeir(namespace, dataDir);
+    const weir = new NamespacedWeir(namespace, dataDir, entry);
     await weir.run();
     return weir;
   }
@@ -58,7 +65,7 @@ export class NamespacedWeir {
         copyFileSync(join(this.dataDir, file), join(dataDir, file));
       }
     });
-    const replica = new NamespacedWeir(namespace, dataDir);
+    const replica = new NamespacedWeir(namespace, dataDir, this.entry);
     await replica.run();
     return replica;
   }
@@ -80,9 +87,7 @@ export class NamespacedWeir {
         'exec',
         this.namespace,
         process.execPath,
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
+        ...(this.entry === 'built' ? ['dist/cli/main.js'] : ['--import', 'tsx', 'src/cli/main.ts']),
         'serve',
         '--config',
         config,
@@ -112,6 +117,13 @@ export class NamespacedWeir {
     child.kill('SIGKILL');
     if (child.exitCode === null && child.signalCode === null)
       await new Promise((resolve) => child.once('exit', resolve));
+  }
+
+  /** weir's process id (`ip netns exec` runs weir in its own process). */
+  get pid(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) throw new Error('weir is not running');
+    return pid;
   }
 
   /** Everything weir wrote so far. */
