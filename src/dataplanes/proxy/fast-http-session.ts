@@ -14,7 +14,7 @@ import { parseRequestHead, type RequestHead } from '../../protocols/http/request
 import { parseResponseHead, type ResponseHead } from '../../protocols/http/response-head.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
-import type { MemberSocket } from './member-socket-pool.ts';
+import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
@@ -29,6 +29,8 @@ const MEMBER_IDLE_MS = 4_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Response fields about the member's connection, never relayed (the client's connection is weir's). */
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
+/** No member tried yet: most requests find their first member reachable, and need no set of their own. */
+const NONE_TRIED: ReadonlySet<string> = new Set();
 
 export interface FastSessionEnv {
   config: () => HttpListenerConfig;
@@ -42,8 +44,10 @@ export interface FastSessionEnv {
 /** What goes to a member for one request: its head as weir writes it, and its body's length. */
 interface Outgoing {
   readonly head: RequestHead;
-  /** The head as the member gets it. */
+  /** The request line and the field lines the member gets as the client sent them. */
   readonly bytes: Buffer;
+  /** weir's forwarding fields and the empty line that ends the head. */
+  readonly added: string;
   readonly bodyLength: number;
   /** The bytes the client sent of it (head, and as much of the body as came with it), to hand over unsent. */
   readonly raw: Buffer;
@@ -69,6 +73,7 @@ export class FastHttpSession {
     client.on('error', this.onClientGone);
     client.on('close', this.onClientGone);
     client.on('end', this.onClientEnd);
+    client.on('drain', this.onClientDrain);
     client.setTimeout(env.config().timeouts.clientDataMs, this.onIdle);
   }
 
@@ -90,7 +95,10 @@ export class FastHttpSession {
   private readonly onClientGone = (): void => {
     this.closed = true;
     clearTimeout(this.headTimer);
+    this.current?.clientGone();
   };
+
+  private readonly onClientDrain = (): void => this.current?.clientDrain();
 
   /** The client sent all it will (half-close): what it sent is still answered, then the connection ends. */
   private readonly onClientEnd = (): void => {
@@ -142,12 +150,12 @@ export class FastHttpSession {
     const taken = head.end + Math.min(bodyLength, this.pending.length - head.end);
     const outgoing: Outgoing = {
       head,
-      bytes: requestHead(head, this.pending, this.client, config),
+      ...requestHead(head, this.pending, this.client, config),
       bodyLength,
       raw: this.pending.subarray(0, taken),
     };
     this.pending = this.pending.subarray(taken);
-    void this.send(outgoing, config, new Set(), false);
+    this.send(outgoing, config, NONE_TRIED, false);
   }
 
   /** `unsent`: bytes of a request taken from `pending` and not sent, which go back in front. */
@@ -157,6 +165,7 @@ export class FastHttpSession {
     client.removeListener('error', this.onClientGone);
     client.removeListener('close', this.onClientGone);
     client.removeListener('end', this.onClientEnd);
+    client.removeListener('drain', this.onClientDrain);
     client.removeListener('timeout', this.onIdle);
     client.setTimeout(0);
     clearTimeout(this.headTimer);
@@ -170,7 +179,7 @@ export class FastHttpSession {
    * Sends the request to a member, skipping members that cannot be connected to. With `fresh`, a new connection
    * (a pooled one was closed by its member before answering).
    */
-  async send(outgoing: Outgoing, config: HttpListenerConfig, tried: Set<string>, fresh: boolean): Promise<void> {
+  send(outgoing: Outgoing, config: HttpListenerConfig, tried: ReadonlySet<string>, fresh: boolean): void {
     const pool = config.pool!;
     const member = tried.size < MEMBER_ATTEMPTS ? pool.pick(this.client, tried) : undefined;
     // No member, or none reachable: the general path answers that (503 with Retry-After); nothing was sent yet.
@@ -184,11 +193,10 @@ export class FastHttpSession {
       return;
     }
     this.busy = true;
-    tried.add(member.id);
     const record: ExchangeRecord = {
       start: Date.now(),
       member,
-      connectMs: -1,
+      connectMs: 0,
       responseMs: -1,
       status: 0,
       method: outgoing.head.method,
@@ -196,23 +204,39 @@ export class FastHttpSession {
       httpVersion: '1.1',
       termination: null,
     };
-    let connection: MemberSocket;
-    try {
-      connection = await pool.sockets.acquire(member, config.timeouts.memberConnectMs, fresh);
-    } catch {
-      pool.failed(member);
-      if (this.closed) return;
-      this.send(outgoing, config, tried, false);
+    const idle = fresh ? undefined : pool.sockets.takeIdle(member);
+    if (idle !== undefined) {
+      this.exchange(idle, member, outgoing, config, record, tried);
       return;
     }
-    record.connectMs = Date.now() - record.start;
-    if (this.closed) return void connection.socket.destroy();
+    const { memberConnectMs, memberDataMs } = config.timeouts;
+    pool.sockets.connect(member, memberConnectMs, memberDataMs).then(
+      (channel) => {
+        record.connectMs = Date.now() - record.start;
+        if (this.closed) channel.socket.destroy();
+        else this.exchange(channel, member, outgoing, config, record, tried);
+      },
+      () => {
+        pool.failed(member);
+        if (!this.closed) this.send(outgoing, config, new Set(tried).add(member.id), false);
+      },
+    );
+  }
+
+  private exchange(
+    channel: MemberChannel,
+    member: MemberSpec,
+    outgoing: Outgoing,
+    config: HttpListenerConfig,
+    record: ExchangeRecord,
+    tried: ReadonlySet<string>,
+  ): void {
     // Body bytes that came while connecting are in `pending`, in front of any next request.
     const sent = outgoing.raw.subarray(outgoing.head.end);
     const more = Math.min(outgoing.bodyLength - sent.length, this.pending.length);
     const body = more === 0 ? sent : Buffer.concat([sent, this.pending.subarray(0, more)]);
     this.pending = this.pending.subarray(more);
-    this.current = new MemberExchange(this, connection, member, outgoing, config, record, tried);
+    this.current = new MemberExchange(this, channel, member, outgoing, config, record, tried);
     this.current.start(body);
     // Held back while connecting (pipelined bytes over a head's worth); the exchange now takes the body.
     if (this.current?.wantsBody) this.client.resume();
@@ -262,9 +286,14 @@ function handles(head: RequestHead, config: HttpListenerConfig): boolean {
 
 /**
  * The request head as the member gets it: the client's request line and the field lines forwarding rules keep, as
- * the client sent them, then weir's forwarding fields.
+ * the client sent them (one slice of its bytes when all are kept), then weir's forwarding fields.
  */
-function requestHead(head: RequestHead, source: Buffer, client: Socket, config: HttpListenerConfig): Buffer {
+function requestHead(
+  head: RequestHead,
+  source: Buffer,
+  client: Socket,
+  config: HttpListenerConfig,
+): { bytes: Buffer; added: string } {
   const raw: string[] = [];
   for (const field of head.fields) raw.push(field.name, field.value);
   const { kept, added } = forwardingChanges(config.forwarding, {
@@ -275,18 +304,31 @@ function requestHead(head: RequestHead, source: Buffer, client: Socket, config: 
     peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
     webSocketUpgrade: false,
   });
+  let text = '';
+  for (let i = 0; i < added.length; i += 2) text += `${added[i]}: ${added[i + 1]}\r\n`;
+  text += '\r\n';
+  // The field lines end where the empty line that ends the head starts.
+  if (!kept.includes(false)) return { bytes: source.subarray(head.start, head.end - 2), added: text };
   const parts: Buffer[] = [source.subarray(head.start, head.fields[0]?.start ?? head.end - 2)];
   for (let i = 0; i < head.fields.length; i++) {
     if (kept[i]) parts.push(source.subarray(head.fields[i]!.start, head.fields[i]!.end));
   }
-  let text = '';
-  for (let i = 0; i < added.length; i += 2) text += `${added[i]}: ${added[i + 1]}\r\n`;
-  parts.push(Buffer.from(`${text}\r\n`, 'latin1'));
-  return Buffer.concat(parts);
+  return { bytes: Buffer.concat(parts), added: text };
+}
+
+/**
+ * Whether the member's response head can go to the client as it came: the client's connection carries on, and the
+ * head has no field about the member's connection other than `Connection: keep-alive`, which holds for weir's too.
+ */
+function relayedUnchanged(head: ResponseHead, keepClient: boolean): boolean {
+  if (!keepClient) return false;
+  for (const option of head.connectionOptions) if (option !== 'keep-alive') return false;
+  for (const field of head.fields) if (field.name === 'keep-alive' || field.name === 'proxy-connection') return false;
+  return true;
 }
 
 /** One request and its answer between the client and a member. */
-class MemberExchange {
+class MemberExchange implements MemberChannelUser {
   private readonly upstream: Socket;
   private responseBuffer: Buffer = EMPTY;
   private response: ResponseHead | null = null;
@@ -297,17 +339,20 @@ class MemberExchange {
   private done = false;
   /** Decided when the answer's head is relayed, and said in it: whether the client's connection carries on. */
   private keepClient = false;
+  /** The client is paused until the member's connection drains, or the member's until the client's does. */
+  private waitingForMember = false;
+  private waitingForClient = false;
 
   constructor(
     private readonly session: FastHttpSession,
-    private readonly connection: MemberSocket,
+    private readonly channel: MemberChannel,
     private readonly member: MemberSpec,
     private readonly outgoing: Outgoing,
     private readonly config: HttpListenerConfig,
     private readonly record: ExchangeRecord,
-    private readonly tried: Set<string>,
+    private readonly tried: ReadonlySet<string>,
   ) {
-    this.upstream = connection.socket;
+    this.upstream = channel.socket;
     this.bodyLeft = outgoing.bodyLength;
   }
 
@@ -317,54 +362,53 @@ class MemberExchange {
 
   start(body: Buffer): void {
     const { upstream } = this;
-    upstream.on('data', this.onMemberData);
-    upstream.on('error', this.onMemberGone);
-    upstream.on('close', this.onMemberGone);
-    upstream.on('end', this.onMemberEnd);
-    upstream.on('timeout', this.onMemberTimeout);
-    upstream.setTimeout(this.config.timeouts.memberDataMs);
-    this.session.client.on('close', this.onClientClose);
+    this.channel.user = this;
+    this.channel.timeout(this.config.timeouts.memberDataMs);
     this.config.pool!.started(this.member);
-    // One write for head and body: corked, they leave in one system call.
+    // Head and body in one write: corked, they leave in one system call.
     upstream.cork();
-    let flowing = upstream.write(this.outgoing.bytes);
+    upstream.write(this.outgoing.bytes);
+    let flowing = upstream.write(this.outgoing.added, 'latin1');
     if (body.length > 0) flowing = upstream.write(body);
     upstream.uncork();
     this.bodyLeft -= body.length;
-    if (!flowing && this.bodyLeft > 0) {
-      this.session.client.pause();
-      upstream.once('drain', this.onUpstreamDrain);
-    }
+    if (!flowing && this.bodyLeft > 0) this.waitForMember();
   }
 
   /** Bytes of the request body arriving after its head; returns how many of `chunk` were body. */
   requestBody(chunk: Buffer): number {
     const take = Math.min(chunk.length, this.bodyLeft);
     this.bodyLeft -= take;
-    if (!this.upstream.write(take === chunk.length ? chunk : chunk.subarray(0, take))) {
-      this.session.client.pause();
-      this.upstream.once('drain', this.onUpstreamDrain);
-    }
+    if (!this.upstream.write(take === chunk.length ? chunk : chunk.subarray(0, take))) this.waitForMember();
     return take;
   }
 
-  private readonly onUpstreamDrain = (): void => {
-    if (!this.done) this.session.client.resume();
-  };
+  private waitForMember(): void {
+    this.waitingForMember = true;
+    this.session.client.pause();
+  }
 
-  private readonly onClientDrain = (): void => {
-    if (!this.done) this.upstream.resume();
-  };
+  memberDrain(): void {
+    if (!this.waitingForMember || this.done) return;
+    this.waitingForMember = false;
+    this.session.client.resume();
+  }
 
-  private readonly onMemberData = (chunk: Buffer): void => {
+  clientDrain(): void {
+    if (!this.waitingForClient || this.done) return;
+    this.waitingForClient = false;
+    this.upstream.resume();
+  }
+
+  memberData(chunk: Buffer): void {
     if (this.done) return;
     if (this.response === null) {
       this.responseBuffer = this.responseBuffer.length === 0 ? chunk : Buffer.concat([this.responseBuffer, chunk]);
       this.readHead();
       return;
     }
-    this.relayBody(chunk, 0);
-  };
+    if (this.relay(chunk, 0, 0)) this.complete();
+  }
 
   private readHead(): void {
     const client = this.session.client;
@@ -394,15 +438,15 @@ class MemberExchange {
       // A member answering before the request's body is all in leaves the rest of it unread: the client's connection
       // cannot carry another request after that.
       this.keepClient = this.outgoing.head.keepAlive && head.body.kind !== 'close' && this.bodyLeft === 0;
+      const unchanged = relayedUnchanged(head, this.keepClient);
       // The head and the body bytes that came with it leave in one system call.
       client.cork();
-      client.write(this.responseHeadFor(head));
+      if (!unchanged) client.write(this.responseHeadFor(head));
       const rest = this.responseBuffer;
       this.responseBuffer = EMPTY;
-      if (this.framing.complete) this.surplus = rest.length > head.end;
-      else this.relayBody(rest, head.end);
+      const done = this.relay(rest, unchanged ? 0 : head.end, head.end);
       client.uncork();
-      if (this.framing.complete) this.complete();
+      if (done) this.complete();
       return;
     }
   }
@@ -410,7 +454,7 @@ class MemberExchange {
   /** The member's status line and fields, less those about its connection, and weir's own Connection field. */
   private responseHeadFor(head: ResponseHead): Buffer {
     const source = this.responseBuffer;
-    const parts: Buffer[] = [source.subarray(0, source.indexOf(CRLF) + 2)];
+    const parts: Buffer[] = [source.subarray(0, head.statusLineEnd)];
     for (const field of head.fields) {
       if (RESPONSE_HOP_BY_HOP.has(field.name) || head.connectionOptions.includes(field.name)) continue;
       parts.push(source.subarray(field.start, field.end));
@@ -420,35 +464,43 @@ class MemberExchange {
     return Buffer.concat(parts);
   }
 
-  private relayBody(chunk: Buffer, offset: number): void {
-    if (offset >= chunk.length) return;
-    const used = this.framing!.feed(chunk, offset);
-    if (used < 0) {
-      this.fail(502);
-      return;
+  /**
+   * Relays `chunk` from `from` up to the end of the answer, its body read from `bodyStart`; true once the answer is
+   * complete (then whatever follows it in the chunk is surplus).
+   */
+  private relay(chunk: Buffer, from: number, bodyStart: number): boolean {
+    const framing = this.framing!;
+    let end = bodyStart;
+    if (!framing.complete && bodyStart < chunk.length) {
+      const used = framing.feed(chunk, bodyStart);
+      if (used < 0) {
+        this.fail(502);
+        return false;
+      }
+      end += used;
     }
-    const end = offset + used;
-    const client = this.session.client;
-    if (!client.write(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end))) {
+    if (
+      end > from &&
+      !this.session.client.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))
+    ) {
+      this.waitingForClient = true;
       this.upstream.pause();
-      client.once('drain', this.onClientDrain);
     }
-    if (this.framing!.complete) {
-      this.surplus = end < chunk.length;
-      this.complete();
-    }
+    if (!framing.complete) return false;
+    this.surplus = end < chunk.length;
+    return true;
   }
 
   private complete(): void {
     if (this.done) return;
     this.done = true;
-    const { upstream, member, config, response } = this;
+    const { channel, member, config, response } = this;
     this.detach();
     const pool = config.pool!;
     pool.ended(member);
     const reusable = response!.keepAlive && response!.body.kind !== 'close' && this.bodyLeft === 0 && !this.surplus;
-    if (reusable) pool.sockets.release(member, upstream, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
-    else upstream.destroy();
+    if (reusable) pool.sockets.release(channel, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
+    else channel.socket.destroy();
     this.session.env.logged(this.session.client, this.record);
     this.session.finished(this.keepClient);
   }
@@ -469,7 +521,7 @@ class MemberExchange {
     }
   }
 
-  private readonly onMemberGone = (): void => {
+  memberGone(): void {
     if (this.framing?.closed()) {
       this.complete();
       return;
@@ -478,45 +530,37 @@ class MemberExchange {
     // seen it) and has no body (what came of it after the head went to the closed connection) goes again on a new one.
     const untouched = this.response === null && this.responseBuffer.length === 0;
     const repeatable = SAFE_METHODS.has(this.outgoing.head.method) && this.outgoing.bodyLength === 0;
-    if (untouched && this.connection.reused && repeatable && !this.done) {
+    if (untouched && this.channel.reused && repeatable && !this.done) {
       this.done = true;
       this.detach();
       this.upstream.destroy();
       this.config.pool!.ended(this.member);
-      this.tried.delete(this.member.id);
-      void this.session.send(this.outgoing, this.config, this.tried, true);
+      this.session.send(this.outgoing, this.config, this.tried, true);
       return;
     }
     this.fail(502);
-  };
+  }
 
   /** The member finished sending: the end of a close-delimited answer, else it is gone before its answer ended. */
-  private readonly onMemberEnd = (): void => {
+  memberEnd(): void {
     if (this.framing?.closed()) this.complete();
-    else this.onMemberGone();
-  };
+    else this.memberGone();
+  }
 
-  private readonly onMemberTimeout = (): void => this.fail(504);
+  memberTimeout(): void {
+    this.fail(504);
+  }
 
-  private readonly onClientClose = (): void => {
+  clientGone(): void {
     if (this.done) return;
     this.done = true;
     this.detach();
     this.upstream.destroy();
     this.config.pool!.ended(this.member);
-  };
+  }
 
   private detach(): void {
-    const { upstream } = this;
-    upstream.removeListener('data', this.onMemberData);
-    upstream.removeListener('error', this.onMemberGone);
-    upstream.removeListener('close', this.onMemberGone);
-    upstream.removeListener('end', this.onMemberEnd);
-    upstream.removeListener('timeout', this.onMemberTimeout);
-    upstream.removeListener('drain', this.onUpstreamDrain);
-    this.session.client.removeListener('drain', this.onClientDrain);
-    upstream.setTimeout(0);
-    upstream.resume();
-    this.session.client.removeListener('close', this.onClientClose);
+    this.channel.user = null;
+    if (this.waitingForClient) this.upstream.resume();
   }
 }

@@ -1,92 +1,97 @@
-import type { Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import { MemberChannel } from './member-channel.ts';
 import { connectToMember } from './member-connection.ts';
 
 /** Idle connections kept per member: enough for a busy listener's concurrency, bounded so a burst does not linger. */
 const MAX_IDLE_PER_MEMBER = 256;
-
-/** A connection to a member, and whether it carried an exchange before (a reused one may have been closed meanwhile). */
-export interface MemberSocket {
-  readonly socket: Socket;
-  readonly reused: boolean;
-}
+/** How often idle connections past their time are closed; a connection is never reused past it in any case. */
+const SWEEP_MS = 1_000;
 
 /**
- * Keep-alive connections to members for the HTTP fast path, as raw sockets: an exchange takes one (the most recently
- * used first, so surplus ones idle out) and gives it back when the member's answer was complete and keep-alive. A
- * member that leaves the pool has its idle connections closed; those in use close when their exchange ends.
+ * Keep-alive connections to members for the HTTP fast path: an exchange takes one (the most recently used first, so
+ * surplus ones idle out) and gives it back when the member's answer was complete and keep-alive. A member that
+ * leaves the pool has its idle connections closed; those in use close when their exchange ends.
  */
 export class MemberSocketPool {
-  private readonly idle = new Map<string, Socket[]>();
+  private readonly idle = new Map<string, MemberChannel[]>();
   private retained: ReadonlySet<string> | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
 
-  /** A connection to the member: an idle one unless `fresh`, else a new one within the timeout. */
-  async acquire(member: MemberSpec, connectTimeoutMs: number, fresh = false): Promise<MemberSocket> {
-    const sockets = fresh ? undefined : this.idle.get(member.id);
-    while (sockets !== undefined && sockets.length > 0) {
-      const socket = sockets.pop()!;
-      if (socket.destroyed || socket.readyState !== 'open') {
-        // Half closed by its member while idle: of no more use.
-        socket.destroy();
-        continue;
-      }
-      socket.removeListener('close', forgetOnClose);
-      socket.removeListener('error', ignore);
-      socket.removeListener('data', unexpected);
-      socket.removeListener('timeout', unexpected);
-      socket.removeListener('end', unexpected);
-      socket.setTimeout(0);
-      return { socket, reused: true };
+  /** An idle connection to the member that is still open and within its idle time, if there is one. */
+  takeIdle(member: MemberSpec): MemberChannel | undefined {
+    const channels = this.idle.get(member.id);
+    if (channels === undefined) return undefined;
+    const now = Date.now();
+    while (channels.length > 0) {
+      const channel = channels.pop()!;
+      // Half closed by its member while idle, or idle too long to trust: of no more use.
+      if (channel.socket.readyState === 'open' && channel.idleUntil > now) return channel;
+      channel.socket.destroy();
     }
-    return { socket: await connectToMember(member, connectTimeoutMs), reused: false };
+    return undefined;
+  }
+
+  /** A new connection to the member within the connect timeout, with the member data timeout set. */
+  async connect(member: MemberSpec, connectTimeoutMs: number, dataTimeoutMs: number): Promise<MemberChannel> {
+    const socket = await connectToMember(member, connectTimeoutMs);
+    return new MemberChannel(socket, member.id, dataTimeoutMs, this.forget);
   }
 
   /** Gives a connection whose exchange ended cleanly back for reuse; destroys it when it cannot be kept. */
-  release(member: MemberSpec, socket: Socket, idleTimeoutMs: number): void {
-    const sockets = this.idle.get(member.id) ?? [];
-    if (socket.destroyed || (this.retained && !this.retained.has(member.id)) || sockets.length >= MAX_IDLE_PER_MEMBER) {
-      socket.destroy();
+  release(channel: MemberChannel, idleTimeoutMs: number): void {
+    channel.user = null;
+    channel.reused = true;
+    const channels = this.idle.get(channel.memberId) ?? [];
+    if (
+      channel.socket.destroyed ||
+      (this.retained && !this.retained.has(channel.memberId)) ||
+      channels.length >= MAX_IDLE_PER_MEMBER
+    ) {
+      channel.socket.destroy();
       return;
     }
-    this.idle.set(member.id, sockets);
-    sockets.push(socket);
-    owners.set(socket, sockets);
-    socket.setTimeout(idleTimeoutMs);
-    socket.on('timeout', unexpected);
-    socket.once('close', forgetOnClose);
-    socket.on('error', ignore);
-    // A member has nothing to say on an idle connection: whatever it sends would be taken for the next answer.
-    socket.on('data', unexpected);
-    socket.on('end', unexpected);
+    this.idle.set(channel.memberId, channels);
+    channel.idleUntil = Date.now() + idleTimeoutMs;
+    channels.push(channel);
+    this.sweeper ??= setInterval(this.sweep, SWEEP_MS).unref();
   }
 
   /** Keeps the connections of these members and closes the idle ones of the others. */
   retain(members: readonly MemberSpec[]): void {
     this.retained = new Set(members.map((m) => m.id));
-    for (const [id, sockets] of this.idle) {
+    for (const [id, channels] of this.idle) {
       if (this.retained.has(id)) continue;
       this.idle.delete(id);
-      for (const socket of sockets.splice(0)) socket.destroy();
+      for (const channel of channels.splice(0)) channel.socket.destroy();
     }
   }
 
   close(): void {
     this.retain([]);
   }
-}
 
-/** The idle list each pooled socket sits in, so a socket the member closes leaves it. */
-const owners = new WeakMap<Socket, Socket[]>();
+  private readonly forget = (channel: MemberChannel): void => {
+    const channels = this.idle.get(channel.memberId);
+    const at = channels?.indexOf(channel) ?? -1;
+    if (at >= 0) channels!.splice(at, 1);
+  };
 
-function forgetOnClose(this: Socket): void {
-  const sockets = owners.get(this);
-  const at = sockets?.indexOf(this) ?? -1;
-  if (at >= 0) sockets!.splice(at, 1);
-}
-
-function ignore(): void {}
-
-/** Data, an end or a timeout on an idle connection: it is done. */
-function unexpected(this: Socket): void {
-  this.destroy();
+  /** Closes the connections idle past their time; stops while none idle. */
+  private readonly sweep = (): void => {
+    const now = Date.now();
+    let left = 0;
+    for (const channels of this.idle.values()) {
+      let kept = 0;
+      for (const channel of channels) {
+        if (channel.idleUntil > now) channels[kept++] = channel;
+        else channel.socket.destroy();
+      }
+      channels.length = kept;
+      left += kept;
+    }
+    if (left === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  };
 }
