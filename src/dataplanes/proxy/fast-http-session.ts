@@ -17,6 +17,7 @@ import type { HttpListenerConfig } from './http-listener.ts';
 import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
+import type { WriteBurst } from './write-burst.ts';
 
 /** Limits of a head, as Node's own parser has them (16 KiB, and at most 2000 fields). */
 const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
@@ -39,6 +40,8 @@ export interface FastSessionEnv {
   handOver: (client: Socket, unread: Buffer) => void;
   /** Writes the access log line of one exchange, when the listener logs. */
   logged: (client: Socket, record: ExchangeRecord) => void;
+  /** Where complete small answers wait for the end of the event loop's turn. */
+  burst: WriteBurst;
 }
 
 /** What goes to a member for one request: its head as weir writes it, and its body's length. */
@@ -58,12 +61,16 @@ export class FastHttpSession {
   /** The exchange in progress, which takes the client's bytes while its request body is still arriving. */
   private current: MemberExchange | null = null;
   private busy = false;
+  /** Answers wait in the client's connection beyond its high-water mark: no next request until it reads them. */
+  private backlogged = false;
   private closed = false;
   private ended = false;
   /** The listener is going away: the connection ends once its exchange in progress does. */
   private closing = false;
   /** Runs while a head is arriving: a client gets the idle timeout for a whole head, not per byte (slowloris). */
   private headTimer: NodeJS.Timeout | undefined;
+  /** The burst turn in which this connection last had a write held. */
+  private heldIn = -1;
 
   constructor(
     readonly client: Socket,
@@ -87,7 +94,7 @@ export class FastHttpSession {
       rest = chunk.subarray(taken);
     }
     this.pending = this.pending.length === 0 ? rest : Buffer.concat([this.pending, rest]);
-    if (!this.busy) this.next();
+    if (!this.busy && !this.backlogged) this.next();
     // Pipelined requests wait while one is served: at most a head's worth is held, then the client waits too.
     else if (this.pending.length > HEAD_LIMITS.maxHeadBytes) this.client.pause();
   };
@@ -98,12 +105,19 @@ export class FastHttpSession {
     this.current?.clientGone();
   };
 
-  private readonly onClientDrain = (): void => this.current?.clientDrain();
+  private readonly onClientDrain = (): void => {
+    if (this.current !== null) this.current.clientDrain();
+    else if (this.backlogged) {
+      this.backlogged = false;
+      this.client.resume();
+      this.next();
+    }
+  };
 
   /** The client sent all it will (half-close): what it sent is still answered, then the connection ends. */
   private readonly onClientEnd = (): void => {
     this.ended = true;
-    if (!this.busy) this.next();
+    if (!this.busy && !this.backlogged) this.next();
   };
 
   private readonly onIdle = (): void => {
@@ -114,13 +128,30 @@ export class FastHttpSession {
     this.headTimer = undefined;
     if (this.busy || this.closed) return;
     this.closing = true;
-    this.client.end('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+    this.end('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
   };
 
   /** Ends the connection now if it waits for a request, else once its exchange is done. */
   closeWhenIdle(): void {
     this.closing = true;
-    if (!this.busy) this.client.end();
+    if (!this.busy) this.end();
+  }
+
+  /** Sends `chunk` to the client at the end of this turn of the event loop, with other connections' (write-burst.ts). */
+  hold(chunk: Buffer): void {
+    this.heldIn = this.env.burst.turn;
+    this.env.burst.write(this.client, chunk);
+  }
+
+  /** Sends what is held for the client now: before anything else is written to it, or it is ended or handed over. */
+  settle(): void {
+    if (this.heldIn === this.env.burst.turn) this.env.burst.flush();
+  }
+
+  private end(last?: string): void {
+    this.settle();
+    if (last === undefined) this.client.end();
+    else this.client.end(last);
   }
 
   /** Parses the next request head in what the client sent, and serves it, or hands the connection over. */
@@ -129,7 +160,7 @@ export class FastHttpSession {
     const parsed =
       this.pending.length === 0 ? ({ kind: 'incomplete' } as const) : parseRequestHead(this.pending, 0, HEAD_LIMITS);
     if (parsed.kind === 'incomplete') {
-      if (this.ended) this.client.end();
+      if (this.ended) this.end();
       else if (this.pending.length > 0) {
         this.headTimer ??= setTimeout(this.onSlowHead, this.env.config().timeouts.clientDataMs);
       }
@@ -141,7 +172,7 @@ export class FastHttpSession {
     if (parsed.kind !== 'head' || !handles(parsed.head, config)) {
       // After the client's end the general path cannot take the connection over (Node would never see that end):
       // what was answered stays answered, and the connection ends here.
-      if (this.ended) this.client.end();
+      if (this.ended) this.end();
       else this.handOver();
       return;
     }
@@ -170,6 +201,7 @@ export class FastHttpSession {
     client.setTimeout(0);
     clearTimeout(this.headTimer);
     client.pause();
+    this.settle();
     const unread = unsent.length === 0 ? this.pending : Buffer.concat([unsent, this.pending]);
     this.pending = EMPTY;
     this.env.handOver(client, unread);
@@ -248,7 +280,12 @@ export class FastHttpSession {
     this.busy = false;
     if (!keepAlive || this.closing) {
       this.closing = true;
-      this.client.end();
+      this.end();
+      return;
+    }
+    // A client that does not read its answers gets no more until it does: pipelined requests would pile them up here.
+    if (this.client.writableNeedDrain) {
+      this.backlogged = true;
       return;
     }
     this.client.resume();
@@ -261,7 +298,7 @@ export class FastHttpSession {
     this.env.counters.requestErrors++;
     const reason = status === 502 ? 'Bad Gateway' : 'Gateway Timeout';
     const body = `${reason}\n`;
-    this.client.end(
+    this.end(
       `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\n` +
         `connection: close\r\n\r\n${body}`,
     );
@@ -365,10 +402,19 @@ class MemberExchange implements MemberChannelUser {
     this.channel.user = this;
     this.channel.timeout(this.config.timeouts.memberDataMs);
     this.config.pool!.started(this.member);
+    const { bytes, added } = this.outgoing;
+    if (this.bodyLeft === 0) {
+      // A request without a body is written whole, with other connections' at the end of the turn (write-burst.ts).
+      const head = Buffer.allocUnsafe(bytes.length + added.length);
+      bytes.copy(head, 0);
+      head.write(added, bytes.length, 'latin1');
+      this.session.env.burst.write(upstream, head);
+      return;
+    }
     // Head and body in one write: corked, they leave in one system call.
     upstream.cork();
-    upstream.write(this.outgoing.bytes);
-    let flowing = upstream.write(this.outgoing.added, 'latin1');
+    upstream.write(bytes);
+    let flowing = upstream.write(added, 'latin1');
     if (body.length > 0) flowing = upstream.write(body);
     upstream.uncork();
     this.bodyLeft -= body.length;
@@ -407,7 +453,11 @@ class MemberExchange implements MemberChannelUser {
       this.readHead();
       return;
     }
-    if (this.relay(chunk, 0, 0)) this.complete();
+    const end = this.answerEnd(chunk, 0);
+    if (end < 0) return;
+    this.session.settle();
+    this.send(chunk, 0, end);
+    if (this.framing!.complete) this.finish(chunk, end);
   }
 
   private readHead(): void {
@@ -427,6 +477,7 @@ class MemberExchange implements MemberChannelUser {
       }
       if (head.informational) {
         // 103 Early Hints and the like: relayed as they are; the final answer follows.
+        this.session.settle();
         client.write(this.responseBuffer.subarray(0, head.end));
         this.responseBuffer = this.responseBuffer.subarray(head.end);
         continue;
@@ -439,21 +490,31 @@ class MemberExchange implements MemberChannelUser {
       // cannot carry another request after that.
       this.keepClient = this.outgoing.head.keepAlive && head.body.kind !== 'close' && this.bodyLeft === 0;
       const unchanged = relayedUnchanged(head, this.keepClient);
-      // The head and the body bytes that came with it leave in one system call.
-      client.cork();
-      if (!unchanged) client.write(this.responseHeadFor(head));
       const rest = this.responseBuffer;
       this.responseBuffer = EMPTY;
-      const done = this.relay(rest, unchanged ? 0 : head.end, head.end);
-      client.uncork();
-      if (done) this.complete();
+      const end = this.answerEnd(rest, head.end);
+      if (end < 0) return;
+      const from = unchanged ? 0 : head.end;
+      // A whole answer on a connection that carries on waits for the end of the turn (write-burst.ts); not when it is
+      // logged, as the log line counts the bytes written.
+      if (this.framing.complete && this.keepClient && this.config.accessLog === null) {
+        const relayed = from === 0 && end === rest.length ? rest : rest.subarray(from, end);
+        this.session.hold(unchanged ? relayed : Buffer.concat([this.responseHeadFor(head, rest), relayed]));
+      } else {
+        this.session.settle();
+        // The head and the body bytes that came with it leave in one system call.
+        client.cork();
+        if (!unchanged) client.write(this.responseHeadFor(head, rest));
+        this.send(rest, from, end);
+        client.uncork();
+      }
+      if (this.framing.complete) this.finish(rest, end);
       return;
     }
   }
 
   /** The member's status line and fields, less those about its connection, and weir's own Connection field. */
-  private responseHeadFor(head: ResponseHead): Buffer {
-    const source = this.responseBuffer;
+  private responseHeadFor(head: ResponseHead, source: Buffer): Buffer {
     const parts: Buffer[] = [source.subarray(0, head.statusLineEnd)];
     for (const field of head.fields) {
       if (RESPONSE_HOP_BY_HOP.has(field.name) || head.connectionOptions.includes(field.name)) continue;
@@ -464,31 +525,29 @@ class MemberExchange implements MemberChannelUser {
     return Buffer.concat(parts);
   }
 
-  /**
-   * Relays `chunk` from `from` up to the end of the answer, its body read from `bodyStart`; true once the answer is
-   * complete (then whatever follows it in the chunk is surplus).
-   */
-  private relay(chunk: Buffer, from: number, bodyStart: number): boolean {
+  /** Where the answer ends in `chunk`, its body read from `bodyStart` on; -1 when its framing is broken (failed). */
+  private answerEnd(chunk: Buffer, bodyStart: number): number {
     const framing = this.framing!;
-    let end = bodyStart;
-    if (!framing.complete && bodyStart < chunk.length) {
-      const used = framing.feed(chunk, bodyStart);
-      if (used < 0) {
-        this.fail(502);
-        return false;
-      }
-      end += used;
-    }
-    if (
-      end > from &&
-      !this.session.client.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))
-    ) {
+    if (framing.complete || bodyStart >= chunk.length) return bodyStart;
+    const used = framing.feed(chunk, bodyStart);
+    if (used >= 0) return bodyStart + used;
+    this.fail(502);
+    return -1;
+  }
+
+  /** Relays `chunk[from, end)`, the member paused while the client's connection is full. */
+  private send(chunk: Buffer, from: number, end: number): void {
+    if (end <= from) return;
+    if (!this.session.client.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))) {
       this.waitingForClient = true;
       this.upstream.pause();
     }
-    if (!framing.complete) return false;
+  }
+
+  /** The answer is complete at `end`: whatever the chunk holds after it is surplus. */
+  private finish(chunk: Buffer, end: number): void {
     this.surplus = end < chunk.length;
-    return true;
+    this.complete();
   }
 
   private complete(): void {

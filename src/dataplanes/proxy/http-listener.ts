@@ -22,6 +22,7 @@ import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
+import { WriteBurst } from './write-burst.ts';
 
 /** What an HTTP listener does with requests; swapped whole on reconfiguration. */
 export interface HttpListenerConfig {
@@ -123,6 +124,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     logged: (socket, record) => {
       if (this.config.accessLog) this.writeLog(this.config, socket, record);
     },
+    burst: new WriteBurst(),
   };
 
   protected override closeIdle(): void {

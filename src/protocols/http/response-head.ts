@@ -9,6 +9,7 @@ import type { MessageBody } from './body-framing.ts';
 import { COLON, CR, FIELD_VALUE_BYTE, HTAB, LF, SP, TOKEN_BYTE } from './field-bytes.ts';
 import { FramingFields } from './framing-fields.ts';
 import type { HeaderField, HeadLimits } from './head-field.ts';
+import { InternedNames } from './interned-names.ts';
 
 export interface ResponseHead {
   readonly version: '1.0' | '1.1';
@@ -39,6 +40,63 @@ const VERSION_PREFIX = Buffer.from('HTTP/1.');
 const NONE: MessageBody = Object.freeze({ kind: 'none' });
 const CHUNKED: MessageBody = Object.freeze({ kind: 'chunked' });
 const CLOSE: MessageBody = Object.freeze({ kind: 'close' });
+
+/** The field names members send most, found without building a string. */
+const FIELD_NAMES = new InternedNames(
+  [
+    'server',
+    'date',
+    'content-type',
+    'content-length',
+    'content-encoding',
+    'content-language',
+    'content-disposition',
+    'content-security-policy',
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'transfer-encoding',
+    'trailer',
+    'upgrade',
+    'cache-control',
+    'pragma',
+    'expires',
+    'age',
+    'etag',
+    'last-modified',
+    'vary',
+    'accept-ranges',
+    'location',
+    'set-cookie',
+    'link',
+    'retry-after',
+    'www-authenticate',
+    'alt-svc',
+    'strict-transport-security',
+    'referrer-policy',
+    'x-content-type-options',
+    'x-frame-options',
+    'x-request-id',
+    'access-control-allow-origin',
+  ],
+  true,
+);
+
+/** A field line whose value becomes a string only when asked for: a relay copies the bytes and never asks. */
+class ResponseField implements HeaderField {
+  constructor(
+    readonly name: string,
+    private readonly buffer: Buffer,
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get value(): string {
+    return this.buffer.toString('latin1', this.valueStart, this.valueEnd);
+  }
+}
 
 const invalid = (reason: string): ResponseHeadResult => ({ kind: 'invalid', reason });
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
@@ -116,8 +174,8 @@ export function parseResponseHead(
     if (end === 0) return invalid('a field value holds a control character or a bare CR or LF');
     at = end;
     if (fields.length === limits.maxHeaders) return invalid(`more than ${limits.maxHeaders} header fields`);
-    const name = buffer.toString('latin1', start, colon).toLowerCase();
-    fields.push({ name, value: buffer.toString('latin1', valueStart, valueEnd), start, end });
+    const name = FIELD_NAMES.find(buffer, start, colon) ?? buffer.toString('latin1', start, colon).toLowerCase();
+    fields.push(new ResponseField(name, buffer, valueStart, valueEnd, start, end));
     const problem = framing.add(name, buffer, valueStart, valueEnd, lineEnd);
     if (problem !== null) return invalid(problem);
     // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty.
