@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { MonitorType } from '../model/constants.ts';
+import type { HealthCheckObserver } from './health-check-observer.ts';
 import { type HealthChange, HealthChecker } from './health-checker.ts';
 import type { HealthProbe } from './health-probe.ts';
 import type { MemberCheck } from './member-check.ts';
@@ -52,9 +54,10 @@ describe('HealthChecker', () => {
   let checker: HealthChecker | undefined;
   let probe: ScriptedProbe;
 
-  const start = (random = () => 0): HealthChecker => {
+  const start = (random = () => 0, observer?: HealthCheckObserver): HealthChecker => {
     probe = new ScriptedProbe();
-    checker = new HealthChecker({ registry: new ProbeRegistry({ TCP: () => probe }), now: () => 1_000, random });
+    const registry = new ProbeRegistry({ TCP: () => probe });
+    checker = new HealthChecker({ registry, now: () => 1_000, random, observer });
     return checker;
   };
 
@@ -191,6 +194,27 @@ describe('HealthChecker', () => {
     health.setChecks('lb-1', [check('m1', 666)]);
     const down = await waitForChange(health, () => true, 1000);
     assert.deepEqual([down.status, down.reason], ['DOWN', 'probe crashed']);
+  });
+
+  it('tells its observer of every finished probe, with its type, verdict and duration, and not of aborted ones', async () => {
+    const observed: { type: MonitorType; ok: boolean; seconds: number }[] = [];
+    const health = start(() => 0, { probed: (type, ok, seconds) => observed.push({ type, ok, seconds }) });
+    probe.durationMs = 30;
+    probe.healthy.set(2, false);
+    health.setChecks('lb-1', [check('m1', 1), check('m2', 2)]);
+    await waitForChange(health, (change) => change.status === 'DOWN', 1000);
+    health.close();
+    await sleep(50);
+    assert.equal(observed.length, probe.calls.length - probe.aborted.length);
+    assert.ok(observed.some((probed) => probed.ok) && observed.some((probed) => !probed.ok));
+    assert.equal(
+      observed.filter((probed) => probed.ok).length,
+      probe.calls.filter((call) => call.port === 1).length - probe.aborted.filter((port) => port === 1).length,
+    );
+    for (const probed of observed) {
+      assert.equal(probed.type, 'TCP');
+      assert.ok(probed.seconds >= 0.02, `a 30 ms probe reported as ${probed.seconds} s`);
+    }
   });
 
   it('rejects an invalid set whole, leaving the group as it was', async () => {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { HealthCheckObserver } from './health-check-observer.ts';
 import type { HealthProbe } from './health-probe.ts';
 import { type MemberCheck, memberCheckKey } from './member-check.ts';
 import { type LoopClock, type MemberHealth, MemberProbeLoop } from './member-probe-loop.ts';
@@ -15,6 +16,8 @@ export type HealthCheckerOptions = {
   now?: () => number;
   /** In [0, 1): spreads first probes; tests may pin it to probe at once. */
   random?: () => number;
+  /** Told of every finished probe, for metrics. */
+  observer?: HealthCheckObserver;
 };
 
 /**
@@ -28,6 +31,7 @@ export type HealthCheckerOptions = {
 export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   readonly #registry: ProbeRegistry;
   readonly #clock: LoopClock;
+  readonly #observer: HealthCheckObserver | undefined;
   readonly #groups = new Map<string, Map<string, MemberProbeLoop>>();
   readonly #groupOfMember = new Map<string, string>();
   #closed = false;
@@ -36,6 +40,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     super();
     this.#registry = options.registry ?? new ProbeRegistry();
     this.#clock = { now: options.now ?? Date.now, random: options.random ?? Math.random };
+    this.#observer = options.observer;
   }
 
   /**
@@ -101,6 +106,6 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       this.emit('change', { groupId, memberId: check.memberId, status, reason });
     };
     // A private copy: the caller may reuse or mutate its objects, which must not change a running check.
-    return new MemberProbeLoop(structuredClone(check), probe, onChange, this.#clock);
+    return new MemberProbeLoop(structuredClone(check), probe, onChange, this.#clock, this.#observer);
   }
 }

@@ -1,3 +1,4 @@
+import type { HealthCheckObserver } from './health-check-observer.ts';
 import type { HealthProbe } from './health-probe.ts';
 import { HealthTracker, type TrackedStatus } from './health-tracker.ts';
 import type { MemberCheck } from './member-check.ts';
@@ -31,6 +32,7 @@ export class MemberProbeLoop {
   readonly #tracker: HealthTracker;
   readonly #onChange: (status: 'UP' | 'DOWN', reason: string) => void;
   readonly #clock: LoopClock;
+  readonly #observer: HealthCheckObserver | undefined;
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -43,6 +45,7 @@ export class MemberProbeLoop {
     probe: HealthProbe,
     onChange: (status: 'UP' | 'DOWN', reason: string) => void,
     clock: LoopClock,
+    observer?: HealthCheckObserver,
   ) {
     const { delay, timeout } = check.monitor;
     if (!(delay > 0 && Number.isFinite(delay)) || !(timeout > 0 && Number.isFinite(timeout))) {
@@ -53,6 +56,7 @@ export class MemberProbeLoop {
     this.#tracker = new HealthTracker(check.monitor.maxRetries, check.monitor.maxRetriesDown);
     this.#onChange = onChange;
     this.#clock = clock;
+    this.#observer = observer;
   }
 
   start(): void {
@@ -89,7 +93,9 @@ export class MemberProbeLoop {
     const startedAt = performance.now();
     const result = await this.#probeOnce(startedAt);
     if (this.#stopped) return;
-    this.#schedule(Math.max(0, startedAt + this.check.monitor.delay * 1000 - performance.now()));
+    const finishedAt = performance.now();
+    this.#observer?.probed(this.check.monitor.type, result.ok, (finishedAt - startedAt) / 1000);
+    this.#schedule(Math.max(0, startedAt + this.check.monitor.delay * 1000 - finishedAt));
     this.#record(result);
   }
 
