@@ -4,15 +4,24 @@ import type { DriverRegistry } from '../dataplanes/registry.ts';
 import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import { loadTree, type StoredTree, TREE_KINDS } from '../store/load-balancer-tree.ts';
-import type { ObjectKind, StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
+import type { CommitEvent, ObjectKind, StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
+import { AppliedRevision } from './applied-revision.ts';
 import { buildSpec, type SpecSettings } from './build-spec.ts';
 import { memberChecks } from './member-checks.ts';
 import { operatingStatuses } from './operating-status.ts';
+import { NO_DRIVER, type ReconcileObserver, type ReconcileResult } from './reconcile-observer.ts';
 import { settledStatuses } from './settled-statuses.ts';
 
 export interface ReconcilerLog {
   info(message: string): void;
   error(message: string): void;
+}
+
+export interface ReconcilerOptions {
+  /** How often every load balancer is reconciled again, whatever changed. */
+  resyncMs?: number;
+  /** Told of every run and of the desired and applied revisions, for metrics. */
+  observer?: ReconcileObserver;
 }
 
 /**
@@ -30,7 +39,10 @@ export class Reconciler {
    * checker's newer results, so a status the API shows is already true of the traffic, whichever run writes it.
    */
   private readonly verdicts = new Map<string, Map<string, 'UP' | 'DOWN'>>();
+  private readonly revisions = new AppliedRevision();
   private readonly abort = new AbortController();
+  private readonly resyncMs: number;
+  private readonly observer: ReconcileObserver | undefined;
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -40,8 +52,10 @@ export class Reconciler {
     private readonly specSettings: SpecSettings,
     private readonly log: ReconcilerLog,
     private readonly health: HealthChecker,
-    private readonly resyncMs = 30_000,
+    options: ReconcilerOptions = {},
   ) {
+    this.resyncMs = options.resyncMs ?? 30_000;
+    this.observer = options.observer;
     health.on('change', (change) => void this.onHealthChange(change));
   }
 
@@ -61,20 +75,35 @@ export class Reconciler {
 
   async start(): Promise<void> {
     // Bound to this context: runs a commit starts must not inherit the committing request's (its audit scope).
-    this.unsubscribe = this.store.onCommit(
-      AsyncResource.bind((event) => {
-        for (const id of event.loadbalancerIds) this.enqueue(id);
-      }),
-    );
-    await this.resync();
+    this.unsubscribe = this.store.onCommit(AsyncResource.bind((event: CommitEvent) => this.onCommit(event)));
+    // Nothing is applied yet: whatever each load balancer holds may date from any revision.
+    const revision = await this.store.revision();
+    const ids = await this.loadbalancerIds();
+    this.revisions.committed(revision, ids, 1);
+    this.reportRevisions();
+    await Promise.all(ids.map((id) => this.enqueue(id)));
     this.timer = setInterval(() => void this.resync(), this.resyncMs);
     this.timer.unref();
   }
 
+  private onCommit(event: CommitEvent): void {
+    this.revisions.committed(event.revision, event.loadbalancerIds);
+    this.reportRevisions();
+    for (const id of event.loadbalancerIds) this.enqueue(id);
+  }
+
+  private reportRevisions(): void {
+    this.observer?.revisions(this.revisions.desired, this.revisions.applied);
+  }
+
   /** Reconciles every load balancer in the store; resolves when all have been applied once. */
   async resync(): Promise<void> {
+    await Promise.all((await this.loadbalancerIds()).map((id) => this.enqueue(id)));
+  }
+
+  private async loadbalancerIds(): Promise<string[]> {
     const lbs = await this.store.read((reader) => reader.list('loadbalancer'));
-    await Promise.all(lbs.map((lb) => this.enqueue(lb.id)));
+    return lbs.map((lb) => lb.id);
   }
 
   enqueue(loadbalancerId: string): Promise<void> {
@@ -86,9 +115,7 @@ export class Reconciler {
     const run = (async () => {
       do {
         this.dirty.delete(loadbalancerId);
-        await this.reconcile(loadbalancerId).catch((error: unknown) => {
-          this.log.error(`reconciling load balancer ${loadbalancerId} failed: ${String(error)}`);
-        });
+        await this.run(loadbalancerId);
       } while (this.dirty.has(loadbalancerId) && !this.abort.signal.aborted);
       this.running.delete(loadbalancerId);
     })();
@@ -109,14 +136,38 @@ export class Reconciler {
     this.health.close();
   }
 
-  private async reconcile(loadbalancerId: string): Promise<void> {
+  /**
+   * One reconciliation, timed and reported. The revision is read before the tree, so the tree holds every change up
+   * to it: a run that succeeds has applied the load balancer as of that revision at least.
+   */
+  private async run(loadbalancerId: string): Promise<void> {
     if (this.abort.signal.aborted) return;
-    const tree = await this.store.read((reader) => loadTree(reader, loadbalancerId));
+    const startedAt = performance.now();
+    let driverName = NO_DRIVER;
+    let result: ReconcileResult = 'failed';
+    try {
+      const revision = await this.store.revision();
+      const tree = await this.store.read((reader) => loadTree(reader, loadbalancerId));
+      const driver = tree && this.drivers.find(String(tree.loadbalancer.provider));
+      driverName = driver?.name ?? NO_DRIVER;
+      result = await this.reconcile(loadbalancerId, tree, driver);
+      if (result !== 'failed') this.revisions.reconciled(loadbalancerId, revision);
+    } catch (error) {
+      this.log.error(`reconciling load balancer ${loadbalancerId} failed: ${String(error)}`);
+    }
+    this.observer?.reconciled(driverName, result, (performance.now() - startedAt) / 1000);
+    this.reportRevisions();
+  }
+
+  private async reconcile(
+    loadbalancerId: string,
+    tree: StoredTree | undefined,
+    driver: DataPlaneDriver | undefined,
+  ): Promise<ReconcileResult> {
     if (!tree) {
       await this.forget(loadbalancerId, this.drivers.drivers);
-      return;
+      return 'removed';
     }
-    const driver = this.drivers.find(String(tree.loadbalancer.provider));
     if (!driver) {
       // Deletes still go through: a provider this node does not run (not enabled here, say) has nothing to undo.
       this.log.error(
@@ -125,19 +176,23 @@ export class Reconciler {
       if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
         await this.forget(loadbalancerId, []);
         await this.store.transaction((tx) => deleteTree(tx, tree));
-      } else await this.settle(tree, false, true);
-      return;
+        return 'removed';
+      }
+      await this.settle(tree, false, true);
+      return 'failed';
     }
     if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
       await this.forget(loadbalancerId, [driver]);
       await this.store.transaction((tx) => deleteTree(tx, tree));
       this.log.info(`load balancer ${loadbalancerId} deleted`);
-      return;
+      return 'removed';
     }
     const spec = buildSpec(tree, this.specSettings);
-    const ok = await this.apply(driver, spec, tree);
+    const result = await this.apply(driver, spec, tree);
+    const ok = result !== 'failed';
     await this.settle(tree, ok);
     if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(spec, driver);
+    return result;
   }
 
   /** Takes a load balancer off its data planes and out of health checking. */
@@ -181,18 +236,18 @@ export class Reconciler {
     }
   }
 
-  private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<boolean> {
+  private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<ReconcileResult> {
     const fingerprint = JSON.stringify(spec);
     const pending = String(tree.loadbalancer.provisioning_status).startsWith('PENDING_');
-    if (!pending && this.applied.get(spec.id) === fingerprint) return true;
+    if (!pending && this.applied.get(spec.id) === fingerprint) return 'unchanged';
     try {
       await driver.apply(spec, this.abort.signal);
       this.applied.set(spec.id, fingerprint);
-      return true;
+      return 'applied';
     } catch (error) {
       this.applied.delete(spec.id);
       this.log.error(`provider ${driver.name} failed to apply load balancer ${spec.id}: ${String(error)}`);
-      return false;
+      return 'failed';
     }
   }
 
