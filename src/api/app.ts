@@ -6,6 +6,7 @@ import { registerAuditTrail } from './audit-trail.ts';
 import { type Authenticate, registerAuthentication } from './auth/authentication.ts';
 import { AuthError } from './auth/keystone/keystone-identity.ts';
 import { Fault } from './faults.ts';
+import { type ApiMetrics, registerMetricsEndpoint } from './metrics-endpoint.ts';
 import { neutronRoutes } from './neutron/neutron-routes.ts';
 import type { OctaviaApiDeps } from './octavia/deps.ts';
 import { amphoraRoutes } from './octavia/v2/amphorae.ts';
@@ -40,9 +41,14 @@ export interface ApiOptions extends OctaviaApiDeps {
   audit?: AuditLog;
   /** Serve HTTPS with this certificate; plain HTTP without. */
   https?: ApiTls;
+  /** Where requests are counted and timed, and what GET /metrics serves; no /metrics without. */
+  metrics?: ApiMetrics;
 }
 
-/** The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions and health. */
+/**
+ * The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions, health and, when given
+ * metrics, /metrics.
+ */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
     https: options.https ?? null,
@@ -51,6 +57,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   if (options.audit) registerAuditTrail(app, options.audit, options.store);
+  if (options.metrics) registerMetricsEndpoint(app, options.metrics);
   registerAuthentication(app, options.authenticate, options.policy);
   // Fail closed at start-up: an Octavia route nobody gave a policy action would otherwise be refused to everyone.
   app.addHook('onRoute', (route) => {

@@ -7,8 +7,11 @@ import type { Identity, RequestContext } from '../request-context.ts';
 /** Establishes who is calling, or throws (401, 503) before any handler runs. */
 export type Authenticate = (request: FastifyRequest) => Promise<Identity>;
 
-/** Routes anyone may call: version discovery and the load balancers' own health check, as in Octavia. */
-const PUBLIC_ROUTES = new Set(['/', '/healthcheck']);
+/**
+ * Routes anyone may call: version discovery and the load balancers' own health check, as in Octavia, and weir's
+ * metrics, which carry no tenant data (metrics-endpoint.ts).
+ */
+const PUBLIC_ROUTES = new Set(['/', '/healthcheck', '/metrics']);
 
 const ANONYMOUS: Identity = {
   projectId: null,
