@@ -33,6 +33,6 @@ test('`weir config check` accepts a good file and lists the problems of a bad on
   assert.equal(
     err.text(),
     `${bad}:2:11: server.listen: expected a string, got the number 1\n` +
-      `${bad}:3:3: server.extra: unknown key "extra"; expected one of: listen, data_dir, auth, default_project_id, tls, allow_plaintext, default_provider, max_body_bytes\n`,
+      `${bad}:3:3: server.extra: unknown key "extra"; expected one of: listen, data_dir, auth, default_project_id, tls, allow_plaintext, default_provider, max_body_bytes, metrics\n`,
   );
 });

@@ -132,6 +132,7 @@ test('no file means every default, with the local subnet', () => {
     default_project_id: '00000000000000000000000000000000',
     allow_plaintext: false,
     max_body_bytes: 1048576,
+    metrics: true,
   });
   assert.deepEqual(config.store, { driver: 'sqlite', sqlite: { path: join('var', 'weir.sqlite') } });
   assert.deepEqual(config.trusted_proxies, []);

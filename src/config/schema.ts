@@ -61,6 +61,12 @@ const serverSchema = Type.Object(
       default: 1048576,
       description: 'Largest request body the API accepts, in bytes; larger requests get 413.',
     }),
+    metrics: Type.Boolean({
+      default: true,
+      description:
+        "Serve weir's own metrics in Prometheus' text format at GET /metrics on the API listener, without " +
+        'authentication: they carry no tenant data (no project or object ids, no names).',
+    }),
   },
   { ...strict, default: {}, description: 'The API server.' },
 );

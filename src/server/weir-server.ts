@@ -12,6 +12,7 @@ import { Policy } from '../api/policy/policy.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { parseListenAddress } from '../config/listen-address.ts';
 import type { Config } from '../config/load-config.ts';
+import { NO_DRIVER } from '../controller/reconcile-observer.ts';
 import { Reconciler, type ReconcilerLog } from '../controller/reconciler.ts';
 import { answerPolicyFromConfig } from '../dataplanes/dns/answer-policy.ts';
 import type { DnsSettings, DriverFactory, TrafficCounters } from '../dataplanes/driver.ts';
@@ -26,6 +27,7 @@ import { zoneFromConfig } from '../dns/zone.ts';
 import { ZoneSet } from '../dns/zone-set.ts';
 import { HealthChecker } from '../health/health-checker.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
+import { ServiceMetrics } from '../observability/metrics/service-metrics.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { memberWallsFor } from '../tenancy/member-walls-from-config.ts';
 import { readApiTls } from './api-tls.ts';
@@ -102,7 +104,11 @@ export class WeirServer {
     restoreKernelTable(join(config.server.data_dir, 'nat-services.json'), natTable);
     restoreKernelTable(join(config.server.data_dir, 'dsr-services.json'), dsrTable);
     await writeSourceNat(config.nat.source_nat);
-    const reconciler = new Reconciler(store, drivers, specSettings, log, new HealthChecker());
+    const metrics = config.server.metrics
+      ? new ServiceMetrics({ drivers: [...drivers.drivers.map((driver) => driver.name), NO_DRIVER] })
+      : undefined;
+    const health = new HealthChecker({ observer: metrics });
+    const reconciler = new Reconciler(store, drivers, specSettings, log, health, { observer: metrics });
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
     const runtime: RuntimeView = {
@@ -144,6 +150,7 @@ export class WeirServer {
       logger: options.logRequests ?? false,
       audit,
       https: tls,
+      metrics,
     });
     await reconciler.start();
     // Every load balancer has been applied once: kernel rules kept from the last run for ones gone since can go.
