@@ -6,18 +6,20 @@ import { DriverRegistry } from '../dataplanes/registry.ts';
 import { HealthChecker } from '../health/health-checker.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import type { ReconcileObserver, ReconcileResult } from './reconcile-observer.ts';
-import { Reconciler } from './reconciler.ts';
+import { Reconciler, type ReconcilerLog } from './reconciler.ts';
+
+/** A reconciler over `store` running the noop data plane only. */
+function noopReconciler(store: SqliteStore, options: { log?: ReconcilerLog; observer?: ReconcileObserver } = {}) {
+  const log = options.log ?? { info() {}, error() {} };
+  const specSettings = { subnets: [], maxConnectionsPerLoadBalancer: 0 };
+  const drivers = new DriverRegistry([noopDriver]);
+  return new Reconciler(store, drivers, specSettings, log, new HealthChecker(), { observer: options.observer });
+}
 
 // The audit trail ties commits to requests by async context; the controller's own writes must not inherit it.
 test("the reconciler's writes do not run in the async context of the commit that set them off", async () => {
   const store = await SqliteStore.open(':memory:');
-  const reconciler = new Reconciler(
-    store,
-    new DriverRegistry([noopDriver]),
-    { subnets: [], maxConnectionsPerLoadBalancer: 0 },
-    { info() {}, error() {} },
-    new HealthChecker(),
-  );
+  const reconciler = noopReconciler(store);
   await reconciler.start();
   const request = new AsyncLocalStorage<string>();
   const contexts: (string | undefined)[] = [];
@@ -36,13 +38,7 @@ test("the reconciler's writes do not run in the async context of the commit that
 test('objects of a provider this node does not run can still be deleted; the rest goes to ERROR', async () => {
   const store = await SqliteStore.open(':memory:');
   const errors: string[] = [];
-  const reconciler = new Reconciler(
-    store,
-    new DriverRegistry([noopDriver]),
-    { subnets: [], maxConnectionsPerLoadBalancer: 0 },
-    { info() {}, error: (message) => errors.push(message) },
-    new HealthChecker(),
-  );
+  const reconciler = noopReconciler(store, { log: { info() {}, error: (message) => errors.push(message) } });
   const lb = (id: string, status: string) => ({ id, project_id: 'p1', provider: 'nat', provisioning_status: status });
   const member = { id: 'm1', project_id: 'p1', loadbalancer_id: 'lb1', provisioning_status: 'PENDING_DELETE' };
   await store.transaction(async (writer) => {
@@ -85,14 +81,7 @@ class RecordingObserver implements ReconcileObserver {
 test('the observer hears of every run with its driver and result, and of desired and applied revisions', async () => {
   const store = await SqliteStore.open(':memory:');
   const observer = new RecordingObserver();
-  const reconciler = new Reconciler(
-    store,
-    new DriverRegistry([noopDriver]),
-    { subnets: [], maxConnectionsPerLoadBalancer: 0 },
-    { info() {}, error() {} },
-    new HealthChecker(),
-    { observer },
-  );
+  const reconciler = noopReconciler(store, { observer });
   await reconciler.start();
   assert.deepEqual(observer.last, { desired: 0, applied: 0 });
 
