@@ -381,4 +381,52 @@ describe('proxy provider: the HTTP fast path', () => {
     assert.match(refused.reply, /HTTP\/1.1 502 /);
     assert.ok(Date.now() - started < 3_000, 'at once, not after the member timeout');
   });
+
+  test("a member's Connection: keep-alive is relayed with its answer; its Keep-Alive and other options are not", async () => {
+    const member = await rawMember('127.0.0.62', (head) => {
+      if (head.startsWith('GET /plain'))
+        return 'HTTP/1.1 200 OK\r\nconnection: keep-alive\r\ncontent-length: 2\r\n\r\nok';
+      return 'HTTP/1.1 200 OK\r\nconnection: keep-alive, x-hop\r\nx-hop: 1\r\nkeep-alive: timeout=5\r\nx-end: 1\r\ncontent-length: 2\r\n\r\nok';
+    });
+    servers.push(member.server);
+    await listenerTo(8112, member, '127.0.0.62');
+    const get = (path: string) => `GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`;
+    const { reply } = await exchange(lb.vip_address, 8112, [get('/plain') + get('/options')], (r) =>
+      r.endsWith('x-end: 1\r\ncontent-length: 2\r\n\r\nok'),
+    );
+    assert.equal(
+      reply,
+      'HTTP/1.1 200 OK\r\nconnection: keep-alive\r\ncontent-length: 2\r\n\r\nok' +
+        'HTTP/1.1 200 OK\r\nx-end: 1\r\ncontent-length: 2\r\n\r\nok',
+    );
+  });
+
+  test('a client that pipelines requests without reading the answers is not served further ahead of its reading', async () => {
+    // Answers small enough to arrive whole in one read, so no single exchange waits for the client.
+    const answer = ok('a'.repeat(8 * 1024));
+    const member = await rawMember('127.0.0.63', () => answer);
+    servers.push(member.server);
+    await listenerTo(8113, member, '127.0.0.63');
+    const requests = 3_000;
+    const client = connect(8113, lb.vip_address);
+    await once(client, 'connect');
+    client.pause();
+    client.write('GET / HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(requests));
+    // Until the socket buffers between weir and the client are full: a few MB, some hundreds of answers.
+    let seen = -1;
+    for (let i = 0; i < 40 && seen !== member.heads.length; i++) {
+      seen = member.heads.length;
+      await sleep(250);
+    }
+    assert.ok(seen > 0 && seen < requests / 2, `${seen} of ${requests} requests reached the member unread`);
+    let received = 0;
+    client.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    client.resume();
+    for (let i = 0; i < 100 && received < requests * answer.length; i++) await sleep(100);
+    client.destroy();
+    assert.equal(received, requests * answer.length, 'every answer once the client reads');
+    assert.equal(member.heads.length, requests);
+  });
 });
