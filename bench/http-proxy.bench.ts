@@ -8,10 +8,11 @@
  * `connections` or `bulk`: that figure alone, without the warm-up and nginx direct when it is `bulk`).
  *
  * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080, and an iperf3 server on
- * 127.0.0.1:15201. weir (`proxy.workers: 0`, so the proxy runs in the weir process) has one `proxy` load balancer on
- * 127.0.100.1: an HTTP listener (X-Forwarded-For inserted) and a TCP listener, each with a ROUND_ROBIN pool of one
- * member. HAProxy (`nbthread 1`) has a `mode http` frontend (`option forwardfor`, `http-reuse always`) and a
- * `mode tcp` one. Pinning, on this 2-core machine: the proxy under test (HAProxy, or every thread of weir) on CPU 0;
+ * 127.0.0.1:15201. weir, compiled (`dist/`), with `proxy.workers: 1` (the proxy in one worker process, as by default
+ * one per core), has one `proxy` load balancer on 127.0.100.1: an HTTP listener (X-Forwarded-For inserted) and a TCP
+ * listener, each with a ROUND_ROBIN pool of one member. HAProxy (`nbthread 1`) has a `mode http` frontend
+ * (`option forwardfor`, `http-reuse always`) and a `mode tcp` one. Pinning, on this 2-core machine: the proxy under
+ * test (HAProxy, or every thread of weir and of its worker, whose CPU time counts as weir's) on CPU 0;
  * wrk, iperf3 (client and server) and nginx on CPU 1. Loopback delivers a packet on the sender's CPU, so the kernel's
  * receive work is split between the two the same way for both proxies. Before the rounds, each proxy gets an
  * unmeasured 2 s of keep-alive load (V8 compiles weir's hot paths), and nginx alone is measured once as context.
@@ -25,7 +26,7 @@ import { haproxyConfig } from './support/bench-haproxy.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
-import { cpuSeconds, pinProcess, reapedChildrenCpuSeconds } from './support/process-cpu.ts';
+import { pinProcess, reapedChildrenCpuSeconds, treeCpuSeconds } from './support/process-cpu.ts';
 import {
   BACKEND,
   HAPROXY,
@@ -129,17 +130,17 @@ function passiveOpens(net: BenchNamespaces): number {
 
 /** Runs `load` and charges the CPU of the proxy, of the load generator (a reaped child) and of the backend to it. */
 function charged<T extends { amount: number }>(proxyPid: number, backendPid: number, load: () => T) {
-  const proxyBefore = cpuSeconds(proxyPid);
-  const loadBefore = reapedChildrenCpuSeconds() + cpuSeconds(backendPid);
+  const proxyBefore = treeCpuSeconds(proxyPid);
+  const loadBefore = reapedChildrenCpuSeconds() + treeCpuSeconds(backendPid);
   const started = performance.now();
   const result = load();
   const wall = (performance.now() - started) / 1000;
-  const proxyCpu = cpuSeconds(proxyPid) - proxyBefore;
+  const proxyCpu = treeCpuSeconds(proxyPid) - proxyBefore;
   return {
     result,
     perCpuSecond: result.amount / proxyCpu,
     proxyLoad: proxyCpu / wall,
-    loadSide: (reapedChildrenCpuSeconds() + cpuSeconds(backendPid) - loadBefore) / wall,
+    loadSide: (reapedChildrenCpuSeconds() + treeCpuSeconds(backendPid) - loadBefore) / wall,
   };
 }
 
@@ -313,7 +314,7 @@ await withNamespaces('http', [NS], async (net) => {
     const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
     console.log(
       `${ROUNDS} alternating rounds of ${SECONDS} s per figure; proxy on CPU ${PROXY_CPU} (weir: every thread, ` +
-        `proxy.workers 0), wrk/iperf3/nginx on CPU ${LOAD_CPU}; ${haproxyVersion}, nbthread 1; ` +
+        `proxy.workers 1), wrk/iperf3/nginx on CPU ${LOAD_CPU}; ${haproxyVersion}, nbthread 1; ` +
         `machine load average ${load(loadBefore)} before, ${load(loadavg())} after`,
     );
     if (direct) {

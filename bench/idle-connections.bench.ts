@@ -6,8 +6,8 @@
  * Run (root; needs haproxy, nginx, curl, ss, prlimit): node --import tsx bench/idle-connections.bench.ts
  * Environment: BENCH_CONNECTIONS (N, default 5000), BENCH_ROUNDS (default 3; the median is printed, and each round).
  *
- * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080. weir (`proxy.workers: 0`) has
- * one `proxy` load balancer on 127.0.100.1 with an HTTP listener (X-Forwarded-For inserted) and a TCP listener, each
+ * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080. weir (`proxy.workers: 1`: the proxy in one
+ * worker process, whose RSS counts as weir's with the weir process's) has one `proxy` load balancer on 127.0.100.1 with an HTTP listener (X-Forwarded-For inserted) and a TCP listener, each
  * with a ROUND_ROBIN pool whose one member is nginx. HAProxy (`nbthread 1`) has a `mode http` frontend
  * (`option forwardfor`, `http-reuse always`) and a `mode tcp` one, both to nginx. The clients are a Node process in
  * the namespace opening the connections 100 at a time. Each measurement gets a fresh proxy process (weir killed and
@@ -26,6 +26,7 @@ import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
 import { establishedFrom, openIdle } from './support/idle-clients.ts';
 import { openFilesHardLimit, withOpenFiles } from './support/open-files.ts';
+import { processTree } from './support/process-cpu.ts';
 import {
   BACKEND,
   HAPROXY,
@@ -58,8 +59,12 @@ const HAPROXY_CONFIG = haproxyConfig(CONNECTIONS + 500, 60, [
   { name: 'tcp', mode: 'tcp', bind: [HAPROXY, HAPROXY_TCP_PORT], server: [BACKEND, NGINX_PORT] },
 ]);
 
-/** The resident set of a process in bytes (VmRSS of /proc/<pid>/status). */
+/** The resident set of a process and its descendants in bytes (VmRSS of /proc/<pid>/status). */
 function rssBytes(pid: number): number {
+  return processTree(pid).reduce((sum, member) => sum + processRssBytes(member), 0);
+}
+
+function processRssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]) * 1024;
@@ -167,12 +172,14 @@ await withNamespaces('idle', [NS], async (net) => {
         async fresh() {
           // Killed and started again on its store: the reconciler sets the listeners up again.
           await weir.restart();
-          const pid = weir.pid;
-          // The e2e helper starts weir with this process's limits: its soft one raised to the hard one.
-          const files = openFilesHardLimit();
-          execFileSync('prlimit', ['--pid', String(pid), `--nofile=${files}:${files}`]);
           await ready(this.targets);
-          return pid;
+          // The e2e helper starts weir with this process's limits: its soft one raised to the hard one, in the worker
+          // too (started by now: ready means its listeners answer).
+          const files = openFilesHardLimit();
+          for (const pid of processTree(weir.pid)) {
+            execFileSync('prlimit', ['--pid', String(pid), `--nofile=${files}:${files}`]);
+          }
+          return weir.pid;
         },
       },
       {
@@ -210,7 +217,7 @@ await withNamespaces('idle', [NS], async (net) => {
     const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
     console.log(
       `${ROUNDS} alternating rounds of ${CONNECTIONS} idle connections per figure, opened ${CONCURRENCY} at a time, RSS read after ${IDLE_MS} ms ` +
-        `idle; weir proxy.workers 0; ${haproxyVersion}, nbthread 1; ` +
+        `idle; weir proxy.workers 1; ${haproxyVersion}, nbthread 1; ` +
         `machine load average ${load(loadBefore)} before, ${load(loadavg())} after`,
     );
     for (const [mode, title] of modes) {

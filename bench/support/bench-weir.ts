@@ -115,18 +115,21 @@ export async function waitActive(weir: NamespacedWeir, id: string): Promise<void
 const LOOPBACK_VIPS: VipSubnet = { cidr: '127.0.0.0/8', first: '127.0.100.1', last: '127.0.100.254' };
 
 /**
- * weir for the proxy benchmarks in namespace `ns` (`proxy.workers: 0`: the proxy runs in the weir process), VIPs from
- * 127.0.100.1-254, and a scratch directory for the other processes' files; both directories are removed on exit.
+ * weir for the proxy benchmarks in namespace `ns`, VIPs from 127.0.100.1-254, and a scratch directory for the other
+ * processes' files; both directories are removed on exit. `proxy.workers: 1`: the proxy runs as it does by default,
+ * in a worker process (one per core), given one core here. In the weir process itself (`workers: 0`) its heap is the
+ * API's and the controller's too, and each major GC, which relaying at 10 Gbit/s brings on several times a second
+ * (every read is a new 64 KiB buffer), marks all of it: TCP bulk ran at half the speed.
  */
 export async function startProxyBenchWeir(
   net: BenchNamespaces,
   ns: string,
 ): Promise<{ weir: NamespacedWeir; dir: string }> {
   const dir = makeDataDir();
-  // The proxy runs in weir's own process here: started with the allocator setting bin/weir gives it.
+  // Started with the allocator setting bin/weir gives it.
   const before = process.env.MALLOC_TRIM_THRESHOLD_;
   Object.assign(process.env, allocatorEnv());
-  const weir = await startBenchWeir(net.ns(ns), LOOPBACK_VIPS, 'proxy:\n  workers: 0\n');
+  const weir = await startBenchWeir(net.ns(ns), LOOPBACK_VIPS, 'proxy:\n  workers: 1\n');
   if (before === undefined) delete process.env.MALLOC_TRIM_THRESHOLD_;
   // On exit too: an interrupted run leaves through process.exit, which skips `finally`.
   process.once('exit', () => {
