@@ -71,6 +71,8 @@ export class FastHttpSession {
   private headTimer: NodeJS.Timeout | undefined;
   /** The burst turn in which this connection last had a write held. */
   private heldIn = -1;
+  /** The connection's last answer is held, and its end with it. */
+  private endHeld = false;
 
   constructor(
     readonly client: Socket,
@@ -137,10 +139,17 @@ export class FastHttpSession {
     if (!this.busy) this.end();
   }
 
-  /** Sends `chunk` to the client at the end of this turn of the event loop, with other connections' (write-burst.ts). */
-  hold(chunk: Buffer): void {
+  /**
+   * Sends `chunk` to the client at the end of this turn of the event loop, with other connections' (write-burst.ts);
+   * with `last`, the connection ends after it.
+   */
+  hold(chunk: Buffer, last: boolean): void {
     this.heldIn = this.env.burst.turn;
-    this.env.burst.write(this.client, chunk);
+    this.env.burst.write(this.client, chunk, last);
+    if (last) {
+      this.closing = true;
+      this.endHeld = true;
+    }
   }
 
   /** Sends what is held for the client now: before anything else is written to it, or it is ended or handed over. */
@@ -280,7 +289,7 @@ export class FastHttpSession {
     this.busy = false;
     if (!keepAlive || this.closing) {
       this.closing = true;
-      this.end();
+      if (!this.endHeld) this.end();
       return;
     }
     // A client that does not read its answers gets no more until it does: pipelined requests would pile them up here.
@@ -495,11 +504,12 @@ class MemberExchange implements MemberChannelUser {
       const end = this.answerEnd(rest, head.end);
       if (end < 0) return;
       const from = unchanged ? 0 : head.end;
-      // A whole answer on a connection that carries on waits for the end of the turn (write-burst.ts); not when it is
-      // logged, as the log line counts the bytes written.
-      if (this.framing.complete && this.keepClient && this.config.accessLog === null) {
+      // A whole answer waits for the end of the turn (write-burst.ts), and so does the end of a connection it is the
+      // last answer on; not when it is logged, as the log line counts the bytes written.
+      if (this.framing.complete && this.config.accessLog === null) {
         const relayed = from === 0 && end === rest.length ? rest : rest.subarray(from, end);
-        this.session.hold(unchanged ? relayed : Buffer.concat([this.responseHeadFor(head, rest), relayed]));
+        const answer = unchanged ? relayed : Buffer.concat([this.responseHeadFor(head, rest), relayed]);
+        this.session.hold(answer, !this.keepClient);
       } else {
         this.session.settle();
         // The head and the body bytes that came with it leave in one system call.

@@ -5,28 +5,34 @@ import { setImmediate as turnEnds } from 'node:timers/promises';
 import { WriteBurst } from './write-burst.ts';
 
 /** What WriteBurst uses of a socket, recording the writes in the order they are made. */
-function recorder(log: string[], name: string): Socket & { destroyed: boolean } {
+function recorder(log: string[], name: string): Socket & { destroyed: boolean; writableEnded: boolean } {
   return {
     destroyed: false,
+    writableEnded: false,
     write(chunk: Buffer) {
       log.push(`${name}:${chunk.toString()}`);
       return true;
     },
-  } as unknown as Socket & { destroyed: boolean };
+    end(chunk: Buffer) {
+      log.push(`${name}:${chunk.toString()}:end`);
+      this.writableEnded = true;
+    },
+  } as unknown as Socket & { destroyed: boolean; writableEnded: boolean };
 }
 
-test('writes wait for the end of the turn, then go in the order they were made', async () => {
+test('writes wait for the end of the turn, then go in the order they were made, a last one ending its socket', async () => {
   const log: string[] = [];
   const burst = new WriteBurst();
   const a = recorder(log, 'a');
   const b = recorder(log, 'b');
   burst.write(a, Buffer.from('1'));
-  burst.write(b, Buffer.from('2'));
+  burst.write(b, Buffer.from('2'), true);
   burst.write(a, Buffer.from('3'));
+  burst.write(b, Buffer.from('after its end'));
   assert.deepEqual(log, []);
   assert.equal(burst.turn, 0);
   await turnEnds();
-  assert.deepEqual(log, ['a:1', 'b:2', 'a:3']);
+  assert.deepEqual(log, ['a:1', 'b:2:end', 'a:3']);
   assert.equal(burst.turn, 1);
 });
 

@@ -9,14 +9,17 @@ import type { Socket } from 'node:net';
 export class WriteBurst {
   private readonly sockets: Socket[] = [];
   private readonly chunks: Buffer[] = [];
+  /** Whether the socket is ended after its chunk. */
+  private readonly last: boolean[] = [];
   private scheduled = false;
   /** Counts the flushes: a writer that held a write in turn `turn` knows whether it left. */
   turn = 0;
 
-  /** Writes `chunk` to `socket` at the end of this turn, after the writes held before it. */
-  write(socket: Socket, chunk: Buffer): void {
+  /** Writes `chunk` to `socket` at the end of this turn, after the writes held before it; with `last`, then ends it. */
+  write(socket: Socket, chunk: Buffer, last = false): void {
     this.sockets.push(socket);
     this.chunks.push(chunk);
+    this.last.push(last);
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(this.flush);
@@ -27,12 +30,16 @@ export class WriteBurst {
     if (this.sockets.length === 0) return;
     this.scheduled = false;
     this.turn++;
-    const { sockets, chunks } = this;
+    const { sockets, chunks, last } = this;
     for (let i = 0; i < sockets.length; i++) {
+      const socket = sockets[i]!;
       // A connection that went away meanwhile loses what it would have been sent, as it would have anyway.
-      if (!sockets[i]!.destroyed) sockets[i]!.write(chunks[i]!);
+      if (socket.destroyed || socket.writableEnded) continue;
+      if (last[i]) socket.end(chunks[i]!);
+      else socket.write(chunks[i]!);
     }
     sockets.length = 0;
     chunks.length = 0;
+    last.length = 0;
   };
 }
