@@ -5,8 +5,8 @@ import { setImmediate as turnEnds } from 'node:timers/promises';
 import { WriteBurst } from './write-burst.ts';
 
 /** What WriteBurst uses of a socket, recording the writes in the order they are made. */
-function recorder(log: string[], name: string): Socket & { destroyed: boolean; writableEnded: boolean } {
-  return {
+function recorder(log: string[], name: string): Socket & { destroyed: boolean } {
+  const socket = {
     destroyed: false,
     writableEnded: false,
     write(chunk: Buffer) {
@@ -15,9 +15,10 @@ function recorder(log: string[], name: string): Socket & { destroyed: boolean; w
     },
     end(chunk: Buffer) {
       log.push(`${name}:${chunk.toString()}:end`);
-      this.writableEnded = true;
+      socket.writableEnded = true;
     },
-  } as unknown as Socket & { destroyed: boolean; writableEnded: boolean };
+  };
+  return socket as unknown as Socket & { destroyed: boolean };
 }
 
 test('writes wait for the end of the turn, then go in the order they were made, a last one ending its socket', async () => {
