@@ -209,6 +209,18 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.deepEqual(await endpoints(p.id), ['10.0.0.5:8080']);
     });
 
+    test("PUT with weight or backup null puts Octavia's defaults back: weight 1, backup false", async () => {
+      const p = await h.createPool(lb.id, { name: 'members-reset' });
+      const member = await h.createMember(lb.id, p.id, { weight: 7, backup: true });
+      const reply = await h.put(`pools/${p.id}/members/${member.id}`, { member: { weight: null, backup: null } });
+      assert.equal(reply.status, 200, reply.text);
+      assert.equal(reply.body.member.weight, 1);
+      assert.equal(reply.body.member.backup, false);
+      await h.waitActive(lb.id);
+      const kept = await h.put(`pools/${p.id}/members/${member.id}`, { member: { name: 'renamed' } });
+      assert.equal(kept.body.member.weight, 1, 'a PUT without weight keeps it');
+    });
+
     test('batch PUT replaces the set: 202, then the list shows exactly the new set', async () => {
       const p = await h.createPool(lb.id, { name: 'batch-replace' });
       await h.createMember(lb.id, p.id, { address: '10.0.0.5', protocol_port: 80 });

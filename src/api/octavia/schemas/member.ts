@@ -26,6 +26,10 @@ export const MemberCreate = Type.Object(
   { additionalProperties: false },
 );
 
-export const MemberUpdate = Type.Object(mutable, { additionalProperties: false });
+// A PUT may send backup null, as `openstack loadbalancer member unset --backup` does: it means false again.
+export const MemberUpdate = Type.Object(
+  { ...mutable, backup: Type.Optional(Nullable(Bool)) },
+  { additionalProperties: false },
+);
 
 export const MembersBatch = Type.Object({ members: Type.Array(Type.Unknown()) }, { additionalProperties: false });

@@ -60,7 +60,7 @@ export function memberRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       const pool = (await tx.get('pool', member.pool_id as string))!;
       await lockLoadBalancer(tx, member.loadbalancer_id as string, await listenersOf(tx, pool));
       const admitted = admitMemberUpdate(deps.memberWalls, member, changes);
-      const updated = { ...member, ...admitted, weight: changes.weight ?? member.weight ?? 1 };
+      const updated = { ...member, ...admitted, ...defaultsForNulls(changes) };
       await requireMemberSupport(tx, deps, pool, updated);
       return updateMember(tx, updated);
     });
@@ -158,6 +158,14 @@ async function requireUniqueEndpoint(reader: StoreReader, poolId: string, member
       `Another member on this pool is already using ip ${member.address} on protocol_port ${member.protocol_port}`,
     );
   }
+}
+
+/** Octavia puts a member's weight and backup back to their defaults when a PUT sends them as null. */
+function defaultsForNulls(changes: Record<string, unknown>): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  if (changes.weight === null) defaults.weight = 1;
+  if (changes.backup === null) defaults.backup = false;
+  return defaults;
 }
 
 async function newMember(
