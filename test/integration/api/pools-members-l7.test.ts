@@ -289,6 +289,30 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       );
     });
 
+    test("PUT with nulls puts Octavia's defaults back: method, path, codes on HTTP checks, retries down on all", async () => {
+      const p = await h.createPool(lb.id, { name: 'hm-reset' });
+      const hm = await h.createHm(lb.id, p.id, {
+        http_method: 'HEAD',
+        url_path: '/health',
+        expected_codes: '204',
+        max_retries_down: 5,
+      });
+      const nulls = { http_method: null, url_path: null, expected_codes: null, max_retries_down: null };
+      const reply = await h.put(`healthmonitors/${hm.id}`, { healthmonitor: nulls });
+      assert.equal(reply.status, 200, reply.text);
+      const { http_method, url_path, expected_codes, max_retries_down } = reply.body.healthmonitor;
+      assert.deepEqual([http_method, url_path, expected_codes, max_retries_down], ['GET', '/', '200', 3]);
+
+      await h.waitActive(lb.id);
+      const tcp = await h.createHm(lb.id, (await h.createPool(lb.id, { name: 'hm-reset-tcp', protocol: 'TCP' })).id, {
+        type: 'TCP',
+        max_retries_down: 5,
+      });
+      const tcpReply = await h.put(`healthmonitors/${tcp.id}`, { healthmonitor: { max_retries_down: null } });
+      assert.equal(tcpReply.body.healthmonitor.max_retries_down, 3);
+      assert.equal(tcpReply.body.healthmonitor.url_path, null, 'a TCP check has no path');
+    });
+
     test('type checks against the pool (captures 164, 165, 173, 174) and ranges (157, 170-172)', async () => {
       const p = await h.createPool(lb.id, { name: 'hm-checks' });
       const post = (body: Json) =>

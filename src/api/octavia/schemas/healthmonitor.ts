@@ -39,4 +39,8 @@ export const HealthMonitorCreate = Type.Object(
   { additionalProperties: false },
 );
 
-export const HealthMonitorUpdate = Type.Object(mutable, { additionalProperties: false });
+// A PUT may send max_retries_down null (`openstack loadbalancer healthmonitor unset --max-retries-down`): 3 again.
+export const HealthMonitorUpdate = Type.Object(
+  { ...mutable, max_retries_down: Type.Optional(Nullable(Retries)) },
+  { additionalProperties: false },
+);

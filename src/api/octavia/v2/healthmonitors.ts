@@ -55,8 +55,9 @@ export function healthmonitorRoutes(app: FastifyInstance, deps: OctaviaApiDeps):
     const view = await store.transaction(async (tx) => {
       const current = await findVisible(tx, 'healthmonitor', request.params.id, request.context);
       const pool = (await tx.get('pool', current.pool_id as string))!;
-      const updated = { ...current, ...changes, provisioning_status: 'PENDING_UPDATE', updated_at: now() };
-      checkMonitor(updated, changes, pool);
+      checkMonitor({ ...current, ...changes }, changes, pool);
+      const reset = defaultsForNulls(current.type as MonitorType, changes);
+      const updated = { ...current, ...changes, ...reset, provisioning_status: 'PENDING_UPDATE', updated_at: now() };
       await lockLoadBalancer(tx, current.loadbalancer_id as string, await listenersOf(tx, pool));
       await tx.update('healthmonitor', updated);
       return renderOne(tx, 'healthmonitor', updated);
@@ -98,6 +99,16 @@ function newMonitor(body: Record<string, unknown>, pool: StoredObject, projectId
     pool_id: pool.id,
     loadbalancer_id: pool.loadbalancer_id,
   };
+}
+
+/**
+ * What a PUT's nulls put back, as Octavia does: the retries down to 3, and on HTTP checks the method, path and
+ * expected codes to their defaults (other checks keep them null, as they are created).
+ */
+function defaultsForNulls(type: MonitorType, changes: Record<string, unknown>): Record<string, unknown> {
+  const defaults: Record<string, unknown> = { max_retries_down: 3 };
+  if (HTTP_TYPES.has(type)) Object.assign(defaults, { http_method: 'GET', url_path: '/', expected_codes: '200' });
+  return Object.fromEntries(Object.entries(defaults).filter(([field]) => changes[field] === null));
 }
 
 /** Octavia's rules beyond the schema: HTTP options only on HTTP checks, types the pool's protocol allows. */
