@@ -66,6 +66,11 @@ describe('applyListQuery filters', () => {
     rejects({ limit: ['1', '2'] }, invalid);
   });
 
+  it('answers an empty collection with the empty list whatever it filters or sorts on', () => {
+    const result = applyListQuery([], { name: 'web', sort: 'name:asc' }, { baseUrl: BASE });
+    assert.deepEqual(result, { items: [], links: [] });
+  });
+
   it('accepts only the given filterable attributes, which are also the sort keys', () => {
     const filterable = new Set(['id', 'created_at', 'project_id']);
     const options = { baseUrl: BASE, filterable };

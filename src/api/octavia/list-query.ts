@@ -59,16 +59,22 @@ export function applyListQuery<T extends Record<string, unknown>>(
   const requestedSort = parseSortSpec(query);
 
   const attributes = options.filterable ?? scalarAttributes(items);
+  // Without objects there are no attributes to check against, and whatever a filter or sort key names, the answer
+  // is the empty list: as Octavia, which knows its columns without rows, answers every real attribute.
+  const known = (key: string) => attributes.has(key) || (options.filterable === undefined && items.length === 0);
   const filters: [string, string][] = [];
   for (const key of Object.keys(query)) {
     if (NON_FILTERS.has(key)) continue;
     const text = singleValue(query, key);
     if (text === undefined) continue;
-    if (!attributes.has(key)) throw badRequest(INVALID_ARGUMENTS);
+    if (!known(key)) throw badRequest(INVALID_ARGUMENTS);
     filters.push([key, text]);
   }
   const tagFilters = parseTagFilters(query);
-  const sortKeys = resolveSortKeys(requestedSort, attributes);
+  const sortKeys = resolveSortKeys(
+    requestedSort,
+    items.length === 0 ? new Set(requestedSort.map((s) => s.key)) : attributes,
+  );
 
   // Octavia looks the marker up by id alone, so it need not pass the filters.
   const markerId = singleValue(query, 'marker');
