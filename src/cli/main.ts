@@ -6,7 +6,8 @@ import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { dsrMemberCommand } from '../dataplanes/nftables/dsr-member-command.ts';
 import { StartupError } from '../server/startup-error.ts';
-import { WeirServer } from '../server/weir-server.ts';
+import type { CliIo } from './commands/cli-io.ts';
+import { clientCommands } from './commands/client-commands.ts';
 
 const program = new Command('weir')
   .description('Load balancing as a service behind an OpenStack Octavia v2 API')
@@ -32,7 +33,9 @@ program
       info: (message: string) => process.stdout.write(`${message}\n`),
       error: (message: string) => process.stderr.write(`${message}\n`),
     };
-    let server: WeirServer;
+    // Imported here: the server's dependencies (fastify, SQLite, the data planes) would slow every client command.
+    const { WeirServer } = await import('../server/weir-server.ts');
+    let server: Awaited<ReturnType<typeof WeirServer.start>>;
     try {
       server = await WeirServer.start(config, log, { logRequests: options.logRequests });
     } catch (error) {
@@ -95,4 +98,8 @@ program
     process.exitCode = await auditVerifyCommand(file, process.stdout, process.stderr);
   });
 
+const clientIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, exitCode: 0 };
+for (const command of clientCommands(clientIo)) program.addCommand(command);
+
 await program.parseAsync(process.argv);
+if (clientIo.exitCode !== 0) process.exitCode = clientIo.exitCode;

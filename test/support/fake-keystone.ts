@@ -35,6 +35,11 @@ export class FakeKeystone {
   validations = 0;
   private readonly tokens = new Map<string, Record<string, unknown>>();
   private readonly serviceTokens = new Set<string>();
+  private readonly users = new Map<string, { password: string; spec: TokenSpec }>();
+  /** The bodies of the password logins received, to check what a client sent. */
+  readonly logins: PasswordAuth[] = [];
+  /** The service catalog a user's login answers with (Keystone's `token.catalog`). */
+  catalog: unknown[] = [];
   private down = false;
 
   private constructor(
@@ -97,6 +102,11 @@ export class FakeKeystone {
     return token;
   }
 
+  /** A user who logs in with a password and gets a token as `spec` describes. */
+  addUser(username: string, password: string, spec: TokenSpec): void {
+    this.users.set(username, { password, spec: { ...spec, userName: username } });
+  }
+
   revoke(token: string): void {
     this.tokens.delete(token);
   }
@@ -123,8 +133,7 @@ export class FakeKeystone {
     if (this.down)
       return send(response, 500, { error: { code: 500, title: 'Internal Server Error', message: 'down' } });
     if (path !== '/v3/auth/tokens') return send(response, 404, NOT_FOUND);
-    if (request.method === 'POST')
-      return this.issueServiceToken(JSON.parse(Buffer.concat(chunks).toString()), response);
+    if (request.method === 'POST') return this.passwordLogin(JSON.parse(Buffer.concat(chunks).toString()), response);
     if (request.method !== 'GET') return send(response, 405, NOT_FOUND);
     this.validations++;
     if (!this.serviceTokens.has(String(request.headers['x-auth-token']))) {
@@ -136,20 +145,31 @@ export class FakeKeystone {
     send(response, 200, { token: body }, { 'x-subject-token': subject });
   }
 
-  private issueServiceToken(body: PasswordAuth, response: ServerResponse): void {
+  /** weir's own service login, or a user's, whose token comes with the catalog. */
+  private passwordLogin(body: PasswordAuth, response: ServerResponse): void {
+    this.logins.push(body);
     const user = body.auth?.identity?.password?.user;
-    if (user?.name !== this.serviceUser.username || user.password !== this.serviceUser.password) {
+    if (user?.name === this.serviceUser.username && user.password === this.serviceUser.password) {
+      const token = this.issue({ projectId: 'f'.repeat(32), roles: ['service'], userName: user.name });
+      this.serviceTokens.add(token);
+      send(response, 201, { token: this.tokens.get(token) }, { 'x-subject-token': token });
+      return;
+    }
+    const known = this.users.get(String(user?.name));
+    if (known === undefined || known.password !== user?.password) {
       send(response, 401, UNAUTHORIZED);
       return;
     }
-    const token = this.issue({ projectId: 'f'.repeat(32), roles: ['service'], userName: user.name });
-    this.serviceTokens.add(token);
-    send(response, 201, { token: this.tokens.get(token) }, { 'x-subject-token': token });
+    const token = this.issue(known.spec);
+    send(response, 201, { token: { ...this.tokens.get(token), catalog: this.catalog } }, { 'x-subject-token': token });
   }
 }
 
-interface PasswordAuth {
-  auth?: { identity?: { password?: { user?: { name?: string; password?: string } } } };
+export interface PasswordAuth {
+  auth?: {
+    identity?: { password?: { user?: { name?: string; password?: string; domain?: unknown } } };
+    scope?: unknown;
+  };
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
