@@ -1,19 +1,21 @@
 /**
  * Memory per idle connection, weir's `proxy` provider against HAProxy 2.6, in a network namespace of its own
  * (loopback only): for HTTP keep-alive connections (one request answered on each, then idle) and for TCP connections
- * relayed to a backend that holds its side, the proxy process's RSS before N connections open and after all N have
- * been open and idle for 2 s; printed as bytes per idle connection, with the ratio weir/HAProxy.
+ * relayed to a backend that holds its side. The proxy's RSS is read before N connections open, with N/2 open and idle
+ * for 2 s, and with all N open and idle for 2 s; the bytes per idle connection printed are what the second half added
+ * (the marginal cost: a fresh V8 heap's young generation, up to tens of MiB touched once whatever the load, would
+ * otherwise count as the first connections' cost), with the ratio weir/HAProxy, and beside them the cost over all N.
  * Run (root; needs haproxy, nginx, curl, ss, prlimit): node --import tsx bench/idle-connections.bench.ts
  * Environment: BENCH_CONNECTIONS (N, default 5000), BENCH_ROUNDS (default 3; the median is printed, and each round).
  *
- * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080. weir (`proxy.workers: 1`: the proxy in one
- * worker process, whose RSS counts as weir's with the weir process's) has one `proxy` load balancer on 127.0.100.1 with an HTTP listener (X-Forwarded-For inserted) and a TCP listener, each
- * with a ROUND_ROBIN pool whose one member is nginx. HAProxy (`nbthread 1`) has a `mode http` frontend
- * (`option forwardfor`, `http-reuse always`) and a `mode tcp` one, both to nginx. The clients are a Node process in
- * the namespace opening the connections 100 at a time. Each measurement gets a fresh proxy process (weir killed and
- * started again on its store, HAProxy started again): memory a process freed but kept from an earlier measurement
- * would otherwise be reused and hide the cost. Before it, 200 connections of the kind are opened and closed, unmeasured
- * (V8 compiles weir's code for them).
+ * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080. weir (`proxy.workers: 1`: the
+ * proxy in one worker process, whose RSS counts as weir's with the weir process's) has one `proxy` load balancer on
+ * 127.0.100.1 with an HTTP listener (X-Forwarded-For inserted) and a TCP listener, each with a ROUND_ROBIN pool whose
+ * one member is nginx. HAProxy (`nbthread 1`) has a `mode http` frontend (`option forwardfor`, `http-reuse always`)
+ * and a `mode tcp` one, both to nginx. The clients are a Node process in the namespace opening the connections 100 at
+ * a time. Each measurement gets a fresh proxy process (weir killed and started again on its store, HAProxy started
+ * again): memory a process freed but kept from an earlier measurement would otherwise be reused and hide the cost.
+ * Before it, 200 connections of the kind are opened and closed, unmeasured (V8 compiles weir's code for them).
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -81,8 +83,13 @@ interface Proxy {
 
 interface Measurement {
   before: number;
+  /** RSS with the first half of the connections open and idle. */
+  middle: number;
   after: number;
+  /** What the second half added, per connection: the marginal cost. */
   perConnection: number;
+  /** What all of them added, per connection, start-up effects included. */
+  overall: number;
   failed: number;
   /** Connections the proxy held (ESTABLISHED on its listening port) when RSS was read. */
   held: number;
@@ -122,19 +129,26 @@ async function measure(net: BenchNamespaces, proxy: Proxy, mode: Mode): Promise<
   await sleep(500);
 
   const before = rssBytes(pid);
-  const clients = await openIdle(net, NS, target, { ...options, count: CONNECTIONS });
-  const held = await untilEstablished(net, target[1], clients.opened, 20_000);
+  const half = Math.floor(CONNECTIONS / 2);
+  const first = await openIdle(net, NS, target, { ...options, count: half });
+  await untilEstablished(net, target[1], first.opened, 20_000);
+  await sleep(IDLE_MS);
+  const middle = rssBytes(pid);
+  const second = await openIdle(net, NS, target, { ...options, count: CONNECTIONS - half });
+  const held = await untilEstablished(net, target[1], first.opened + second.opened, 20_000);
   await sleep(IDLE_MS);
   const after = rssBytes(pid);
   const backendHeld = establishedFrom(net, NS, NGINX_PORT);
-  const closedMeanwhile = await clients.close();
+  const closedMeanwhile = (await first.close()) + (await second.close());
   await untilEstablished(net, target[1], 0, 20_000);
   await sleep(1000);
   return {
     before,
+    middle,
     after,
-    perConnection: (after - before) / CONNECTIONS,
-    failed: clients.failed,
+    perConnection: (after - middle) / (CONNECTIONS - half),
+    overall: (after - before) / CONNECTIONS,
+    failed: first.failed + second.failed,
     held,
     backendHeld,
     closedMeanwhile,
@@ -231,8 +245,9 @@ await withNamespaces('idle', [NS], async (net) => {
             `(${ratio(perConnection(proxy.label), perConnection('HAProxy'), 'HAProxy')}, median)`,
         );
         console.log(
-          `          rounds ${each((m) => m.perConnection.toFixed(0))} bytes/connection; RSS MiB ` +
-            `${each((m) => `${mib(m.before)}->${mib(m.after)}`)}; held ${each((m) => String(m.held))}, ` +
+          `          rounds ${each((m) => m.perConnection.toFixed(0))} bytes/connection (over all ` +
+            `${CONNECTIONS}, start-up included: ${each((m) => m.overall.toFixed(0))}); RSS MiB ` +
+            `${each((m) => `${mib(m.before)}->${mib(m.middle)}->${mib(m.after)}`)}; held ${each((m) => String(m.held))}, ` +
             `nginx held ${each((m) => String(m.backendHeld))}, failed ${each((m) => String(m.failed))}, ` +
             `closed while idle ${each((m) => String(m.closedMeanwhile))}`,
         );

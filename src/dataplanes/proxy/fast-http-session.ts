@@ -78,15 +78,17 @@ export class FastHttpSession {
     readonly client: Socket,
     readonly env: FastSessionEnv,
   ) {
-    client.on('data', this.onData);
-    client.on('error', this.onClientGone);
-    client.on('close', this.onClientGone);
-    client.on('end', this.onClientEnd);
-    client.on('drain', this.onClientDrain);
-    client.setTimeout(env.config().timeouts.clientDataMs, this.onIdle);
+    (client as SessionSocket)[SESSION] = this;
+    client.on('data', sessionData);
+    client.on('error', sessionGone);
+    client.on('close', sessionGone);
+    client.on('end', sessionEnd);
+    client.on('drain', sessionDrain);
+    client.setTimeout(env.config().timeouts.clientDataMs);
+    client.on('timeout', sessionIdle);
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  onData(chunk: Buffer): void {
     // The connection ends after the exchange in progress: whatever else the client sends is not a request.
     if (this.closing) return;
     let rest = chunk;
@@ -99,39 +101,39 @@ export class FastHttpSession {
     if (!this.busy && !this.backlogged) this.next();
     // Pipelined requests wait while one is served: at most a head's worth is held, then the client waits too.
     else if (this.pending.length > HEAD_LIMITS.maxHeadBytes) this.client.pause();
-  };
+  }
 
-  private readonly onClientGone = (): void => {
+  onClientGone(): void {
     this.closed = true;
     clearTimeout(this.headTimer);
     this.current?.clientGone();
-  };
+  }
 
-  private readonly onClientDrain = (): void => {
+  onClientDrain(): void {
     if (this.current !== null) this.current.clientDrain();
     else if (this.backlogged) {
       this.backlogged = false;
       this.client.resume();
       this.next();
     }
-  };
+  }
 
   /** The client sent all it will (half-close): what it sent is still answered, then the connection ends. */
-  private readonly onClientEnd = (): void => {
+  onClientEnd(): void {
     this.ended = true;
     if (!this.busy && !this.backlogged) this.next();
-  };
+  }
 
-  private readonly onIdle = (): void => {
+  onIdle(): void {
     if (!this.busy) this.client.destroy();
-  };
+  }
 
-  private readonly onSlowHead = (): void => {
+  onSlowHead(): void {
     this.headTimer = undefined;
     if (this.busy || this.closed) return;
     this.closing = true;
     this.end('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-  };
+  }
 
   /** Ends the connection now if it waits for a request, else once its exchange is done. */
   closeWhenIdle(): void {
@@ -171,7 +173,7 @@ export class FastHttpSession {
     if (parsed.kind === 'incomplete') {
       if (this.ended) this.end();
       else if (this.pending.length > 0) {
-        this.headTimer ??= setTimeout(this.onSlowHead, this.env.config().timeouts.clientDataMs);
+        this.headTimer ??= setTimeout(slowHead, this.env.config().timeouts.clientDataMs, this);
       }
       return;
     }
@@ -194,19 +196,19 @@ export class FastHttpSession {
       bodyLength,
       raw: this.pending.subarray(0, taken),
     };
-    this.pending = this.pending.subarray(taken);
+    this.pending = remainder(this.pending, taken);
     this.send(outgoing, config, NONE_TRIED, false);
   }
 
   /** `unsent`: bytes of a request taken from `pending` and not sent, which go back in front. */
   private handOver(unsent: Buffer = EMPTY): void {
     const { client } = this;
-    client.removeListener('data', this.onData);
-    client.removeListener('error', this.onClientGone);
-    client.removeListener('close', this.onClientGone);
-    client.removeListener('end', this.onClientEnd);
-    client.removeListener('drain', this.onClientDrain);
-    client.removeListener('timeout', this.onIdle);
+    client.removeListener('data', sessionData);
+    client.removeListener('error', sessionGone);
+    client.removeListener('close', sessionGone);
+    client.removeListener('end', sessionEnd);
+    client.removeListener('drain', sessionDrain);
+    client.removeListener('timeout', sessionIdle);
     client.setTimeout(0);
     clearTimeout(this.headTimer);
     client.pause();
@@ -276,7 +278,7 @@ export class FastHttpSession {
     const sent = outgoing.raw.subarray(outgoing.head.end);
     const more = Math.min(outgoing.bodyLength - sent.length, this.pending.length);
     const body = more === 0 ? sent : Buffer.concat([sent, this.pending.subarray(0, more)]);
-    this.pending = this.pending.subarray(more);
+    this.pending = remainder(this.pending, more);
     this.current = new MemberExchange(this, channel, member, outgoing, config, record, tried);
     this.current.start(body);
     // Held back while connecting (pipelined bytes over a head's worth); the exchange now takes the body.
@@ -316,6 +318,42 @@ export class FastHttpSession {
   get clientClosed(): boolean {
     return this.closed;
   }
+}
+
+/**
+ * The client connection's listeners: functions shared by every session, which find theirs through the socket, so an
+ * idle connection holds no closures of its own (bench/idle-connections).
+ */
+const SESSION = Symbol('session');
+type SessionSocket = Socket & { [SESSION]: FastHttpSession };
+
+function sessionData(this: SessionSocket, chunk: Buffer): void {
+  this[SESSION].onData(chunk);
+}
+
+function sessionGone(this: SessionSocket): void {
+  this[SESSION].onClientGone();
+}
+
+function sessionEnd(this: SessionSocket): void {
+  this[SESSION].onClientEnd();
+}
+
+function sessionDrain(this: SessionSocket): void {
+  this[SESSION].onClientDrain();
+}
+
+function sessionIdle(this: SessionSocket): void {
+  this[SESSION].onIdle();
+}
+
+function slowHead(session: FastHttpSession): void {
+  session.onSlowHead();
+}
+
+/** What follows `taken` bytes; nothing, rather than an empty view that would keep the whole read buffer alive. */
+function remainder(buffer: Buffer, taken: number): Buffer {
+  return taken >= buffer.length ? EMPTY : buffer.subarray(taken);
 }
 
 /** What the fast path serves itself; the rest goes to the general path, which answers every case. */

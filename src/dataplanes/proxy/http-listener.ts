@@ -95,17 +95,17 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   }
 
   protected serve(socket: Socket): void {
-    const counters = this.counters;
-    counters.totalConnections++;
-    counters.activeConnections++;
-    socket.once('close', () => {
-      counters.activeConnections--;
-      counters.bytesIn += socket.bytesRead;
-      counters.bytesOut += socket.bytesWritten;
-    });
+    this.counters.totalConnections++;
+    this.counters.activeConnections++;
     this.sessions.set(socket, new FastHttpSession(socket, this.fastEnv));
-    socket.once('close', () => this.sessions.delete(socket));
     socket.resume();
+  }
+
+  protected override ended(socket: Socket): void {
+    this.counters.activeConnections--;
+    this.counters.bytesIn += socket.bytesRead;
+    this.counters.bytesOut += socket.bytesWritten;
+    this.sessions.delete(socket);
   }
 
   /** Connections on the fast path; the general path's are the `http` server's. */

@@ -8,7 +8,10 @@ import type { ListenerCounters } from './traffic-counters.ts';
  * they started with and a change drops nothing.
  */
 export abstract class StreamListener<Config extends { admission: Admission }> {
-  protected readonly connections = new Set<Socket>();
+  /** Each connection held, with the configuration whose admission gave it its slots. */
+  protected readonly connections = new Map<Socket, Config>();
+  /** One close listener for all the connections (`this` is the socket), rather than a closure each. */
+  private readonly connectionClosed: (this: Socket) => void;
 
   protected constructor(
     /** Created with pauseOnConnect: nothing is read from a connection before it is admitted. */
@@ -18,6 +21,10 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     protected readonly counters: ListenerCounters,
   ) {
     server.on('connection', (socket: Socket) => this.admit(socket));
+    const listener = this;
+    this.connectionClosed = function (this: Socket) {
+      listener.closed(this);
+    };
   }
 
   reconfigure(config: Config): void {
@@ -32,7 +39,7 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.closeIdle();
     if (!drop) return;
-    for (const socket of this.connections) socket.destroy();
+    for (const socket of this.connections.keys()) socket.destroy();
     await closed;
   }
 
@@ -42,6 +49,9 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
   /** Closes connections that wait for nothing (HTTP keep-alive). */
   protected closeIdle(): void {}
 
+  /** A served connection closed, its slots given back. */
+  protected ended(_socket: Socket): void {}
+
   private admit(socket: Socket): void {
     const config = this.config;
     const verdict = config.admission.admit(socket.remoteAddress);
@@ -49,7 +59,7 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     else if (verdict === false) this.refuse(socket);
     else {
       // Held while a slot is sought elsewhere, and dropped with the others if the listener goes meanwhile.
-      this.connections.add(socket);
+      this.connections.set(socket, config);
       socket.on('error', ignore);
       void verdict.then((admitted) => {
         socket.removeListener('error', ignore);
@@ -62,12 +72,16 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
   }
 
   private begin(socket: Socket, config: Config): void {
-    this.connections.add(socket);
-    socket.once('close', () => {
-      this.connections.delete(socket);
-      config.admission.release();
-    });
+    this.connections.set(socket, config);
+    socket.on('close', this.connectionClosed);
     this.serve(socket, config);
+  }
+
+  private closed(socket: Socket): void {
+    const config = this.connections.get(socket);
+    this.connections.delete(socket);
+    config?.admission.release();
+    this.ended(socket);
   }
 
   private refuse(socket: Socket): void {

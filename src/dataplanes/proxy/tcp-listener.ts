@@ -6,7 +6,7 @@ import { relayTcp, type TcpRoute } from './tcp-relay.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /** What a TCP listener does with a new connection; swapped whole on reconfiguration. */
-export interface TcpListenerConfig extends Omit<TcpRoute, 'counters'> {
+export interface TcpListenerConfig extends TcpRoute {
   admission: Admission;
 }
 
@@ -33,6 +33,6 @@ export class TcpListener extends StreamListener<TcpListenerConfig> {
   }
 
   protected serve(socket: Socket, config: TcpListenerConfig): void {
-    void relayTcp(socket, { ...config, counters: this.counters });
+    relayTcp(socket, config, this.counters);
   }
 }
