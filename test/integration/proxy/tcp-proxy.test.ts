@@ -3,6 +3,9 @@
  * loopback addresses of their own, clients connect to the VIP from source addresses of their own.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Harness, type Json } from '../api/harness.ts';
 import { connectAndTalk, type LineServer, startLineServer, waitFor } from './support/line-servers.ts';
@@ -117,5 +120,53 @@ describe('proxy provider: TCP', () => {
     await h.waitActive(lb.id);
     assert.equal(await held.talk!('after'), 'after');
     held.socket!.destroy();
+  });
+
+  test('megabytes each way arrive whole through backpressure, and a half-close still gets its answer', async () => {
+    // The member reads until the client is done sending, then answers with the digest of what it got and as much again.
+    const size = 8 * 1024 * 1024;
+    const member = createServer({ allowHalfOpen: true }, (socket) => {
+      const hash = createHash('sha256');
+      let received = 0;
+      // Slow to read at first, so that weir's side towards it fills up.
+      socket.pause();
+      setTimeout(() => socket.resume(), 300);
+      socket.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        received += chunk.length;
+      });
+      socket.on('end', () =>
+        socket.end(Buffer.concat([Buffer.from(`${received} ${hash.digest('hex')}\n`), Buffer.alloc(size, 7)])),
+      );
+    });
+    member.listen(0, '127.0.0.23');
+    await once(member, 'listening');
+    try {
+      const listener = await createListener(7007);
+      const pool = await createPool(listener.id);
+      await h.createMember(lb.id, pool.id, {
+        address: '127.0.0.23',
+        protocol_port: (member.address() as { port: number }).port,
+      });
+      const sent = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 4096) sent.writeUInt32BE(i, i);
+      const client = connect(7007, vip);
+      await once(client, 'connect');
+      const chunks: Buffer[] = [];
+      client.on('data', (chunk: Buffer) => chunks.push(chunk));
+      client.end(sent);
+      const closed = once(client, 'close');
+      await Promise.race([
+        closed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in 20 s')), 20_000)),
+      ]);
+      const answer = Buffer.concat(chunks);
+      const line = answer.subarray(0, answer.indexOf(10) + 1).toString();
+      assert.equal(line, `${size} ${createHash('sha256').update(sent).digest('hex')}\n`);
+      assert.equal(answer.length - line.length, size);
+      assert.ok(answer.subarray(line.length).every((byte) => byte === 7));
+    } finally {
+      member.close();
+    }
   });
 });
