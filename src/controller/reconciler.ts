@@ -7,15 +7,26 @@ import { loadTree, type StoredTree, TREE_KINDS } from '../store/load-balancer-tr
 import type { CommitEvent, ObjectKind, StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
 import { AppliedRevision } from './applied-revision.ts';
 import { buildSpec, type SpecSettings } from './build-spec.ts';
+import { HealthTransitions } from './health-transitions.ts';
 import { memberChecks } from './member-checks.ts';
 import { operatingStatuses } from './operating-status.ts';
 import { NO_DRIVER, type ReconcileObserver, type ReconcileResult } from './reconcile-observer.ts';
+import { ReconcileReports, type SettledObject } from './reconcile-reports.ts';
 import { settledStatuses } from './settled-statuses.ts';
 
 export interface ReconcilerLog {
   info(message: string): void;
   error(message: string): void;
 }
+
+/** How one run ended: its result, why it failed, and the pending objects it moved on. */
+type RunOutcome = { result: ReconcileResult; reason: string | null; settled: SettledObject[] };
+
+const outcome = (result: ReconcileResult, reason: string | null = null, settled: SettledObject[] = []): RunOutcome => ({
+  result,
+  reason,
+  settled,
+});
 
 export interface ReconcilerOptions {
   /** How often every load balancer is reconciled again, whatever changed. */
@@ -40,6 +51,10 @@ export class Reconciler {
    */
   private readonly verdicts = new Map<string, Map<string, 'UP' | 'DOWN'>>();
   private readonly revisions = new AppliedRevision();
+  /** The members' recent health transitions, per load balancer, for the API's runtime view. */
+  readonly healthTransitions = new HealthTransitions();
+  /** How each load balancer's last run ended and why its objects went to ERROR, for the API's runtime view. */
+  readonly reports = new ReconcileReports();
   private readonly abort = new AbortController();
   private readonly resyncMs: number;
   private readonly observer: ReconcileObserver | undefined;
@@ -64,6 +79,8 @@ export class Reconciler {
    * follows, so that a status the API shows is already true of the traffic.
    */
   private async onHealthChange(change: HealthChange): Promise<void> {
+    const { memberId, from, status: to, reason, at } = change;
+    this.healthTransitions.record(change.groupId, { at, memberId, from, to, reason });
     const lb = await this.store.read((reader) => reader.get('loadbalancer', change.groupId));
     const driver = this.drivers.find(String(lb?.provider));
     await driver?.setMemberHealth(change.groupId, change.memberId, change.status === 'UP');
@@ -144,18 +161,20 @@ export class Reconciler {
     if (this.abort.signal.aborted) return;
     const startedAt = performance.now();
     let driverName = NO_DRIVER;
-    let result: ReconcileResult = 'failed';
+    let ended: RunOutcome;
     try {
       const revision = await this.store.revision();
       const tree = await this.store.read((reader) => loadTree(reader, loadbalancerId));
       const driver = tree && this.drivers.find(String(tree.loadbalancer.provider));
       driverName = driver?.name ?? NO_DRIVER;
-      result = await this.reconcile(loadbalancerId, tree, driver);
-      if (result !== 'failed') this.revisions.reconciled(loadbalancerId, revision);
+      ended = await this.reconcile(loadbalancerId, tree, driver);
+      if (ended.result !== 'failed') this.revisions.reconciled(loadbalancerId, revision);
     } catch (error) {
       this.log.error(`reconciling load balancer ${loadbalancerId} failed: ${String(error)}`);
+      ended = outcome('failed', messageOf(error));
     }
-    this.observer?.reconciled(driverName, result, (performance.now() - startedAt) / 1000);
+    if (ended.result !== 'removed') this.reports.ran(loadbalancerId, { at: Date.now(), ...ended });
+    this.observer?.reconciled(driverName, ended.result, (performance.now() - startedAt) / 1000);
     this.reportRevisions();
   }
 
@@ -163,42 +182,42 @@ export class Reconciler {
     loadbalancerId: string,
     tree: StoredTree | undefined,
     driver: DataPlaneDriver | undefined,
-  ): Promise<ReconcileResult> {
+  ): Promise<RunOutcome> {
     if (!tree) {
       await this.forget(loadbalancerId, this.drivers.drivers);
-      return 'removed';
+      return outcome('removed');
     }
     if (!driver) {
       // Deletes still go through: a provider this node does not run (not enabled here, say) has nothing to undo.
-      this.log.error(
-        `load balancer ${loadbalancerId} names provider ${tree.loadbalancer.provider}, which this node does not run`,
-      );
+      const reason = `load balancer ${loadbalancerId} names provider ${tree.loadbalancer.provider}, which this node does not run`;
+      this.log.error(reason);
       if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
         await this.forget(loadbalancerId, []);
         await this.store.transaction((tx) => deleteTree(tx, tree));
-        return 'removed';
+        return outcome('removed');
       }
-      await this.settle(tree, false, true);
-      return 'failed';
+      return outcome('failed', reason, await this.settle(tree, false, true));
     }
     if (tree.loadbalancer.provisioning_status === 'PENDING_DELETE') {
       await this.forget(loadbalancerId, [driver]);
       await this.store.transaction((tx) => deleteTree(tx, tree));
       this.log.info(`load balancer ${loadbalancerId} deleted`);
-      return 'removed';
+      return outcome('removed');
     }
     const spec = buildSpec(tree, this.specSettings);
-    const result = await this.apply(driver, spec, tree);
+    const { result, reason } = await this.apply(driver, spec, tree);
     const ok = result !== 'failed';
-    await this.settle(tree, ok);
+    const settled = await this.settle(tree, ok);
     if (ok && driver.capabilities.healthChecks === 'weir') await this.reportHealth(spec, driver);
-    return result;
+    return outcome(result, reason, settled);
   }
 
   /** Takes a load balancer off its data planes and out of health checking. */
   private async forget(loadbalancerId: string, drivers: readonly DataPlaneDriver[]): Promise<void> {
     this.health.removeGroup(loadbalancerId);
     this.verdicts.delete(loadbalancerId);
+    this.healthTransitions.forget(loadbalancerId);
+    this.reports.forget(loadbalancerId);
     await Promise.all(drivers.map((driver) => driver.remove(loadbalancerId, this.abort.signal)));
     this.applied.delete(loadbalancerId);
   }
@@ -236,30 +255,38 @@ export class Reconciler {
     }
   }
 
-  private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<ReconcileResult> {
+  private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<RunOutcome> {
     const fingerprint = JSON.stringify(spec);
     const pending = String(tree.loadbalancer.provisioning_status).startsWith('PENDING_');
-    if (!pending && this.applied.get(spec.id) === fingerprint) return 'unchanged';
+    if (!pending && this.applied.get(spec.id) === fingerprint) return outcome('unchanged');
     try {
       await driver.apply(spec, this.abort.signal);
       this.applied.set(spec.id, fingerprint);
-      return 'applied';
+      return outcome('applied');
     } catch (error) {
       this.applied.delete(spec.id);
       this.log.error(`provider ${driver.name} failed to apply load balancer ${spec.id}: ${String(error)}`);
-      return 'failed';
+      return outcome('failed', `provider ${driver.name}: ${messageOf(error)}`);
     }
   }
 
   /**
    * Moves the objects that were pending when the spec was built to their settled status; objects pending deletion
    * leave the store when the data plane took the change (`dropDeleted`, by default `ok`). An object changed since
-   * (a new API write) is left pending for the next run, which the commit of that write has already queued.
+   * (a new API write) is left pending for the next run, which the commit of that write has already queued. Returns
+   * the objects it moved on.
    */
-  private async settle(snapshot: StoredTree, ok: boolean, dropDeleted = ok): Promise<void> {
-    await this.store.transaction(async (tx) => {
+  private async settle(snapshot: StoredTree, ok: boolean, dropDeleted = ok): Promise<SettledObject[]> {
+    return this.store.transaction(async (tx) => {
+      const settled: SettledObject[] = [];
+      const move = async (kind: ObjectKind, object: StoredObject) => {
+        const changes = settledStatuses(kind, object, ok);
+        await writeIfChanged(tx, kind, object, changes);
+        const status = changes.provisioning_status;
+        if (status === 'ACTIVE' || status === 'ERROR') settled.push({ kind, id: object.id, status });
+      };
       const now = await loadTree(tx, snapshot.loadbalancer.id);
-      if (!now) return;
+      if (!now) return settled;
       const before = new Map<string, StoredObject>();
       for (const [, field] of TREE_KINDS) for (const o of snapshot[field]) before.set(o.id, o);
       before.set(snapshot.loadbalancer.id, snapshot.loadbalancer);
@@ -273,22 +300,23 @@ export class Reconciler {
         for (const object of now[field]) {
           if (!unchanged(object)) continue;
           if (object.provisioning_status === 'PENDING_DELETE') {
-            if (dropDeleted) await tx.delete(kind, object.id);
+            if (dropDeleted) {
+              await tx.delete(kind, object.id);
+              settled.push({ kind, id: object.id, status: 'DELETED' });
+            }
             continue;
           }
-          await writeIfChanged(tx, kind, object, settledStatuses(kind, object, ok));
+          await move(kind, object);
         }
       }
-      if (unchanged(now.loadbalancer)) {
-        await writeIfChanged(
-          tx,
-          'loadbalancer',
-          now.loadbalancer,
-          settledStatuses('loadbalancer', now.loadbalancer, ok),
-        );
-      }
+      if (unchanged(now.loadbalancer)) await move('loadbalancer', now.loadbalancer);
+      return settled;
     });
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function writeIfChanged(

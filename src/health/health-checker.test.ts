@@ -54,10 +54,10 @@ describe('HealthChecker', () => {
   let checker: HealthChecker | undefined;
   let probe: ScriptedProbe;
 
-  const start = (random = () => 0, observer?: HealthCheckObserver): HealthChecker => {
+  const start = (random = () => 0, observer?: HealthCheckObserver, now = () => 1_000): HealthChecker => {
     probe = new ScriptedProbe();
     const registry = new ProbeRegistry({ TCP: () => probe });
-    checker = new HealthChecker({ registry, now: () => 1_000, random, observer });
+    checker = new HealthChecker({ registry, now, random, observer });
     return checker;
   };
 
@@ -71,16 +71,42 @@ describe('HealthChecker', () => {
     const up = waitForChange(health, () => true, 1000);
     health.setChecks('lb-1', [check('m1', 1)]);
     assert.equal(health.status('m1')?.status, 'UNKNOWN');
-    assert.deepEqual(await up, { groupId: 'lb-1', memberId: 'm1', status: 'UP', reason: 'port 1 fine' });
+    assert.deepEqual(await up, {
+      groupId: 'lb-1',
+      memberId: 'm1',
+      from: 'UNKNOWN',
+      status: 'UP',
+      reason: 'port 1 fine',
+      at: 1_000,
+    });
     assert.deepEqual(health.status('m1'), {
       status: 'UP',
+      since: 1_000,
       lastCheckAt: 1_000,
+      lastOk: true,
       lastReason: 'port 1 fine',
       lastLatencyMs: 0,
       consecutiveSuccesses: 1,
       consecutiveFailures: 0,
-      lastChange: 1_000,
     });
+  });
+
+  it('keeps the time a member took its status across results that do not change it, and tells the last result', async () => {
+    let clock = 5_000;
+    const health = start(undefined, undefined, () => clock);
+    health.setChecks('lb-1', [check('m1', 1, { maxRetriesDown: 3 })]);
+    assert.deepEqual([health.status('m1')?.since, health.status('m1')?.lastOk], [5_000, null]);
+    clock = 6_000;
+    await waitForChange(health, (change) => change.status === 'UP', 1000);
+    clock = 7_000;
+    probe.healthy.set(1, false);
+    const deadline = Date.now() + 2000;
+    while (health.status('m1')?.lastOk !== false && Date.now() < deadline) await sleep(5);
+    assert.deepEqual(
+      [health.status('m1')?.status, health.status('m1')?.since, health.status('m1')?.lastCheckAt],
+      ['UP', 6_000, 7_000],
+    );
+    assert.equal(health.status('m1')?.lastReason, 'port 1 broken');
   });
 
   it('takes max_retries_down failures to go DOWN and max_retries successes to come back', async () => {
@@ -98,11 +124,11 @@ describe('HealthChecker', () => {
     await waitForChange(health, (change) => change.status === 'UP', 1000);
     assert.equal(probe.callsTo(1) - callsBeforeHealing, 3);
     assert.deepEqual(
-      events.map((change) => [change.status, change.reason]),
+      events.map((change) => [change.from, change.status, change.reason]),
       [
-        ['UP', 'port 1 fine'],
-        ['DOWN', 'port 1 broken'],
-        ['UP', 'port 1 fine'],
+        ['UNKNOWN', 'UP', 'port 1 fine'],
+        ['UP', 'DOWN', 'port 1 broken'],
+        ['DOWN', 'UP', 'port 1 fine'],
       ],
     );
   });

@@ -2,11 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { HealthCheckObserver } from './health-check-observer.ts';
 import type { HealthProbe } from './health-probe.ts';
 import { type MemberCheck, memberCheckKey } from './member-check.ts';
-import { type LoopClock, type MemberHealth, MemberProbeLoop } from './member-probe-loop.ts';
+import { type LoopClock, type MemberHealth, MemberProbeLoop, type StatusChange } from './member-probe-loop.ts';
 import { ProbeRegistry } from './probe-registry.ts';
 
 /** A member's reported health changed: its first verdict, or a rise or fall threshold was crossed. */
-export type HealthChange = { groupId: string; memberId: string; status: 'UP' | 'DOWN'; reason: string };
+export type HealthChange = { groupId: string; memberId: string } & StatusChange;
 
 export type HealthCheckerEvents = { change: [HealthChange] };
 
@@ -102,8 +102,8 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   }
 
   #createLoop(groupId: string, check: MemberCheck, probe: HealthProbe): MemberProbeLoop {
-    const onChange = (status: 'UP' | 'DOWN', reason: string): void => {
-      this.emit('change', { groupId, memberId: check.memberId, status, reason });
+    const onChange = (change: StatusChange): void => {
+      this.emit('change', { groupId, memberId: check.memberId, ...change });
     };
     // A private copy: the caller may reuse or mutate its objects, which must not change a running check.
     return new MemberProbeLoop(structuredClone(check), probe, onChange, this.#clock, this.#observer);

@@ -8,13 +8,19 @@ import { errorReason } from './probes/bounded-probe.ts';
 /** What is known of one member's health, for status views and the status reporter. Times are epoch ms. */
 export type MemberHealth = {
   status: TrackedStatus;
+  /** When the member took its status: its last change, or when its checks started (UNKNOWN). */
+  since: number;
   lastCheckAt: number | null;
+  /** Whether the last probe succeeded; null before the first. */
+  lastOk: boolean | null;
   lastReason: string | null;
   lastLatencyMs: number | null;
   consecutiveSuccesses: number;
   consecutiveFailures: number;
-  lastChange: number | null;
 };
+
+/** A member's status changed: from what, to what, why (the result that decided it) and when (epoch ms). */
+export type StatusChange = { from: TrackedStatus; status: 'UP' | 'DOWN'; reason: string; at: number };
 
 export type LoopClock = { now: () => number; random: () => number };
 
@@ -30,7 +36,7 @@ export class MemberProbeLoop {
   readonly check: MemberCheck;
   readonly #probe: HealthProbe;
   readonly #tracker: HealthTracker;
-  readonly #onChange: (status: 'UP' | 'DOWN', reason: string) => void;
+  readonly #onChange: (change: StatusChange) => void;
   readonly #clock: LoopClock;
   readonly #observer: HealthCheckObserver | undefined;
   readonly #abort = new AbortController();
@@ -38,12 +44,12 @@ export class MemberProbeLoop {
   #stopped = false;
   #lastCheckAt: number | null = null;
   #lastResult: ProbeResult | null = null;
-  #lastChange: number | null = null;
+  #since: number;
 
   constructor(
     check: MemberCheck,
     probe: HealthProbe,
-    onChange: (status: 'UP' | 'DOWN', reason: string) => void,
+    onChange: (change: StatusChange) => void,
     clock: LoopClock,
     observer?: HealthCheckObserver,
   ) {
@@ -57,6 +63,7 @@ export class MemberProbeLoop {
     this.#onChange = onChange;
     this.#clock = clock;
     this.#observer = observer;
+    this.#since = clock.now();
   }
 
   start(): void {
@@ -75,12 +82,13 @@ export class MemberProbeLoop {
   health(): MemberHealth {
     return {
       status: this.#tracker.status,
+      since: this.#since,
       lastCheckAt: this.#lastCheckAt,
+      lastOk: this.#lastResult?.ok ?? null,
       lastReason: this.#lastResult?.reason ?? null,
       lastLatencyMs: this.#lastResult?.latencyMs ?? null,
       consecutiveSuccesses: this.#tracker.consecutiveSuccesses,
       consecutiveFailures: this.#tracker.consecutiveFailures,
-      lastChange: this.#lastChange,
     };
   }
 
@@ -112,8 +120,9 @@ export class MemberProbeLoop {
     const now = this.#clock.now();
     this.#lastCheckAt = now;
     this.#lastResult = result;
+    const from = this.#tracker.status;
     if (this.#tracker.record(result.ok) !== 'changed') return;
-    this.#lastChange = now;
-    this.#onChange(this.#tracker.status === 'UP' ? 'UP' : 'DOWN', result.reason);
+    this.#since = now;
+    this.#onChange({ from, status: this.#tracker.status === 'UP' ? 'UP' : 'DOWN', reason: result.reason, at: now });
   }
 }
