@@ -26,6 +26,7 @@ import { memberRoutes } from './octavia/v2/members.ts';
 import { poolRoutes } from './octavia/v2/pools.ts';
 import { providerRoutes } from './octavia/v2/providers.ts';
 import { quotaRoutes } from './octavia/v2/quotas.ts';
+import { runtimeRoutes } from './octavia/v2/runtime-routes.ts';
 import type { Policy } from './policy/policy.ts';
 import { isOctaviaRoute, routeAction } from './policy/route-actions.ts';
 import { versionRoutes } from './versions.ts';
@@ -105,6 +106,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     app.register(
       async (v2) => {
         loadbalancerRoutes(v2, options);
+        runtimeRoutes(v2, options);
         listenerRoutes(v2, options);
         poolRoutes(v2, options);
         memberRoutes(v2, options);

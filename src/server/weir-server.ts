@@ -120,6 +120,9 @@ export class WeirServer {
         return merged;
       },
       nodes: () => [{ id: nodeId, name: config.node.name, address: host }],
+      memberHealth: (memberId) => health.status(memberId),
+      healthTransitions: (loadbalancerId) => reconciler.healthTransitions.of(loadbalancerId),
+      lastReconcile: (loadbalancerId) => reconciler.reports.of(loadbalancerId),
     };
     const providers: ProviderInfo[] = drivers.providers.map((p) => ({
       name: p.name,

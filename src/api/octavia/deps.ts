@@ -1,4 +1,7 @@
+import type { HealthTransition } from '../../controller/health-transitions.ts';
+import type { ReconcileReport } from '../../controller/reconcile-reports.ts';
 import type { DriverCapabilities, TrafficCounters } from '../../dataplanes/driver.ts';
+import type { MemberHealth } from '../../health/member-probe-loop.ts';
 import type { Subnet } from '../../network/subnet.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import type { MemberWalls } from '../../tenancy/member-walls.ts';
@@ -12,10 +15,19 @@ export interface ProviderInfo {
   capabilities: DriverCapabilities;
 }
 
-/** Read-only runtime facts the controller maintains for the API: traffic counters and the nodes carrying traffic. */
+/**
+ * Read-only runtime facts the controller maintains for the API: traffic counters, the nodes carrying traffic, and
+ * what health checks and reconciliations found, kept in memory on this node.
+ */
 export interface RuntimeView {
   listenerStats(loadbalancerId: string): Promise<ReadonlyMap<string, TrafficCounters>>;
   nodes(): readonly { id: string; name: string; address: string }[];
+  /** What this node's health checks know of a member; undefined when no monitor checks it. */
+  memberHealth(memberId: string): MemberHealth | undefined;
+  /** The load balancer's recent member health transitions, oldest first. */
+  healthTransitions(loadbalancerId: string): readonly HealthTransition[];
+  /** How the load balancer's last reconciliation ended, and why its objects went to ERROR; undefined before one. */
+  lastReconcile(loadbalancerId: string): ReconcileReport | undefined;
 }
 
 export interface QuotaLimits {

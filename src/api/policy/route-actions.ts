@@ -26,6 +26,9 @@ const ROUTE_ACTIONS: ReadonlyMap<string, string> = new Map([
   ]),
   ['GET /lbaas/loadbalancers/:id/stats', 'loadbalancer:get_stats'],
   ['GET /lbaas/loadbalancers/:id/status', 'loadbalancer:get_status'],
+  // weir's extensions (docs/dashboard.md): more of the load balancer's status, read as the status tree is.
+  ['GET /lbaas/loadbalancers/:id/health', 'loadbalancer:get_status'],
+  ['GET /lbaas/loadbalancers/:id/reconcile', 'loadbalancer:get_status'],
   ['PUT /lbaas/loadbalancers/:id/failover', 'loadbalancer:put_failover'],
   ['GET /lbaas/listeners/:id/stats', 'listener:get_stats'],
   // Octavia checks a batch member update as a member update.
