@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { registerDashboard } from '../dashboard/dashboard-routes.ts';
 import type { Subnet } from '../network/subnet.ts';
 import type { ApiTls } from '../server/api-tls.ts';
 import { registerAuditTrail } from './audit-trail.ts';
@@ -47,8 +48,8 @@ export interface ApiOptions extends OctaviaApiDeps {
 }
 
 /**
- * The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions, health and, when given
- * metrics, /metrics.
+ * The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions, health, the dashboard
+ * page and, when given metrics, /metrics.
  */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
@@ -124,5 +125,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     );
   }
   neutronRoutes(app, options.store, options.subnets, options.defaultProjectId);
+  registerDashboard(app);
   return app;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DASHBOARD_ROUTES } from '../../dashboard/dashboard-routes.ts';
 import { forbidden } from '../faults.ts';
 import type { Policy } from '../policy/policy.ts';
 import { CALLER_SCOPED_RESOURCES, routeAction } from '../policy/route-actions.ts';
@@ -8,10 +9,11 @@ import type { Identity, RequestContext } from '../request-context.ts';
 export type Authenticate = (request: FastifyRequest) => Promise<Identity>;
 
 /**
- * Routes anyone may call: version discovery and the load balancers' own health check, as in Octavia, and weir's
- * metrics, which carry no tenant data (metrics-endpoint.ts).
+ * Routes anyone may call: version discovery and the load balancers' own health check, as in Octavia, weir's
+ * metrics, which carry no tenant data (metrics-endpoint.ts), and the dashboard's files, which read the API with the
+ * caller's own token.
  */
-const PUBLIC_ROUTES = new Set(['/', '/healthcheck', '/metrics']);
+const PUBLIC_ROUTES = new Set<string>(['/', '/healthcheck', '/metrics', ...DASHBOARD_ROUTES]);
 
 const ANONYMOUS: Identity = {
   projectId: null,

@@ -200,6 +200,12 @@ describe('load balancer health and reconcile extensions (keystone)', () => {
     }
   });
 
+  test('the dashboard page itself loads without a token: it holds no data', async () => {
+    const reply = await h.req('GET', '/dashboard', undefined, { headers: { 'x-auth-token': '' } });
+    assert.equal(reply.status, 200);
+    assert.match(reply.text, /<title>weir dashboard<\/title>/);
+  });
+
   test('every role on its own and a foreign project gets what it gets for the status tree', async () => {
     const cells: string[] = [];
     for (const [role, roles] of Object.entries(ROLES)) {
