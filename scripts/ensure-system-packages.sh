@@ -3,7 +3,8 @@
 # loadbalancer` CLI for the end-to-end tests, `ping` for PING health monitors, and Keystone (run by uwsgi, which it
 # depends on) for the identity end-to-end tests, HAProxy and nginx for the PROXY protocol interop tests, nftables,
 # conntrack, iproute2 and curl for the kernel provider tests (in network namespaces of their own), and `dig`
-# (bind9-dnsutils) for the DNS server tests. A policy-rc.d that exits 101 keeps packages from starting services on
+# (bind9-dnsutils) for the DNS server tests, and Debian's chromium for the dashboard's browser tests (driven by
+# playwright-core; never a browser download). A policy-rc.d that exits 101 keeps packages from starting services on
 # install; the tests start their own Keystone, HAProxy and nginx on free loopback ports.
 set -e
 missing=""
@@ -19,6 +20,7 @@ command -v conntrack >/dev/null 2>&1 || missing="$missing conntrack"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v dig >/dev/null 2>&1 || missing="$missing bind9-dnsutils"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
 [ -n "$missing" ] || exit 0
 [ "$(id -u)" = 0 ] || { echo "not root: not installing$missing; tests that need them skip" >&2; exit 0; }
 created=""
