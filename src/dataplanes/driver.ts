@@ -73,17 +73,26 @@ export interface TrafficCounters {
   activeConnections: number;
   totalConnections: number;
   requestErrors: number;
+  /** HTTP requests, from data planes that read them (the proxy's HTTP listeners); absent where none are seen. */
+  totalRequests?: number;
 }
 
 /** Counters added up: a listener's over the processes or VIPs that carry it, a load balancer's over its listeners. */
 export function sumTraffic(counters: Iterable<TrafficCounters>): TrafficCounters {
-  const total = { bytesIn: 0, bytesOut: 0, activeConnections: 0, totalConnections: 0, requestErrors: 0 };
+  const total: TrafficCounters = {
+    bytesIn: 0,
+    bytesOut: 0,
+    activeConnections: 0,
+    totalConnections: 0,
+    requestErrors: 0,
+  };
   for (const c of counters) {
     total.bytesIn += c.bytesIn;
     total.bytesOut += c.bytesOut;
     total.activeConnections += c.activeConnections;
     total.totalConnections += c.totalConnections;
     total.requestErrors += c.requestErrors;
+    if (c.totalRequests !== undefined) total.totalRequests = (total.totalRequests ?? 0) + c.totalRequests;
   }
   return total;
 }

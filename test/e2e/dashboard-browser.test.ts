@@ -161,12 +161,14 @@ test('members appear, a killed member turns red within its detection time, count
 
     const before = await counterValue(page, lb.id, 'total_connections');
     const bytesBefore = await counterValue(page, lb.id, 'bytes_out');
+    const requestsBefore = await counterValue(page, lb.id, 'total_requests');
     const deadline = Date.now() + 20_000;
     while ((await counterValue(page, lb.id, 'total_connections')) < before + 5) {
       assert.ok(Date.now() < deadline, `connections stayed at ${before} while the client sent ${client.counts.sent}`);
       await sleep(250);
     }
     assert.ok((await counterValue(page, lb.id, 'bytes_out')) > bytesBefore, 'bytes out moved');
+    assert.ok((await counterValue(page, lb.id, 'total_requests')) > requestsBefore, 'requests moved');
     const rate = await page.textContent(
       `section.lb[data-lb-id="${lb.id}"] > dl.counters [data-counter="total_connections"] dd`,
     );

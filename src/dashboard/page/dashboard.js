@@ -35,6 +35,8 @@ function rates(id, stats, at) {
   if (!before || at <= before.at) return null;
   const per = (field) => Math.max(0, stats[field] - before.stats[field]) / ((at - before.at) / 1000);
   return {
+    // HTTP requests: only where the data plane reads them (weir's total_requests), undefined elsewhere.
+    requests: stats.total_requests === undefined ? undefined : per('total_requests'),
     connections: per('total_connections'),
     bytesIn: per('bytes_in'),
     bytesOut: per('bytes_out'),
@@ -161,6 +163,9 @@ function counters(stats, rate) {
   return el(
     'dl',
     { class: 'counters' },
+    stats.total_requests === undefined
+      ? null
+      : cell('total_requests', 'requests', perSecond(rate?.requests), `${stats.total_requests} in all`),
     cell('total_connections', 'new connections', perSecond(rate?.connections), `${stats.total_connections} in all`),
     cell('active_connections', 'active connections', String(stats.active_connections)),
     cell('bytes_in', 'bytes in', perSecond(rate?.bytesIn, bytes), bytes(stats.bytes_in)),

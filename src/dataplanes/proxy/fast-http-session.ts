@@ -188,6 +188,7 @@ export class FastHttpSession {
       return;
     }
     const head = parsed.head;
+    this.env.counters.totalRequests!++;
     const bodyLength = head.body.kind === 'length' ? head.body.length : 0;
     const taken = head.end + Math.min(bodyLength, this.pending.length - head.end);
     const outgoing: Outgoing = {

@@ -60,6 +60,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     counters: ListenerCounters,
   ) {
     super(server, config, counters);
+    counters.totalRequests ??= 0;
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
   }
@@ -134,6 +135,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    this.counters.totalRequests!++;
     if (followsRefusal(request)) return void request.socket.destroy();
     const config = this.config;
     const exchange: Exchange = { start: Date.now(), member: null, connectMs: -1, responseMs: -1, termination: null };
@@ -271,6 +273,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
 
   /** WebSocket and other upgrades: the request head goes to a member, then bytes flow both ways. */
   private upgrade(request: IncomingMessage, client: Socket, head: Buffer): void {
+    this.counters.totalRequests!++;
     const config = this.config;
     const problem = requestProblem(request);
     const member = problem === null ? config.pool?.pick(client, new Set()) : undefined;

@@ -7,9 +7,13 @@ export class ListenerCounters implements TrafficCounters {
   activeConnections = 0;
   totalConnections = 0;
   requestErrors = 0;
+  /** Stays undefined on listeners that see no requests (TCP, UDP). */
+  totalRequests: number | undefined = undefined;
 
   snapshot(): TrafficCounters {
-    const { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors } = this;
-    return { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors };
+    const { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors, totalRequests } = this;
+    const counters: TrafficCounters = { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors };
+    if (totalRequests !== undefined) counters.totalRequests = totalRequests;
+    return counters;
   }
 }

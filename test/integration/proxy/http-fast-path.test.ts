@@ -429,4 +429,22 @@ describe('proxy provider: the HTTP fast path', () => {
     assert.equal(received, requests * answer.length, 'every answer once the client reads');
     assert.equal(member.heads.length, requests);
   });
+
+  test('listener stats count every request, on either path, in total_requests', async () => {
+    const member = await rawMember('127.0.0.64', () => ok('counted'));
+    servers.push(member.server);
+    const listener = await listenerTo(8114, member, '127.0.0.64');
+    const get = 'GET / HTTP/1.1\r\nhost: x\r\n\r\n';
+    await exchange(lb.vip_address, 8114, [get.repeat(3)], (r) => r.split('counted').length === 4);
+    // HTTP/1.0 is the general path's.
+    await exchange(lb.vip_address, 8114, ['GET /old HTTP/1.0\r\n\r\n'], () => false);
+    let stats: Json = {};
+    for (let i = 0; i < 50; i++) {
+      stats = (await h.get(`listeners/${listener.id}/stats`)).body.stats as Json;
+      if (stats.total_requests === 4) break;
+      await sleep(100);
+    }
+    assert.equal(stats.total_requests, 4);
+    assert.equal(stats.total_connections, 2);
+  });
 });

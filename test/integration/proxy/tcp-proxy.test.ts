@@ -95,6 +95,7 @@ describe('proxy provider: TCP', () => {
     });
     assert.equal(stats.bytes_in, 'twelve bytes\n'.length);
     assert.equal(stats.bytes_out, reply.received);
+    assert.equal(stats.total_requests, undefined, 'a TCP listener sees no requests');
   });
 
   test("clients naming Octavia's provider `amphora` get the proxy, and the name they sent is kept", async () => {
