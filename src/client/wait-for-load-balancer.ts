@@ -15,8 +15,8 @@ export interface WaitOptions {
 const MAX_POLL_INTERVAL_MS = 1000;
 
 /**
- * Polls a load balancer until it reaches the goal. ERROR fails with the objects the API shows in ERROR (the API
- * holds no error text; weir's log has the provider's reason); so does the timeout, with the status it was left in.
+ * Polls a load balancer until it reaches the goal. ERROR fails with the objects the API shows in ERROR and the data
+ * plane's reason (weir's `.../reconcile` extension); the timeout fails with the status it was left in.
  */
 export async function waitForLoadBalancer(
   client: OctaviaClient,
@@ -51,18 +51,32 @@ export async function waitForLoadBalancer(
   }
 }
 
-/** Names the load balancer and every object below it in its status tree that is in ERROR. */
+/** Names the load balancer and every object below it in its status tree that is in ERROR, and why. */
 async function errorReport(client: OctaviaClient, lb: Json): Promise<string> {
   const inError: string[] = [];
+  const path = `${COLLECTIONS.loadbalancer.path}/${lb.id}`;
   try {
-    const tree = await client.request('GET', `${COLLECTIONS.loadbalancer.path}/${lb.id}/status`);
+    const tree = await client.request('GET', `${path}/status`);
     const root = (tree?.statuses as Json | undefined)?.loadbalancer as Json | undefined;
     collectErrors(root?.listeners, 'listener', inError);
   } catch {
     // The report is an aid: without the tree the load balancer's own status still says what happened.
   }
   const which = inError.length > 0 ? `; in ERROR: ${inError.join(', ')}` : '';
-  return `load balancer ${label(lb)} went to provisioning status ERROR${which} (weir's log says why)`;
+  return `load balancer ${label(lb)} went to provisioning status ERROR${which}: ${await errorReason(client, path)}`;
+}
+
+/** The data plane's reason from weir's reconcile record; another Octavia, or a restarted weir, has none. */
+async function errorReason(client: OctaviaClient, path: string): Promise<string> {
+  try {
+    const record = (await client.request('GET', `${path}/reconcile`))?.reconcile as Json | undefined;
+    const errors = (record?.errors as Json[] | undefined) ?? [];
+    const reason = errors.find((error) => error.kind !== 'loadbalancer')?.reason ?? errors[0]?.reason ?? record?.reason;
+    if (typeof reason === 'string' && reason !== '') return reason;
+  } catch {
+    // Not weir, or not allowed: the log is the place then.
+  }
+  return "no reason on record (weir's log says why)";
 }
 
 const TREE_CHILDREN: Record<string, string> = {

@@ -75,7 +75,7 @@ test('a change the provider fails: exit 1 naming the load balancer and the liste
       run.stderr,
       new RegExp(
         `^load balancer busy \\(${lb.id}\\) went to provisioning status ERROR; ` +
-          "in ERROR: listener taken \\([0-9a-f-]{36}\\) \\(weir's log says why\\)\\n$",
+          'in ERROR: listener taken \\([0-9a-f-]{36}\\): provider proxy: .*EADDRINUSE.*\\n$',
       ),
     );
     assert.equal((await h.get(`loadbalancers/${lb.id}`)).body.loadbalancer.provisioning_status, 'ERROR');
