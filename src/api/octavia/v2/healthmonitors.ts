@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { MONITOR_TYPES_FOR_POOL } from '../../../model/compatibility.ts';
 import type { MonitorType, PoolProtocol } from '../../../model/constants.ts';
+import { HTTP_MONITOR_TYPES, healthmonitorDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject } from '../../../store/state-store.ts';
 import { badRequest, conflict } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
@@ -17,8 +18,9 @@ import { renderOne } from '../views.ts';
 import { listenersOf } from './pools.ts';
 
 const ARGUMENT = 'health_monitor_';
-const HTTP_TYPES = new Set(['HTTP', 'HTTPS']);
 const HTTP_FIELDS = ['http_method', 'url_path', 'expected_codes'] as const;
+/** The fields a `null` in a PUT puts back to their default (the HTTP ones stay null on other types). */
+const RESETTABLE = ['max_retries_down', ...HTTP_FIELDS] as const;
 
 export function healthmonitorRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
   const { store } = deps;
@@ -78,22 +80,13 @@ export function healthmonitorRoutes(app: FastifyInstance, deps: OctaviaApiDeps):
 
 function newMonitor(body: Record<string, unknown>, pool: StoredObject, projectId: string): StoredObject {
   const { tenant_id: _tenant, ...fields } = body;
-  const http = HTTP_TYPES.has(body.type as string);
   return {
+    ...healthmonitorDefaults(body),
     id: randomUUID(),
-    name: '',
-    max_retries_down: 3,
-    http_method: http ? 'GET' : null,
-    url_path: http ? '/' : null,
-    expected_codes: http ? '200' : null,
-    admin_state_up: true,
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
     created_at: now(),
     updated_at: null,
-    tags: [],
-    http_version: null,
-    domain_name: null,
     ...fields,
     project_id: projectId,
     pool_id: pool.id,
@@ -106,15 +99,16 @@ function newMonitor(body: Record<string, unknown>, pool: StoredObject, projectId
  * expected codes to their defaults (other checks keep them null, as they are created).
  */
 function defaultsForNulls(type: MonitorType, changes: Record<string, unknown>): Record<string, unknown> {
-  const defaults: Record<string, unknown> = { max_retries_down: 3 };
-  if (HTTP_TYPES.has(type)) Object.assign(defaults, { http_method: 'GET', url_path: '/', expected_codes: '200' });
-  return Object.fromEntries(Object.entries(defaults).filter(([field]) => changes[field] === null));
+  const defaults = healthmonitorDefaults({ type });
+  return Object.fromEntries(
+    RESETTABLE.filter((field) => changes[field] === null).map((field) => [field, defaults[field]]),
+  );
 }
 
 /** Octavia's rules beyond the schema: HTTP options only on HTTP checks, types the pool's protocol allows. */
 function checkMonitor(monitor: StoredObject, sent: Record<string, unknown>, pool: StoredObject): void {
   const type = monitor.type as MonitorType;
-  if (!HTTP_TYPES.has(type)) {
+  if (!HTTP_MONITOR_TYPES.includes(type)) {
     for (const field of HTTP_FIELDS) {
       if (sent[field] != null) throw badRequest(`${field} is not a valid option for health monitors of type ${type}`);
     }

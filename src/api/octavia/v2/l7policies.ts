@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { l7policyDefaults, URL_REDIRECT_ACTIONS } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreWriter } from '../../../store/state-store.ts';
 import { badRequest, invalidInput, notFound } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
@@ -85,20 +86,13 @@ export function l7policyRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
 function newPolicy(body: Record<string, unknown>, listener: StoredObject, projectId: string): StoredObject {
   const { tenant_id: _tenant, rules: _rules, position: _position, ...fields } = body;
   return redirectDefaults({
+    ...l7policyDefaults(fields),
     id: randomUUID(),
-    name: '',
-    description: '',
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
-    admin_state_up: true,
-    redirect_pool_id: null,
-    redirect_url: null,
-    redirect_prefix: null,
     position: Number.MAX_SAFE_INTEGER,
     created_at: now(),
     updated_at: null,
-    tags: [],
-    redirect_http_code: null,
     ...fields,
     project_id: projectId,
     listener_id: listener.id,
@@ -109,13 +103,13 @@ function newPolicy(body: Record<string, unknown>, listener: StoredObject, projec
 /** Only the target of the policy's action is kept; URL redirects default to 302 as in Octavia. */
 function redirectDefaults(policy: StoredObject): StoredObject {
   const action = policy.action;
-  const redirects = action === 'REDIRECT_TO_URL' || action === 'REDIRECT_PREFIX';
+  const redirects = URL_REDIRECT_ACTIONS.includes(action as string);
   return {
     ...policy,
     redirect_pool_id: action === 'REDIRECT_TO_POOL' ? policy.redirect_pool_id : null,
     redirect_url: action === 'REDIRECT_TO_URL' ? policy.redirect_url : null,
     redirect_prefix: action === 'REDIRECT_PREFIX' ? policy.redirect_prefix : null,
-    redirect_http_code: redirects ? (policy.redirect_http_code ?? 302) : null,
+    redirect_http_code: redirects ? (policy.redirect_http_code ?? l7policyDefaults(policy).redirect_http_code) : null,
   };
 }
 

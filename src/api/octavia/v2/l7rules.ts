@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { l7ruleDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, notFound } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
@@ -87,15 +88,12 @@ async function ruleOf(
 function newRule(body: Record<string, unknown>, policy: StoredObject, projectId: string): StoredObject {
   const { tenant_id: _tenant, ...fields } = body;
   return {
+    ...l7ruleDefaults(),
     id: randomUUID(),
-    key: null,
-    invert: false,
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
     created_at: now(),
     updated_at: null,
-    admin_state_up: true,
-    tags: [],
     ...fields,
     project_id: projectId,
     l7policy_id: policy.id,

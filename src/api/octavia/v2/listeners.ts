@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import { INSERT_HEADERS_FOR_LISTENER, POOL_PROTOCOLS_FOR_LISTENER, transportOf } from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
+import { listenerDefaults } from '../../../model/field-defaults.ts';
 import { isStateless, STATELESS_REFUSAL } from '../../../model/stateless.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
@@ -91,45 +92,34 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
   });
 }
 
-/** Octavia's listener defaults that `null` in a PUT resets a field to. */
-const RESETTABLE_DEFAULTS: Readonly<Record<string, unknown>> = {
-  connection_limit: -1,
-  timeout_client_data: 50000,
-  timeout_member_connect: 5000,
-  timeout_member_data: 50000,
-  timeout_tcp_inspect: 0,
-  client_authentication: 'NONE',
-  insert_headers: {},
-  sni_container_refs: [],
-};
+/** The listener fields a `null` in a PUT puts back to their default, as Octavia does. */
+const RESETTABLE = [
+  'connection_limit',
+  'timeout_client_data',
+  'timeout_member_connect',
+  'timeout_member_data',
+  'timeout_tcp_inspect',
+  'client_authentication',
+  'insert_headers',
+  'sni_container_refs',
+] as const;
 
 function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = { ...fields };
-  for (const [key, value] of Object.entries(RESETTABLE_DEFAULTS)) if (result[key] === null) result[key] = value;
+  const defaults = listenerDefaults();
+  for (const key of RESETTABLE) if (result[key] === null) result[key] = defaults[key];
   return result;
 }
 
 function newListener(body: Record<string, unknown>, lb: StoredObject, projectId: string): StoredObject {
   const { default_pool: _pool, l7policies: _policies, tenant_id: _tenant, ...fields } = body;
   return {
+    ...listenerDefaults(),
     id: randomUUID(),
-    name: '',
-    description: '',
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
-    admin_state_up: true,
-    default_tls_container_ref: null,
-    default_pool_id: null,
     created_at: now(),
     updated_at: null,
-    tags: [],
-    client_ca_tls_container_ref: null,
-    client_crl_container_ref: null,
-    ...RESETTABLE_DEFAULTS,
-    allowed_cidrs: null,
-    tls_ciphers: null,
-    tls_versions: null,
-    alpn_protocols: null,
     ...withDefaults(fields),
     project_id: projectId,
     loadbalancer_id: lb.id,

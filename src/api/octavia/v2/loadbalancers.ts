@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { NamePublishing } from '../../../dataplanes/driver.ts';
+import { loadbalancerDefaults } from '../../../model/field-defaults.ts';
 import type { Subnet } from '../../../network/subnet.ts';
 import { allocateVip } from '../../../network/vip-allocator.ts';
 import { loadTree, TREE_KINDS } from '../../../store/load-balancer-tree.ts';
@@ -122,26 +123,27 @@ async function newLoadBalancer(
   const { vipAddress, additionalVips } = publishing
     ? publishedVip(publishing, body)
     : await allocatedVips(tx, deps, body, subnet);
+  const defaults = loadbalancerDefaults();
   return {
     id,
     project_id: projectId,
-    name: body.name ?? '',
-    description: body.description ?? '',
-    admin_state_up: body.admin_state_up ?? true,
+    name: body.name ?? defaults.name,
+    description: body.description ?? defaults.description,
+    admin_state_up: body.admin_state_up ?? defaults.admin_state_up,
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
     vip_address: vipAddress,
     vip_port_id: randomUUID(),
     vip_subnet_id: subnet.id,
     vip_network_id: subnet.networkId,
-    vip_qos_policy_id: body.vip_qos_policy_id ?? null,
+    vip_qos_policy_id: body.vip_qos_policy_id ?? defaults.vip_qos_policy_id,
     additional_vips: additionalVips,
     provider: body.provider ?? deps.defaultProvider,
     flavor_id: body.flavor_id ?? null,
     // The profile as it was: a load balancer keeps the behaviour it was created with when the profile changes later.
     flavor_data: flavorData,
     availability_zone: body.availability_zone ?? null,
-    tags: body.tags ?? [],
+    tags: body.tags ?? defaults.tags,
     created_at: now(),
     updated_at: null,
   };

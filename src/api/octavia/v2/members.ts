@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { memberDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader, StoreWriter } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
@@ -162,9 +163,10 @@ async function requireUniqueEndpoint(reader: StoreReader, poolId: string, member
 
 /** Octavia puts a member's weight and backup back to their defaults when a PUT sends them as null. */
 function defaultsForNulls(changes: Record<string, unknown>): Record<string, unknown> {
+  const { weight, backup } = memberDefaults();
   const defaults: Record<string, unknown> = {};
-  if (changes.weight === null) defaults.weight = 1;
-  if (changes.backup === null) defaults.backup = false;
+  if (changes.weight === null) defaults.weight = weight;
+  if (changes.backup === null) defaults.backup = backup;
   return defaults;
 }
 
@@ -177,20 +179,14 @@ async function newMember(
   const { tenant_id: _tenant, ...fields } = body;
   const monitored = (await reader.count('healthmonitor', { parent_id: pool.id })) > 0;
   return {
+    ...memberDefaults(),
     id: randomUUID(),
-    name: '',
     operating_status: monitored ? 'OFFLINE' : 'NO_MONITOR',
     provisioning_status: 'PENDING_CREATE',
-    admin_state_up: true,
-    backup: false,
-    subnet_id: null,
     created_at: now(),
     updated_at: null,
-    monitor_address: null,
-    monitor_port: null,
-    tags: [],
     ...fields,
-    weight: fields.weight ?? 1,
+    weight: fields.weight ?? memberDefaults().weight,
     project_id: projectId,
     pool_id: pool.id,
     loadbalancer_id: pool.loadbalancer_id,

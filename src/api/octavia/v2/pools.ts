@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { isDatagramProtocol, POOL_PROTOCOLS_FOR_LISTENER } from '../../../model/compatibility.ts';
 import type { LbAlgorithm, ListenerProtocol, PersistenceType, PoolProtocol } from '../../../model/constants.ts';
+import { poolDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
@@ -117,22 +118,12 @@ function newPool(
 ): StoredObject {
   const { healthmonitor: _hm, members: _members, tenant_id: _tenant, listener_id, ...fields } = body;
   return {
+    ...poolDefaults(),
     id: randomUUID(),
-    name: '',
-    description: '',
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
-    admin_state_up: true,
     created_at: now(),
     updated_at: null,
-    tags: [],
-    tls_container_ref: null,
-    ca_tls_container_ref: null,
-    crl_container_ref: null,
-    tls_enabled: false,
-    tls_ciphers: null,
-    tls_versions: null,
-    alpn_protocols: null,
     ...fields,
     session_persistence: normalisePersistence(fields.session_persistence),
     project_id: projectId,
