@@ -1,6 +1,7 @@
 /**
- * Why a config was refused: one line per problem, each naming where (file:line:column, or the command-line flag)
- * the key path and the reason, so the message alone is enough to fix the file.
+ * Why a YAML file weir reads (its config, a declarative file) was refused: one line per problem, each naming where
+ * (file:line:column, or the command-line flag), the key path and the reason, so the message alone is enough to fix
+ * the file.
  */
 export interface ConfigIssue {
   /** `weir.yaml:12:7`, `--listen`, or the file alone when no position applies. */
