@@ -20,8 +20,13 @@ export function schemaProblems(schema: TSchema, value: unknown): Problem[] {
   const mistyped = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  // A value that may also be null fails both branches: "expected a null" says nothing the other does not.
+  const typeErrors = errors.filter((e) => e.keyword === 'type');
+  const nullable = (e: SchemaError) =>
+    e.params.type === 'null' && typeErrors.some((o) => o !== e && o.instancePath === e.instancePath);
   for (const error of errors) {
     if (error.keyword !== 'type' && mistyped.has(error.instancePath)) continue;
+    if (error.keyword === 'type' && nullable(error)) continue;
     for (const problem of reword(schema, value, error)) {
       const key = `${problem.path.join('\0')}\0${problem.reason}`;
       if (seen.has(key)) continue;
