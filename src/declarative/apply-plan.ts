@@ -76,11 +76,11 @@ export async function applyPlan(client: OctaviaClient, plan: Plan, options: Appl
     const lbId = ids.get(steps[0]!.loadbalancer);
     // A load balancer still settling from an earlier write would refuse the first change with 409; one in ERROR
     // takes no change but its deletion.
-    if (lbId !== undefined && !pruned(changes)) await settle(client, lbId, 'active', options, undefined);
+    if (lbId !== undefined && !pruned(changes)) await settle(client, lbId, 'active', options, steps[0]!.loadbalancer);
     for (const change of steps) {
       await applyChange(client, change, ids, options);
       const goal = change.kind === 'loadbalancer' && change.action === 'delete' ? 'deleted' : 'active';
-      await settle(client, ids.get(change.loadbalancer)!, goal, options, change);
+      await settle(client, ids.get(change.loadbalancer)!, goal, options, change.loadbalancer, change);
       options.onChange?.(change);
     }
   }
@@ -133,19 +133,23 @@ async function applyChange(client: OctaviaClient, change: Change, ids: Map<TreeN
   }
 }
 
-/** Waits for the load balancer; an ERROR or a timeout fails the apply, naming the change that led there. */
+/**
+ * Waits for the load balancer; an ERROR or a timeout fails the apply, naming the change that led there (or the load
+ * balancer, when it was not ACTIVE to begin with).
+ */
 async function settle(
   client: OctaviaClient,
   lbId: string,
   goal: 'active' | 'deleted',
   options: ApplyOptions,
-  after: Change | undefined,
+  lb: TreeNode,
+  after?: Change,
 ) {
   try {
     await waitForLoadBalancer(client, lbId, goal, { timeoutMs: options.timeoutMs });
   } catch (error) {
     if (!(error instanceof ClientError)) throw error;
     const when = after ? `after ${after.action.slice(0, -1)}ing ${title(after)}` : 'before applying';
-    throw new ApplyFailed(`${when}: ${error.message}`, after?.node.path);
+    throw new ApplyFailed(`${when}: ${error.message}`, (after?.node ?? lb).path);
   }
 }

@@ -31,7 +31,7 @@ export interface Change {
   readonly label: string;
   /** The file's object for create and update; the service's for delete. */
   readonly node: TreeNode;
-  /** The object it is in (undefined for a load balancer): the file's for a create, the service's for a delete. */
+  /** The object it is in (undefined for a load balancer): the file's, or the service's for a delete. */
   readonly parent?: TreeNode;
   /** The load balancer the change is made in: every change waits for it to be ACTIVE again. */
   readonly loadbalancer: TreeNode;
@@ -106,7 +106,7 @@ class Planner {
       }
       const replacing = createOnlyChanges(node, match);
       if (replacing.length === 0) {
-        this.update(node, match, loadbalancer);
+        this.update(node, match, parent, loadbalancer);
       } else if (node.kind === 'loadbalancer') {
         const what = replacing.map((change) => `${change.field} ${show(change.from)} -> ${show(change.to)}`).join(', ');
         this.problems.push({
@@ -121,12 +121,20 @@ class Planner {
     for (const node of unpaired) this.delete(node, liveParent, lb ?? node, node.kind);
   }
 
-  private update(node: TreeNode, live: TreeNode, lb: TreeNode) {
+  private update(node: TreeNode, live: TreeNode, parent: TreeNode | undefined, lb: TreeNode) {
     this.bindings.set(node, live.id!);
     this.bindings.set(live, live.id!);
     const fields = [...updatableChanges(node, live), ...this.referenceChanges(node, live)];
     if (fields.length > 0)
-      this.changes.push({ action: 'update', kind: node.kind, label: node.label, node, loadbalancer: lb, fields });
+      this.changes.push({
+        action: 'update',
+        kind: node.kind,
+        label: node.label,
+        node,
+        parent,
+        loadbalancer: lb,
+        fields,
+      });
     this.pairChildren(node, live, lb);
   }
 

@@ -8,10 +8,26 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 
 /** `--wait` and `--wait-timeout` of the commands that change something. */
 export function addWaitOptions(command: Command): Command {
-  return command
-    .option('--wait', 'wait until the change is applied: its load balancer ACTIVE again (or gone, when deleted)')
-    .option('--wait-timeout <seconds>', 'give up waiting after this long', integer, DEFAULT_TIMEOUT_SECONDS);
+  return addWaitTimeoutOption(
+    command.option(
+      '--wait',
+      'wait until the change is applied: its load balancer ACTIVE again (or gone, when deleted)',
+    ),
+  );
 }
+
+/** `--wait-timeout`, alone for commands that always wait (`weir apply`). */
+export function addWaitTimeoutOption(command: Command): Command {
+  return command.option(
+    '--wait-timeout <seconds>',
+    'give up waiting after this long',
+    integer,
+    DEFAULT_TIMEOUT_SECONDS,
+  );
+}
+
+/** `--wait-timeout` in milliseconds. */
+export const waitTimeoutMs = (command: Command): number => (command.opts().waitTimeout as number) * 1000;
 
 export function wantsWait(command: Command): boolean {
   return command.opts().wait === true;
@@ -25,7 +41,7 @@ export async function waitFor(session: ClientSession, command: Command, loadbala
   const progress = new ProgressIndicator(session.io.stderr, `load balancer ${loadbalancerId}`);
   try {
     await waitForLoadBalancer(session.client, loadbalancerId, goal, {
-      timeoutMs: (command.opts().waitTimeout as number) * 1000,
+      timeoutMs: waitTimeoutMs(command),
       onPoll: (status) => progress.update(status),
     });
   } finally {
