@@ -14,17 +14,20 @@ import { title } from './plan-text.ts';
 import type { TreeNode } from './tree-node.ts';
 
 /**
- * Within a load balancer: what frees a port or a name, or stops naming a pool, goes first (L7 rules, policies and
- * listeners, then members and monitors of pools that stay, children first); then parents are created before their
- * children and pools before the listeners and policies that name them; pools the file dropped go last, after nothing
- * names them any more, their monitor and members before them.
+ * Within a load balancer, make before break: first what must go for what comes (L7 rules and policies, which match
+ * requests together, and objects in the way of their replacements: a listener on the port, a member at the address,
+ * the pool's one monitor; children first); then parents are created before their children and pools before the
+ * listeners and policies that name them; then what only goes (members after their successors are in); pools last,
+ * once nothing names them, their monitor and members before them.
  */
 const STEP_ORDER = [
   'delete l7rule',
   'delete l7policy',
-  'delete listener',
-  'delete healthmonitor',
-  'delete member',
+  'delete l7rule to make room',
+  'delete l7policy to make room',
+  'delete listener to make room',
+  'delete healthmonitor to make room',
+  'delete member to make room',
   'create loadbalancer',
   'update loadbalancer',
   'create pool',
@@ -39,10 +42,13 @@ const STEP_ORDER = [
   'update l7policy',
   'create l7rule',
   'update l7rule',
+  'delete listener',
+  'delete healthmonitor',
+  'delete member',
   'delete healthmonitor with its pool',
   'delete member with its pool',
   'delete pool with its pool',
-  'delete loadbalancer with its loadbalancer',
+  'delete loadbalancer',
 ];
 
 export interface ApplyOptions {
@@ -87,10 +93,16 @@ export async function applyPlan(client: OctaviaClient, plan: Plan, options: Appl
 }
 
 function rank(change: Change): number {
-  const withParent =
-    change.action === 'delete' && (change.deletedWith === 'pool' || change.deletedWith === 'loadbalancer');
-  const key = `${change.action} ${change.kind}${withParent ? ` with its ${change.deletedWith}` : ''}`;
-  return STEP_ORDER.indexOf(key);
+  const rankOf = (step: string) => {
+    const index = STEP_ORDER.indexOf(step);
+    if (index < 0) throw new Error(`no place in STEP_ORDER for "${step}"`);
+    return index;
+  };
+  const step = `${change.action} ${change.kind}`;
+  if (change.action !== 'delete' || change.kind === 'loadbalancer') return rankOf(step);
+  if (change.deletedWith === 'pool') return rankOf(`${step} with its pool`);
+  const roomFor = change.makesRoom && change.kind !== 'pool' ? ' to make room' : '';
+  return rankOf(`${step}${roomFor}`);
 }
 
 async function applyChange(client: OctaviaClient, change: Change, ids: Map<TreeNode, string>, options: ApplyOptions) {

@@ -1,40 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Json } from '../client/octavia-client.ts';
-import { readDesiredFile } from './desired-file.ts';
-import { KIND_RULES } from './kind-rules.ts';
+import { fileTrees, serviceTrees } from '../../test/support/service-trees.ts';
 import { type Change, type Plan, PlanRefused, planChanges } from './plan.ts';
 import { planText } from './plan-text.ts';
-import { type TreeNode, treeNode } from './tree-node.ts';
-
-/** The trees of a file. */
-const desired = (yaml: string): TreeNode[] => readDesiredFile(yaml, 'web.yaml').loadbalancers;
-
-/**
- * What the API would hold after creating what `yaml` describes: every field with its default filled in, as the API
- * shows it, and ids `<label>#id`; `overrides` by `<kind> <label>`.
- */
-function live(yaml: string, overrides: Record<string, Json> = {}): TreeNode[] {
-  const copies = new Map<TreeNode, TreeNode>();
-  const copy = (node: TreeNode, parent: TreeNode | undefined, position: number): TreeNode => {
-    const fields = {
-      ...KIND_RULES[node.kind].defaults(node.fields),
-      ...node.fields,
-      ...overrides[`${node.kind} ${node.label}`],
-    };
-    const made = treeNode(node.kind, parent, fields, position, { id: `${node.label}#id` });
-    copies.set(node, made);
-    node.children.forEach((child, i) => {
-      made.children.push(copy(child, made, i + 1));
-    });
-    return made;
-  };
-  const trees = desired(yaml).map((lb) => copy(lb, undefined, 1));
-  for (const [original, made] of copies) {
-    for (const [field, pool] of original.refs) made.refs.set(field, pool && copies.get(pool)!);
-  }
-  return trees;
-}
 
 /** `~ listener web/HTTP:80 name,connection_limit`: what each change is, in order. */
 const summary = (plan: Plan): string[] =>
@@ -69,19 +37,19 @@ const WEB = `loadbalancers:
 `;
 
 test('a file the service already matches plans nothing, whatever the defaults, tag order and address spelling', () => {
-  const service = live(WEB, {
+  const service = serviceTrees(WEB, {
     'pool web/app': { tags: ['b', 'a'], session_persistence: null },
     'member web/app/[2001:db8::12]:8080': { address: '2001:0db8:0:0::12' },
     // Chosen by the service: a file that does not say leaves them as they are.
     'loadbalancer web': { vip_address: '127.0.100.7', provider: 'noop' },
   });
-  const plan = planChanges(desired(WEB), service, { prune: false });
+  const plan = planChanges(fileTrees(WEB), service, { prune: false });
   assert.deepEqual(plan.changes, []);
   assert.equal(planText(plan), 'no differences\n');
 });
 
 test('an empty service: everything is created, parents before children, pools before the listener naming them', () => {
-  const plan = planChanges(desired(WEB), [], { prune: false });
+  const plan = planChanges(fileTrees(WEB), [], { prune: false });
   assert.deepEqual(summary(plan), [
     'create loadbalancer web name,vip_subnet_id',
     'create pool web/app name,protocol,lb_algorithm,tags',
@@ -101,7 +69,7 @@ test('an empty service: everything is created, parents before children, pools be
 
 test('a changed field is updated alone; one the file dropped goes back to its default', () => {
   const file = WEB.replace('        connection_limit: 100\n', '').replace('weight: 3', 'weight: 5');
-  const plan = planChanges(desired(file), live(WEB), { prune: false });
+  const plan = planChanges(fileTrees(file), serviceTrees(WEB), { prune: false });
   assert.deepEqual(summary(plan), [
     'update member web/app/[2001:db8::12]:8080 weight',
     'update listener web/HTTP:80 connection_limit',
@@ -125,7 +93,7 @@ test('what the file no longer has is deleted, children first, and what it adds i
     .replace(/ {8}healthmonitor: .*\n/, '')
     .replace('      - name: api\n', '      - name: api2\n')
     .replace('redirect_pool: api', 'redirect_pool: api2');
-  const plan = planChanges(desired(file), live(WEB), { prune: false });
+  const plan = planChanges(fileTrees(file), serviceTrees(WEB), { prune: false });
   assert.deepEqual(summary(plan), [
     'delete member web/app/[2001:db8::12]:8080',
     'delete healthmonitor web/app',
@@ -143,13 +111,13 @@ test('what the file no longer has is deleted, children first, and what it adds i
 
 test('a field set at creation replaces the object, and what names it follows the new one', () => {
   const plan = planChanges(
-    desired(
+    fileTrees(
       WEB.replace(
         'protocol: HTTP\n        lb_algorithm: ROUND_ROBIN',
         'protocol: PROXY\n        lb_algorithm: ROUND_ROBIN',
       ),
     ),
-    live(WEB),
+    serviceTrees(WEB),
     {
       prune: false,
     },
@@ -178,7 +146,7 @@ test('a listener on the same port with another protocol replaces it; rules are t
     'protocol: HTTP\n        protocol_port: 80',
     'protocol: TERMINATED_HTTPS\n        protocol_port: 80\n        default_tls_container_ref: cert',
   ).replace('value: /api', 'value: /v2');
-  const plan = planChanges(desired(file), live(WEB), { prune: false });
+  const plan = planChanges(fileTrees(file), serviceTrees(WEB), { prune: false });
   assert.deepEqual(summary(plan), [
     'delete l7rule web/HTTP:80/1/PATH STARTS_WITH /api',
     'delete l7policy web/HTTP:80/1',
@@ -188,7 +156,9 @@ test('a listener on the same port with another protocol replaces it; rules are t
     'create l7rule web/TERMINATED_HTTPS:80/1/PATH STARTS_WITH /v2 type,compare_type,value',
   ]);
 
-  const ruleOnly = planChanges(desired(WEB.replace('value: /api', 'value: /v2')), live(WEB), { prune: false });
+  const ruleOnly = planChanges(fileTrees(WEB.replace('value: /api', 'value: /v2')), serviceTrees(WEB), {
+    prune: false,
+  });
   assert.deepEqual(summary(ruleOnly), [
     'create l7rule web/HTTP:80/1/PATH STARTS_WITH /v2 type,compare_type,value',
     'delete l7rule web/HTTP:80/1/PATH STARTS_WITH /api',
@@ -200,7 +170,7 @@ test('L7 policies are paired by position: a policy added in front updates the on
     '        l7policies:\n',
     '        l7policies:\n          - action: REJECT\n            rules:\n              - { type: PATH, compare_type: EQUAL_TO, value: /admin }\n',
   );
-  const plan = planChanges(desired(file), live(WEB), { prune: false });
+  const plan = planChanges(fileTrees(file), serviceTrees(WEB), { prune: false });
   assert.deepEqual(summary(plan), [
     'update l7policy web/HTTP:80/1 action,redirect_pool_id',
     'create l7rule web/HTTP:80/1/PATH EQUAL_TO /admin type,compare_type,value',
@@ -218,9 +188,9 @@ test('L7 policies are paired by position: a policy added in front updates the on
 });
 
 test('load balancers the file does not name are deleted only when pruning, in one cascading delete', () => {
-  const service = [...live(WEB), ...live(WEB.replace('name: web', 'name: old'))];
-  assert.deepEqual(planChanges(desired(WEB), service, { prune: false }).changes, []);
-  const pruned = planChanges(desired(WEB), service, { prune: true });
+  const service = [...serviceTrees(WEB), ...serviceTrees(WEB.replace('name: web', 'name: old'))];
+  assert.deepEqual(planChanges(fileTrees(WEB), service, { prune: false }).changes, []);
+  const pruned = planChanges(fileTrees(WEB), service, { prune: true });
   assert.deepEqual(summary(pruned), ['delete loadbalancer old']);
   assert.equal(pruned.bindings.get(pruned.changes[0]!.node), 'old#id');
   assert.match(planText(pruned), /^- load balancer old \(with everything in it\)$/m);
@@ -230,7 +200,9 @@ test('what no change can do is refused, naming the object in the file', () => {
   const moved = WEB.replace('vip_subnet_id:', 'vip_address: 127.0.100.9\n    vip_subnet_id:');
   assert.throws(
     () =>
-      planChanges(desired(moved), live(WEB, { 'loadbalancer web': { vip_address: '127.0.100.7' } }), { prune: false }),
+      planChanges(fileTrees(moved), serviceTrees(WEB, { 'loadbalancer web': { vip_address: '127.0.100.7' } }), {
+        prune: false,
+      }),
     (error: unknown) => {
       assert.ok(error instanceof PlanRefused);
       assert.deepEqual(error.problems[0]!.path, ['loadbalancers', 0]);
@@ -241,10 +213,10 @@ test('what no change can do is refused, naming the object in the file', () => {
       return true;
     },
   );
-  const twice = [...live(WEB)];
+  const twice = [...serviceTrees(WEB)];
   twice[0]!.children.push(twice[0]!.children[0]!);
   assert.throws(
-    () => planChanges(desired(WEB), twice, { prune: false }),
+    () => planChanges(fileTrees(WEB), twice, { prune: false }),
     /2 pools are named "app" on the service \(web\/app#id, web\/app#id\): rename or delete all but one/,
   );
 });

@@ -41,6 +41,8 @@ export interface Change {
   readonly replacing?: readonly FieldChange[];
   /** Delete: the kind of the topmost object deleted with it (itself, or the pool a member goes with). */
   readonly deletedWith?: ObjectKind;
+  /** Delete: it goes to make room for the object that replaces it or an object above it. */
+  readonly makesRoom?: boolean;
 }
 
 export interface Plan {
@@ -168,9 +170,12 @@ class Planner {
     lb: TreeNode,
     deletedWith: ObjectKind,
     replacing?: FieldChange[],
+    makesRoom = replacing !== undefined,
   ) {
     this.bindings.set(node, node.id!);
-    if (node.kind !== 'loadbalancer') for (const child of node.children) this.delete(child, node, lb, deletedWith);
+    if (node.kind !== 'loadbalancer') {
+      for (const child of node.children) this.delete(child, node, lb, deletedWith, undefined, makesRoom);
+    }
     this.changes.push({
       action: 'delete',
       kind: node.kind,
@@ -181,6 +186,7 @@ class Planner {
       fields: [],
       replacing,
       deletedWith,
+      makesRoom,
     });
   }
 
