@@ -13,6 +13,14 @@ const program = new Command('weir')
   .description('Load balancing as a service behind an OpenStack Octavia v2 API')
   .version('0.1.0');
 
+interface ServeOptions {
+  config?: string;
+  listen?: string;
+  dataDir?: string;
+  logRequests?: boolean;
+  watch?: string;
+}
+
 program
   .command('serve')
   .description('run the API, the controller and the local data planes in one process')
@@ -20,13 +28,21 @@ program
   .option('--listen <host:port>', 'API address, overrides server.listen (default 127.0.0.1:9876)')
   .option('--data-dir <dir>', 'state directory, overrides server.data_dir (default ./var)')
   .option('--log-requests', 'log every API request')
-  .action(async (options: { config?: string; listen?: string; dataDir?: string; logRequests?: boolean }) => {
+  .option('--watch <file>', "keep weir's default project in line with a declarative file (applied now and on change)")
+  .action(async (options: ServeOptions) => {
     let config: ReturnType<typeof loadConfig>;
     try {
       config = loadConfig(options.config, { listen: options.listen, dataDir: options.dataDir });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    // Imported here, as the server below: client commands need none of it.
+    const watching = options.watch === undefined ? undefined : await import('../declarative/serve-watch.ts');
+    const refusal = watching?.watchRefusal(config);
+    if (refusal) {
+      process.stderr.write(`${refusal}\n`);
       process.exit(2);
     }
     const log = {
@@ -44,18 +60,21 @@ program
       process.exit(1);
     }
     log.info(`weir listening on ${server.address} (data in ${config.server.data_dir})`);
+    const watch = watching?.startWatch(server.address, config, options.watch!, log);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info(`${signal}: shutting down`);
-      server.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error(`shutdown failed: ${String(error)}`);
-          process.exit(1);
-        },
-      );
+      Promise.resolve(watch?.close())
+        .then(() => server.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error(`shutdown failed: ${String(error)}`);
+            process.exit(1);
+          },
+        );
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));

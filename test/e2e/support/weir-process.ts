@@ -90,10 +90,13 @@ export class WeirProcess {
     return this.exitInfo !== undefined;
   }
 
-  /** Spawns `weir serve` and resolves once it prints `weir listening on` (bounded by timeoutMs). */
+  /**
+   * Spawns `weir serve` and resolves once it prints `weir listening on` (bounded by timeoutMs); `args` are more
+   * options of `weir serve` (`--watch FILE`).
+   */
   static async start(
     dataDir: string,
-    options: { port?: number; timeoutMs?: number; configFile?: string } = {},
+    options: { port?: number; timeoutMs?: number; configFile?: string; args?: readonly string[] } = {},
   ): Promise<WeirProcess> {
     const port = options.port ?? (await freePort());
     const config = options.configFile ? ['--config', options.configFile] : [];
@@ -109,6 +112,7 @@ export class WeirProcess {
         `127.0.0.1:${port}`,
         '--data-dir',
         dataDir,
+        ...(options.args ?? []),
       ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
     );
