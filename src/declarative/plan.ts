@@ -127,16 +127,7 @@ class Planner {
     this.bindings.set(node, live.id!);
     this.bindings.set(live, live.id!);
     const fields = [...updatableChanges(node, live), ...this.referenceChanges(node, live)];
-    if (fields.length > 0)
-      this.changes.push({
-        action: 'update',
-        kind: node.kind,
-        label: node.label,
-        node,
-        parent,
-        loadbalancer: lb,
-        fields,
-      });
+    if (fields.length > 0) this.record('update', node, lb, { parent, fields });
     this.pairChildren(node, live, lb);
   }
 
@@ -150,16 +141,7 @@ class Planner {
   private create(node: TreeNode, parent: TreeNode | undefined, lb: TreeNode, replacing?: FieldChange[]) {
     const fields: FieldChange[] = Object.entries(node.fields).map(([field, to]) => ({ field, to }));
     for (const [field, pool] of node.refs) if (pool) fields.push({ field, to: pool.segment, pool });
-    this.changes.push({
-      action: 'create',
-      kind: node.kind,
-      label: node.label,
-      node,
-      parent,
-      loadbalancer: lb,
-      fields,
-      replacing,
-    });
+    this.record('create', node, lb, { parent, fields, replacing });
     for (const child of node.children) this.create(child, node, lb);
   }
 
@@ -176,18 +158,11 @@ class Planner {
     if (node.kind !== 'loadbalancer') {
       for (const child of node.children) this.delete(child, node, lb, deletedWith, undefined, makesRoom);
     }
-    this.changes.push({
-      action: 'delete',
-      kind: node.kind,
-      label: node.label,
-      node,
-      parent,
-      loadbalancer: lb,
-      fields: [],
-      replacing,
-      deletedWith,
-      makesRoom,
-    });
+    this.record('delete', node, lb, { parent, replacing, deletedWith, makesRoom });
+  }
+
+  private record(action: Action, node: TreeNode, lb: TreeNode, details: Partial<Change>) {
+    this.changes.push({ action, kind: node.kind, label: node.label, node, loadbalancer: lb, fields: [], ...details });
   }
 
   /** A reference is unchanged when the file's pool is paired with the very pool the service's object names. */
