@@ -319,7 +319,7 @@ test('apply fails with the reason when the load balancer goes to ERROR (the port
       run.stderr,
       new RegExp(
         `^${file}:6:9: loadbalancers\\[0\\]\\.listeners\\[0\\]: after creating listener busy/TCP:${port}: ` +
-          `load balancer busy \\([0-9a-f-]{36}\\) went to provisioning status ERROR; in ERROR: listener taken \\([0-9a-f-]{36}\\) \\(weir's log says why\\)\\n$`,
+          `load balancer busy \\([0-9a-f-]{36}\\) went to provisioning status ERROR; in ERROR: listener taken \\([0-9a-f-]{36}\\): provider proxy: .*EADDRINUSE.*\\n$`,
       ),
     );
     assert.ok(h.errors.some((line) => line.includes('EADDRINUSE')));
