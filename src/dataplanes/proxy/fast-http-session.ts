@@ -30,6 +30,8 @@ const MEMBER_IDLE_MS = 4_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Response fields about the member's connection, never relayed (the client's connection is weir's). */
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
+/** Kept whatever Connection lists: without them the client would frame the body otherwise than weir did. */
+const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding']);
 /** No member tried yet: most requests find their first member reachable, and need no set of their own. */
 const NONE_TRIED: ReadonlySet<string> = new Set();
 
@@ -89,14 +91,15 @@ export class FastHttpSession {
   }
 
   onData(chunk: Buffer): void {
-    // The connection ends after the exchange in progress: whatever else the client sends is not a request.
-    if (this.closing) return;
     let rest = chunk;
     if (this.current?.wantsBody) {
       const taken = this.current.requestBody(chunk);
       if (taken === chunk.length) return;
       rest = chunk.subarray(taken);
     }
+    // The connection ends after the exchange in progress: what else the client sends is no request of it, unless its
+    // member connection is still opening (then it may be the body, taken from `pending` once connected).
+    if (this.closing && !this.busy) return;
     this.pending = this.pending.length === 0 ? rest : Buffer.concat([this.pending, rest]);
     if (!this.busy && !this.backlogged) this.next();
     // Pipelined requests wait while one is served: at most a head's worth is held, then the client waits too.
@@ -566,7 +569,8 @@ class MemberExchange implements MemberChannelUser {
   private responseHeadFor(head: ResponseHead, source: Buffer): Buffer {
     const parts: Buffer[] = [source.subarray(0, head.statusLineEnd)];
     for (const field of head.fields) {
-      if (RESPONSE_HOP_BY_HOP.has(field.name) || head.connectionOptions.includes(field.name)) continue;
+      const listed = head.connectionOptions.includes(field.name) && !FRAMING_FIELDS.has(field.name);
+      if (RESPONSE_HOP_BY_HOP.has(field.name) || listed) continue;
       parts.push(source.subarray(field.start, field.end));
     }
     if (!this.keepClient) parts.push(CLOSE_FIELD);
@@ -629,8 +633,9 @@ class MemberExchange implements MemberChannelUser {
     }
   }
 
-  memberGone(): void {
-    if (this.framing?.closed()) {
+  memberGone(failed: boolean): void {
+    // A reset is not the end of a close-delimited answer: the client must not take a cut body for a whole one.
+    if (!failed && this.framing?.closed()) {
       this.complete();
       return;
     }
@@ -652,7 +657,7 @@ class MemberExchange implements MemberChannelUser {
   /** The member finished sending: the end of a close-delimited answer, else it is gone before its answer ended. */
   memberEnd(): void {
     if (this.framing?.closed()) this.complete();
-    else this.memberGone();
+    else this.memberGone(false);
   }
 
   memberTimeout(): void {

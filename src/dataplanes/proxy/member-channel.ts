@@ -5,8 +5,8 @@ export interface MemberChannelUser {
   memberData(chunk: Buffer): void;
   /** The member half-closed its side. */
   memberEnd(): void;
-  /** An error or the close: the connection is of no more use. */
-  memberGone(): void;
+  /** An error or the close: the connection is of no more use; `failed` when it ended in an error (a reset). */
+  memberGone(failed: boolean): void;
   /** The member sent nothing for the data timeout. */
   memberTimeout(): void;
   memberDrain(): void;
@@ -48,9 +48,9 @@ export class MemberChannel {
     });
     socket.on('drain', () => this.user?.memberDrain());
     // A close always follows an error; an idle connection has nobody to tell.
-    socket.on('error', () => this.user?.memberGone());
-    socket.on('close', () => {
-      this.user?.memberGone();
+    socket.on('error', () => this.user?.memberGone(true));
+    socket.on('close', (hadError: boolean) => {
+      this.user?.memberGone(hadError);
       closed(this);
     });
   }

@@ -447,4 +447,38 @@ describe('proxy provider: the HTTP fast path', () => {
     assert.equal(stats.total_requests, 4);
     assert.equal(stats.total_connections, 2);
   });
+
+  test('a member listing Content-Length or Transfer-Encoding in Connection keeps them: the client frames as weir did', async () => {
+    const member = await rawMember(
+      '127.0.0.65',
+      () =>
+        'HTTP/1.1 200 OK\r\nconnection: transfer-encoding, x-hop\r\nx-hop: 1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+    );
+    servers.push(member.server);
+    await listenerTo(8115, member, '127.0.0.65');
+    const get = 'GET / HTTP/1.1\r\nhost: x\r\n\r\n';
+    const { reply } = await exchange(lb.vip_address, 8115, [get + get], (r) => r.split('hello').length === 3);
+    const answer = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n';
+    assert.equal(reply, answer + answer);
+  });
+
+  test('a body still arriving when its listener is deleted reaches the member whole, and its answer the client', async () => {
+    const member = await rawMember('127.0.0.66', (_head, body) => ok(`got ${body.length}`));
+    servers.push(member.server);
+    const listener = await listenerTo(8116, member, '127.0.0.66', { timeout_member_data: 10_000 });
+    const client = connect(8116, lb.vip_address);
+    await once(client, 'connect');
+    let reply = '';
+    client.setEncoding('latin1').on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    client.write(`POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 20000\r\n\r\n${'a'.repeat(5000)}`);
+    await sleep(200);
+    assert.equal((await h.del(`listeners/${listener.id}`)).status, 204);
+    await sleep(200);
+    client.write('b'.repeat(15_000));
+    for (let i = 0; i < 50 && !reply.endsWith('got 20000'); i++) await sleep(100);
+    client.destroy();
+    assert.match(reply, /^HTTP\/1.1 200 OK\r\n[\s\S]*got 20000$/);
+  });
 });
