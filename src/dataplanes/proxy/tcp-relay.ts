@@ -101,6 +101,8 @@ class TcpRelay {
     socket.on('timeout', timedOut);
     if (route.preamble) socket.write(route.preamble(client, peeked?.serverName ?? null));
     if (peeked?.unread) socket.write(peeked.unread);
+    // The client's end came while its hello was read: the member hears it now, as it would have.
+    if (client.readableEnded) socket.end();
     for (const side of [client, socket]) {
       side.on('data', relayData);
       side.on('drain', resumePeer);
@@ -174,9 +176,10 @@ function memberError(this: RelaySocket): void {
   this[RELAY].client.destroy();
 }
 
+/** The member's close ends the client's side too; after an error or a timeout, abruptly, so no cut answer looks whole. */
 function memberClosed(this: RelaySocket, hadError: boolean): void {
-  const { client } = this[RELAY];
-  if (hadError) client.destroy();
+  const { client, termination } = this[RELAY];
+  if (hadError || termination === 'timeout') client.destroy();
   else client.end();
 }
 
