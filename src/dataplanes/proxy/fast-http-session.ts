@@ -163,6 +163,9 @@ export class FastHttpSession {
   }
 
   private end(last?: string): void {
+    // A head that was arriving will not be answered with 408 on an ended connection.
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
     this.settle();
     if (last === undefined) this.client.end();
     else this.client.end(last);
