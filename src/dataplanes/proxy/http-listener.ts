@@ -96,16 +96,11 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   }
 
   protected serve(socket: Socket): void {
-    this.counters.totalConnections++;
-    this.counters.activeConnections++;
     this.sessions.set(socket, new FastHttpSession(socket, this.fastEnv));
     socket.resume();
   }
 
   protected override ended(socket: Socket): void {
-    this.counters.activeConnections--;
-    this.counters.bytesIn += socket.bytesRead;
-    this.counters.bytesOut += socket.bytesWritten;
     this.sessions.delete(socket);
   }
 

@@ -49,7 +49,7 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
   /** Closes connections that wait for nothing (HTTP keep-alive). */
   protected closeIdle(): void {}
 
-  /** A served connection closed, its slots given back. */
+  /** A served connection closed, its slots given back and its bytes counted. */
   protected ended(_socket: Socket): void {}
 
   private admit(socket: Socket): void {
@@ -72,6 +72,8 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
   }
 
   private begin(socket: Socket, config: Config): void {
+    this.counters.totalConnections++;
+    this.counters.activeConnections++;
     this.connections.set(socket, config);
     socket.on('close', this.connectionClosed);
     this.serve(socket, config);
@@ -81,6 +83,9 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     const config = this.connections.get(socket);
     this.connections.delete(socket);
     config?.admission.release();
+    this.counters.activeConnections--;
+    this.counters.bytesIn += socket.bytesRead;
+    this.counters.bytesOut += socket.bytesWritten;
     this.ended(socket);
   }
 

@@ -49,8 +49,6 @@ class TcpRelay {
     private readonly route: TcpRoute,
     private readonly counters: ListenerCounters,
   ) {
-    counters.totalConnections++;
-    counters.activeConnections++;
     client[RELAY] = this;
     client.setNoDelay(true);
     client.on('error', clientError);
@@ -119,10 +117,7 @@ class TcpRelay {
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    const { client, counters, member, route } = this;
-    counters.activeConnections--;
-    counters.bytesIn += client.bytesRead;
-    counters.bytesOut += client.bytesWritten;
+    const { client, member, route } = this;
     if (member) route.pool?.ended(member);
     route.accessLog?.write({
       start: this.start,
