@@ -66,6 +66,9 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
         ciphers: orNull<string>(l.tls_ciphers),
         versions: strings(l.tls_versions),
         alpnProtocols: strings(l.alpn_protocols),
+        certificates: [],
+        clientCaPem: null,
+        clientCrlPem: null,
       },
       allowedCidrs: strings(l.allowed_cidrs),
       l7policies: tree.l7policies
@@ -115,6 +118,9 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
           ciphers: orNull<string>(p.tls_ciphers),
           versions: strings(p.tls_versions),
           alpnProtocols: strings(p.alpn_protocols),
+          clientCertificate: null,
+          caPem: null,
+          crlPem: null,
         },
         members: tree.members
           .filter((m) => live(m) && m.pool_id === p.id)

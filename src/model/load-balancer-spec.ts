@@ -63,10 +63,24 @@ export interface ListenerSpec {
     ciphers: string | null;
     versions: string[];
     alpnProtocols: string[];
+    /**
+     * The certificates the references name, read from the key manager: the default first, then the SNI ones.
+     * Empty unless the listener terminates TLS. Key material: never logged, never written outside the data plane.
+     */
+    certificates: TlsKeyPair[];
+    /** PEM: the CAs client certificates must chain to, and the revocation list checked against them. */
+    clientCaPem: string | null;
+    clientCrlPem: string | null;
   };
   allowedCidrs: string[];
   /** In evaluation order (position); policies without rules are left out, as Octavia's amphora does. */
   l7policies: L7PolicySpec[];
+}
+
+/** A certificate with its private key as a data plane loads them: PEM, the leaf first, then its intermediates. */
+export interface TlsKeyPair {
+  certificateChainPem: string;
+  privateKeyPem: string;
 }
 
 export interface L7PolicySpec {
@@ -108,6 +122,11 @@ export interface PoolSpec {
     ciphers: string | null;
     versions: string[];
     alpnProtocols: string[];
+    /** What the references name, read from the key manager: the certificate weir presents to members, the CAs
+     * members' certificates must chain to, and the revocation list. */
+    clientCertificate: TlsKeyPair | null;
+    caPem: string | null;
+    crlPem: string | null;
   };
   members: MemberSpec[];
   healthMonitor: HealthMonitorSpec | null;
