@@ -26,7 +26,7 @@ import { haproxyConfig } from './support/bench-haproxy.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
-import { pinProcess, reapedChildrenCpuSeconds, treeCpuSeconds } from './support/process-cpu.ts';
+import { pinProcess } from './support/process-cpu.ts';
 import {
   BACKEND,
   HAPROXY,
@@ -36,7 +36,9 @@ import {
   WEIR_HTTP_PORT,
   WEIR_TCP_PORT,
 } from './support/proxy-bench-ports.ts';
-import { iperf, ratio } from './support/tcp-load.ts';
+import { charged, type FigureFormat, report, type Sample, verdict } from './support/proxy-figures.ts';
+import { iperf } from './support/tcp-load.ts';
+import { runWrk, type WrkOptions } from './support/wrk-load.ts';
 
 requireRootAnd(['wrk', 'haproxy', 'nginx', 'iperf3', 'curl', 'taskset'], 'wrk haproxy nginx iperf3 curl');
 
@@ -64,60 +66,6 @@ interface Proxy {
   bulk: [string, number];
 }
 
-interface Wrk {
-  requests: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Socket errors (connect, read, write, timeout) and non-2xx/3xx answers. */
-  errors: number;
-}
-
-/** One figure of one round: the rate, and what the proxy and CPU 1 spent on it. */
-interface Sample {
-  perSecond: number;
-  /** The work done (requests, connections, gigabits) per CPU second of the proxy. */
-  perCpuSecond: number;
-  /** Proxy CPU seconds per second: 1 is all of CPU 0. */
-  proxyLoad: number;
-  /** CPU seconds per second of the load generator and the backend: 1 is all of CPU 1. */
-  loadSide: number;
-  p50Ms?: number;
-  p99Ms?: number;
-  errors?: number;
-  /** TCP connections the namespace accepted per request (client to proxy, proxy to nginx). */
-  acceptsPerRequest?: number;
-}
-
-const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
-
-/** wrk's latency as printed (`1.23ms`, `850.00us`) in milliseconds. */
-function milliseconds(text: string): number {
-  const match = /^([\d.]+)(us|ms|s|m)$/.exec(text);
-  if (!match) throw new Error(`wrk latency "${text}"`);
-  return Number(match[1]) * UNIT_MS[match[2]!]!;
-}
-
-function runWrk(net: BenchNamespaces, url: string, headers: readonly string[] = [], seconds = SECONDS): Wrk {
-  const args = ['-c', String(CONNECTIONS), '-t', '1', '-d', `${seconds}s`, '--latency', ...headers, url];
-  const out = net.run(NS, ['taskset', '-c', String(LOAD_CPU), 'wrk', ...args], (seconds + 30) * 1000);
-  const find = (pattern: RegExp) => {
-    const match = pattern.exec(out);
-    if (!match) throw new Error(`wrk printed no ${pattern}:\n${out}`);
-    return match[1]!;
-  };
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  return {
-    requests: Number(find(/(\d+) requests in/)),
-    perSecond: Number(find(/Requests\/sec:\s+([\d.]+)/)),
-    p50Ms: milliseconds(find(/\s50%\s+(\S+)/)),
-    p99Ms: milliseconds(find(/\s99%\s+(\S+)/)),
-    errors:
-      (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0) +
-      Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
-  };
-}
-
 /** TCP connections accepted in the namespace so far (`PassiveOpens`). */
 function passiveOpens(net: BenchNamespaces): number {
   const lines = net
@@ -128,26 +76,19 @@ function passiveOpens(net: BenchNamespaces): number {
   return Number(values![names!.indexOf('PassiveOpens')]);
 }
 
-/** Runs `load` and charges the CPU of the proxy, of the load generator (a reaped child) and of the backend to it. */
-function charged<T extends { amount: number }>(proxyPid: number, backendPid: number, load: () => T) {
-  const proxyBefore = treeCpuSeconds(proxyPid);
-  const loadBefore = reapedChildrenCpuSeconds() + treeCpuSeconds(backendPid);
-  const started = performance.now();
-  const result = load();
-  const wall = (performance.now() - started) / 1000;
-  const proxyCpu = treeCpuSeconds(proxyPid) - proxyBefore;
-  return {
-    result,
-    perCpuSecond: result.amount / proxyCpu,
-    proxyLoad: proxyCpu / wall,
-    loadSide: (reapedChildrenCpuSeconds() + treeCpuSeconds(backendPid) - loadBefore) / wall,
-  };
-}
+/** wrk's settings for a measurement; `seconds` for a shorter run (the warm-up). */
+const wrkOptions = (extra: readonly string[] = [], seconds = SECONDS): WrkOptions => ({
+  ns: NS,
+  cpu: LOAD_CPU,
+  connections: CONNECTIONS,
+  seconds,
+  extra,
+});
 
 function httpSample(net: BenchNamespaces, proxyPid: number, nginxPid: number, url: string, close: boolean): Sample {
   const accepted = passiveOpens(net);
   const { result, ...cpu } = charged(proxyPid, nginxPid, () => {
-    const wrk = runWrk(net, url, close ? ['-H', 'Connection: close'] : []);
+    const wrk = runWrk(net, url, wrkOptions(close ? ['-H', 'Connection: close'] : []));
     return { ...wrk, amount: wrk.requests };
   });
   return {
@@ -168,51 +109,9 @@ function bulkSample(net: BenchNamespaces, proxyPid: number, iperfPid: number, ta
   return { ...cpu, perSecond: result.gbits };
 }
 
-interface Figure {
+interface Figure extends FigureFormat {
   key: 'keep-alive' | 'connections' | 'bulk';
-  title: string;
-  unit: string;
-  perCpuUnit: string;
-  digits: number;
   sample: (proxy: Proxy) => Sample;
-}
-
-function report(figure: Figure, proxies: readonly Proxy[], samples: readonly Sample[][]): number[] {
-  console.log(figure.title);
-  const medians = samples.map((rounds) => ({
-    perSecond: median(rounds.map((s) => s.perSecond)),
-    perCpuSecond: median(rounds.map((s) => s.perCpuSecond)),
-    p50Ms: median(rounds.map((s) => s.p50Ms ?? 0)),
-    p99Ms: median(rounds.map((s) => s.p99Ms ?? 0)),
-  }));
-  const reference = medians[medians.length - 1]!;
-  for (const [i, proxy] of proxies.entries()) {
-    const m = medians[i]!;
-    const rounds = samples[i]!;
-    const each = (pick: (s: Sample) => number, digits: number) => rounds.map((s) => pick(s).toFixed(digits)).join('/');
-    const latency =
-      rounds[0]!.p99Ms === undefined ? '' : `, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms`;
-    console.log(
-      `  ${proxy.label.padEnd(7)} ${m.perSecond.toFixed(figure.digits).padStart(8)} ${figure.unit} ` +
-        `(${ratio(m.perSecond, reference.perSecond, 'HAProxy')})${latency}; ` +
-        `${m.perCpuSecond.toFixed(figure.digits).padStart(8)} ${figure.perCpuUnit} ` +
-        `(${ratio(m.perCpuSecond, reference.perCpuSecond, 'HAProxy')})`,
-    );
-    console.log(
-      `          rounds ${each((s) => s.perSecond, figure.digits)} ${figure.unit}` +
-        (rounds[0]!.p99Ms === undefined
-          ? ''
-          : `, p50 ${each((s) => s.p50Ms!, 2)} ms, p99 ${each((s) => s.p99Ms!, 2)} ms, errors ${each((s) => s.errors!, 0)}` +
-            `, accepts/request ${each((s) => s.acceptsPerRequest!, 2)}`) +
-        `; proxy CPU ${each((s) => s.proxyLoad, 2)}, CPU 1 (load + backend) ${each((s) => s.loadSide, 2)}`,
-    );
-  }
-  return medians.map((m) => m.perSecond);
-}
-
-function verdict(name: string, share: number, bar: number, atLeast: boolean): void {
-  const holds = atLeast ? share >= bar : share <= bar;
-  console.log(`  ${name} ${share.toFixed(3)}x HAProxy: ${holds ? 'meets' : 'MISSES'} ${atLeast ? '>=' : '<='} ${bar}x`);
 }
 
 await withNamespaces('http', [NS], async (net) => {
@@ -262,7 +161,7 @@ await withNamespaces('http', [NS], async (net) => {
     for (const proxy of proxies) {
       await waitFor200(net, NS, proxy.http);
       // Not measured: lets V8 compile weir's hot paths before the first round.
-      if (http) runWrk(net, proxy.http, [], WARMUP_SECONDS);
+      if (http) runWrk(net, proxy.http, wrkOptions([], WARMUP_SECONDS));
     }
 
     const loadBefore = loadavg();
@@ -299,6 +198,7 @@ await withNamespaces('http', [NS], async (net) => {
     ];
     const figures = allFigures.filter((figure) => ONLY === undefined || figure.key === ONLY);
     if (figures.length === 0) throw new Error(`BENCH_ONLY=${ONLY}: not one of ${allFigures.map((f) => f.key)}`);
+    const labels = proxies.map((proxy) => proxy.label);
     const samples = figures.map(() => proxies.map(() => [] as Sample[]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [f, figure] of figures.entries()) {
@@ -324,7 +224,7 @@ await withNamespaces('http', [NS], async (net) => {
           `${direct.perCpuSecond.toFixed(0)} req/CPU-s, nginx CPU ${direct.proxyLoad.toFixed(2)}`,
       );
     }
-    const medians = new Map(figures.map((figure, f) => [figure.key, report(figure, proxies, samples[f]!)]));
+    const medians = new Map(figures.map((figure, f) => [figure.key, report(figure, labels, samples[f]!)]));
     const share = (key: Figure['key']) => medians.get(key)![0]! / medians.get(key)![1]!;
     console.log('Targets (medians, weir/HAProxy):');
     if (medians.has('keep-alive')) {
