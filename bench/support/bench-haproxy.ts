@@ -3,6 +3,8 @@ export interface HaproxyFrontend {
   name: string;
   mode: 'http' | 'tcp';
   bind: readonly [string, number];
+  /** More words for the `bind` line, e.g. `ssl crt <file> alpn h2,http/1.1`. */
+  bindOptions?: string;
   server: readonly [string, number];
 }
 
@@ -20,10 +22,10 @@ export function haproxyConfig(maxconn: number, timeoutSeconds: number, frontends
     '  timeout connect 5s',
     `  timeout client ${timeoutSeconds}s`,
     `  timeout server ${timeoutSeconds}s`,
-    ...frontends.flatMap(({ name, mode, bind, server }) => [
+    ...frontends.flatMap(({ name, mode, bind, bindOptions, server }) => [
       `frontend ${name}`,
       `  mode ${mode}`,
-      `  bind ${bind.join(':')}`,
+      `  bind ${bind.join(':')}${bindOptions ? ` ${bindOptions}` : ''}`,
       `  default_backend ${name}-servers`,
       `backend ${name}-servers`,
       `  mode ${mode}`,

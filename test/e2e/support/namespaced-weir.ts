@@ -10,7 +10,9 @@ export type Json = Record<string, any>;
 
 /** What listenerWithPool makes: members and monitor are API fields (address, protocol_port, weight; type, delay...). */
 export interface ServedListener {
-  protocol: 'TCP' | 'UDP' | 'HTTP';
+  protocol: 'TCP' | 'UDP' | 'HTTP' | 'TERMINATED_HTTPS';
+  /** The pool's protocol, when it is not the listener's (HTTP behind TERMINATED_HTTPS). */
+  poolProtocol?: string;
   port: number;
   algorithm: string;
   members: readonly Json[];
@@ -173,7 +175,7 @@ export class NamespacedWeir {
    */
   async listenerWithPool(
     loadbalancerId: string,
-    { protocol, port, algorithm, members, monitor, listener: extra }: ServedListener,
+    { protocol, poolProtocol, port, algorithm, members, monitor, listener: extra }: ServedListener,
   ): Promise<{ listenerId: string; poolId: string; memberIds: string[] }> {
     const listener = this.created('/v2/lbaas/listeners', 'listener', {
       loadbalancer_id: loadbalancerId,
@@ -184,7 +186,7 @@ export class NamespacedWeir {
     await this.waitActive(loadbalancerId);
     const pool = this.created('/v2/lbaas/pools', 'pool', {
       listener_id: listener.id,
-      protocol,
+      protocol: poolProtocol ?? protocol,
       lb_algorithm: algorithm,
     });
     await this.waitActive(loadbalancerId);
