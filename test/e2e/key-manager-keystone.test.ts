@@ -6,9 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { keystoneSkipReason, type LocalKeystone, startKeystone } from './support/local-keystone.ts';
+import { skipWithoutSecretCli } from './support/openstack-cli.ts';
 import { makeDataDir, removeDataDir, WeirProcess } from './support/weir-process.ts';
 
-const skip = keystoneSkipReason();
+const skip = keystoneSkipReason() || skipWithoutSecretCli;
 const PASSWORD = 'e2e-password';
 const USERS = {
   alice: { name: 'alice', project: 'alpha', roles: ['load-balancer_member', 'member'] },
