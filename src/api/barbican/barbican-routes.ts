@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { SecretVault } from '../../key-manager/secret-vault.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import { containerRoutes } from './containers.ts';
+import { projectOnlyAclRoutes } from './project-only-acls.ts';
+import { secretMetadataRoutes } from './secret-metadata.ts';
 import { secretRoutes } from './secrets.ts';
 
 /** The one version of the key manager API served: Barbican's v1, microversion 1.0 to 1.1 (secret consumers). */
@@ -32,7 +34,9 @@ export function keyManagerRoutes(app: FastifyInstance, store: StateStore, vault:
           (_request, body, done) => done(null, body),
         );
         secretRoutes(scope, store, vault);
+        secretMetadataRoutes(scope, store);
         containerRoutes(scope, store);
+        projectOnlyAclRoutes(scope, store);
       },
       { prefix },
     );

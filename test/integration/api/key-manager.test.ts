@@ -149,6 +149,22 @@ describe('secrets', () => {
     assert.equal(viaRoot.body.secret_ref, ref);
   });
 
+  test("metadata and the project-only ACL, as Terraform's openstack_keymanager_secret_v1 uses them", async () => {
+    const ref = await storeText('with metadata');
+    const put = await h.put(`${path(ref)}/metadata`, { metadata: { Owner: 'web', env: 'prod' } });
+    assert.equal(put.status, 201);
+    assert.deepEqual((await h.get(`${path(ref)}/metadata`)).body, { metadata: { owner: 'web', env: 'prod' } });
+    assert.equal((await h.post(`${path(ref)}/metadata`, { key: 'tier', value: 'front' })).status, 201);
+    assert.equal((await h.post(`${path(ref)}/metadata`, { key: 'tier', value: 'x' })).status, 409);
+    assert.equal((await h.put(`${path(ref)}/metadata/tier`, { key: 'tier', value: 'back' })).status, 200);
+    assert.deepEqual((await h.get(`${path(ref)}/metadata/tier`)).body, { key: 'tier', value: 'back' });
+    assert.equal((await h.del(`${path(ref)}/metadata/env`)).status, 204);
+    assert.deepEqual((await h.get(`${path(ref)}/metadata`)).body.metadata, { owner: 'web', tier: 'back' });
+    assert.deepEqual((await h.get(`${path(ref)}/acl`)).body, { read: { 'project-access': true } });
+    const foreign = await h.req('GET', `${path(ref)}/metadata`, undefined, { headers: OTHER_PROJECT });
+    assert.equal(foreign.status, 404);
+  });
+
   test('delete removes metadata and payload', async () => {
     const ref = await storeText('short lived');
     assert.equal((await h.del(path(ref))).status, 204);
