@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the tests drive when running as root and they are missing: the real `openstack
-# loadbalancer` CLI for the end-to-end tests, `ping` for PING health monitors, and Keystone (run by uwsgi, which it
-# depends on) for the identity end-to-end tests, HAProxy and nginx for the PROXY protocol interop tests, nftables,
+# loadbalancer` and `openstack secret` CLIs for the end-to-end tests, `ping` for PING health monitors, and Keystone
+# (run by uwsgi, which it depends on) for the identity end-to-end tests, HAProxy and nginx for the PROXY protocol interop tests, nftables,
 # conntrack, iproute2 and curl for the kernel provider tests (in network namespaces of their own), and `dig`
 # (bind9-dnsutils) for the DNS server tests, and Debian's chromium for the dashboard's browser tests (driven by
 # playwright-core; never a browser download). A policy-rc.d that exits 101 keeps packages from starting services on
@@ -10,6 +10,7 @@ set -e
 missing=""
 { command -v openstack >/dev/null 2>&1 && python3 -c 'import octaviaclient' 2>/dev/null; } ||
   missing="python3-openstackclient python3-octaviaclient"
+/usr/bin/python3 -c 'import barbicanclient' 2>/dev/null || missing="$missing python3-barbicanclient"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 { command -v keystone-manage >/dev/null 2>&1 && [ -e /usr/lib/uwsgi/plugins/python3_plugin.so ]; } ||
   missing="$missing keystone"

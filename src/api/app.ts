@@ -6,6 +6,8 @@ import type { ApiTls } from '../server/api-tls.ts';
 import { registerAuditTrail } from './audit-trail.ts';
 import { type Authenticate, registerAuthentication } from './auth/authentication.ts';
 import { AuthError } from './auth/keystone/keystone-identity.ts';
+import { BarbicanFault } from './barbican/barbican-fault.ts';
+import { keyManagerRoutes } from './barbican/barbican-routes.ts';
 import { Fault } from './faults.ts';
 import { type ApiMetrics, registerMetricsEndpoint } from './metrics-endpoint.ts';
 import { neutronRoutes } from './neutron/neutron-routes.ts';
@@ -48,7 +50,8 @@ export interface ApiOptions extends OctaviaApiDeps {
 }
 
 /**
- * The HTTP API: Octavia v2 under /v2 and /v2.0, the Neutron look-ups clients make, versions, health, the dashboard
+ * The HTTP API: Octavia v2 under /v2 and /v2.0, Barbican's secrets and containers under /v1, the Neutron look-ups
+ * clients make, versions, health, the dashboard
  * page and, when given metrics, /metrics.
  */
 export function buildApi(options: ApiOptions): FastifyInstance {
@@ -84,7 +87,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError | Fault, request, reply) => {
-    if (error instanceof Fault) return reply.code(error.status).send(error.body);
+    if (error instanceof Fault || error instanceof BarbicanFault) return reply.code(error.status).send(error.body);
     if (error instanceof AuthError) {
       if (error.status === 401) reply.header('www-authenticate', `Keystone uri="${error.authUrl}"`);
       return reply.code(error.status).send(error.body);
@@ -124,6 +127,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       { prefix },
     );
   }
+  keyManagerRoutes(app, options.store, options.vault);
   neutronRoutes(app, options.store, options.subnets, options.defaultProjectId);
   registerDashboard(app);
   return app;

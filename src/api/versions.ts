@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { keyManagerVersion } from './barbican/barbican-routes.ts';
 import { requestUrl } from './octavia/collection.ts';
 
 /** The v2 minor versions weir answers to, with Octavia's release dates; clients gate features on the last one. */
@@ -36,12 +37,17 @@ export function versionRoutes(app: FastifyInstance): void {
   app.get('/', (request) => {
     const base = requestUrl(request).replace(/\/$/, '');
     return {
-      versions: VERSIONS.map(([id, updated], index) => ({
-        id,
-        status: index === VERSIONS.length - 1 ? 'CURRENT' : 'SUPPORTED',
-        updated: `${updated}T00:00:00Z`,
-        links: [{ href: `${base}/v2`, rel: 'self' }],
-      })),
+      // The key manager's v1 first: keystoneauth finds it here when the catalog gives weir's unversioned URL for
+      // key-manager, and Octavia's clients take the last entry, which stays Octavia's newest and only CURRENT one.
+      versions: [
+        { ...keyManagerVersion(base), status: 'SUPPORTED' },
+        ...VERSIONS.map(([id, updated], index) => ({
+          id,
+          status: index === VERSIONS.length - 1 ? 'CURRENT' : 'SUPPORTED',
+          updated: `${updated}T00:00:00Z`,
+          links: [{ href: `${base}/v2`, rel: 'self' }],
+        })),
+      ],
     };
   });
   app.get('/healthcheck', async (_request, reply) => {

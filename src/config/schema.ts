@@ -240,6 +240,26 @@ const auditSchema = Type.Object(
   { ...strict, default: {}, description: 'The audit trail of API writes.' },
 );
 
+const keyManagerSchema = Type.Object(
+  {
+    key_file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'File holding the AES-256 key that encrypts secret payloads at rest: 32 random bytes in base64 on one ' +
+          'line (`openssl rand -base64 32`), readable by its owner only (mode 0600). A file named here must exist. ' +
+          'Default: key-manager.key in server.data_dir, created on first start. weir refuses to start when the key ' +
+          'cannot decrypt the secrets already stored.',
+      }),
+    ),
+  },
+  {
+    ...strict,
+    default: {},
+    description: "The key manager (Barbican's v1 secrets and containers under /v1): how its payloads are encrypted.",
+  },
+);
+
 const sourceNatSchema = Type.Object(
   {
     sources: Type.Array(Type.String({ description: 'A CIDR or a single address.' }), {
@@ -344,6 +364,7 @@ export const configSchema = Type.Object(
     }),
     tenancy: tenancySchema,
     audit: auditSchema,
+    key_manager: keyManagerSchema,
     access_log: Type.Optional(
       Type.Object(
         {

@@ -1,4 +1,5 @@
 import { DEFAULT_MAGLEV_SEED, DEFAULT_MAGLEV_TABLE_SIZE } from '../balancing/maglev-table.ts';
+import { NO_KEY_MATERIAL, type SpecKeyMaterial } from '../key-manager/spec-key-material.ts';
 import type { ClientAuthentication } from '../model/constants.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import { isStateless } from '../model/stateless.ts';
@@ -16,8 +17,15 @@ export interface SpecSettings {
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 const orNull = <T>(value: unknown): T | null => (value === undefined || value === null ? null : (value as T));
 
-/** The data plane's view of a tree: objects being deleted left out, Octavia's fields turned into a typed spec. */
-export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalancerSpec {
+/**
+ * The data plane's view of a tree: objects being deleted left out, Octavia's fields turned into a typed spec, with
+ * the key material its references name (read ahead by readSpecKeyMaterial).
+ */
+export function buildSpec(
+  tree: StoredTree,
+  settings: SpecSettings,
+  keys: SpecKeyMaterial = NO_KEY_MATERIAL,
+): LoadBalancerSpec {
   const lb = tree.loadbalancer;
   // A stateless table must be the same on every node, so it takes health from the store, not from this node's checks.
   const stateless = isStateless(lb.flavor_data);
@@ -66,9 +74,11 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
         ciphers: orNull<string>(l.tls_ciphers),
         versions: strings(l.tls_versions),
         alpnProtocols: strings(l.alpn_protocols),
-        certificates: [],
-        clientCaPem: null,
-        clientCrlPem: null,
+        certificates: [orNull<string>(l.default_tls_container_ref), ...strings(l.sni_container_refs)]
+          .filter((ref) => ref !== null)
+          .map((ref) => keys.keyPair(ref)),
+        clientCaPem: pemOf(keys, l.client_ca_tls_container_ref),
+        clientCrlPem: pemOf(keys, l.client_crl_container_ref),
       },
       allowedCidrs: strings(l.allowed_cidrs),
       l7policies: tree.l7policies
@@ -118,9 +128,9 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
           ciphers: orNull<string>(p.tls_ciphers),
           versions: strings(p.tls_versions),
           alpnProtocols: strings(p.alpn_protocols),
-          clientCertificate: null,
-          caPem: null,
-          crlPem: null,
+          clientCertificate: typeof p.tls_container_ref === 'string' ? keys.keyPair(p.tls_container_ref) : null,
+          caPem: pemOf(keys, p.ca_tls_container_ref),
+          crlPem: pemOf(keys, p.crl_container_ref),
         },
         members: tree.members
           .filter((m) => live(m) && m.pool_id === p.id)
@@ -162,6 +172,8 @@ export function buildSpec(tree: StoredTree, settings: SpecSettings): LoadBalance
     }),
   });
 }
+
+const pemOf = (keys: SpecKeyMaterial, ref: unknown): string | null => (typeof ref === 'string' ? keys.pem(ref) : null);
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -2,6 +2,8 @@ import { AsyncResource } from 'node:async_hooks';
 import type { DataPlaneDriver } from '../dataplanes/driver.ts';
 import type { DriverRegistry } from '../dataplanes/registry.ts';
 import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
+import type { SecretVault } from '../key-manager/secret-vault.ts';
+import { KeyMaterialUnavailable, readSpecKeyMaterial, type SpecKeyMaterial } from '../key-manager/spec-key-material.ts';
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import { loadTree, type StoredTree, TREE_KINDS } from '../store/load-balancer-tree.ts';
 import type { CommitEvent, ObjectKind, StateStore, StoredObject, StoreWriter } from '../store/state-store.ts';
@@ -33,6 +35,8 @@ export interface ReconcilerOptions {
   resyncMs?: number;
   /** Told of every run and of the desired and applied revisions, for metrics. */
   observer?: ReconcileObserver;
+  /** Where listeners' and pools' key manager references are read from; without, a tree naming one fails. */
+  vault?: SecretVault;
 }
 
 /**
@@ -58,6 +62,7 @@ export class Reconciler {
   private readonly abort = new AbortController();
   private readonly resyncMs: number;
   private readonly observer: ReconcileObserver | undefined;
+  private readonly vault: SecretVault | undefined;
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -71,6 +76,7 @@ export class Reconciler {
   ) {
     this.resyncMs = options.resyncMs ?? 30_000;
     this.observer = options.observer;
+    this.vault = options.vault;
     health.on('change', (change) => void this.onHealthChange(change));
   }
 
@@ -204,7 +210,17 @@ export class Reconciler {
       this.log.info(`load balancer ${loadbalancerId} deleted`);
       return outcome('removed');
     }
-    const spec = buildSpec(tree, this.specSettings);
+    let keys: SpecKeyMaterial;
+    try {
+      keys = await this.store.read((reader) => readSpecKeyMaterial(reader, tree, this.vault));
+    } catch (error) {
+      // The API refuses references it cannot read, and a secret in use cannot be deleted: this is a key that no
+      // longer opens them, or a store changed behind weir's back. What the data plane holds keeps serving.
+      if (!(error instanceof KeyMaterialUnavailable)) throw error;
+      this.log.error(`load balancer ${loadbalancerId}: ${error.message}`);
+      return outcome('failed', error.message, await this.settle(tree, false));
+    }
+    const spec = buildSpec(tree, this.specSettings, keys);
     const { result, reason } = await this.apply(driver, spec, tree);
     const ok = result !== 'failed';
     const settled = await this.settle(tree, ok);

@@ -26,6 +26,10 @@ import { PublishedRecords } from '../dns/published-records.ts';
 import { zoneFromConfig } from '../dns/zone.ts';
 import { ZoneSet } from '../dns/zone-set.ts';
 import { HealthChecker } from '../health/health-checker.ts';
+import { loadKeyFile } from '../key-manager/key-file.ts';
+import { PayloadCipher } from '../key-manager/payload-cipher.ts';
+import { SecretVault } from '../key-manager/secret-vault.ts';
+import { storedKeyProblem } from '../key-manager/stored-key-check.ts';
 import { nameBasedUuid } from '../network/stable-id.ts';
 import { ServiceMetrics } from '../observability/metrics/service-metrics.ts';
 import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
@@ -77,6 +81,13 @@ export class WeirServer {
     // The walls ask the API where it listens only when a member is checked, by when it does.
     const memberWalls = await memberWallsFor(config, () => api.addresses());
     const store = await SqliteStore.open(config.store.sqlite.path);
+    let vault: SecretVault;
+    try {
+      vault = await openVault(config, store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     const audit = AuditLog.open(config.audit.path ?? join(config.server.data_dir, 'audit.jsonl'));
     const dnsSettings = {
       listen: config.dns.listen.map(parseListenAddress),
@@ -108,7 +119,7 @@ export class WeirServer {
       ? new ServiceMetrics({ drivers: [...drivers.drivers.map((driver) => driver.name), NO_DRIVER] })
       : undefined;
     const health = new HealthChecker({ observer: metrics });
-    const reconciler = new Reconciler(store, drivers, specSettings, log, health, { observer: metrics });
+    const reconciler = new Reconciler(store, drivers, specSettings, log, health, { observer: metrics, vault });
     const { host, port } = parseListenAddress(config.server.listen);
     const nodeId = config.node.id ?? stableNodeId(config.node.name);
     const runtime: RuntimeView = {
@@ -145,6 +156,7 @@ export class WeirServer {
       quotaDefaults: UNLIMITED_QUOTAS,
       memberWalls,
       maglevTableSize: config.balancing.maglev_table_size,
+      vault,
       defaultProjectId: config.server.default_project_id,
       authenticate,
       // Overrides are for keystone callers; noauth callers are administrators.
@@ -183,6 +195,30 @@ export class WeirServer {
     this.audit.close();
     this.lock.release();
   }
+}
+
+/**
+ * The key manager's vault, with the key of key_manager.key_file (the default file in the data directory is
+ * created on first start). A key that cannot open the secrets already stored stops the start.
+ */
+async function openVault(config: Config, store: SqliteStore): Promise<SecretVault> {
+  const configured = config.key_manager.key_file;
+  const path = configured ?? join(config.server.data_dir, 'key-manager.key');
+  let key: Buffer;
+  try {
+    key = loadKeyFile(path, { create: configured === undefined });
+  } catch (error) {
+    throw new StartupError(`key_manager.key_file: ${(error as Error).message}`);
+  }
+  const vault = new SecretVault(new PayloadCipher(key));
+  const problem = await storedKeyProblem(store, vault);
+  if (problem !== undefined) {
+    throw new StartupError(
+      `key_manager.key_file: the key in ${path} cannot decrypt the secrets stored in ${config.store.sqlite.path} ` +
+        `(${problem}); start with the key they were stored with`,
+    );
+  }
+  return vault;
 }
 
 /** A node without a configured id gets one derived from its name, so its amphora ids survive restarts. */

@@ -19,8 +19,14 @@ export interface ObjectRow {
   body: string;
 }
 
+export interface SecretPayloadRow {
+  secret_id: string;
+  sealed: Buffer;
+}
+
 export interface Database {
   objects: ObjectRow;
+  secret_payloads: SecretPayloadRow;
   revision: RevisionRow;
 }
 
@@ -81,8 +87,26 @@ export class ObjectTable implements StoreWriter {
       .where('kind', '=', kind)
       .returning(['loadbalancer_id', 'body'])
       .executeTakeFirst();
+    if (kind === 'secret') await this.db.deleteFrom('secret_payloads').where('secret_id', '=', id).execute();
     if (row?.loadbalancer_id) this.touchedLoadBalancers.add(row.loadbalancer_id);
     if (row) this.record(kind, id, JSON.parse(row.body) as StoredObject, null);
+  }
+
+  async secretPayload(secretId: string): Promise<Buffer | undefined> {
+    const row = await this.db
+      .selectFrom('secret_payloads')
+      .select('sealed')
+      .where('secret_id', '=', secretId)
+      .executeTakeFirst();
+    return row ? Buffer.from(row.sealed) : undefined;
+  }
+
+  async setSecretPayload(secretId: string, sealed: Buffer): Promise<void> {
+    await this.db
+      .insertInto('secret_payloads')
+      .values({ secret_id: secretId, sealed })
+      .onConflict((oc) => oc.column('secret_id').doUpdateSet({ sealed }))
+      .execute();
   }
 
   /** The objects this table changed, for the commit event. */

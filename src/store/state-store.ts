@@ -16,6 +16,9 @@ export const OBJECT_KINDS = [
   'flavor',
   'availabilityzoneprofile',
   'availabilityzone',
+  // The key manager's (src/api/barbican/): metadata here, the sealed payload beside it (secretPayload).
+  'secret',
+  'secret_container',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -35,12 +38,17 @@ export interface StoreReader {
   /** Objects in creation order. */
   list<T extends StoredObject>(kind: ObjectKind, filter?: ObjectFilter): Promise<T[]>;
   count(kind: ObjectKind, filter?: ObjectFilter): Promise<number>;
+  /** A secret's payload as sealed by the key manager; undefined while it has none. */
+  secretPayload(secretId: string): Promise<Buffer | undefined>;
 }
 
 export interface StoreWriter extends StoreReader {
   insert(kind: ObjectKind, object: StoredObject): Promise<void>;
   update(kind: ObjectKind, object: StoredObject): Promise<void>;
+  /** Deleting a `secret` deletes its payload too. */
   delete(kind: ObjectKind, id: string): Promise<void>;
+  /** Stores a secret's sealed payload, outside the objects: no commit event or audit entry carries it. */
+  setSecretPayload(secretId: string, sealed: Buffer): Promise<void>;
 }
 
 /** One object a transaction changed: before is null for an insert, after is null for a delete. */

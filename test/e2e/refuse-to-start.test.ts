@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -67,5 +68,41 @@ describe('weir serve refuses to start', () => {
     // SIGKILL left the lock file behind: it names a process that is gone, so the next weir takes it over.
     const second = await WeirProcess.start(data, { configFile: writeConfig(dir, NOOP_DEFAULT_PROVIDER) });
     await second.kill('SIGTERM');
+  });
+
+  test('with a key manager key that cannot decrypt the secrets stored, or that others may read', async () => {
+    const data = join(dir, 'keyed');
+    const weir = await WeirProcess.start(data, { configFile: writeConfig(dir, NOOP_DEFAULT_PROVIDER) });
+    try {
+      const stored = await fetch(`${weir.baseUrl}/v1/secrets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payload: 'kept', payload_content_type: 'text/plain' }),
+      });
+      assert.equal(stored.status, 201);
+    } finally {
+      await weir.kill('SIGTERM');
+    }
+    const keyFile = join(data, 'key-manager.key');
+    rmSync(keyFile);
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    const yaml = `${NOOP_DEFAULT_PROVIDER}  listen: "127.0.0.1:0"\n`;
+    const serveKeyed = () =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', writeConfig(dir, yaml), '--data-dir', data],
+        { cwd: repoRoot, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } },
+      );
+    const wrongKey = serveKeyed();
+    assert.equal(wrongKey.status, 1, wrongKey.stderr);
+    assert.match(
+      wrongKey.stderr,
+      new RegExp(`^weir cannot start: key_manager.key_file: the key in ${keyFile} cannot decrypt the secrets stored`),
+    );
+    assert.match(wrongKey.stderr, /start with the key they were stored with/);
+    chmodSync(keyFile, 0o644);
+    const readable = serveKeyed();
+    assert.equal(readable.status, 1, readable.stderr);
+    assert.match(readable.stderr, /key_manager\.key_file: .* readable by others \(mode 644\); chmod 600 it/);
   });
 });

@@ -9,11 +9,11 @@ import type { Identity, RequestContext } from '../request-context.ts';
 export type Authenticate = (request: FastifyRequest) => Promise<Identity>;
 
 /**
- * Routes anyone may call: version discovery and the load balancers' own health check, as in Octavia, weir's
- * metrics, which carry no tenant data (metrics-endpoint.ts), and the dashboard's files, which read the API with the
- * caller's own token.
+ * Routes anyone may call: version discovery (Octavia's, and the key manager's at /v1, as Barbican's) and the load
+ * balancers' own health check, as in Octavia, weir's metrics, which carry no tenant data (metrics-endpoint.ts), and
+ * the dashboard's files, which read the API with the caller's own token.
  */
-const PUBLIC_ROUTES = new Set<string>(['/', '/healthcheck', '/metrics', ...DASHBOARD_ROUTES]);
+const PUBLIC_ROUTES = new Set<string>(['/', '/v1', '/healthcheck', '/metrics', ...DASHBOARD_ROUTES]);
 
 const ANONYMOUS: Identity = {
   projectId: null,

@@ -2,6 +2,7 @@ import type { HealthTransition } from '../../controller/health-transitions.ts';
 import type { ReconcileReport } from '../../controller/reconcile-reports.ts';
 import type { DriverCapabilities, TrafficCounters } from '../../dataplanes/driver.ts';
 import type { MemberHealth } from '../../health/member-probe-loop.ts';
+import type { SecretVault } from '../../key-manager/secret-vault.ts';
 import type { Subnet } from '../../network/subnet.ts';
 import type { StateStore } from '../../store/state-store.ts';
 import type { MemberWalls } from '../../tenancy/member-walls.ts';
@@ -53,4 +54,6 @@ export interface OctaviaApiDeps {
   memberWalls: MemberWalls;
   /** balancing.maglev_table_size: stored with each new pool, with a random seed. */
   maglevTableSize: number;
+  /** The key manager's secrets, sealed with its key: listeners' and pools' references are read through it. */
+  vault: SecretVault;
 }

@@ -16,6 +16,8 @@ export const KIND_LABEL: Record<ObjectKind, string> = {
   flavor: 'Flavor',
   availabilityzoneprofile: 'Availability Zone Profile',
   availabilityzone: 'Availability Zone',
+  secret: 'Secret',
+  secret_container: 'Container',
 };
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
+import type { SecretVault } from '../../../key-manager/secret-vault.ts';
 import { INSERT_HEADERS_FOR_LISTENER, POOL_PROTOCOLS_FOR_LISTENER, transportOf } from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
 import { listenerDefaults } from '../../../model/field-defaults.ts';
@@ -17,6 +18,7 @@ import { enforceQuota } from '../quota-check.ts';
 import { ListenerCreate, ListenerUpdate } from '../schemas/listener.ts';
 import { requireListenerPorts } from '../stateless-forwarding.ts';
 import { now } from '../timestamps.ts';
+import { checkTlsReferences } from '../tls-references.ts';
 import { renderOne } from '../views.ts';
 import { sumCounters } from './stats.ts';
 
@@ -49,6 +51,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       );
       requireConnectionLimitSupport(provider, listener, lb);
       await checkListener(tx, listener, lb);
+      await checkListenerTls(tx, deps.vault, listener);
       await requireListenerPorts(tx, provider, listener);
       await enforceQuota(tx, listener.project_id as string, 'listener', deps.quotaDefaults);
       await lockLoadBalancer(tx, lb.id);
@@ -68,6 +71,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       const provider = forLoadBalancer(resolveProvider(deps, lb.provider), lb);
       requireConnectionLimitSupport(provider, updated, lb);
       await checkListener(tx, updated, lb);
+      await checkListenerTls(tx, deps.vault, updated);
       await requireListenerPorts(tx, provider, updated);
       await lockLoadBalancer(tx, lb.id, [current.id]);
       await tx.update('listener', { ...updated, provisioning_status: 'PENDING_UPDATE' });
@@ -185,6 +189,13 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
     }
   }
 }
+
+const checkListenerTls = (reader: StoreReader, vault: SecretVault, listener: StoredObject) =>
+  checkTlsReferences(reader, vault, listener, {
+    certificates: [listener.default_tls_container_ref, ...((listener.sni_container_refs ?? []) as string[])],
+    ca: listener.client_ca_tls_container_ref,
+    crl: listener.client_crl_container_ref,
+  });
 
 /** A connection_limit the provider cannot enforce (none of a stateless load balancer can) is refused, never ignored. */
 function requireConnectionLimitSupport(provider: ProviderInfo, listener: StoredObject, lb: StoredObject): void {

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { SecretVault } from '../../../key-manager/secret-vault.ts';
 import { isDatagramProtocol, POOL_PROTOCOLS_FOR_LISTENER } from '../../../model/compatibility.ts';
 import type { LbAlgorithm, ListenerProtocol, PersistenceType, PoolProtocol } from '../../../model/constants.ts';
 import { poolDefaults } from '../../../model/field-defaults.ts';
@@ -14,6 +15,7 @@ import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { PoolCreate, PoolUpdate } from '../schemas/pool.ts';
 import { now } from '../timestamps.ts';
+import { checkTlsReferences } from '../tls-references.ts';
 import { renderOne } from '../views.ts';
 
 const ARGUMENT = 'pool_';
@@ -42,6 +44,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       const lb = await findVisible(tx, 'loadbalancer', lbId, request.context);
       const pool = newPool(body, lbId, lb.project_id as string, deps.maglevTableSize);
       checkPool(resolveProvider(deps, lb.provider), pool);
+      await checkPoolTls(tx, deps.vault, pool);
       if (listener) {
         checkPoolForListener(listener.protocol as ListenerProtocol, pool.protocol as PoolProtocol);
         if (listener.default_pool_id) throw conflict('This listener already has a default pool');
@@ -74,6 +77,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
         updated_at: now(),
       };
       checkPool(resolveProvider(deps, lb.provider), updated);
+      await checkPoolTls(tx, deps.vault, updated);
       await lockLoadBalancer(tx, lb.id, await listenersOf(tx, current));
       await tx.update('pool', updated);
       return renderOne(tx, 'pool', updated);
@@ -149,6 +153,13 @@ export function checkPoolForListener(listenerProtocol: ListenerProtocol, poolPro
 }
 
 /** Session persistence rules and provider support, for create and update alike. */
+const checkPoolTls = (reader: StoreReader, vault: SecretVault, pool: StoredObject) =>
+  checkTlsReferences(reader, vault, pool, {
+    certificates: [pool.tls_container_ref],
+    ca: pool.ca_tls_container_ref,
+    crl: pool.crl_container_ref,
+  });
+
 function checkPool(provider: ProviderInfo, pool: StoredObject): void {
   const protocol = pool.protocol as PoolProtocol;
   const algorithm = pool.lb_algorithm as LbAlgorithm;

@@ -1,0 +1,132 @@
+// End to end: `openstack secret` (python3-barbicanclient) stores a certificate in weir's key manager and
+// `openstack loadbalancer listener create --protocol TERMINATED_HTTPS` uses it, against a real `weir serve`.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pkcs12, TestCa } from '../support/test-pki.ts';
+import { assertActive, type Json, NoauthCli, skipWithoutSecretCli as skip } from './support/openstack-cli.ts';
+import { makeDataDir, NOOP_DEFAULT_PROVIDER, removeDataDir, WeirProcess, writeConfig } from './support/weir-process.ts';
+
+let weir: WeirProcess | undefined;
+let dataDir: string | undefined;
+let secret: NoauthCli;
+let lb: NoauthCli;
+
+before(async () => {
+  if (skip) return;
+  dataDir = makeDataDir();
+  // The proxy provider does not terminate TLS yet (it answers 501); noop takes TERMINATED_HTTPS listeners.
+  weir = await WeirProcess.start(join(dataDir, 'data'), { configFile: writeConfig(dataDir, NOOP_DEFAULT_PROVIDER) });
+  secret = new NoauthCli(weir, 'secret');
+  lb = new NoauthCli(weir);
+});
+
+after(async () => {
+  await weir?.kill('SIGKILL');
+  if (dataDir !== undefined) removeDataDir(dataDir);
+});
+
+test('openstack secret stores a certificate and a TERMINATED_HTTPS listener uses it', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const ca = TestCa.create(dataDir!, 'e2e ca');
+  const www = ca.issue({ commonName: 'www.example.org', dnsNames: ['www.example.org'] });
+  const api = ca.issue({ commonName: 'api.example.org', keyType: 'rsa', dnsNames: ['api.example.org'] });
+
+  // Octavia's cookbook: a PKCS#12 bundle stored as a secret, from a file.
+  const p12File = join(ca.dir, 'api.p12');
+  writeFileSync(p12File, pkcs12(ca, api));
+  const p12 = await secret.json('store', '--name', 'api-p12', '--file', p12File);
+  const p12Ref = String(p12['Secret href']);
+  assert.match(p12Ref, new RegExp(`^${weir!.baseUrl}/v1/secrets/`));
+
+  // The other way: PEM secrets in a certificate container.
+  const pem = async (name: string, text: string) =>
+    String(
+      (await secret.json('store', '--name', name, '--payload-content-type', 'text/plain', '--payload', text))[
+        'Secret href'
+      ],
+    );
+  const cert = await pem('www-cert', www.certPem);
+  const key = await pem('www-key', www.keyPem);
+  const chain = await pem('www-chain', ca.certPem);
+  const container = await secret.json(
+    'container',
+    'create',
+    '--name',
+    'www',
+    '--type',
+    'certificate',
+    '--secret',
+    `certificate=${cert}`,
+    '--secret',
+    `private_key=${key}`,
+    '--secret',
+    `intermediates=${chain}`,
+  );
+  const containerRef = String(container['Container href']);
+  assert.equal(container.Type, 'certificate');
+
+  const listed = await secret.json<Json[]>('list', '--name', 'www-key');
+  assert.deepEqual(
+    listed.map((s) => s['Secret href']),
+    [key],
+  );
+  assert.equal((await secret.ok('get', '--payload', key, '-f', 'value')).stdout.trim(), www.keyPem.trim());
+  const saved = join(ca.dir, 'saved.p12');
+  // barbicanclient decodes what it fetched as text unless told the type, as with Barbican.
+  await secret.ok('get', '--payload_content_type', 'application/octet-stream', '--file', saved, p12Ref);
+  assert.deepEqual(readFileSync(saved), readFileSync(p12File));
+
+  const balancer = await lb.json('create', '--name', 'tls', '--vip-subnet-id', 'local', '--wait');
+  assertActive(balancer, 'tls');
+  const listener = await lb.json(
+    'listener',
+    'create',
+    '--name',
+    'https',
+    '--protocol',
+    'TERMINATED_HTTPS',
+    '--protocol-port',
+    '443',
+    '--default-tls-container-ref',
+    containerRef,
+    '--sni-container-refs',
+    p12Ref,
+    '--wait',
+    'tls',
+  );
+  assertActive(listener, 'https');
+  assert.equal(listener.default_tls_container_ref, containerRef);
+
+  // Table output: barbicanclient cannot print a container's dates as JSON, whichever Barbican it talks to.
+  const shown = await secret.ok('container', 'get', containerRef);
+  assert.match(shown.stdout, new RegExp(`listeners/${listener.id}`));
+  const refused = await secret.run('container', 'delete', containerRef);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /Container cannot be deleted as it has consumers/);
+
+  const unreadable = await lb.run(
+    'listener',
+    'create',
+    '--protocol',
+    'TERMINATED_HTTPS',
+    '--protocol-port',
+    '8443',
+    '--default-tls-container-ref',
+    `${weir!.baseUrl}/v1/containers/00000000-0000-4000-8000-000000000000`,
+    'tls',
+  );
+  assert.notEqual(unreadable.code, 0);
+  assert.match(
+    unreadable.stderr,
+    /Could not retrieve certificate: \['http:\/\/.*00000000-0000-4000-8000-000000000000'\]/,
+  );
+
+  await lb.ok('listener', 'delete', '--wait', 'https');
+  await secret.ok('container', 'delete', containerRef);
+  for (const ref of [cert, key, chain, p12Ref]) await secret.ok('delete', ref);
+  assert.deepEqual(await secret.json('list'), []);
+});
