@@ -23,6 +23,7 @@ import { ClusterProxyEngine } from '../../../src/dataplanes/proxy/workers/cluste
 import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../../src/model/load-balancer-spec.ts';
 import { addressSet } from '../../../src/network/address-set.ts';
 import type { ProxyTlv } from '../../../src/protocols/proxy-protocol/header.ts';
+import { ProxyHeaderDecoder } from '../../../src/protocols/proxy-protocol/stream-decoder.ts';
 import {
   SSL_CLIENT_CERT_CONN,
   SSL_CLIENT_CERT_SESS,
@@ -147,6 +148,40 @@ function loadBalancer(id: string, listeners: ListenerSpec[], pools: PoolSpec[]):
     maxConnections: null,
     listeners,
     pools,
+  };
+}
+
+/**
+ * An HTTP member behind a PROXY v2 header: it answers each connection's first request with what the header said,
+ * as JSON pairs (client, authority, ssl-cn, ssl-version), then closes.
+ */
+async function proxiedHttpMember(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createNetServer((socket) => {
+    const decoder = new ProxyHeaderDecoder();
+    socket.on('error', () => {});
+    socket.on('data', function onData(chunk: Buffer) {
+      const result = decoder.push(chunk);
+      if (result.status === 'need-more') return;
+      socket.removeListener('data', onData);
+      if (result.status === 'error') return void socket.destroy();
+      const { source, tlvs } = result.header;
+      const ssl = tlvs.find((t) => t.type === 'ssl');
+      const sub = (type: string) => (ssl?.type === 'ssl' ? ssl.tlvs.find((t) => t.type === type) : undefined);
+      const pairs = [
+        ...['client', (source as { address: string }).address],
+        ...['authority', String(tlvs.find((t) => t.type === 'authority')?.value ?? '')],
+        ...['ssl-cn', String(sub('cn')?.value ?? '')],
+        ...['ssl-version', String(sub('version')?.value ?? '')],
+      ];
+      const body = JSON.stringify(pairs);
+      socket.end(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -395,6 +430,32 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       assert.equal((await get(before)).get('host'), 'app.example');
       before.destroy();
       after.destroy();
+    });
+
+    test('TERMINATED_HTTPS to a PROXYV2 pool: the member connection of each request starts with the SSL TLVs', async () => {
+      const member = await proxiedHttpMember();
+      closers.push(member.close);
+      const tls = tlsOf([main, other], { clientAuthentication: 'OPTIONAL', clientCaPem: clientCa.certPem });
+      await apply(
+        loadBalancer(
+          'v2http',
+          [listenerSpec('v2http', 'TERMINATED_HTTPS', httpsPort, tls)],
+          [poolSpec('pool-v2http', 'PROXYV2', member.port)],
+        ),
+      );
+      const socket = await tlsConnect(httpsPort, {
+        servername: 'other.example',
+        cert: client.certPem,
+        key: client.keyPem,
+      });
+      for (let i = 0; i < 2; i++) {
+        const seen = await get(socket);
+        assert.equal(seen.get('client'), '127.0.0.1');
+        assert.equal(seen.get('authority'), 'other.example');
+        assert.equal(seen.get('ssl-cn'), 'client one');
+        assert.equal(seen.get('ssl-version'), 'TLSv1.3');
+      }
+      socket.destroy();
     });
 
     test('TERMINATED_TLS relays decrypted bytes to a TCP member, and to a PROXYV2 member with the SSL TLVs', async () => {
