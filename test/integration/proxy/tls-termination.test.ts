@@ -20,6 +20,7 @@ import { localSlotProvider } from '../../../src/dataplanes/proxy/connection-slot
 import { LocalProxyEngine } from '../../../src/dataplanes/proxy/local-proxy-engine.ts';
 import type { ProxyEngine } from '../../../src/dataplanes/proxy/proxy-engine.ts';
 import { ClusterProxyEngine } from '../../../src/dataplanes/proxy/workers/cluster-proxy-engine.ts';
+import { INSERT_HEADERS_FOR_LISTENER } from '../../../src/model/compatibility.ts';
 import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../../src/model/load-balancer-spec.ts';
 import { addressSet } from '../../../src/network/address-set.ts';
 import type { ProxyTlv } from '../../../src/protocols/proxy-protocol/header.ts';
@@ -29,6 +30,7 @@ import {
   SSL_CLIENT_CERT_SESS,
   SSL_CLIENT_SSL,
 } from '../../../src/protocols/proxy-protocol/wire.ts';
+import { member, spec } from '../../support/kernel-spec.ts';
 import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
 import { connectAndTalk, startLineServer } from './support/line-servers.ts';
 
@@ -56,19 +58,14 @@ async function headerEcho(): Promise<{ server: Server; port: number }> {
 
 type ListenerTls = ListenerSpec['tls'];
 
+/** The plainest spec there is, whose listener and pool the builders below start from. */
+const plain = spec([]);
+
 function tlsOf(certificates: IssuedCertificate[], more: Partial<ListenerTls> = {}): ListenerTls {
   return {
+    ...plain.listeners[0]!.tls,
     defaultContainerRef: 'ref',
-    sniContainerRefs: [],
-    clientCaContainerRef: null,
-    clientAuthentication: 'NONE',
-    clientCrlContainerRef: null,
-    ciphers: null,
-    versions: [],
-    alpnProtocols: [],
     certificates: certificates.map((c) => ({ certificateChainPem: c.chainPem, privateKeyPem: c.keyPem })),
-    clientCaPem: null,
-    clientCrlPem: null,
     ...more,
   };
 }
@@ -80,75 +77,18 @@ function listenerSpec(
   tls: ListenerTls,
   insertHeaders: Record<string, string> = {},
 ): ListenerSpec {
-  return {
-    id,
-    name: id,
-    protocol,
-    port,
-    adminStateUp: true,
-    connectionLimit: null,
-    defaultPoolId: `pool-${id}`,
-    insertHeaders,
-    timeouts: { clientDataMs: 5_000, memberConnectMs: 2_000, memberDataMs: 5_000, tcpInspectMs: 0 },
-    tls,
-    allowedCidrs: [],
-    l7policies: [],
-  };
+  const timeouts = { clientDataMs: 5_000, memberConnectMs: 2_000, memberDataMs: 5_000, tcpInspectMs: 0 };
+  return { ...plain.listeners[0]!, id, protocol, port, defaultPoolId: `pool-${id}`, insertHeaders, timeouts, tls };
 }
 
+/** A pool of one member on loopback. */
 function poolSpec(id: string, protocol: PoolSpec['protocol'], port: number): PoolSpec {
-  return {
-    id,
-    protocol,
-    algorithm: 'ROUND_ROBIN',
-    adminStateUp: true,
-    sessionPersistence: null,
-    tls: {
-      enabled: false,
-      containerRef: null,
-      caContainerRef: null,
-      crlContainerRef: null,
-      ciphers: null,
-      versions: [],
-      alpnProtocols: [],
-      clientCertificate: null,
-      caPem: null,
-      crlPem: null,
-    },
-    members: [
-      {
-        id: `${id}-m`,
-        name: '',
-        address: '127.0.0.1',
-        socketPath: null,
-        port,
-        weight: 1,
-        backup: false,
-        adminStateUp: true,
-        monitorAddress: null,
-        monitorPort: null,
-      },
-    ],
-    healthMonitor: null,
-    maglev: { tableSize: 251, seed: 1 },
-  };
+  return { ...plain.pools[0]!, id, protocol, members: [member(`${id}-m`, '127.0.0.1', { port })] };
 }
 
 function loadBalancer(id: string, listeners: ListenerSpec[], pools: PoolSpec[]): LoadBalancerSpec {
-  return {
-    id,
-    name: id,
-    projectId: 'p',
-    provider: 'proxy',
-    adminStateUp: true,
-    vip: { address: VIP, subnetId: 'local', interface: null },
-    additionalVips: [],
-    flavor: {},
-    availabilityZone: {},
-    maxConnections: null,
-    listeners,
-    pools,
-  };
+  const vip = { address: VIP, subnetId: 'local', interface: null };
+  return { ...plain, id, name: id, provider: 'proxy', vip, listeners, pools };
 }
 
 /**
@@ -350,16 +290,7 @@ for (const engineKind of ['in-process', 'worker'] as const) {
     });
 
     const certificateHeaders = Object.fromEntries(
-      [
-        'X-SSL-Client-Verify',
-        'X-SSL-Client-Has-Cert',
-        'X-SSL-Client-DN',
-        'X-SSL-Client-CN',
-        'X-SSL-Issuer',
-        'X-SSL-Client-SHA1',
-        'X-SSL-Client-Not-Before',
-        'X-SSL-Client-Not-After',
-      ].map((k) => [k, 'true']),
+      INSERT_HEADERS_FOR_LISTENER.TERMINATED_HTTPS.filter((k) => k.startsWith('X-SSL-')).map((k) => [k, 'true']),
     );
 
     test('MANDATORY: a verified client certificate is relayed in X-SSL-* headers; none, or a revoked one, is refused', async () => {
