@@ -14,6 +14,8 @@ export interface DriverCapabilities {
   persistenceTypes: readonly PersistenceType[];
   monitorTypes: readonly MonitorType[];
   l7Policies: boolean;
+  /** The `tls_versions` a TLS-terminating listener may ask for; absent: any Octavia accepts. */
+  tlsVersions?: readonly string[];
   /** Whether a listener's connection_limit can be enforced; if not, the API refuses one. */
   listenerConnectionLimit: boolean;
   /**

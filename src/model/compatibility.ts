@@ -7,6 +7,7 @@ export const POOL_PROTOCOLS_FOR_LISTENER: Record<ListenerProtocol, readonly Pool
   HTTP: ['HTTP', 'PROXY', 'PROXYV2'],
   HTTPS: ['HTTPS', 'PROXY', 'PROXYV2', 'TCP'],
   TERMINATED_HTTPS: ['HTTP', 'PROXY', 'PROXYV2'],
+  TERMINATED_TLS: ['TCP', 'PROXY', 'PROXYV2'],
   UDP: ['UDP'],
   SCTP: ['SCTP'],
   PROMETHEUS: [],
@@ -39,12 +40,17 @@ const CLIENT_CERT_HEADERS = [
 export const INSERT_HEADERS_FOR_LISTENER: Record<ListenerProtocol, readonly string[]> = {
   HTTP: FORWARDED_HEADERS,
   TERMINATED_HTTPS: [...FORWARDED_HEADERS, ...CLIENT_CERT_HEADERS],
+  // Bytes are relayed, so there is no HTTP to carry headers; members learn the client by the PROXY protocol.
+  TERMINATED_TLS: [],
   HTTPS: [],
   TCP: [],
   UDP: [],
   SCTP: [],
   PROMETHEUS: [],
 };
+
+/** Listener protocols whose TLS weir decrypts: they need a certificate and may ask clients for theirs. */
+export const TLS_TERMINATING_PROTOCOLS: readonly ListenerProtocol[] = ['TERMINATED_HTTPS', 'TERMINATED_TLS'];
 
 /** The transport a listener occupies: a port is unique per load balancer and transport. */
 export function transportOf(protocol: ListenerProtocol): 'tcp' | 'udp' | 'sctp' {

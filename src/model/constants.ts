@@ -13,7 +13,17 @@ export type ProvisioningStatus = (typeof PROVISIONING_STATUSES)[number];
 export const OPERATING_STATUSES = ['ONLINE', 'OFFLINE', 'DEGRADED', 'ERROR', 'DRAINING', 'NO_MONITOR'] as const;
 export type OperatingStatus = (typeof OPERATING_STATUSES)[number];
 
-export const LISTENER_PROTOCOLS = ['HTTP', 'HTTPS', 'TERMINATED_HTTPS', 'TCP', 'UDP', 'SCTP', 'PROMETHEUS'] as const;
+/** TERMINATED_TLS is weir's extension: TLS decrypted and the bytes relayed, which Octavia does not offer. */
+export const LISTENER_PROTOCOLS = [
+  'HTTP',
+  'HTTPS',
+  'TERMINATED_HTTPS',
+  'TERMINATED_TLS',
+  'TCP',
+  'UDP',
+  'SCTP',
+  'PROMETHEUS',
+] as const;
 export type ListenerProtocol = (typeof LISTENER_PROTOCOLS)[number];
 
 export const POOL_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'UDP', 'SCTP', 'PROXY', 'PROXYV2'] as const;

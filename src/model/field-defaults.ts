@@ -34,6 +34,26 @@ export const listenerDefaults = (): Fields => ({
   alpn_protocols: null,
 });
 
+/** Octavia's defaults for TLS it terminates (api_settings.default_listener_*: OWASP suite B, TLS 1.2 and 1.3). */
+const OCTAVIA_LISTENER_CIPHERS =
+  'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:' +
+  'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:' +
+  'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:' +
+  'DHE-RSA-CHACHA20-POLY1305';
+
+/**
+ * What a new TLS-terminating listener holds where nothing was given, as Octavia creates one; other listeners keep
+ * null. TERMINATED_TLS relays bytes of any protocol, so it offers no ALPN unless asked to.
+ */
+export function tlsListenerDefaults(protocol: string): Fields {
+  if (protocol !== 'TERMINATED_HTTPS' && protocol !== 'TERMINATED_TLS') return {};
+  return {
+    tls_ciphers: OCTAVIA_LISTENER_CIPHERS,
+    tls_versions: ['TLSv1.2', 'TLSv1.3'],
+    alpn_protocols: protocol === 'TERMINATED_HTTPS' ? ['h2', 'http/1.1', 'http/1.0'] : null,
+  };
+}
+
 export const poolDefaults = (): Fields => ({
   ...named(),
   session_persistence: null,

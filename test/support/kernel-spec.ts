@@ -1,5 +1,5 @@
 /**
- * A load balancer spec for kernel data plane unit tests: one UDP listener on port 53 of 192.0.2.10, its default
+ * A load balancer spec for data plane tests: one UDP listener on port 53 of 192.0.2.10, its default
  * pool `pool` with the members given, everything else at its plainest.
  */
 import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../src/model/load-balancer-spec.ts';

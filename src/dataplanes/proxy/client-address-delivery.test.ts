@@ -25,6 +25,19 @@ test('each way the proxy hands members the client address is named, and its abse
     ],
     [{ protocol: 'TCP', insertHeaders: {}, poolProtocol: 'PROXY', connectionLimit: null }, 'PROXY protocol v1 header'],
     [
+      {
+        protocol: 'TERMINATED_HTTPS',
+        insertHeaders: { Forwarded: 'true' },
+        poolProtocol: 'HTTP',
+        connectionLimit: null,
+      },
+      'Forwarded header',
+    ],
+    [
+      { protocol: 'TERMINATED_TLS', insertHeaders: {}, poolProtocol: 'TCP', connectionLimit: null },
+      "not delivered: members see weir's address (for the client's, use a PROXY or PROXYV2 pool)",
+    ],
+    [
       { protocol: 'HTTPS', insertHeaders: {}, poolProtocol: 'PROXYV2', connectionLimit: null },
       'PROXY protocol v2 header',
     ],

@@ -15,16 +15,16 @@ export function proxyClientAddress(question: ClientAddressQuestion, udpInKernel:
     return `${NOT_DELIVERED} (UDP is relayed in user space)`;
   }
   const ways: string[] = [];
-  if (protocol === 'HTTP') {
+  const http = protocol === 'HTTP' || protocol === 'TERMINATED_HTTPS';
+  if (http) {
     if (insertHeaderOn(insertHeaders, 'Forwarded')) ways.push('Forwarded header');
     if (insertHeaderOn(insertHeaders, 'X-Forwarded-For')) ways.push('X-Forwarded-For header');
   }
   if (poolProtocol === 'PROXY') ways.push('PROXY protocol v1 header');
   if (poolProtocol === 'PROXYV2') ways.push('PROXY protocol v2 header');
   if (ways.length > 0) return ways.join(', ');
-  const remedy =
-    protocol === 'HTTP'
-      ? 'insert_headers X-Forwarded-For or Forwarded, or a PROXY or PROXYV2 pool'
-      : 'a PROXY or PROXYV2 pool';
+  const remedy = http
+    ? 'insert_headers X-Forwarded-For or Forwarded, or a PROXY or PROXYV2 pool'
+    : 'a PROXY or PROXYV2 pool';
   return `${NOT_DELIVERED} (for the client's, use ${remedy})`;
 }

@@ -16,6 +16,7 @@ import type { ExchangeRecord } from './exchange-record.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
+import { clientCertificateHeadersOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import type { WriteBurst } from './write-burst.ts';
 
@@ -394,6 +395,7 @@ function requestHead(
     host: head.host ?? undefined,
     peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
     webSocketUpgrade: false,
+    clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
   });
   let text = '';
   for (let i = 0; i < added.length; i += 2) text += `${added[i]}: ${added[i + 1]}\r\n`;

@@ -21,6 +21,8 @@ import { memberEndpoint } from './member-connection.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
+import { clientCertificateHeadersOf } from './tls/tls-connection.ts';
+import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import { WriteBurst } from './write-burst.ts';
 
@@ -36,6 +38,8 @@ export interface HttpListenerConfig {
   timeouts: { clientDataMs: number; memberConnectMs: number; memberDataMs: number };
   /** The PROXY protocol header a PROXY or PROXYV2 pool's members expect on each new connection, or null. */
   preamble: Preamble | null;
+  /** TERMINATED_HTTPS: the TLS the listener decrypts; null for HTTP. */
+  tls: TlsTermination | null;
 }
 
 /** The general path's part of an exchange's record; the rest comes from the request and response objects. */
@@ -95,10 +99,17 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     return listener;
   }
 
-  protected serve(socket: Socket): void {
+  protected serve(socket: Socket, config: HttpListenerConfig): void {
     this.sessions.set(socket, new FastHttpSession(socket, this.fastEnv));
+    // `ended` hears of the connection the listener holds, not of the TLS socket over it.
+    if (config.tls !== null) socket.once('close', this.decryptedClosed);
     socket.resume();
   }
+
+  private readonly decryptedClosed = ((listener: HttpListener) =>
+    function (this: Socket) {
+      listener.sessions.delete(this);
+    })(this);
 
   protected override ended(socket: Socket): void {
     this.sessions.delete(socket);
@@ -325,6 +336,7 @@ function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, w
     host: request.headers.host,
     peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
     webSocketUpgrade,
+    clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
   });
 }
 

@@ -7,6 +7,7 @@ import {
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { listenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { HTTP_ALPN_SPOKEN } from '../../protocols/tls/alpn-choice.ts';
 import type { TrafficCounters } from '../driver.ts';
 import { Admission } from './admission.ts';
 import type { ConnectionSlots, SlotProvider } from './connection-slots.ts';
@@ -15,6 +16,7 @@ import { PoolRuntime } from './pool-runtime.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
 import { TcpListener, type TcpListenerConfig } from './tcp-listener.ts';
+import { TlsTermination } from './tls/tls-termination.ts';
 import { ListenerCounters } from './traffic-counters.ts';
 import { UdpListener } from './udp-listener.ts';
 
@@ -41,6 +43,8 @@ interface LoadBalancerRuntime {
   slots: ConnectionSlots;
   pools: Map<string, PoolRuntime>;
   listeners: Map<string, BoundListener>;
+  /** The TLS each terminating listener serves, kept while its configuration stays (the contexts are reused). */
+  terminations: Map<string, TlsTermination>;
 }
 
 /**
@@ -63,11 +67,17 @@ export class LocalProxyEngine implements ProxyEngine {
       const listener = wanted.find((l) => l.id === id);
       if (!listener || listenerKey(spec, listener) !== bound.key) {
         runtime.listeners.delete(id);
+        runtime.terminations.delete(id);
         if (!listener) this.options.slots.forget(listenerSlotsKey(id));
         await Promise.all(bound.sockets.map((socket) => socket.close()));
       }
     }
     for (const listener of wanted) {
+      try {
+        terminationFor(listener, runtime);
+      } catch (error) {
+        throw new Error(`listener ${listener.id} cannot serve TLS: ${(error as Error).message}`);
+      }
       const bound = runtime.listeners.get(listener.id);
       if (bound) {
         bound.reconfigure(listener);
@@ -90,7 +100,7 @@ export class LocalProxyEngine implements ProxyEngine {
     const addresses = vipAddresses(spec);
     const counters = new ListenerCounters();
     const key = listenerKey(spec, listener);
-    if (listener.protocol === 'HTTP') {
+    if (listener.protocol === 'HTTP' || listener.protocol === 'TERMINATED_HTTPS') {
       const configFor = (l: ListenerSpec, address: string) => this.httpConfig(l, address, runtime);
       const sockets = await openAll(addresses, (address) =>
         HttpListener.open(address, listener.port, configFor(listener, address), counters),
@@ -130,7 +140,7 @@ export class LocalProxyEngine implements ProxyEngine {
         insertHeaders: listener.insertHeaders,
         vipAddress: address,
         vipPort: listener.port,
-        scheme: 'http',
+        scheme: listener.protocol === 'TERMINATED_HTTPS' ? 'https' : 'http',
       }),
       trusted: this.options.trusted,
     };
@@ -147,6 +157,7 @@ export class LocalProxyEngine implements ProxyEngine {
       preamble: pool ? proxyPreamble(pool.spec.protocol) : null,
       inspectMs: pool?.spec.protocol === 'PROXYV2' ? serverNameWait(listener) : 0,
       admission: new Admission(listener.allowedCidrs, slots, runtime.slots),
+      tls: terminationFor(listener, runtime),
     };
   }
 
@@ -178,7 +189,7 @@ export class LocalProxyEngine implements ProxyEngine {
     const slots = this.options.slots.slotsFor(loadBalancerSlotsKey(spec.id), spec.maxConnections);
     let runtime = this.loadBalancers.get(spec.id);
     if (!runtime) {
-      runtime = { slots, pools: new Map(), listeners: new Map() };
+      runtime = { slots, pools: new Map(), listeners: new Map(), terminations: new Map() };
       this.loadBalancers.set(spec.id, runtime);
     }
     return runtime;
@@ -198,6 +209,20 @@ function serverNameWait(listener: ListenerSpec): number {
   const { tcpInspectMs, clientDataMs } = listener.timeouts;
   if (listener.protocol === 'HTTPS') return tcpInspectMs > 0 ? tcpInspectMs : clientDataMs;
   return listener.protocol === 'TCP' ? tcpInspectMs : 0;
+}
+
+/**
+ * The TLS a listener terminates, or null: built when its TLS configuration (certificates, versions, ciphers, client
+ * authentication) is new, kept as it is otherwise, so an apply that changes something else builds no context.
+ */
+function terminationFor(listener: ListenerSpec, runtime: LoadBalancerRuntime): TlsTermination | null {
+  if (listener.protocol !== 'TERMINATED_HTTPS' && listener.protocol !== 'TERMINATED_TLS') return null;
+  const kept = runtime.terminations.get(listener.id);
+  if (kept?.serves(listener.tls)) return kept;
+  const spoken = listener.protocol === 'TERMINATED_HTTPS' ? HTTP_ALPN_SPOKEN : null;
+  const built = new TlsTermination(listener.tls, spoken);
+  runtime.terminations.set(listener.id, built);
+  return built;
 }
 
 function listenerKey(spec: LoadBalancerSpec, listener: ListenerSpec): string {

@@ -14,12 +14,14 @@ import type { ProxyEngine } from './proxy-engine.ts';
 import { ClusterProxyEngine } from './workers/cluster-proxy-engine.ts';
 
 const capabilities: DriverCapabilities = {
-  // HTTPS is TLS passed through to the members, balanced as TCP.
-  listenerProtocols: ['HTTP', 'TCP', 'HTTPS', 'UDP'],
+  // HTTPS is TLS passed through to the members, balanced as TCP; TERMINATED_HTTPS and TERMINATED_TLS decrypt it.
+  listenerProtocols: ['HTTP', 'TCP', 'HTTPS', 'UDP', 'TERMINATED_HTTPS', 'TERMINATED_TLS'],
   poolProtocols: ['HTTP', 'TCP', 'HTTPS', 'PROXY', 'PROXYV2', 'UDP'],
   algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
   persistenceTypes: [],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
+  // Node's OpenSSL has no SSLv3.
+  tlsVersions: ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'],
   l7Policies: false,
   listenerConnectionLimit: true,
   portTranslation: true,

@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'node:net';
 import type { Admission } from './admission.ts';
+import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /**
@@ -7,7 +8,14 @@ import type { ListenerCounters } from './traffic-counters.ts';
  * connections it holds, and a configuration that is swapped whole, so connections already accepted keep the one
  * they started with and a change drops nothing.
  */
-export abstract class StreamListener<Config extends { admission: Admission }> {
+export interface StreamConfig {
+  admission: Admission;
+  /** TLS the listener terminates (TERMINATED_HTTPS, TERMINATED_TLS), or null: connections are served as they come. */
+  tls: TlsTermination | null;
+  timeouts: { clientDataMs: number };
+}
+
+export abstract class StreamListener<Config extends StreamConfig> {
   /** Each connection held, with the configuration whose admission gave it its slots. */
   protected readonly connections = new Map<Socket, Config>();
   /** One close listener for all the connections (`this` is the socket), rather than a closure each. */
@@ -43,7 +51,10 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     await closed;
   }
 
-  /** An admitted connection; its slots go back when it closes. */
+  /**
+   * An admitted connection, decrypted when the listener terminates TLS; its slots go back when it closes. The
+   * listener holds and counts the connection as it came (bytes on the wire), whose close also closes a TLS socket.
+   */
   protected abstract serve(socket: Socket, config: Config): void;
 
   /** Closes connections that wait for nothing (HTTP keep-alive). */
@@ -76,7 +87,9 @@ export abstract class StreamListener<Config extends { admission: Admission }> {
     this.counters.activeConnections++;
     this.connections.set(socket, config);
     socket.on('close', this.connectionClosed);
-    this.serve(socket, config);
+    const { tls } = config;
+    if (tls) tls.accept(socket, config.timeouts.clientDataMs, (secure) => this.serve(secure, config));
+    else this.serve(socket, config);
   }
 
   private closed(socket: Socket): void {

@@ -3,11 +3,14 @@ import type { Admission } from './admission.ts';
 import { listen } from './listen.ts';
 import { StreamListener } from './stream-listener.ts';
 import { relayTcp, type TcpRoute } from './tcp-relay.ts';
+import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 /** What a TCP listener does with a new connection; swapped whole on reconfiguration. */
 export interface TcpListenerConfig extends TcpRoute {
   admission: Admission;
+  /** TERMINATED_TLS: the TLS the listener decrypts before relaying; null for TCP and HTTPS passed through. */
+  tls: TlsTermination | null;
 }
 
 /**

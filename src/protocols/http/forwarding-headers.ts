@@ -8,6 +8,7 @@
  * `http.request` and undici accept them: duplicates and the client's spelling survive.
  */
 import { unmappedAddressText } from '../../network/address-words.ts';
+import { clientCertificateHeaderKeys } from '../tls/client-certificate-headers.ts';
 import { FORBIDDEN_VALUE_CHAR, hasCgiHeaderPrefix, isHeaderName, TOKEN } from './header-syntax.ts';
 
 export type Scheme = 'http' | 'https';
@@ -23,6 +24,8 @@ export interface ListenerForwarding {
   readonly scheme: Scheme;
   /** The Forwarded `by` value: the VIP and port the client reached. */
   readonly by: string;
+  /** The X-SSL-* keys asked for (TERMINATED_HTTPS), or null; clients' own X-SSL-* headers are then removed. */
+  readonly clientCertificate: readonly string[] | null;
 }
 
 export interface ListenerForwardingOptions {
@@ -40,6 +43,7 @@ export const insertHeaderOn = (insertHeaders: Readonly<Record<string, string>>, 
 
 export function listenerForwarding(options: ListenerForwardingOptions): ListenerForwarding {
   const on = (key: string) => insertHeaderOn(options.insertHeaders, key);
+  const certificateKeys = clientCertificateHeaderKeys(on);
   return Object.freeze({
     xForwardedFor: on('X-Forwarded-For'),
     xForwardedPort: on('X-Forwarded-Port') ? String(options.vipPort) : null,
@@ -47,6 +51,7 @@ export function listenerForwarding(options: ListenerForwardingOptions): Listener
     forwarded: on('Forwarded'),
     scheme: options.scheme,
     by: forwardedValue(nodeName(unmappedAddressText(options.vipAddress) ?? options.vipAddress), options.vipPort)!,
+    clientCertificate: certificateKeys.length > 0 ? certificateKeys : null,
   });
 }
 
@@ -62,6 +67,8 @@ export interface ForwardedRequest {
   peerTrusted: boolean;
   /** The request is being passed on as a WebSocket upgrade: Upgrade is kept and `Connection: Upgrade` sent. */
   webSocketUpgrade: boolean;
+  /** The X-SSL-* headers of the client's connection (name, value, ...), when the listener asks for them. */
+  clientCertificate?: readonly string[] | undefined;
 }
 
 // What a header name is to this module; plain numbers, so classifying a header allocates nothing.
@@ -132,6 +139,7 @@ export function forwardingChanges(
   if (listener.forwarded) {
     added.push('Forwarded', chain(chainedForwarded, forwardedElement(listener, request, client)));
   }
+  if (request.clientCertificate !== undefined) added.push(...request.clientCertificate);
   return { kept, added };
 }
 
@@ -162,6 +170,8 @@ function keep(
     case CLIENT_CLAIM:
       return request.peerTrusted;
     default:
+      // Only weir speaks for the client's certificate: a client's own claims about it never reach a member.
+      if (listener.clientCertificate !== null && hasCgiHeaderPrefix(name, 'x-ssl-')) return false;
       if (listed === undefined) return true;
       for (const token of listed) if (isHeaderName(name, token)) return false;
       return true;

@@ -39,6 +39,23 @@ describe('dns provider', () => {
       },
     );
 
+  test('refuses listener protocols it cannot carry, TERMINATED_TLS among them, with 501', async () => {
+    const lb = (await create(A, { name: 'tls.lb.example.org' })).body.loadbalancer;
+    const refused = await h.post('listeners', {
+      listener: {
+        loadbalancer_id: lb.id,
+        protocol: 'TERMINATED_TLS',
+        protocol_port: 443,
+        default_tls_container_ref: 'http://127.0.0.1/v1/containers/0f0e8bb1-5b1c-4bf4-8bd9-6b1c1e1b0d63',
+      },
+    });
+    assertFault(
+      refused,
+      501,
+      "Provider 'dns' does not support a requested option: Listener protocol TERMINATED_TLS is not supported.",
+    );
+  });
+
   test('is listed, and its load balancers report the DNS listener as vip_address', async () => {
     const providers = (await h.get('providers')).body.providers as Json[];
     assert.ok(providers.some((p) => p.name === 'dns'));

@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { SecretVault } from '../../../key-manager/secret-vault.ts';
-import { INSERT_HEADERS_FOR_LISTENER, POOL_PROTOCOLS_FOR_LISTENER, transportOf } from '../../../model/compatibility.ts';
+import {
+  INSERT_HEADERS_FOR_LISTENER,
+  POOL_PROTOCOLS_FOR_LISTENER,
+  TLS_TERMINATING_PROTOCOLS,
+  transportOf,
+} from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
-import { listenerDefaults } from '../../../model/field-defaults.ts';
+import { listenerDefaults, tlsListenerDefaults } from '../../../model/field-defaults.ts';
 import { isStateless, STATELESS_REFUSAL } from '../../../model/stateless.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
@@ -18,6 +23,7 @@ import { enforceQuota } from '../quota-check.ts';
 import { ListenerCreate, ListenerUpdate } from '../schemas/listener.ts';
 import { requireListenerPorts } from '../stateless-forwarding.ts';
 import { now } from '../timestamps.ts';
+import { checkListenerTlsOptions, requireTlsVersionSupport } from '../tls-options.ts';
 import { checkTlsReferences } from '../tls-references.ts';
 import { renderOne } from '../views.ts';
 import { sumCounters } from './stats.ts';
@@ -50,6 +56,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
         `Listener protocol ${listener.protocol} is not supported.`,
       );
       requireConnectionLimitSupport(provider, listener, lb);
+      requireTlsVersionSupport(provider, listener);
       await checkListener(tx, listener, lb);
       await checkListenerTls(tx, deps.vault, listener);
       await requireListenerPorts(tx, provider, listener);
@@ -70,6 +77,7 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
       const updated = { ...current, ...withDefaults(changes), updated_at: now() };
       const provider = forLoadBalancer(resolveProvider(deps, lb.provider), lb);
       requireConnectionLimitSupport(provider, updated, lb);
+      requireTlsVersionSupport(provider, updated);
       await checkListener(tx, updated, lb);
       await checkListenerTls(tx, deps.vault, updated);
       await requireListenerPorts(tx, provider, updated);
@@ -119,6 +127,7 @@ function newListener(body: Record<string, unknown>, lb: StoredObject, projectId:
   const { default_pool: _pool, l7policies: _policies, tenant_id: _tenant, ...fields } = body;
   return {
     ...listenerDefaults(),
+    ...tlsListenerDefaults(fields.protocol as ListenerProtocol),
     id: randomUUID(),
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
@@ -146,11 +155,12 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
     }
   }
   const sni = (listener.sni_container_refs ?? []) as string[];
-  if (protocol === 'TERMINATED_HTTPS' && !listener.default_tls_container_ref && sni.length === 0) {
+  if (TLS_TERMINATING_PROTOCOLS.includes(protocol) && !listener.default_tls_container_ref && sni.length === 0) {
     throw badRequest(
-      'Validation failure: An SNI or default certificate container reference must be provided for TERMINATED_HTTPS protocol listeners.',
+      `Validation failure: An SNI or default certificate container reference must be provided for ${protocol} protocol listeners.`,
     );
   }
+  checkListenerTlsOptions(listener);
   if (listener.client_ca_tls_container_ref && !listener.default_tls_container_ref && sni.length === 0) {
     throw badRequest(
       'Validation failure: An SNI or default certificate container reference must be provided with a client CA container reference.',
