@@ -75,6 +75,26 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
         'Validation failure: Field "cookie_name" can only be specified with session persistence of type "APP_COOKIE".',
       );
       assertFault(
+        await post({
+          loadbalancer_id: lb.id,
+          protocol: 'HTTP',
+          lb_algorithm: 'ROUND_ROBIN',
+          session_persistence: { type: 'APP_COOKIE', cookie_name: 'a=b' },
+        }),
+        400,
+        'Validation failure: Supplied "cookie_name" is invalid.',
+      );
+      assertFault(
+        await post({
+          loadbalancer_id: lb.id,
+          protocol: 'UDP',
+          lb_algorithm: 'ROUND_ROBIN',
+          session_persistence: { type: 'SOURCE_IP', persistence_granularity: '255.255.0' },
+        }),
+        400,
+        "Invalid input for field/attribute persistence_granularity. Value: '255.255.0'. Value should be IPv4 or IPv6 format",
+      );
+      assertFault(
         await post({ loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', foo: 1 }),
         400,
         'Unknown attribute for argument pool_.pool: foo',
