@@ -10,7 +10,8 @@ import { createServer, request, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Harness, type Json } from '../api/harness.ts';
-import { connectAndTalk, type LineServer, startLineServer } from './support/line-servers.ts';
+import { connectAndTalk, type LineServer, startLineServer, waitFor } from './support/line-servers.ts';
+import { listeningPids } from './support/listening-pids.ts';
 
 /** An HTTP member answering its name; to a request without JSESSIONID it gives one of its own. */
 interface HttpMember {
@@ -238,6 +239,28 @@ describe('proxy session persistence with two workers', () => {
       ),
     );
     assert.equal(new Set(spread.map((t) => t.member)).size, 2);
+  });
+
+  test('a worker started anew is given the clients stuck before', async () => {
+    const clients = ['127.0.0.131', '127.0.0.132', '127.0.0.133', '127.0.0.134', '127.0.0.135', '127.0.0.136'];
+    const stuck = new Map<string, string>();
+    for (const client of clients) {
+      stuck.set(client, (await connectAndTalk(lb.vip_address, 7504, 'hi', { localAddress: client })).member);
+    }
+    const [victim] = listeningPids(7504);
+    process.kill(victim!, 'SIGKILL');
+    await waitFor('a new worker', 10_000, async () => {
+      const now = listeningPids(7504);
+      return now.length === 2 && !now.includes(victim!);
+    });
+    // The entries follow the load balancers in the new worker's first messages.
+    await sleep(200);
+    for (const client of clients) {
+      const talks = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => connectAndTalk(lb.vip_address, 7504, `hi ${i}`, { localAddress: client })),
+      );
+      assert.deepEqual(new Set(talks.map((t) => t.member)), new Set([stuck.get(client)]), client);
+    }
   });
 });
 

@@ -75,6 +75,11 @@ export class StickTable {
     entry.reported = now;
   }
 
+  /** The entries not expired, as key and member, least recently used first. */
+  *live(now: number): Generator<[string, string]> {
+    for (const [key, entry] of this.#entries) if (now - entry.used < this.idleMs) yield [key, entry.member];
+  }
+
   delete(key: string): void {
     this.#entries.delete(key);
   }

@@ -209,7 +209,7 @@ export class ClusterProxyEngine implements ProxyEngine {
   private stick(from: Slot, message: Extract<FromWorker, { t: 'stick' }>): void {
     const { pool, key, member, expected, idleMs } = message;
     const verdict = this.stickHub.propose(pool, key, member, expected, idleMs, Date.now());
-    const stuck: ToWorker = { t: 'stuck', pool, key, member: verdict.member };
+    const stuck: ToWorker = { t: 'stuck', pool, entries: [[key, verdict.member]] };
     if (verdict.member !== member) this.post(from, stuck);
     else if (verdict.changed) for (const slot of this.slots) if (slot !== from) this.post(slot, stuck);
   }
@@ -251,6 +251,8 @@ export class ClusterProxyEngine implements ProxyEngine {
         this.post(slot, { t: 'health', loadbalancerId: spec.id, memberId, up: false });
       }
     }
+    // Clients stuck before keep their members on this worker too.
+    for (const [pool, entries] of this.stickHub.entries(Date.now())) this.post(slot, { t: 'stuck', pool, entries });
   }
 
   /** Sends a request to every worker; the first failure is the answer. */

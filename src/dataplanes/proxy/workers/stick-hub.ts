@@ -40,6 +40,14 @@ export class StickHub {
     this.#tables.get(poolId)?.touch(key, now);
   }
 
+  /** Every live entry, by pool, oldest first: what a worker started anew is given. */
+  *entries(now: number): Generator<[string, [string, string][]]> {
+    for (const [poolId, table] of this.#tables) {
+      const entries = [...table.live(now)];
+      if (entries.length > 0) yield [poolId, entries];
+    }
+  }
+
   /** Tables of pools no load balancer has any more go. */
   retain(poolIds: ReadonlySet<string>): void {
     for (const id of this.#tables.keys()) if (!poolIds.has(id)) this.#tables.delete(id);

@@ -26,8 +26,11 @@ export type ToWorker =
   | { t: 'grant'; id: number; slots: number }
   /** Asks the worker to hand back the slots it holds but does not use; answered by a `release` with `reclaimed`. */
   | { t: 'reclaim'; key: string }
-  /** A stick entry another worker made, or the one the control process kept over this worker's proposal. */
-  | { t: 'stuck'; pool: string; key: string; member: string };
+  /**
+   * Stick entries: one another worker made, the one the control process kept over this worker's proposal, or all
+   * it has, for a worker started anew. Pairs of key and member id.
+   */
+  | { t: 'stuck'; pool: string; entries: [string, string][] };
 
 /** A worker to the control process. */
 export type FromWorker =

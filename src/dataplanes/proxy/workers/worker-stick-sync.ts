@@ -24,8 +24,10 @@ export class WorkerStickSync implements StickSync {
     if (this.#tables.get(poolId) === table) this.#tables.delete(poolId);
   }
 
-  /** Another worker stuck `key`, or the control process refused this one's proposal. */
+  /** Entries from the control process (worker-messages.ts). */
   stuck(message: Extract<ToWorker, { t: 'stuck' }>): void {
-    this.#tables.get(message.pool)?.set(message.key, message.member, Date.now());
+    const table = this.#tables.get(message.pool);
+    const now = Date.now();
+    for (const [key, member] of message.entries) table?.set(key, member, now);
   }
 }
