@@ -23,10 +23,13 @@ export class AppCookieStickiness implements Stickiness {
     return value === undefined ? undefined : this.table.lookup(value.slice(0, KEY_LENGTH));
   }
 
-  /** A request whose member failed over takes its cookie to the new member. */
+  /**
+   * A request whose member failed over takes its cookie to the new member. Values no member set are not stored (as
+   * the amphora stores from answers only): a client sending made-up values cannot push others' out of the table.
+   */
   stick(_client: PickContext, cookies: string | undefined, member: string, previous: string | undefined): void {
-    const value = requestCookie(cookies, this.name);
-    if (value !== undefined) this.table.stick(value.slice(0, KEY_LENGTH), member, previous ?? null);
+    const value = previous === undefined ? undefined : requestCookie(cookies, this.name);
+    if (value !== undefined) this.table.stick(value.slice(0, KEY_LENGTH), member, previous);
   }
 
   answered(member: string, _cookies: string | undefined, setCookies: readonly string[]): null {

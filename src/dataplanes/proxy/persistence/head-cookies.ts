@@ -1,6 +1,8 @@
 import type { HeaderField } from '../../../protocols/http/head-field.ts';
 import type { Stickiness } from './stickiness.ts';
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** A request head's Cookie fields as one value, as Node joins them; undefined without any. */
 export function requestCookies(fields: readonly HeaderField[]): string | undefined {
   let joined: string | undefined;
@@ -17,7 +19,15 @@ export function answerCookie(
   request: readonly HeaderField[],
   response: readonly HeaderField[],
 ): string | null {
-  const setCookies: string[] = [];
-  if (stickiness.readsSetCookie) for (const f of response) if (f.name === 'set-cookie') setCookies.push(f.value);
-  return stickiness.answered(memberId, requestCookies(request), setCookies);
+  return stickiness.answered(
+    memberId,
+    requestCookies(request),
+    stickiness.readsSetCookie ? setCookies(response) : NONE,
+  );
+}
+
+function setCookies(fields: readonly HeaderField[]): string[] {
+  const values: string[] = [];
+  for (const field of fields) if (field.name === 'set-cookie') values.push(field.value);
+  return values;
 }

@@ -17,15 +17,19 @@ export class InsertedCookieStickiness implements Stickiness {
   }
 
   stuck(_client: PickContext, cookies: string | undefined): string | undefined {
-    const value = requestCookie(cookies, MEMBER_COOKIE_NAME);
-    return value === undefined ? undefined : this.#cookies.memberOf(value);
+    return this.#memberOf(cookies);
   }
 
   stick(): void {}
 
   answered(member: string, cookies: string | undefined): string | null {
-    if (this.stuck({}, cookies) === member) return null;
+    if (this.#memberOf(cookies) === member) return null;
     return `${MEMBER_COOKIE_NAME}=${this.#cookies.valueFor(member)}; path=/`;
+  }
+
+  #memberOf(cookies: string | undefined): string | undefined {
+    const value = requestCookie(cookies, MEMBER_COOKIE_NAME);
+    return value === undefined ? undefined : this.#cookies.memberOf(value);
   }
 
   retain(memberIds: readonly string[]): void {
