@@ -67,6 +67,8 @@ export interface ClientAddressQuestion {
   poolProtocol: PoolProtocol | null;
   /** null: unlimited. */
   connectionLimit: number | null;
+  /** The default pool has session persistence; absent: it has none. */
+  poolPersistence?: boolean;
 }
 
 export interface TrafficCounters {
@@ -133,6 +135,11 @@ export interface DriverSettings {
   proxyUdp: 'auto' | 'kernel' | 'user_space';
   /** tenancy.max_connections_per_load_balancer is set: what cannot count connections must not carry them. */
   connectionCap: boolean;
+  /**
+   * Where the HMAC key of HTTP_COOKIE persistence's cookies is kept (`<data_dir>/cookie.key`); absent: a key of
+   * this run's own, so cookies do not outlive it.
+   */
+  cookieKeyPath?: string;
   /** dns.listen and dns.zones, and where the `dns` provider publishes what weir's DNS server answers. */
   dns?: DnsSettings;
 }

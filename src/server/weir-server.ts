@@ -103,6 +103,7 @@ export class WeirServer {
         proxyWorkers: proxyWorkers(config.proxy.workers),
         proxyUdp: config.proxy.udp,
         connectionCap: config.tenancy.max_connections_per_load_balancer > 0,
+        cookieKeyPath: join(config.server.data_dir, 'cookie.key'),
         dns: dnsSettings,
       },
       config.server.default_provider,

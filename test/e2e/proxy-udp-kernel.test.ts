@@ -1,6 +1,7 @@
 // End to end, in a network namespace of its own: `weir serve` as root hands the proxy's UDP listeners to the
 // kernel (nftables DNAT), so a UDP member sees the client's own address, as Octavia's amphora does with LVS; a
-// listener with a connection_limit stays in user space, where flows are counted, and the status tree says which.
+// listener with a connection_limit stays in user space, where flows are counted, and so does one whose pool has session
+// persistence, where the relay keeps its table; the status tree says which.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -115,6 +116,20 @@ describe('proxy UDP listeners forwarded by the kernel', { skip }, () => {
     await weir!.restart(() => assert.equal(ask(lb.vip_address, 5300), `member sees ${CLIENT}`));
     assert.equal(ask(lb.vip_address, 5300), `member sees ${CLIENT}`);
     assert.match(inNs('nft', 'list', 'table', 'inet', 'weir'), /udp \. 5300/);
+
+    // Session persistence keeps the listener in user space, where the relay keeps its table; without, the kernel again.
+    const persistence = (value: unknown) =>
+      api('PUT', `/v2/lbaas/pools/${pool.id}`, { pool: { session_persistence: value } });
+    persistence({ type: 'SOURCE_IP', persistence_timeout: 60, persistence_granularity: '255.255.255.0' });
+    await waitActive(lb.id);
+    const sticky = ask(lb.vip_address, 5300);
+    assert.match(sticky, /^member sees /);
+    assert.notEqual(sticky, `member sees ${CLIENT}`);
+    assert.doesNotMatch(inNs('nft', 'list', 'table', 'inet', 'weir'), /5300/);
+    assert.equal(status().client_address, "not delivered: members see weir's address (UDP is relayed in user space)");
+    persistence(null);
+    await waitActive(lb.id);
+    assert.equal(ask(lb.vip_address, 5300), `member sees ${CLIENT}`);
 
     api('PUT', `/v2/lbaas/listeners/${listener.id}`, { listener: { connection_limit: 100 } });
     await waitActive(lb.id);

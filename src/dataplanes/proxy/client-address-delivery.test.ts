@@ -64,11 +64,10 @@ test('each way the proxy hands members the client address is named, and its abse
   }
 });
 
-test('UDP forwarded by the kernel delivers the client in the packet, unless a connection_limit keeps it in user space', () => {
+test('UDP forwarded by the kernel delivers the client in the packet, unless a connection_limit or session persistence keeps it in user space', () => {
   const udp = { protocol: 'UDP', insertHeaders: {}, poolProtocol: 'UDP' } as const;
+  const relayed = "not delivered: members see weir's address (UDP is relayed in user space)";
   assert.equal(proxyClientAddress({ ...udp, connectionLimit: null }, true), KERNEL_CLIENT_ADDRESS);
-  assert.equal(
-    proxyClientAddress({ ...udp, connectionLimit: 10 }, true),
-    "not delivered: members see weir's address (UDP is relayed in user space)",
-  );
+  assert.equal(proxyClientAddress({ ...udp, connectionLimit: 10 }, true), relayed);
+  assert.equal(proxyClientAddress({ ...udp, connectionLimit: null, poolPersistence: true }, true), relayed);
 });

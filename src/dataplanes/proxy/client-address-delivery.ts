@@ -11,7 +11,7 @@ const NOT_DELIVERED = "not delivered: members see weir's address";
 export function proxyClientAddress(question: ClientAddressQuestion, udpInKernel: boolean): string {
   const { protocol, insertHeaders, poolProtocol } = question;
   if (protocol === 'UDP') {
-    if (udpInKernel && question.connectionLimit === null) return KERNEL_CLIENT_ADDRESS;
+    if (udpInKernel && question.connectionLimit === null && !question.poolPersistence) return KERNEL_CLIENT_ADDRESS;
     return `${NOT_DELIVERED} (UDP is relayed in user space)`;
   }
   const ways: string[] = [];

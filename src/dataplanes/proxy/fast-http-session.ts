@@ -15,6 +15,7 @@ import { parseResponseHead, type ResponseHead } from '../../protocols/http/respo
 import type { ExchangeRecord } from './exchange-record.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
+import { answerCookie, requestCookies } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
 import { clientCertificateHeadersOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
@@ -232,7 +233,8 @@ export class FastHttpSession {
    */
   send(outgoing: Outgoing, config: HttpListenerConfig, tried: ReadonlySet<string>, fresh: boolean): void {
     const pool = config.pool!;
-    const member = tried.size < MEMBER_ATTEMPTS ? pool.pick(this.client, tried) : undefined;
+    const cookies = pool.stickiness === null ? undefined : requestCookies(outgoing.head.fields);
+    const member = tried.size < MEMBER_ATTEMPTS ? pool.pick(this.client, tried, cookies) : undefined;
     // No member, or none reachable: the general path answers that (503 with Retry-After); nothing was sent yet.
     if (member === undefined && !this.busy && !this.ended) {
       this.handOver(outgoing.raw);
@@ -545,7 +547,10 @@ class MemberExchange implements MemberChannelUser {
       // A member answering before the request's body is all in leaves the rest of it unread: the client's connection
       // cannot carry another request after that.
       this.keepClient = this.outgoing.head.keepAlive && head.body.kind !== 'close' && this.bodyLeft === 0;
-      const unchanged = relayedUnchanged(head, this.keepClient);
+      const stickiness = this.config.pool!.stickiness;
+      const added =
+        stickiness === null ? null : answerCookie(stickiness, this.member.id, this.outgoing.head.fields, head.fields);
+      const unchanged = added === null && relayedUnchanged(head, this.keepClient);
       const rest = this.responseBuffer;
       this.responseBuffer = EMPTY;
       const end = this.answerEnd(rest, head.end);
@@ -555,13 +560,13 @@ class MemberExchange implements MemberChannelUser {
       // last answer on; not when it is logged, as the log line counts the bytes written.
       if (this.framing.complete && this.config.accessLog === null) {
         const relayed = from === 0 && end === rest.length ? rest : rest.subarray(from, end);
-        const answer = unchanged ? relayed : Buffer.concat([this.responseHeadFor(head, rest), relayed]);
+        const answer = unchanged ? relayed : Buffer.concat([this.responseHeadFor(head, rest, added), relayed]);
         this.session.hold(answer, !this.keepClient);
       } else {
         this.session.settle();
         // The head and the body bytes that came with it leave in one system call.
         client.cork();
-        if (!unchanged) client.write(this.responseHeadFor(head, rest));
+        if (!unchanged) client.write(this.responseHeadFor(head, rest, added));
         this.send(rest, from, end);
         client.uncork();
       }
@@ -570,8 +575,11 @@ class MemberExchange implements MemberChannelUser {
     }
   }
 
-  /** The member's status line and fields, less those about its connection, and weir's own Connection field. */
-  private responseHeadFor(head: ResponseHead, source: Buffer): Buffer {
+  /**
+   * The member's status line and fields, less those about its connection, and weir's own Connection field and
+   * persistence cookie (`setCookie`).
+   */
+  private responseHeadFor(head: ResponseHead, source: Buffer, setCookie: string | null): Buffer {
     const parts: Buffer[] = [source.subarray(0, head.statusLineEnd)];
     for (const field of head.fields) {
       const listed = head.connectionOptions.includes(field.name) && !FRAMING_FIELDS.has(field.name);
@@ -579,6 +587,7 @@ class MemberExchange implements MemberChannelUser {
       parts.push(source.subarray(field.start, field.end));
     }
     if (!this.keepClient) parts.push(CLOSE_FIELD);
+    if (setCookie !== null) parts.push(Buffer.from(`set-cookie: ${setCookie}\r\n`, 'latin1'));
     parts.push(CRLF);
     return Buffer.concat(parts);
   }

@@ -207,7 +207,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     tried: Set<string>,
     exchange: Exchange,
   ): void {
-    const member = tried.size < MEMBER_ATTEMPTS ? config.pool?.pick(request.socket, tried) : undefined;
+    const member =
+      tried.size < MEMBER_ATTEMPTS ? config.pool?.pick(request.socket, tried, request.headers.cookie) : undefined;
     if (!member) {
       exchange.termination = 'no-member';
       this.unavailable(response, tried.size > 0 ? 502 : 503);
@@ -250,7 +251,10 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     });
     upstream.once('response', (answer) => {
       exchange.responseMs = Date.now() - exchange.start;
-      response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
+      const headers = responseHeaders(answer.rawHeaders);
+      const cookie = pool.stickiness?.answered(member.id, request.headers.cookie, answer.headers['set-cookie'] ?? []);
+      if (cookie) headers.push('set-cookie', cookie);
+      response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
       answer.pipe(response);
       answer.once('error', () => response.destroy());
     });
@@ -282,7 +286,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     this.counters.totalRequests!++;
     const config = this.config;
     const problem = requestProblem(request);
-    const member = problem === null ? config.pool?.pick(client, new Set()) : undefined;
+    const member = problem === null ? config.pool?.pick(client, new Set(), request.headers.cookie) : undefined;
     if (!member) {
       this.counters.requestErrors++;
       client.end(

@@ -12,6 +12,7 @@ import type { TrafficCounters } from '../driver.ts';
 import { Admission } from './admission.ts';
 import type { ConnectionSlots, SlotProvider } from './connection-slots.ts';
 import { HttpListener, type HttpListenerConfig } from './http-listener.ts';
+import type { PersistenceContext } from './persistence/stick-sync.ts';
 import { PoolRuntime } from './pool-runtime.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
@@ -27,6 +28,8 @@ export interface LocalEngineOptions {
   slots: SlotProvider;
   /** false: this process leaves UDP listeners to another (a flow must stay in one process). */
   udp: boolean;
+  /** What pools with session persistence share with the other workers. */
+  persistence: PersistenceContext;
 }
 
 /** One listener as bound: a socket per VIP address, one set of counters. */
@@ -59,7 +62,7 @@ export class LocalProxyEngine implements ProxyEngine {
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
     const runtime = this.runtimeOf(spec);
-    syncPools(runtime.pools, spec.pools);
+    syncPools(runtime.pools, spec.pools, this.options.persistence);
     const wanted = spec.adminStateUp
       ? spec.listeners.filter((l) => l.adminStateUp && (this.options.udp || l.protocol !== 'UDP'))
       : [];
@@ -230,7 +233,7 @@ function listenerKey(spec: LoadBalancerSpec, listener: ListenerSpec): string {
 }
 
 /** Pools kept across applies keep their health state and connection counts; new members start healthy. */
-function syncPools(pools: Map<string, PoolRuntime>, specs: readonly PoolSpec[]): void {
+function syncPools(pools: Map<string, PoolRuntime>, specs: readonly PoolSpec[], persistence: PersistenceContext): void {
   for (const [id, pool] of pools) {
     if (specs.some((p) => p.id === id)) continue;
     pool.close();
@@ -239,7 +242,7 @@ function syncPools(pools: Map<string, PoolRuntime>, specs: readonly PoolSpec[]):
   for (const spec of specs) {
     const pool = pools.get(spec.id);
     if (pool) pool.update(spec);
-    else pools.set(spec.id, new PoolRuntime(spec));
+    else pools.set(spec.id, new PoolRuntime(spec, persistence));
   }
 }
 

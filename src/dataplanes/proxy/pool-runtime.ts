@@ -3,6 +3,8 @@ import { balancerFor } from '../../balancing/balancer-for.ts';
 import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
 import { MemberAgents } from './member-agents.ts';
 import { MemberSocketPool } from './member-socket-pool.ts';
+import type { PersistenceContext } from './persistence/stick-sync.ts';
+import { type Stickiness, samePersistence, stickinessFor } from './persistence/stickiness.ts';
 
 /** Distinct members tried for one connection or request before giving up, as HAProxy's `retries 3` with redispatch. */
 export const MEMBER_ATTEMPTS = 3;
@@ -22,14 +24,23 @@ export class PoolRuntime {
   private balancer: Balancer<MemberSpec>;
   private readonly activelyDown = new Set<string>();
   private readonly passiveTimers = new Map<string, NodeJS.Timeout>();
+  /** Session persistence, null without: then a pick is the balancer's alone. */
+  stickiness: Stickiness | null;
+  private members = new Map<string, MemberSpec>();
 
-  constructor(public spec: PoolSpec) {
+  constructor(
+    public spec: PoolSpec,
+    private readonly persistence: PersistenceContext,
+  ) {
     this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
+    this.stickiness = stickinessFor(spec, persistence);
+    this.followMembers();
   }
 
   update(spec: PoolSpec): void {
     // The Maglev settings are fixed at a pool's creation; compared anyway, as the balancer is built from them.
+    const previous = this.spec;
     const newBalancer =
       spec.algorithm !== this.spec.algorithm ||
       spec.maglev.tableSize !== this.spec.maglev.tableSize ||
@@ -37,6 +48,11 @@ export class PoolRuntime {
     this.spec = spec;
     if (newBalancer) this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
+    if (!samePersistence(previous.sessionPersistence, spec.sessionPersistence)) {
+      this.stickiness?.close();
+      this.stickiness = stickinessFor(spec, this.persistence);
+    }
+    this.followMembers();
     this.agents.retain(spec.members);
     this.sockets.retain(spec.members);
     if (newBalancer) for (const id of this.activelyDown) this.balancer.setUp(id, false);
@@ -50,8 +66,36 @@ export class PoolRuntime {
     this.balancer.setUp(memberId, up);
   }
 
-  /** A member for a new connection, not one of `tried`; undefined when none is eligible. */
-  pick(client: PickContext, tried: ReadonlySet<string>): MemberSpec | undefined {
+  /**
+   * A member for a new connection or request, not one of `tried`; undefined when none is eligible. With session
+   * persistence, the member the client is stuck to while it can serve (`cookies`: the request's Cookie fields);
+   * else a balanced one, which the client is stuck to from then on.
+   */
+  pick(client: PickContext, tried: ReadonlySet<string>, cookies?: string): MemberSpec | undefined {
+    const sticky = this.stickiness;
+    if (sticky === null) return this.balanced(client, tried);
+    const stuckId = sticky.stuck(client, cookies);
+    const stuck = stuckId === undefined ? undefined : this.members.get(stuckId);
+    if (stuck !== undefined && !tried.has(stuck.id) && this.serves(stuck)) return stuck;
+    const member = this.balanced(client, tried);
+    if (member !== undefined) sticky.stick(client, cookies, member.id, stuckId);
+    return member;
+  }
+
+  /**
+   * Whether a stuck member takes its clients: admin up and not found down, by health checks or a failed
+   * connection. A member at weight 0 still does, as HAProxy's persistence goes on to a drained server.
+   */
+  private serves(member: MemberSpec): boolean {
+    return member.adminStateUp && !this.activelyDown.has(member.id) && !this.passiveTimers.has(member.id);
+  }
+
+  private followMembers(): void {
+    this.members = new Map(this.spec.members.map((m) => [m.id, m]));
+    this.stickiness?.retain([...this.members.keys()]);
+  }
+
+  private balanced(client: PickContext, tried: ReadonlySet<string>): MemberSpec | undefined {
     for (let attempt = 0; attempt <= tried.size; attempt++) {
       const member = this.balancer.pick(client);
       if (!member || !tried.has(member.id)) return member;
@@ -81,6 +125,7 @@ export class PoolRuntime {
 
   /** The pool left the configuration: its idle member connections go. */
   close(): void {
+    this.stickiness?.close();
     this.agents.close();
     this.sockets.close();
     for (const timer of this.passiveTimers.values()) clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ListenerSpec, LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import { addressSet } from '../../network/address-set.ts';
 import { PluggedVips } from '../../network/vip-address.ts';
@@ -10,6 +11,7 @@ import { kernelForwardingAvailable } from '../nftables/nft-command.ts';
 import { proxyClientAddress } from './client-address-delivery.ts';
 import { localSlotProvider } from './connection-slots.ts';
 import { LocalProxyEngine } from './local-proxy-engine.ts';
+import { cookieKeyFrom } from './persistence/cookie-key.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
 import { ClusterProxyEngine } from './workers/cluster-proxy-engine.ts';
 
@@ -18,7 +20,7 @@ const capabilities: DriverCapabilities = {
   listenerProtocols: ['HTTP', 'TCP', 'HTTPS', 'UDP', 'TERMINATED_HTTPS', 'TERMINATED_TLS'],
   poolProtocols: ['HTTP', 'TCP', 'HTTPS', 'PROXY', 'PROXYV2', 'UDP'],
   algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
-  persistenceTypes: [],
+  persistenceTypes: ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
   // Node's OpenSSL has no SSLv3.
   tlsVersions: ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'],
@@ -50,14 +52,16 @@ class ProxyDriver implements DataPlaneDriver {
     const inKernel = udpInKernel(settings);
     this.capabilities = { ...capabilities, clientAddress: (question) => proxyClientAddress(question, inKernel) };
     this.kernelUdp = inKernel ? new NatLoadBalancers(natTable, 'proxy', kernelCarries) : null;
+    const cookieKey = settings.cookieKeyPath ? cookieKeyFrom(settings.cookieKeyPath) : randomBytes(32);
     this.engine =
       settings.proxyWorkers > 0
-        ? new ClusterProxyEngine(settings)
+        ? new ClusterProxyEngine(settings, cookieKey)
         : new LocalProxyEngine({
             trusted: addressSet(settings.trustedProxies),
             accessLog: settings.accessLog ? AccessLog.open(settings.accessLog) : null,
             slots: localSlotProvider(),
             udp: true,
+            persistence: { cookieKey, sync: null },
           });
   }
 
@@ -102,9 +106,14 @@ class ProxyDriver implements DataPlaneDriver {
   }
 }
 
-/** UDP listeners without a connection_limit: only the user-space relay counts flows. */
-const kernelCarries = (_spec: LoadBalancerSpec, listener: ListenerSpec): boolean =>
-  listener.protocol === 'UDP' && listener.connectionLimit === null;
+/**
+ * UDP listeners without a connection_limit, whose pool has no session persistence: only the user-space relay counts
+ * flows, and keeps a table of clients to members with the pool's persistence_timeout and granularity.
+ */
+const kernelCarries = (spec: LoadBalancerSpec, listener: ListenerSpec): boolean =>
+  listener.protocol === 'UDP' &&
+  listener.connectionLimit === null &&
+  !spec.pools.some((pool) => pool.id === listener.defaultPoolId && pool.sessionPersistence !== null);
 
 function udpInKernel(settings: DriverSettings): boolean {
   if (settings.proxyUdp === 'user_space') return false;

@@ -54,26 +54,33 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
         409,
         'This listener already has a default pool',
       );
-      assertFault(
-        await post({
+      const persistenceFaults: [string, Json, string][] = [
+        [
+          'HTTP',
+          { type: 'APP_COOKIE' },
+          'Validation failure: Field "cookie_name" must be specified when using the "APP_COOKIE" session persistence type.',
+        ],
+        [
+          'HTTP',
+          { type: 'SOURCE_IP', cookie_name: 'c' },
+          'Validation failure: Field "cookie_name" can only be specified with session persistence of type "APP_COOKIE".',
+        ],
+        ['HTTP', { type: 'APP_COOKIE', cookie_name: 'a=b' }, 'Validation failure: Supplied "cookie_name" is invalid.'],
+        [
+          'UDP',
+          { type: 'SOURCE_IP', persistence_granularity: '255.255.0' },
+          "Invalid input for field/attribute persistence_granularity. Value: '255.255.0'. Value should be IPv4 or IPv6 format",
+        ],
+      ];
+      for (const [protocol, persistence, fault] of persistenceFaults) {
+        const pool = {
           loadbalancer_id: lb.id,
-          protocol: 'HTTP',
+          protocol,
           lb_algorithm: 'ROUND_ROBIN',
-          session_persistence: { type: 'APP_COOKIE' },
-        }),
-        400,
-        'Validation failure: Field "cookie_name" must be specified when using the "APP_COOKIE" session persistence type.',
-      );
-      assertFault(
-        await post({
-          loadbalancer_id: lb.id,
-          protocol: 'HTTP',
-          lb_algorithm: 'ROUND_ROBIN',
-          session_persistence: { type: 'SOURCE_IP', cookie_name: 'c' },
-        }),
-        400,
-        'Validation failure: Field "cookie_name" can only be specified with session persistence of type "APP_COOKIE".',
-      );
+          session_persistence: persistence,
+        };
+        assertFault(await post(pool), 400, fault);
+      }
       assertFault(
         await post({ loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', foo: 1 }),
         400,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -211,8 +211,14 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       echo = await headerEcho();
       engine =
         engineKind === 'worker'
-          ? new ClusterProxyEngine({ ...DEFAULT_DRIVER_SETTINGS, proxyWorkers: 1 })
-          : new LocalProxyEngine({ trusted: addressSet([]), accessLog: null, slots: localSlotProvider(), udp: true });
+          ? new ClusterProxyEngine({ ...DEFAULT_DRIVER_SETTINGS, proxyWorkers: 1 }, randomBytes(32))
+          : new LocalProxyEngine({
+              trusted: addressSet([]),
+              accessLog: null,
+              slots: localSlotProvider(),
+              udp: true,
+              persistence: { cookieKey: randomBytes(32), sync: null },
+            });
       httpsPort = await freePort();
     });
 

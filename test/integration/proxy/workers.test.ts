@@ -3,21 +3,13 @@
  * of them, /stats sums them, UDP stays in one process, and a worker that dies is replaced while the others serve.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Harness, type Json } from '../api/harness.ts';
 import { connectAndTalk, type LineServer, startLineServer, type Talk, waitFor } from './support/line-servers.ts';
-
-/** Processes other than this one holding a listening TCP socket on `port` (ss -ltnp). */
-function listeningPids(port: number): number[] {
-  const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
-  const pids = new Set([...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));
-  pids.delete(process.pid);
-  return [...pids].sort();
-}
+import { listeningPids } from './support/listening-pids.ts';
 
 async function tcpService(
   h: Harness,

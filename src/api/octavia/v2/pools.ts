@@ -1,11 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { SecretVault } from '../../../key-manager/secret-vault.ts';
 import { isDatagramProtocol, POOL_PROTOCOLS_FOR_LISTENER } from '../../../model/compatibility.ts';
 import type { LbAlgorithm, ListenerProtocol, PersistenceType, PoolProtocol } from '../../../model/constants.ts';
 import { poolDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
-import { badRequest, conflict } from '../../faults.ts';
+import { badRequest, conflict, invalidInput } from '../../faults.ts';
 import { parseWrapped } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
@@ -152,6 +153,9 @@ export function checkPoolForListener(listenerProtocol: ListenerProtocol, poolPro
   }
 }
 
+/** A cookie name as Octavia takes it: an RFC 6265 token (no controls, spaces or separators). */
+const COOKIE_NAME = /^[!#-'*+\-.0-9A-Z^-z|~\x80-\xff]+$/;
+
 /** Session persistence rules and provider support, for create and update alike. */
 const checkPoolTls = (reader: StoreReader, vault: SecretVault, pool: StoredObject) =>
   checkTlsReferences(reader, vault, pool, {
@@ -185,6 +189,14 @@ function checkPool(provider: ProviderInfo, pool: StoredObject): void {
     throw badRequest(
       'Validation failure: Field "cookie_name" can only be specified with session persistence of type "APP_COOKIE".',
     );
+  }
+  if (typeof persistence.cookie_name === 'string' && !COOKIE_NAME.test(persistence.cookie_name)) {
+    throw badRequest('Validation failure: Supplied "cookie_name" is invalid.');
+  }
+  // A netmask written as an address, parsed strictly as Octavia's IPAddressType does (no `255.255.0`).
+  const granularity = persistence.persistence_granularity;
+  if (granularity != null && isIP(String(granularity)) === 0) {
+    throw invalidInput('persistence_granularity', granularity, 'Value should be IPv4 or IPv6 format');
   }
   const datagram = isDatagramProtocol(protocol);
   if (!datagram && (persistence.persistence_timeout != null || persistence.persistence_granularity != null)) {

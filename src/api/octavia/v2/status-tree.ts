@@ -47,6 +47,7 @@ export async function buildStatusTree(
         insertHeaders: (listener.insert_headers ?? {}) as Record<string, string>,
         poolProtocol: (defaultPool?.protocol ?? null) as PoolProtocol | null,
         connectionLimit: listener.connection_limit === -1 ? null : (listener.connection_limit as number),
+        poolPersistence: Boolean(defaultPool?.session_persistence),
       });
       return {
         ...statuses(listener),

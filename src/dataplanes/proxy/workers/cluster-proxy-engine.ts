@@ -7,6 +7,7 @@ import { listenerSlotsKey, loadBalancerSlotsKey } from '../local-proxy-engine.ts
 import type { ProxyEngine } from '../proxy-engine.ts';
 import { allocatorEnv } from './allocator-env.ts';
 import { SlotLedger } from './slot-ledger.ts';
+import { StickHub } from './stick-hub.ts';
 import { type FromWorker, type ToWorker, WORKER_ENV, type WorkerSetup } from './worker-messages.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -51,15 +52,21 @@ export class ClusterProxyEngine implements ProxyEngine {
   /** Members health checks found down, by load balancer, for workers started later. */
   private readonly down = new Map<string, Set<string>>();
   private readonly ledgers = new Map<string, SlotLedger>();
+  private readonly stickHub = new StickHub();
   private nextId = 0;
   private closing = false;
 
-  constructor(private readonly settings: DriverSettings) {}
+  constructor(
+    private readonly settings: DriverSettings,
+    /** HTTP_COOKIE persistence's key, handed to every worker. */
+    private readonly cookieKey: Buffer,
+  ) {}
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
     this.start();
     this.syncLedgers(this.specs.get(spec.id), spec);
     this.specs.set(spec.id, spec);
+    this.retainStickTables();
     await this.everywhere({ t: 'apply', spec });
   }
 
@@ -68,6 +75,7 @@ export class ClusterProxyEngine implements ProxyEngine {
     if (!spec) return;
     this.specs.delete(loadbalancerId);
     this.down.delete(loadbalancerId);
+    this.retainStickTables();
     await this.everywhere({ t: 'remove', loadbalancerId });
     this.syncLedgers(spec, undefined);
   }
@@ -129,6 +137,7 @@ export class ClusterProxyEngine implements ProxyEngine {
       index: slot.index,
       workers: this.settings.proxyWorkers,
       trustedProxies: this.settings.trustedProxies,
+      cookieKey: this.cookieKey.toString('base64'),
       ...(this.settings.accessLog ? { accessLog: this.settings.accessLog } : {}),
     };
     const worker = cluster.fork({ ...allocatorEnv(), [WORKER_ENV]: JSON.stringify(setup) });
@@ -184,7 +193,31 @@ export class ClusterProxyEngine implements ProxyEngine {
       case 'release':
         this.ledgers.get(message.key)?.release(slot.index, message.slots, message.reclaimed);
         break;
+      case 'stick':
+        this.stick(slot, message);
+        break;
+      case 'touch':
+        this.stickHub.touch(message.pool, message.key, Date.now());
+        break;
     }
+  }
+
+  /**
+   * A worker stuck a client to a member and used it already. Kept: the other workers learn it. Refused (another
+   * worker stuck the client first): the worker learns the member kept, and its next connections follow.
+   */
+  private stick(from: Slot, message: Extract<FromWorker, { t: 'stick' }>): void {
+    const { pool, key, member, expected, idleMs } = message;
+    const verdict = this.stickHub.propose(pool, key, member, expected, idleMs, Date.now());
+    const stuck: ToWorker = { t: 'stuck', pool, entries: [[key, verdict.member]] };
+    if (verdict.member !== member) this.post(from, stuck);
+    else if (verdict.changed) for (const slot of this.slots) if (slot !== from) this.post(slot, stuck);
+  }
+
+  private retainStickTables(): void {
+    const pools = new Set<string>();
+    for (const spec of this.specs.values()) for (const pool of spec.pools) pools.add(pool.id);
+    this.stickHub.retain(pools);
   }
 
   private exited(slot: Slot, worker: Worker, code: number | null, signal: string | null): void {
@@ -218,6 +251,8 @@ export class ClusterProxyEngine implements ProxyEngine {
         this.post(slot, { t: 'health', loadbalancerId: spec.id, memberId, up: false });
       }
     }
+    // Clients stuck before keep their members on this worker too.
+    for (const [pool, entries] of this.stickHub.entries(Date.now())) this.post(slot, { t: 'stuck', pool, entries });
   }
 
   /** Sends a request to every worker; the first failure is the answer. */

@@ -7,6 +7,7 @@ import { AccessLog } from '../../../observability/access-log/access-log.ts';
 import { LocalProxyEngine } from '../local-proxy-engine.ts';
 import { leasedSlotProvider } from './leased-slots.ts';
 import { type FromWorker, type ToWorker, WORKER_ENV, type WorkerSetup } from './worker-messages.ts';
+import { WorkerStickSync } from './worker-stick-sync.ts';
 
 const setup = JSON.parse(process.env[WORKER_ENV] ?? '') as WorkerSetup;
 const send = (message: FromWorker): void => {
@@ -24,11 +25,13 @@ const slots = leasedSlotProvider(setup.workers, {
     }),
   release: (key, count, reclaimed) => send({ t: 'release', key, slots: count, reclaimed }),
 });
+const stickSync = new WorkerStickSync(send);
 const engine = new LocalProxyEngine({
   trusted: addressSet(setup.trustedProxies),
   accessLog: setup.accessLog ? AccessLog.open(setup.accessLog) : null,
   slots,
   udp: setup.index === 0,
+  persistence: { cookieKey: Buffer.from(setup.cookieKey, 'base64'), sync: stickSync },
 });
 
 async function answer(id: number, work: () => Promise<Partial<Extract<FromWorker, { t: 'done' }>> | undefined>) {
@@ -74,6 +77,8 @@ process.on('message', (message: ToWorker) => {
       grants.delete(message.id);
       return resolve?.(message.slots);
     }
+    case 'stuck':
+      return stickSync.stuck(message);
     case 'reclaim': {
       const leased = slots.find(message.key);
       if (leased) return leased.returnSpare(true);

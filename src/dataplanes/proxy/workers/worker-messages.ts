@@ -9,6 +9,8 @@ export interface WorkerSetup {
   workers: number;
   trustedProxies: readonly string[];
   accessLog?: AccessLogSettings;
+  /** HTTP_COOKIE persistence's HMAC key, base64: every worker reads every cookie. */
+  cookieKey: string;
 }
 
 export const WORKER_ENV = 'WEIR_PROXY_WORKER';
@@ -23,11 +25,19 @@ export type ToWorker =
   /** Answers an `acquire`: how many more slots the worker now holds (0: the limit is reached everywhere). */
   | { t: 'grant'; id: number; slots: number }
   /** Asks the worker to hand back the slots it holds but does not use; answered by a `release` with `reclaimed`. */
-  | { t: 'reclaim'; key: string };
+  | { t: 'reclaim'; key: string }
+  /**
+   * Stick entries: one another worker made, the one the control process kept over this worker's proposal, or all
+   * it has, for a worker started anew. Pairs of key and member id.
+   */
+  | { t: 'stuck'; pool: string; entries: [string, string][] };
 
 /** A worker to the control process. */
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'done'; id: number; error?: string; stats?: [string, TrafficCounters][] }
   | { t: 'acquire'; id: number; key: string; want: number }
-  | { t: 'release'; key: string; slots: number; reclaimed: boolean };
+  | { t: 'release'; key: string; slots: number; reclaimed: boolean }
+  /** Session persistence: see StickSync.propose and touch. */
+  | { t: 'stick'; pool: string; key: string; member: string; expected: string | null | undefined; idleMs: number }
+  | { t: 'touch'; pool: string; key: string; idleMs: number };

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { requestCookie, setCookieValue } from './cookie-fields.ts';
+import { MemberCookies } from './member-cookie.ts';
+import { sourceKeyer } from './source-key.ts';
+
+describe('MemberCookies', () => {
+  const key = randomBytes(32);
+
+  it('names each member of the pool with a value only the key makes', () => {
+    const cookies = new MemberCookies(key, 'pool-1');
+    cookies.retain(['m1', 'm2']);
+    const value = cookies.valueFor('m1');
+    assert.match(value, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(cookies.memberOf(value), 'm1');
+    assert.notEqual(cookies.valueFor('m2'), value);
+    // Another worker, or weir after a restart, with the same key reads it the same way.
+    const again = new MemberCookies(key, 'pool-1');
+    again.retain(['m1', 'm2']);
+    assert.equal(again.memberOf(value), 'm1');
+  });
+
+  it('reads forged and tampered values as no member', () => {
+    const cookies = new MemberCookies(key, 'pool-1');
+    cookies.retain(['m1']);
+    const value = cookies.valueFor('m1');
+    const tampered = `${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`;
+    assert.equal(cookies.memberOf(tampered), undefined);
+    assert.equal(cookies.memberOf('m1'), undefined);
+    assert.equal(new MemberCookies(randomBytes(32), 'pool-1').memberOf(value), undefined);
+    // The same member in another pool gets another value.
+    assert.equal(new MemberCookies(key, 'pool-2').valueFor('m1') === value, false);
+  });
+
+  it('forgets the values of members removed', () => {
+    const cookies = new MemberCookies(key, 'pool-1');
+    cookies.retain(['m1', 'm2']);
+    const gone = cookies.valueFor('m2');
+    cookies.retain(['m1']);
+    assert.equal(cookies.memberOf(gone), undefined);
+  });
+});
+
+describe('cookie fields', () => {
+  it('finds a cookie among others, exactly by name', () => {
+    assert.equal(requestCookie('a=1; JSESSIONID=abc; b=2', 'JSESSIONID'), 'abc');
+    assert.equal(requestCookie('XJSESSIONID=no; JSESSIONID="q"', 'JSESSIONID'), 'q');
+    assert.equal(requestCookie('JSESSIONIDX=no', 'JSESSIONID'), undefined);
+    assert.equal(requestCookie(undefined, 'SRV'), undefined);
+    assert.equal(requestCookie(';;SRV=v;', 'SRV'), 'v');
+  });
+
+  it("reads the value a member's Set-Cookie gives", () => {
+    assert.equal(setCookieValue('JSESSIONID=abc; Path=/; HttpOnly', 'JSESSIONID'), 'abc');
+    assert.equal(setCookieValue('JSESSIONID=abc', 'JSESSIONID'), 'abc');
+    assert.equal(setCookieValue('other=abc; Path=/', 'JSESSIONID'), undefined);
+  });
+});
+
+describe('sourceKeyer', () => {
+  it('keys a client by its address, an IPv4-mapped one as IPv4', () => {
+    const key = sourceKeyer(null);
+    assert.equal(key('192.0.2.7'), '192.0.2.7');
+    assert.equal(key('::ffff:192.0.2.7'), '192.0.2.7');
+    assert.equal(sourceKeyer('255.255.255.255')('192.0.2.7'), '192.0.2.7');
+  });
+
+  it('keys by network with a granularity', () => {
+    const key = sourceKeyer('255.255.255.0');
+    assert.equal(key('192.0.2.7'), '192.0.2.0');
+    assert.equal(key('::ffff:192.0.2.200'), '192.0.2.0');
+    assert.equal(key('2001:db8::1'), '2001:db8::1');
+    const v6 = sourceKeyer('ffff:ffff:ffff:ffff::');
+    assert.equal(v6('2001:db8:1:2:3::4'), '2001:db8:1:2:0:0:0:0');
+    assert.equal(v6('192.0.2.7'), '192.0.2.7');
+  });
+});

@@ -1,0 +1,321 @@
+/**
+ * Session persistence on the proxy provider, with real sockets and two worker processes: SOURCE_IP (HTTP and TCP),
+ * HTTP_COOKIE and APP_COOKIE hold across new connections wherever they land, survive the removal of other members,
+ * and fall over when their member goes away; UDP keeps its table with persistence_timeout and granularity.
+ */
+import assert from 'node:assert/strict';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { createServer, request, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Harness, type Json } from '../api/harness.ts';
+import { connectAndTalk, type LineServer, startLineServer, waitFor } from './support/line-servers.ts';
+import { listeningPids } from './support/listening-pids.ts';
+
+/** An HTTP member answering its name; to a request without JSESSIONID it gives one of its own. */
+interface HttpMember {
+  name: string;
+  address: string;
+  port: number;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+async function httpMember(address: string): Promise<HttpMember> {
+  let sessions = 0;
+  const server = createServer((req, res) => {
+    if (!/JSESSIONID=/.test(req.headers.cookie ?? '')) {
+      res.setHeader('set-cookie', [`JSESSIONID=${address}-${++sessions}; Path=/; HttpOnly`, 'theme=dark']);
+    }
+    res.end(address);
+  });
+  server.listen(0, address);
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  return {
+    name: address,
+    address,
+    port,
+    server,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+interface Answer {
+  member: string;
+  setCookies: string[];
+}
+
+/** One request on a new connection (so it may land in either worker), from `from`. */
+function get(host: string, port: number, options: { from?: string; cookie?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host,
+        port,
+        path: '/',
+        agent: false,
+        localAddress: options.from,
+        headers: options.cookie ? { cookie: options.cookie } : {},
+        signal: AbortSignal.timeout(5_000),
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ member: body, setCookies: res.headers['set-cookie'] ?? [] }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The value of cookie `name` among Set-Cookie fields. */
+const cookieIn = (setCookies: string[], name: string): string | undefined =>
+  setCookies.find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+
+async function membersOf(answers: Promise<Answer>[]): Promise<Set<string>> {
+  return new Set((await Promise.all(answers)).map((a) => a.member));
+}
+
+describe('proxy session persistence with two workers', () => {
+  let h: Harness;
+  let lb: Json;
+  const members: HttpMember[] = [];
+  const lines: LineServer[] = [];
+
+  before(async () => {
+    h = await Harness.start({ yaml: 'proxy:\n  workers: 2\n' });
+    lb = await h.createLb({ provider: 'proxy' });
+  });
+  after(async () => {
+    await h.close();
+    for (const m of members) await m.stop().catch(() => {});
+    for (const l of lines) await l.close();
+  });
+
+  /** A listener and its default pool with `persistence`, and a member per address; the pool's members by name. */
+  async function service(
+    port: number,
+    persistence: Json,
+    addresses: string[],
+    protocol = 'HTTP',
+  ): Promise<{ pool: Json; ids: Map<string, string> }> {
+    const listener = await h.createListener(lb.id, { protocol, protocol_port: port });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol,
+      lb_algorithm: 'ROUND_ROBIN',
+      session_persistence: persistence,
+    });
+    const ids = new Map<string, string>();
+    for (const address of addresses) {
+      const member = protocol === 'HTTP' ? await httpMember(address) : await startLineServer(address);
+      if ('server' in member) members.push(member);
+      else lines.push(member);
+      const created = await h.createMember(lb.id, pool.id, { address, protocol_port: member.port });
+      ids.set(address, created.id);
+    }
+    return { pool, ids };
+  }
+
+  test('SOURCE_IP: each client keeps its member; removing a member moves only its clients; a dead member falls over', async () => {
+    const { pool, ids } = await service(7501, { type: 'SOURCE_IP' }, ['127.0.0.91', '127.0.0.92', '127.0.0.93']);
+    /**
+     * The member a client is on: its first connection alone, as two at once from a client with no (or a dead)
+     * member may land in two workers and go to two members (the control process keeps the first, and the later
+     * connections follow it); then eight at once, which must all go there.
+     */
+    const memberOf = async (client: string): Promise<string> => {
+      const { member } = await get(lb.vip_address, 7501, { from: client });
+      const seen = await membersOf(Array.from({ length: 8 }, () => get(lb.vip_address, 7501, { from: client })));
+      assert.deepEqual(seen, new Set([member]), client);
+      return member;
+    };
+    const clients = ['127.0.0.101', '127.0.0.102', '127.0.0.103', '127.0.0.104', '127.0.0.105', '127.0.0.106'];
+    const stuck = new Map<string, string>();
+    for (const client of clients) stuck.set(client, await memberOf(client));
+    assert.ok(new Set(stuck.values()).size >= 2, 'clients are spread over the members');
+
+    const removed = stuck.get(clients[0]!)!;
+    assert.equal((await h.req('DELETE', `/v2/lbaas/pools/${pool.id}/members/${ids.get(removed)}`)).status, 204);
+    await h.waitActive(lb.id);
+    for (const client of clients) {
+      const member = await memberOf(client);
+      if (stuck.get(client) === removed) assert.notEqual(member, removed);
+      else assert.equal(member, stuck.get(client), `${client} kept its member`);
+      stuck.set(client, member);
+    }
+
+    // The member of the first client stops: its clients fall over to the other one and stay there.
+    const dead = stuck.get(clients[0]!)!;
+    await members.find((m) => m.name === dead)!.stop();
+    for (const client of clients) {
+      const member = await memberOf(client);
+      if (stuck.get(client) === dead) assert.notEqual(member, dead);
+      else assert.equal(member, stuck.get(client));
+    }
+  });
+
+  test('HTTP_COOKIE: the signed cookie keeps the member; forged and altered cookies are balanced; a dead member falls over with a new cookie', async () => {
+    await service(7502, { type: 'HTTP_COOKIE' }, ['127.0.0.94', '127.0.0.95', '127.0.0.96']);
+    const first = await get(lb.vip_address, 7502);
+    const cookie = cookieIn(first.setCookies, 'SRV');
+    assert.ok(cookie, `a cookie was set: ${first.setCookies}`);
+    const kept = await Promise.all(Array.from({ length: 10 }, () => get(lb.vip_address, 7502, { cookie })));
+    assert.deepEqual(new Set(kept.map((a) => a.member)), new Set([first.member]));
+    assert.ok(
+      kept.every((a) => cookieIn(a.setCookies, 'SRV') === undefined),
+      'no new cookie while it holds',
+    );
+    // Without a cookie, requests are balanced.
+    assert.ok((await membersOf(Array.from({ length: 6 }, () => get(lb.vip_address, 7502)))).size >= 2);
+
+    const value = cookie.slice('SRV='.length);
+    for (const forged of [`SRV=${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`, 'SRV=127.0.0.95', 'SRV=']) {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => get(lb.vip_address, 7502, { cookie: forged })));
+      assert.ok(new Set(answers.map((a) => a.member)).size >= 2, `${forged} aims at no member`);
+      for (const answer of answers) {
+        const fresh = cookieIn(answer.setCookies, 'SRV');
+        assert.ok(fresh && fresh !== forged, 'a forged cookie is replaced');
+        assert.equal((await get(lb.vip_address, 7502, { cookie: fresh })).member, answer.member);
+      }
+    }
+
+    await members.find((m) => m.name === first.member)!.stop();
+    const fallen = await get(lb.vip_address, 7502, { cookie });
+    assert.notEqual(fallen.member, first.member);
+    const recookie = cookieIn(fallen.setCookies, 'SRV');
+    assert.ok(recookie && recookie !== cookie);
+    const after = await membersOf(Array.from({ length: 6 }, () => get(lb.vip_address, 7502, { cookie: recookie })));
+    assert.deepEqual(after, new Set([fallen.member]));
+  });
+
+  test("APP_COOKIE: requests carrying the member's session cookie go to it, in either worker; a dead member falls over", async () => {
+    await service(7503, { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' }, ['127.0.0.97', '127.0.0.98', '127.0.0.99']);
+    const sessions: { member: string; cookie: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await get(lb.vip_address, 7503);
+      sessions.push({ member: answer.member, cookie: cookieIn(answer.setCookies, 'JSESSIONID')! });
+    }
+    // The worker that relayed the answer tells the other through the control process: an IPC message's time.
+    await sleep(100);
+    for (const session of sessions) {
+      const cookie = `theme=dark; ${session.cookie}`;
+      const seen = await membersOf(Array.from({ length: 8 }, () => get(lb.vip_address, 7503, { cookie })));
+      assert.deepEqual(seen, new Set([session.member]), session.cookie);
+    }
+
+    const lost = sessions[0]!;
+    await members.find((m) => m.name === lost.member)!.stop();
+    const moved = await get(lb.vip_address, 7503, { cookie: lost.cookie });
+    assert.notEqual(moved.member, lost.member);
+    await sleep(100);
+    const after = await membersOf(Array.from({ length: 6 }, () => get(lb.vip_address, 7503, { cookie: lost.cookie })));
+    assert.deepEqual(after, new Set([moved.member]), 'the session stays on the member it fell over to');
+  });
+
+  test('TCP: SOURCE_IP keeps a client on one member; HTTP_COOKIE on a TCP pool is accepted and balances, as in Octavia', async () => {
+    await service(7504, { type: 'SOURCE_IP' }, ['127.0.0.81', '127.0.0.82'], 'TCP');
+    const first = await connectAndTalk(lb.vip_address, 7504, 'hi', { localAddress: '127.0.0.111' });
+    const talks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        connectAndTalk(lb.vip_address, 7504, `hi ${i}`, { localAddress: '127.0.0.111' }),
+      ),
+    );
+    assert.deepEqual(new Set(talks.map((t) => t.member)), new Set([first.member]));
+
+    await service(7505, { type: 'HTTP_COOKIE' }, ['127.0.0.83', '127.0.0.84'], 'TCP');
+    const spread = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        connectAndTalk(lb.vip_address, 7505, `hi ${i}`, { localAddress: '127.0.0.111' }),
+      ),
+    );
+    assert.equal(new Set(spread.map((t) => t.member)).size, 2);
+  });
+
+  test('a worker started anew is given the clients stuck before', async () => {
+    const clients = ['127.0.0.131', '127.0.0.132', '127.0.0.133', '127.0.0.134', '127.0.0.135', '127.0.0.136'];
+    const stuck = new Map<string, string>();
+    for (const client of clients) {
+      stuck.set(client, (await connectAndTalk(lb.vip_address, 7504, 'hi', { localAddress: client })).member);
+    }
+    const [victim] = listeningPids(7504);
+    process.kill(victim!, 'SIGKILL');
+    await waitFor('a new worker', 10_000, async () => {
+      const now = listeningPids(7504);
+      return now.length === 2 && !now.includes(victim!);
+    });
+    // The entries follow the load balancers in the new worker's first messages.
+    await sleep(200);
+    for (const client of clients) {
+      const talks = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => connectAndTalk(lb.vip_address, 7504, `hi ${i}`, { localAddress: client })),
+      );
+      assert.deepEqual(new Set(talks.map((t) => t.member)), new Set([stuck.get(client)]), client);
+    }
+  });
+});
+
+describe('proxy session persistence on UDP', () => {
+  let h: Harness;
+  let lb: Json;
+  const members: UdpSocket[] = [];
+  const clients: UdpSocket[] = [];
+
+  before(async () => {
+    h = await Harness.start();
+    lb = await h.createLb({ provider: 'proxy' });
+    const listener = await h.createListener(lb.id, { protocol: 'UDP', protocol_port: 5301 });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol: 'UDP',
+      lb_algorithm: 'ROUND_ROBIN',
+      session_persistence: { type: 'SOURCE_IP', persistence_timeout: 1, persistence_granularity: '255.255.255.0' },
+    });
+    for (const address of ['127.0.0.61', '127.0.0.62', '127.0.0.63']) {
+      const socket = createSocket('udp4');
+      socket.on('message', (_message, from) => socket.send(address, from.port, from.address));
+      socket.bind(0, address);
+      await once(socket, 'listening');
+      members.push(socket);
+      await h.createMember(lb.id, pool.id, { address, protocol_port: socket.address().port });
+    }
+  });
+  after(async () => {
+    for (const socket of [...clients, ...members]) socket.close();
+    await h.close();
+  });
+
+  /** A new flow from `source`: the member that answers it. */
+  async function ask(source: string): Promise<string> {
+    const client = createSocket('udp4');
+    clients.push(client);
+    client.bind(0, source);
+    await once(client, 'listening');
+    const answer = once(client, 'message', { signal: AbortSignal.timeout(3_000) }) as Promise<[Buffer]>;
+    client.send('hello', 5301, lb.vip_address);
+    return String((await answer)[0]);
+  }
+
+  test('clients of one network keep one member until the timeout; another network is balanced', async () => {
+    const first = await ask('127.0.0.121');
+    assert.equal(await ask('127.0.0.122'), first);
+    assert.equal(await ask('127.0.0.200'), first);
+    const other = await ask('127.0.1.121');
+    assert.notEqual(other, first, 'another /24 is another client');
+    assert.equal(await ask('127.0.1.7'), other);
+    // persistence_timeout 1: idle for longer, the network is balanced again (round robin's next member).
+    await sleep(1_500);
+    const later = await ask('127.0.0.123');
+    assert.notEqual(later, first);
+    assert.notEqual(later, other);
+  });
+});
