@@ -15,6 +15,7 @@ import { DRIVER_FACTORIES } from '../../../src/dataplanes/registry.ts';
 import { WeirServer } from '../../../src/server/weir-server.ts';
 import { FakeKeystone } from '../../support/fake-keystone.ts';
 import { selfSignedCertificate } from '../../support/self-signed.ts';
+import { pkcs12, TestCa } from '../../support/test-pki.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field by the assertions
 export type Json = Record<string, any>;
@@ -102,6 +103,25 @@ export class Harness {
   get apiPort(): number {
     return Number(new URL(this.base).port);
   }
+
+  /**
+   * A server certificate of a throwaway CA stored in the key manager as a PKCS#12 secret, as Octavia's users store
+   * theirs: the secret's reference, for a listener's default_tls_container_ref.
+   */
+  async storeCertificate(commonName = 'www.example.test'): Promise<string> {
+    this.pki ??= TestCa.create(this.dir, 'harness ca');
+    const certificate = this.pki.issue({ commonName, dnsNames: [commonName] });
+    const reply = await this.req('POST', '/v1/secrets', {
+      name: commonName,
+      payload: pkcs12(this.pki, certificate).toString('base64'),
+      payload_content_type: 'application/octet-stream',
+      payload_content_encoding: 'base64',
+    });
+    assert.equal(reply.status, 201, reply.text);
+    return reply.body.secret_ref as string;
+  }
+
+  private pki: TestCa | undefined;
 
   async close(): Promise<void> {
     await this.server.close();

@@ -146,7 +146,7 @@ describe('listeners', () => {
   });
 
   test('a TLS-terminating listener gets the TLS defaults Octavia gives; bad versions and ALPN names -> 400', async () => {
-    const ref = 'http://127.0.0.1/v1/containers/0f0e8bb1-5b1c-4bf4-8bd9-6b1c1e1b0d63';
+    const ref = await h.storeCertificate();
     const base = { protocol: 'TERMINATED_HTTPS', protocol_port: 445, default_tls_container_ref: ref };
     assertFault(
       await post({ ...base, tls_versions: ['TLSv1.2', 'TLSv9'] }),
