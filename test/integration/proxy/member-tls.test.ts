@@ -1,0 +1,318 @@
+/**
+ * Re-encryption to members (`tls_enabled` pools) on real sockets: weir's proxy engine takes a spec whose pool
+ * carries the key material directly, members are TLS servers with certificates from a throwaway CA.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import { connect, createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { localSlotProvider } from '../../../src/dataplanes/proxy/connection-slots.ts';
+import { LocalProxyEngine } from '../../../src/dataplanes/proxy/local-proxy-engine.ts';
+import type { ListenerProtocol, PoolProtocol } from '../../../src/model/constants.ts';
+import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../../src/model/load-balancer-spec.ts';
+import { addressSet } from '../../../src/network/address-set.ts';
+import { member, spec } from '../../support/kernel-spec.ts';
+import { inTempDir } from '../../support/temp-dir.ts';
+import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
+import { type NegotiatedFacts, startHttpsMember, startTlsEchoMember, type TlsMember } from './support/tls-members.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+const memberOf = (server: TlsMember): MemberSpec => member(server.name, server.address, { port: server.port });
+
+function tlsSpec(
+  protocol: ListenerProtocol,
+  port: number,
+  members: MemberSpec[],
+  tls: Partial<PoolSpec['tls']>,
+  poolProtocol: PoolProtocol = protocol === 'TCP' ? 'TCP' : 'HTTP',
+): LoadBalancerSpec {
+  const base = spec(members, { protocol: poolProtocol });
+  const pool = base.pools[0]!;
+  return {
+    ...base,
+    id: `lb-${port}`,
+    provider: 'proxy',
+    vip: { address: '127.0.0.1', subnetId: 's', interface: null },
+    listeners: [{ ...base.listeners[0]!, id: `listener-${port}`, protocol, port }],
+    pools: [{ ...pool, tls: { ...pool.tls, enabled: true, ...tls } }],
+  };
+}
+
+/** GETs `/` `count` times over one keep-alive client connection; the statuses and the members' reports. */
+async function get(port: number, count = 1, path = '/'): Promise<{ status: number; body: string }[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const answers: { status: number; body: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path, agent }, resolve).on('error', reject).end();
+      });
+      let body = '';
+      for await (const chunk of response) body += chunk;
+      answers.push({ status: response.statusCode ?? 0, body });
+    }
+    return answers;
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Sends `bytes` on a new connection and reads until the proxy closes it. */
+async function rawExchange(port: number, bytes: string): Promise<string> {
+  const socket = connect({ host: '127.0.0.1', port });
+  socket.setEncoding('utf8');
+  let text = '';
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  socket.write(bytes);
+  await once(socket, 'close');
+  return text;
+}
+
+const negotiated = (body: string): NegotiatedFacts => JSON.parse(body) as NegotiatedFacts;
+
+describe('proxy: TLS to members', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let ca: TestCa;
+  let otherCa: TestCa;
+  let engine: LocalProxyEngine;
+  const servers: TlsMember[] = [];
+  const serverCert = (cn: string, authority = ca): IssuedCertificate => authority.issue({ commonName: cn });
+
+  before(async () => {
+    await new Promise<void>((ready) => {
+      void inTempDir('weir-member-tls-', (path) => {
+        dir = path;
+        ready();
+        return new Promise<void>((done) => {
+          cleanup = done;
+        });
+      });
+    });
+    ca = TestCa.create(dir, 'member ca');
+    otherCa = TestCa.create(dir, 'other ca');
+    engine = new LocalProxyEngine({ trusted: addressSet([]), accessLog: null, slots: localSlotProvider(), udp: false });
+  });
+  after(async () => {
+    await engine.close();
+    await Promise.all(servers.map((s) => s.close()));
+    cleanup();
+  });
+
+  const https = async (address: string, certificate: IssuedCertificate, extra = {}, options = {}) => {
+    const server = await startHttpsMember(
+      address,
+      // The leaf alone: a member's CA is what weir must hold, not what the member sends.
+      { cert: certificate.certPem, key: certificate.keyPem, ...extra },
+      options,
+    );
+    servers.push(server);
+    return server;
+  };
+
+  test('a member whose certificate chains to the pool CA is verified and used; keep-alive keeps one handshake', async () => {
+    const server = await https('127.0.0.31', serverCert('member-31'));
+    const port = await freePort();
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem }));
+    const answers = await get(port, 5);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200, 200, 200],
+    );
+    const first = negotiated(answers[0]!.body);
+    assert.equal(first.member, server.name);
+    assert.equal(first.protocol, 'TLSv1.3');
+    // Members are addressed by IP: no server name goes out, as the amphora on a plain listener.
+    assert.equal(first.servername, false);
+    assert.equal(first.clientCn, null);
+    assert.equal(server.handshakes, 1);
+  });
+
+  test('a member with a certificate from another CA is a member error: the next member takes the request', async () => {
+    const bad = await https('127.0.0.32', serverCert('member-32', otherCa));
+    const good = await https('127.0.0.33', serverCert('member-33'));
+    const port = await freePort();
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      await engine.apply(tlsSpec('HTTP', port, [memberOf(bad), memberOf(good)], { caPem: ca.certPem }));
+      const answers = await get(port, 4);
+      for (const answer of answers) {
+        assert.equal(answer.status, 200);
+        assert.equal(negotiated(answer.body).member, good.name);
+      }
+    } finally {
+      console.error = original;
+    }
+    assert.equal(errors.length, 1);
+    assert.match(
+      errors[0]!,
+      /member tls-member-127\.0\.0\.32 .* out for 2 s: certificate verify failed: unable to verify the first certificate/,
+    );
+  });
+
+  test('when every member fails verification the client gets an error status and nothing of any member', async () => {
+    const bad = await https('127.0.0.34', serverCert('member-34', otherCa));
+    const port = await freePort();
+    const original = console.error;
+    console.error = () => {};
+    try {
+      await engine.apply(tlsSpec('HTTP', port, [memberOf(bad)], { caPem: ca.certPem }));
+      const [answer] = await get(port);
+      assert.equal(answer!.status, 502);
+      assert.equal(answer!.body, 'Bad Gateway\n');
+      assert.equal(bad.handshakes, 0);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  test('a revoked member certificate is refused when the pool has a CRL', async () => {
+    const revoked = serverCert('member-35');
+    ca.revoke(revoked);
+    const bad = await https('127.0.0.35', revoked);
+    const good = await https('127.0.0.36', serverCert('member-36'));
+    const port = await freePort();
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      await engine.apply(
+        tlsSpec('HTTP', port, [memberOf(bad), memberOf(good)], { caPem: ca.certPem, crlPem: ca.crlPem() }),
+      );
+      for (const answer of await get(port, 3)) assert.equal(negotiated(answer.body).member, good.name);
+    } finally {
+      console.error = original;
+    }
+    assert.match(errors.join('\n'), /certificate verify failed: certificate revoked/);
+  });
+
+  test('without a CA the member is encrypted to but not verified', async () => {
+    const server = await https('127.0.0.37', serverCert('member-37', otherCa));
+    const port = await freePort();
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], {}));
+    const [answer] = await get(port);
+    assert.equal(answer!.status, 200);
+    assert.equal(negotiated(answer!.body).protocol, 'TLSv1.3');
+  });
+
+  test('mutual TLS: the member requires weir client certificate and sees its CN', async () => {
+    const client = ca.issue({ commonName: 'weir-proxy', usage: 'client' });
+    const server = await https('127.0.0.38', serverCert('member-38'), {
+      ca: ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    const port = await freePort();
+    await engine.apply(
+      tlsSpec('HTTP', port, [memberOf(server)], {
+        caPem: ca.certPem,
+        clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem },
+      }),
+    );
+    const [answer] = await get(port);
+    assert.equal(answer!.status, 200);
+    assert.equal(negotiated(answer!.body).clientCn, 'weir-proxy');
+  });
+
+  test('versions, ciphers and ALPN are offered as configured; h2 is not offered to an HTTP pool', async () => {
+    const server = await https('127.0.0.39', serverCert('member-39'), { ALPNProtocols: ['h2', 'http/1.1'] });
+    const port = await freePort();
+    await engine.apply(
+      tlsSpec('HTTP', port, [memberOf(server)], {
+        caPem: ca.certPem,
+        versions: ['TLSv1.2'],
+        ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+        alpnProtocols: ['h2', 'http/1.1'],
+      }),
+    );
+    const facts = negotiated((await get(port))[0]!.body);
+    assert.equal(facts.protocol, 'TLSv1.2');
+    assert.equal(facts.cipher, 'ECDHE-ECDSA-AES128-GCM-SHA256');
+    assert.equal(facts.alpn, 'http/1.1');
+  });
+
+  test('a TLS 1.2 cipher list leaves TLS 1.3 to its own suites, as HAProxy ciphers does', async () => {
+    const server = await https('127.0.0.40', serverCert('member-40'));
+    const port = await freePort();
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }));
+    assert.equal(negotiated((await get(port))[0]!.body).protocol, 'TLSv1.3');
+  });
+
+  test('new connections to a member resume its TLS session', async () => {
+    const server = await https('127.0.0.41', serverCert('member-41'), {}, { closeEach: true });
+    const port = await freePort();
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem }));
+    const resumed = (await get(port, 3)).map((a) => negotiated(a.body).resumed);
+    assert.deepEqual(resumed, [false, true, true]);
+    assert.equal(server.handshakes, 3);
+  });
+
+  test('the general path re-encrypts too, and repeats a body-less request on the next member', async () => {
+    const bad = await https('127.0.0.42', serverCert('member-42', otherCa));
+    const good = await https('127.0.0.43', serverCert('member-43'));
+    const port = await freePort();
+    const original = console.error;
+    console.error = () => {};
+    try {
+      await engine.apply(tlsSpec('HTTP', port, [memberOf(bad), memberOf(good)], { caPem: ca.certPem }));
+      // HTTP/1.0 takes the general path; round robin sends the first request to the member that fails verification.
+      const answer = await rawExchange(port, 'GET / HTTP/1.0\r\nhost: x\r\n\r\n');
+      assert.match(answer, /^HTTP\/1\.1 200 /);
+      assert.equal(negotiated(answer.slice(answer.indexOf('\r\n\r\n') + 4)).member, good.name);
+      const chunked = await rawExchange(
+        port,
+        'POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n4\r\nbody\r\n0\r\n\r\n',
+      );
+      assert.match(chunked, /^HTTP\/1\.1 200 /);
+      assert.match(chunked, /"member":"tls-member-127\.0\.0\.43"/);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  test('a TCP listener relays to a TLS member, with weir client certificate', async () => {
+    const client = ca.issue({ commonName: 'weir-relay', usage: 'client' });
+    const certificate = serverCert('member-44');
+    const server = await startTlsEchoMember('127.0.0.44', {
+      cert: certificate.chainPem,
+      key: certificate.keyPem,
+      ca: ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    servers.push(server);
+    const port = await freePort();
+    await engine.apply(
+      tlsSpec('TCP', port, [memberOf(server)], {
+        caPem: ca.certPem,
+        clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem },
+      }),
+    );
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.write('echo me\n');
+    const deadline = Date.now() + 5_000;
+    while (!received.includes('echo me') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+    const [line, echo] = received.split('\n');
+    assert.equal(negotiated(line!).clientCn, 'weir-relay');
+    assert.equal(echo, 'echo me');
+  });
+});
