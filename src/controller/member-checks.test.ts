@@ -59,3 +59,13 @@ test("listeners' and members' names reach the spec (the dns provider's SRV owner
     ['web1', ''],
   );
 });
+
+test("an HTTP monitor of a tls_enabled pool checks over TLS with the pool's settings, unless sent to a monitor port", () => {
+  const stored = { ...tree, pools: [{ ...tree.pools[0]!, tls_enabled: true }] };
+  const spec = buildSpec(stored, settings);
+  const [ip, socket] = memberChecks(spec).map((check) => check.target);
+  assert.equal(ip!.tls, undefined);
+  assert.equal(socket!.tls, spec.pools[0]!.tls);
+  const tcp = { ...stored, healthmonitors: [{ ...stored.healthmonitors[0]!, type: 'TCP' }] };
+  assert.equal(memberChecks(buildSpec(tcp, settings))[1]!.target.tls, undefined);
+});

@@ -24,6 +24,13 @@ export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
             ? { socketPath: member.socketPath }
             : { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port }),
           ...PROXY_PROTOCOL_VERSION[pool.protocol],
+          // The amphora's `ssl` servers get their checks over TLS too, unless they are sent elsewhere (addr, port).
+          ...(pool.tls.enabled &&
+          monitor.type === 'HTTP' &&
+          member.monitorAddress === null &&
+          member.monitorPort === null
+            ? { tls: pool.tls }
+            : {}),
         },
         monitor: {
           type: monitor.type,

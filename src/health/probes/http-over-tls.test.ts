@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import { after, before, describe, it } from 'node:test';
+import { inTempDir } from '../../../test/support/temp-dir.ts';
+import { TestCa } from '../../../test/support/test-pki.ts';
+import type { PoolSpec } from '../../model/load-balancer-spec.ts';
+import { monitorSpec } from '../testing/monitor-spec-for-test.ts';
+import { httpProbe } from './http.ts';
+
+const spec = monitorSpec({ type: 'HTTP', timeout: 2 });
+const signal = (): AbortSignal => AbortSignal.timeout(5000);
+
+/** An HTTP monitor of a tls_enabled pool: the check goes over TLS with the pool's certificate, CA and CRL. */
+describe('HTTP probe of a tls_enabled pool', () => {
+  let dir: string;
+  let release: () => void;
+  let ca: TestCa;
+  let otherCa: TestCa;
+  let server: ReturnType<typeof createServer>;
+  let port: number;
+  const clientNames: string[] = [];
+
+  before(async () => {
+    await new Promise<void>((ready) => {
+      void inTempDir('weir-probe-tls-', (path) => {
+        dir = path;
+        ready();
+        return new Promise<void>((done) => {
+          release = done;
+        });
+      });
+    });
+    ca = TestCa.create(dir, 'probe ca');
+    otherCa = TestCa.create(dir, 'other probe ca');
+    const certificate = ca.issue({ commonName: 'member' });
+    // The member requires a client certificate from its CA, as a mutual-TLS member does.
+    server = createServer(
+      { cert: certificate.certPem, key: certificate.keyPem, ca: ca.certPem, requestCert: true },
+      (request, response) => {
+        const peer = (request.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        clientNames.push(String(peer.subject?.CN));
+        response.end('ok');
+      },
+    );
+    server.on('tlsClientError', () => {});
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as { port: number }).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    server.close();
+    release();
+  });
+
+  const tls = (fields: Partial<PoolSpec['tls']>): PoolSpec['tls'] => ({
+    enabled: true,
+    containerRef: null,
+    caContainerRef: null,
+    crlContainerRef: null,
+    ciphers: null,
+    versions: [],
+    alpnProtocols: [],
+    clientCertificate: null,
+    caPem: null,
+    crlPem: null,
+    ...fields,
+  });
+
+  it('is up when the member chains to the pool CA, and the member sees the pool client certificate', async () => {
+    const client = ca.issue({ commonName: 'weir-checks', usage: 'client' });
+    const target = {
+      address: '127.0.0.1',
+      port,
+      tls: tls({
+        caPem: ca.certPem,
+        clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem },
+      }),
+    };
+    const result = await httpProbe.probe(target, spec, signal());
+    assert.deepEqual([result.ok, result.reason], [true, 'HTTP 200']);
+    assert.deepEqual(clientNames, ['weir-checks']);
+  });
+
+  it('is down when the member certificate does not chain to the pool CA', async () => {
+    const target = { address: '127.0.0.1', port, tls: tls({ caPem: otherCa.certPem }) };
+    const result = await httpProbe.probe(target, spec, signal());
+    assert.equal(result.ok, false);
+    // The member sends its CA along (it holds it to check clients): a chain ending in a CA the pool does not trust.
+    assert.match(result.reason, /self-signed certificate in certificate chain/);
+  });
+});
