@@ -1,6 +1,6 @@
 import type { MemberCheck } from '../health/member-check.ts';
 import type { PoolProtocol } from '../model/constants.ts';
-import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
+import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../model/load-balancer-spec.ts';
 
 /**
  * What the health checker probes for a load balancer: every enabled member of a pool with an enabled monitor. A Unix
@@ -24,13 +24,7 @@ export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
             ? { socketPath: member.socketPath }
             : { address: member.monitorAddress ?? member.address, port: member.monitorPort ?? member.port }),
           ...PROXY_PROTOCOL_VERSION[pool.protocol],
-          // The amphora's `ssl` servers get their checks over TLS too, unless they are sent elsewhere (addr, port).
-          ...(pool.tls.enabled &&
-          monitor.type === 'HTTP' &&
-          member.monitorAddress === null &&
-          member.monitorPort === null
-            ? { tls: pool.tls }
-            : {}),
+          ...checkTls(pool, member),
         },
         monitor: {
           type: monitor.type,
@@ -46,4 +40,17 @@ export function memberChecks(spec: LoadBalancerSpec): MemberCheck[] {
         },
       }));
   });
+}
+
+/**
+ * The TLS a `tls_enabled` pool's member checks go over, as the amphora's: HTTP and TCP checks inherit the server's
+ * `ssl` settings unless sent to another address or port; HTTPS checks (`check-ssl verify none`) present the client
+ * certificate and verify nothing; TLS-HELLO and the others send what they always send.
+ */
+function checkTls(pool: PoolSpec, member: MemberSpec): { tls?: PoolSpec['tls'] } {
+  const type = pool.healthMonitor!.type;
+  if (!pool.tls.enabled) return {};
+  if (type === 'HTTPS') return { tls: { ...pool.tls, caPem: null, crlPem: null } };
+  const elsewhere = member.monitorAddress !== null || member.monitorPort !== null;
+  return (type === 'HTTP' || type === 'TCP') && !elsewhere ? { tls: pool.tls } : {};
 }

@@ -7,12 +7,14 @@ import { TestCa } from '../../../test/support/test-pki.ts';
 import type { PoolSpec } from '../../model/load-balancer-spec.ts';
 import { monitorSpec } from '../testing/monitor-spec-for-test.ts';
 import { httpProbe } from './http.ts';
+import { httpsProbe } from './https.ts';
+import { tcpProbe } from './tcp.ts';
 
 const spec = monitorSpec({ type: 'HTTP', timeout: 2 });
 const signal = (): AbortSignal => AbortSignal.timeout(5000);
 
-/** An HTTP monitor of a tls_enabled pool: the check goes over TLS with the pool's certificate, CA and CRL. */
-describe('HTTP probe of a tls_enabled pool', () => {
+/** Checks of a tls_enabled pool's members: over TLS with the pool's certificate, CA and CRL. */
+describe('probes of a tls_enabled pool', () => {
   let dir: string;
   let release: () => void;
   let ca: TestCa;
@@ -89,5 +91,28 @@ describe('HTTP probe of a tls_enabled pool', () => {
     assert.equal(result.ok, false);
     // The member sends its CA along (it holds it to check clients): a chain ending in a CA the pool does not trust.
     assert.match(result.reason, /self-signed certificate in certificate chain/);
+  });
+
+  it('TCP: up once the TLS handshake with the pool settings completes, down when the certificate does not verify', async () => {
+    const up = await tcpProbe.probe({ address: '127.0.0.1', port, tls: tls({ caPem: ca.certPem }) }, spec, signal());
+    assert.deepEqual([up.ok, up.reason], [true, 'TLS handshake done']);
+    const down = await tcpProbe.probe(
+      { address: '127.0.0.1', port, tls: tls({ caPem: otherCa.certPem }) },
+      spec,
+      signal(),
+    );
+    assert.equal(down.ok, false);
+  });
+
+  it('HTTPS: the client certificate goes along, nothing is verified', async () => {
+    const client = ca.issue({ commonName: 'weir-https-checks', usage: 'client' });
+    const target = {
+      address: '127.0.0.1',
+      port,
+      tls: tls({ clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem } }),
+    };
+    const result = await httpsProbe.probe(target, monitorSpec({ type: 'HTTPS', timeout: 2 }), signal());
+    assert.deepEqual([result.ok, result.reason], [true, 'HTTP 200']);
+    assert.equal(clientNames.at(-1), 'weir-https-checks');
   });
 });

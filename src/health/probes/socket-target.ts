@@ -1,5 +1,5 @@
 import { connect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { PoolSpec } from '../../model/load-balancer-spec.ts';
 import { encodeProxyV1 } from '../../protocols/proxy-protocol/encode-v1.ts';
 import { encodeProxyV2 } from '../../protocols/proxy-protocol/encode-v2.ts';
@@ -27,13 +27,18 @@ export function openStream(target: ProbeTarget): Socket {
  * target has them, as HAProxy's checks inherit a server's `ssl` settings.
  */
 export function openMemberStream(target: ProbeTarget): Socket {
-  if (target.tls === undefined) return openStream(target);
-  let options = tlsOptions.get(target.tls);
+  const raw = openStream(target);
+  return target.tls === undefined ? raw : tlsOver(target.tls, raw);
+}
+
+/** TLS with a pool's settings over `raw` (after any PROXY protocol header it carries); `servername`: SNI to send. */
+export function tlsOver(tls: PoolSpec['tls'], raw: Socket, servername?: string): TLSSocket {
+  let options = tlsOptions.get(tls);
   if (options === undefined) {
-    options = memberTlsOptions(target.tls, true);
-    tlsOptions.set(target.tls, options);
+    options = memberTlsOptions(tls, true);
+    tlsOptions.set(tls, options);
   }
-  return tlsConnect({ ...options, socket: openStream(target) });
+  return tlsConnect({ ...options, socket: raw, servername });
 }
 
 /** The name a member is asked for by (HTTP Host): the monitor's domain_name, else the member's address. */
