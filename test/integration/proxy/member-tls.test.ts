@@ -15,7 +15,13 @@ import { addressSet } from '../../../src/network/address-set.ts';
 import { member, spec } from '../../support/kernel-spec.ts';
 import { inTempDir } from '../../support/temp-dir.ts';
 import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
-import { type NegotiatedFacts, startHttpsMember, startTlsEchoMember, type TlsMember } from './support/tls-members.ts';
+import {
+  type NegotiatedFacts,
+  startHttpsMember,
+  startProxiedTlsEchoMember,
+  startTlsEchoMember,
+  type TlsMember,
+} from './support/tls-members.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -77,6 +83,21 @@ async function rawExchange(port: number, bytes: string): Promise<string> {
   socket.write(bytes);
   await once(socket, 'close');
   return text;
+}
+
+/** Sends a line through a TCP listener; what came back once the member echoed it (its facts line first). */
+async function echoThrough(port: number, line: string): Promise<string> {
+  const socket = connect({ host: '127.0.0.1', port });
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
+  socket.write(`${line}\n`);
+  const deadline = Date.now() + 5_000;
+  while (!received.includes(line) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  socket.destroy();
+  return received;
 }
 
 const negotiated = (body: string): NegotiatedFacts => JSON.parse(body) as NegotiatedFacts;
@@ -301,18 +322,41 @@ describe('proxy: TLS to members', () => {
         clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem },
       }),
     );
-    const socket = connect({ host: '127.0.0.1', port });
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-    });
-    socket.write('echo me\n');
-    const deadline = Date.now() + 5_000;
-    while (!received.includes('echo me') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    socket.destroy();
+    const received = await echoThrough(port, 'echo me');
     const [line, echo] = received.split('\n');
     assert.equal(negotiated(line!).clientCn, 'weir-relay');
     assert.equal(echo, 'echo me');
+  });
+
+  test('a PROXYV2 pool with TLS sends its header in clear, before the handshake', async () => {
+    const certificate = serverCert('member-45');
+    const server = await startProxiedTlsEchoMember('127.0.0.45', {
+      cert: certificate.certPem,
+      key: certificate.keyPem,
+    });
+    servers.push(server);
+    const port = await freePort();
+    await engine.apply(tlsSpec('TCP', port, [memberOf(server)], { caPem: ca.certPem }, 'PROXYV2'));
+    const [line, echo] = (await echoThrough(port, 'proxied')).split('\n');
+    assert.equal(negotiated(line!).protocol, 'TLSv1.3');
+    assert.equal(echo, 'proxied');
+    assert.equal((server.headers[0]!.source as { address: string }).address, '127.0.0.1');
+  });
+
+  test('a new CA takes effect at once: idle member connections made under the old one are not reused', async () => {
+    const server = await https('127.0.0.46', serverCert('member-46'));
+    const port = await freePort();
+    const trusting = tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem });
+    await engine.apply(trusting);
+    assert.equal((await get(port))[0]!.status, 200);
+    const original = console.error;
+    console.error = () => {};
+    try {
+      await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: otherCa.certPem }));
+      assert.equal((await get(port))[0]!.status, 502);
+    } finally {
+      console.error = original;
+    }
+    assert.equal(server.handshakes, 1);
   });
 });

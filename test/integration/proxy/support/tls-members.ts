@@ -5,8 +5,10 @@
  */
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Server as NetServer } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { createServer as createTlsServer, TLSSocket, type TlsOptions } from 'node:tls';
+import type { ProxyHeader } from '../../../../src/protocols/proxy-protocol/header.ts';
+import { ProxyHeaderDecoder } from '../../../../src/protocols/proxy-protocol/stream-decoder.ts';
 
 /** What a member saw of the TLS connection a request came on. */
 export interface NegotiatedFacts {
@@ -97,4 +99,39 @@ export async function startTlsEchoMember(address: string, tls: TlsOptions): Prom
   });
   server.on('tlsClientError', () => {});
   return started(server, name, address, counted);
+}
+
+/**
+ * A TLS echo member behind the PROXY protocol: it reads the header in clear, then the TLS handshake, as HAProxy's
+ * `send-proxy-v2 ssl` servers expect; the headers it read are kept in `headers`.
+ */
+export async function startProxiedTlsEchoMember(
+  address: string,
+  tls: TlsOptions,
+): Promise<TlsMember & { headers: ProxyHeader[] }> {
+  const name = `tls-proxied-${address}`;
+  const counted = { handshakes: 0 };
+  const headers: ProxyHeader[] = [];
+  const server = createNetServer((raw) => {
+    raw.on('error', () => {});
+    const decoder = new ProxyHeaderDecoder();
+    const onData = (chunk: Buffer) => {
+      const result = decoder.push(chunk);
+      if (result.status === 'need-more') return;
+      raw.removeListener('data', onData);
+      if (result.status === 'error') return void raw.destroy();
+      headers.push(result.header);
+      raw.pause();
+      if (result.rest.length > 0) raw.unshift(result.rest);
+      const socket = new TLSSocket(raw, { ...tls, isServer: true });
+      socket.on('error', () => {});
+      socket.once('secure', () => {
+        counted.handshakes++;
+        socket.write(`${JSON.stringify(facts(name, socket))}\n`);
+        socket.pipe(socket);
+      });
+    };
+    raw.on('data', onData);
+  });
+  return { ...(await started(server, name, address, counted)), headers };
 }
