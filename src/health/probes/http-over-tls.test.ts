@@ -2,21 +2,21 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:https';
 import { after, before, describe, it } from 'node:test';
-import { inTempDir } from '../../../test/support/temp-dir.ts';
+import { spec } from '../../../test/support/kernel-spec.ts';
 import { TestCa } from '../../../test/support/test-pki.ts';
 import type { PoolSpec } from '../../model/load-balancer-spec.ts';
 import { monitorSpec } from '../testing/monitor-spec-for-test.ts';
+import { temporaryDirectory } from '../testing/test-servers.ts';
 import { httpProbe } from './http.ts';
 import { httpsProbe } from './https.ts';
 import { tcpProbe } from './tcp.ts';
 
-const spec = monitorSpec({ type: 'HTTP', timeout: 2 });
+const monitor = monitorSpec({ type: 'HTTP', timeout: 2 });
 const signal = (): AbortSignal => AbortSignal.timeout(5000);
 
 /** Checks of a tls_enabled pool's members: over TLS with the pool's certificate, CA and CRL. */
 describe('probes of a tls_enabled pool', () => {
-  let dir: string;
-  let release: () => void;
+  let directory: { path: string; remove: () => void };
   let ca: TestCa;
   let otherCa: TestCa;
   let server: ReturnType<typeof createServer>;
@@ -24,17 +24,9 @@ describe('probes of a tls_enabled pool', () => {
   const clientNames: string[] = [];
 
   before(async () => {
-    await new Promise<void>((ready) => {
-      void inTempDir('weir-probe-tls-', (path) => {
-        dir = path;
-        ready();
-        return new Promise<void>((done) => {
-          release = done;
-        });
-      });
-    });
-    ca = TestCa.create(dir, 'probe ca');
-    otherCa = TestCa.create(dir, 'other probe ca');
+    directory = temporaryDirectory();
+    ca = TestCa.create(directory.path, 'probe ca');
+    otherCa = TestCa.create(directory.path, 'other probe ca');
     const certificate = ca.issue({ commonName: 'member' });
     // The member requires a client certificate from its CA, as a mutual-TLS member does.
     server = createServer(
@@ -53,20 +45,12 @@ describe('probes of a tls_enabled pool', () => {
   after(async () => {
     server.closeAllConnections();
     server.close();
-    release();
+    directory.remove();
   });
 
   const tls = (fields: Partial<PoolSpec['tls']>): PoolSpec['tls'] => ({
+    ...spec([]).pools[0]!.tls,
     enabled: true,
-    containerRef: null,
-    caContainerRef: null,
-    crlContainerRef: null,
-    ciphers: null,
-    versions: [],
-    alpnProtocols: [],
-    clientCertificate: null,
-    caPem: null,
-    crlPem: null,
     ...fields,
   });
 
@@ -80,25 +64,25 @@ describe('probes of a tls_enabled pool', () => {
         clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem },
       }),
     };
-    const result = await httpProbe.probe(target, spec, signal());
+    const result = await httpProbe.probe(target, monitor, signal());
     assert.deepEqual([result.ok, result.reason], [true, 'HTTP 200']);
     assert.deepEqual(clientNames, ['weir-checks']);
   });
 
   it('is down when the member certificate does not chain to the pool CA', async () => {
     const target = { address: '127.0.0.1', port, tls: tls({ caPem: otherCa.certPem }) };
-    const result = await httpProbe.probe(target, spec, signal());
+    const result = await httpProbe.probe(target, monitor, signal());
     assert.equal(result.ok, false);
     // The member sends its CA along (it holds it to check clients): a chain ending in a CA the pool does not trust.
     assert.match(result.reason, /self-signed certificate in certificate chain/);
   });
 
   it('TCP: up once the TLS handshake with the pool settings completes, down when the certificate does not verify', async () => {
-    const up = await tcpProbe.probe({ address: '127.0.0.1', port, tls: tls({ caPem: ca.certPem }) }, spec, signal());
+    const up = await tcpProbe.probe({ address: '127.0.0.1', port, tls: tls({ caPem: ca.certPem }) }, monitor, signal());
     assert.deepEqual([up.ok, up.reason], [true, 'TLS handshake done']);
     const down = await tcpProbe.probe(
       { address: '127.0.0.1', port, tls: tls({ caPem: otherCa.certPem }) },
-      spec,
+      monitor,
       signal(),
     );
     assert.equal(down.ok, false);

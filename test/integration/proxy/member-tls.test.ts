@@ -9,11 +9,11 @@ import { connect, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { localSlotProvider } from '../../../src/dataplanes/proxy/connection-slots.ts';
 import { LocalProxyEngine } from '../../../src/dataplanes/proxy/local-proxy-engine.ts';
+import { temporaryDirectory } from '../../../src/health/testing/test-servers.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../src/model/constants.ts';
 import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../../src/model/load-balancer-spec.ts';
 import { addressSet } from '../../../src/network/address-set.ts';
 import { member, spec } from '../../support/kernel-spec.ts';
-import { inTempDir } from '../../support/temp-dir.ts';
 import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
 import {
   type NegotiatedFacts,
@@ -100,11 +100,23 @@ async function echoThrough(port: number, line: string): Promise<string> {
   return received;
 }
 
+/** Runs `body` with console.error captured, where the proxy says which member it took out and why; the lines. */
+async function loggedErrors(body: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const original = console.error;
+  console.error = (line: string) => lines.push(line);
+  try {
+    await body();
+  } finally {
+    console.error = original;
+  }
+  return lines;
+}
+
 const negotiated = (body: string): NegotiatedFacts => JSON.parse(body) as NegotiatedFacts;
 
 describe('proxy: TLS to members', () => {
-  let dir: string;
-  let cleanup: () => void;
+  let directory: { path: string; remove: () => void };
   let ca: TestCa;
   let otherCa: TestCa;
   let engine: LocalProxyEngine;
@@ -112,23 +124,15 @@ describe('proxy: TLS to members', () => {
   const serverCert = (cn: string, authority = ca): IssuedCertificate => authority.issue({ commonName: cn });
 
   before(async () => {
-    await new Promise<void>((ready) => {
-      void inTempDir('weir-member-tls-', (path) => {
-        dir = path;
-        ready();
-        return new Promise<void>((done) => {
-          cleanup = done;
-        });
-      });
-    });
-    ca = TestCa.create(dir, 'member ca');
-    otherCa = TestCa.create(dir, 'other ca');
+    directory = temporaryDirectory();
+    ca = TestCa.create(directory.path, 'member ca');
+    otherCa = TestCa.create(directory.path, 'other ca');
     engine = new LocalProxyEngine({ trusted: addressSet([]), accessLog: null, slots: localSlotProvider(), udp: false });
   });
   after(async () => {
     await engine.close();
     await Promise.all(servers.map((s) => s.close()));
-    cleanup();
+    directory.remove();
   });
 
   const https = async (address: string, certificate: IssuedCertificate, extra = {}, options = {}) => {
@@ -164,19 +168,14 @@ describe('proxy: TLS to members', () => {
     const bad = await https('127.0.0.32', serverCert('member-32', otherCa));
     const good = await https('127.0.0.33', serverCert('member-33'));
     const port = await freePort();
-    const errors: string[] = [];
-    const original = console.error;
-    console.error = (line: string) => errors.push(line);
-    try {
+    const errors = await loggedErrors(async () => {
       await engine.apply(tlsSpec('HTTP', port, [memberOf(bad), memberOf(good)], { caPem: ca.certPem }));
       const answers = await get(port, 4);
       for (const answer of answers) {
         assert.equal(answer.status, 200);
         assert.equal(negotiated(answer.body).member, good.name);
       }
-    } finally {
-      console.error = original;
-    }
+    });
     assert.equal(errors.length, 1);
     assert.match(
       errors[0]!,
@@ -187,17 +186,13 @@ describe('proxy: TLS to members', () => {
   test('when every member fails verification the client gets an error status and nothing of any member', async () => {
     const bad = await https('127.0.0.34', serverCert('member-34', otherCa));
     const port = await freePort();
-    const original = console.error;
-    console.error = () => {};
-    try {
+    await loggedErrors(async () => {
       await engine.apply(tlsSpec('HTTP', port, [memberOf(bad)], { caPem: ca.certPem }));
       const [answer] = await get(port);
       assert.equal(answer!.status, 502);
       assert.equal(answer!.body, 'Bad Gateway\n');
       assert.equal(bad.handshakes, 0);
-    } finally {
-      console.error = original;
-    }
+    });
   });
 
   test('a revoked member certificate is refused when the pool has a CRL', async () => {
@@ -206,17 +201,12 @@ describe('proxy: TLS to members', () => {
     const bad = await https('127.0.0.35', revoked);
     const good = await https('127.0.0.36', serverCert('member-36'));
     const port = await freePort();
-    const errors: string[] = [];
-    const original = console.error;
-    console.error = (line: string) => errors.push(line);
-    try {
+    const errors = await loggedErrors(async () => {
       await engine.apply(
         tlsSpec('HTTP', port, [memberOf(bad), memberOf(good)], { caPem: ca.certPem, crlPem: ca.crlPem() }),
       );
       for (const answer of await get(port, 3)) assert.equal(negotiated(answer.body).member, good.name);
-    } finally {
-      console.error = original;
-    }
+    });
     assert.match(errors.join('\n'), /certificate verify failed: certificate revoked/);
   });
 
@@ -285,9 +275,7 @@ describe('proxy: TLS to members', () => {
     const bad = await https('127.0.0.42', serverCert('member-42', otherCa));
     const good = await https('127.0.0.43', serverCert('member-43'));
     const port = await freePort();
-    const original = console.error;
-    console.error = () => {};
-    try {
+    await loggedErrors(async () => {
       await engine.apply(tlsSpec('HTTP', port, [memberOf(bad), memberOf(good)], { caPem: ca.certPem }));
       // HTTP/1.0 takes the general path; round robin sends the first request to the member that fails verification.
       const answer = await rawExchange(port, 'GET / HTTP/1.0\r\nhost: x\r\n\r\n');
@@ -299,9 +287,7 @@ describe('proxy: TLS to members', () => {
       );
       assert.match(chunked, /^HTTP\/1\.1 200 /);
       assert.match(chunked, /"member":"tls-member-127\.0\.0\.43"/);
-    } finally {
-      console.error = original;
-    }
+    });
   });
 
   test('a TCP listener relays to a TLS member, with weir client certificate', async () => {
@@ -349,14 +335,10 @@ describe('proxy: TLS to members', () => {
     const trusting = tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem });
     await engine.apply(trusting);
     assert.equal((await get(port))[0]!.status, 200);
-    const original = console.error;
-    console.error = () => {};
-    try {
+    await loggedErrors(async () => {
       await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: otherCa.certPem }));
       assert.equal((await get(port))[0]!.status, 502);
-    } finally {
-      console.error = original;
-    }
+    });
     assert.equal(server.handshakes, 1);
   });
 });

@@ -9,6 +9,7 @@ import { createServer as createNetServer, type Server as NetServer } from 'node:
 import { createServer as createTlsServer, TLSSocket, type TlsOptions } from 'node:tls';
 import type { ProxyHeader } from '../../../../src/protocols/proxy-protocol/header.ts';
 import { ProxyHeaderDecoder } from '../../../../src/protocols/proxy-protocol/stream-decoder.ts';
+import { listenOn } from './line-servers.ts';
 
 /** What a member saw of the TLS connection a request came on. */
 export interface NegotiatedFacts {
@@ -44,9 +45,7 @@ function facts(name: string, socket: TLSSocket): NegotiatedFacts {
 }
 
 async function started(server: NetServer, name: string, address: string, counted: { handshakes: number }) {
-  server.listen(0, address);
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const port = await listenOn(server, address);
   return {
     name,
     address,
