@@ -15,6 +15,7 @@ import type { LoadBalancerSpec, MemberSpec, PoolSpec } from '../../../src/model/
 import { addressSet } from '../../../src/network/address-set.ts';
 import { member, spec } from '../../support/kernel-spec.ts';
 import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
+import { Harness } from '../api/harness.ts';
 import {
   type NegotiatedFacts,
   startHttpsMember,
@@ -54,13 +55,18 @@ function tlsSpec(
 }
 
 /** GETs `/` `count` times over one keep-alive client connection; the statuses and the members' reports. */
-async function get(port: number, count = 1, path = '/'): Promise<{ status: number; body: string }[]> {
+async function get(
+  port: number,
+  count = 1,
+  path = '/',
+  host = '127.0.0.1',
+): Promise<{ status: number; body: string }[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const answers: { status: number; body: string }[] = [];
     for (let i = 0; i < count; i++) {
       const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-        request({ host: '127.0.0.1', port, path, agent }, resolve).on('error', reject).end();
+        request({ host, port, path, agent }, resolve).on('error', reject).end();
       });
       let body = '';
       for await (const chunk of response) body += chunk;
@@ -340,5 +346,28 @@ describe('proxy: TLS to members', () => {
       assert.equal((await get(port))[0]!.status, 502);
     });
     assert.equal(server.handshakes, 1);
+  });
+});
+
+describe('proxy: TLS to members through the API', () => {
+  test("a pool created with tls_enabled and Octavia's defaults carries requests to an HTTPS member", async () => {
+    const directory = temporaryDirectory();
+    const h = await Harness.start();
+    const certificate = TestCa.create(directory.path, 'api member ca').issue({ commonName: 'member-47' });
+    const server = await startHttpsMember('127.0.0.47', { cert: certificate.certPem, key: certificate.keyPem });
+    try {
+      const lb = await h.createLb({ provider: 'proxy' });
+      const listener = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 7047 });
+      const pool = await h.createPool(lb.id, { listener_id: listener.id, protocol: 'HTTP', tls_enabled: true });
+      await h.createMember(lb.id, pool.id, { address: server.address, protocol_port: server.port });
+      const answers = await get(7047, 2, '/', lb.vip_address as string);
+      const facts = negotiated(answers[1]!.body);
+      assert.deepEqual([answers[1]!.status, facts.protocol, facts.alpn], [200, 'TLSv1.3', 'http/1.1']);
+      assert.equal(server.handshakes, 1);
+    } finally {
+      await h.close();
+      await server.close();
+      directory.remove();
+    }
   });
 });
