@@ -16,6 +16,7 @@ import { addressSet } from '../../../src/network/address-set.ts';
 import { member, spec } from '../../support/kernel-spec.ts';
 import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
 import { Harness } from '../api/harness.ts';
+import { waitFor } from './support/line-servers.ts';
 import {
   type NegotiatedFacts,
   startHttpsMember,
@@ -100,8 +101,7 @@ async function echoThrough(port: number, line: string): Promise<string> {
     received += chunk;
   });
   socket.write(`${line}\n`);
-  const deadline = Date.now() + 5_000;
-  while (!received.includes(line) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitFor('the echo', 5_000, async () => received.includes(line));
   socket.destroy();
   return received;
 }
@@ -294,6 +294,27 @@ describe('proxy: TLS to members', () => {
       assert.match(chunked, /^HTTP\/1\.1 200 /);
       assert.match(chunked, /"member":"tls-member-127\.0\.0\.43"/);
     });
+  });
+
+  test('an upgraded connection (WebSocket) goes to the member over TLS too', async () => {
+    const server = await https('127.0.0.48', serverCert('member-48'));
+    const port = await freePort();
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem }));
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.write('GET /chat HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: echo\r\n\r\n');
+    await waitFor("the member's line", 5_000, async () => received.includes('}\n'));
+    socket.write('through the tunnel');
+    await waitFor('the echo', 5_000, async () => received.includes('through the tunnel'));
+    socket.destroy();
+    assert.match(received, /^HTTP\/1\.1 101 /);
+    const line = received.slice(received.indexOf('\r\n\r\n') + 4).split('\n')[0]!;
+    assert.equal(negotiated(line).protocol, 'TLSv1.3');
+    assert.ok(received.endsWith('through the tunnel'));
   });
 
   test('a TCP listener relays to a TLS member, with weir client certificate', async () => {

@@ -1,7 +1,7 @@
 /**
  * Members behind TLS for the re-encryption tests: an HTTPS server that answers each request with what it negotiated
- * with weir (version, cipher, ALPN, server name, weir's client certificate, whether the session was resumed), and
- * counts its handshakes; a TLS echo server for TCP listeners.
+ * with weir (version, cipher, ALPN, server name, weir's client certificate, whether the session was resumed), echoes
+ * after an upgrade, and counts its handshakes; a TLS echo server for TCP listeners.
  */
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
@@ -83,6 +83,14 @@ export async function startHttpsMember(
   });
   server.on('secureConnection', () => counted.handshakes++);
   server.on('tlsClientError', () => {});
+  // An upgrade is switched to an echo, after a line of what was negotiated.
+  server.on('upgrade', (_request, socket: TLSSocket, head: Buffer) => {
+    socket.on('error', () => {});
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: echo\r\n\r\n`);
+    socket.write(`${JSON.stringify(facts(name, socket))}\n`);
+    if (head.length > 0) socket.write(head);
+    socket.pipe(socket);
+  });
   return started(server, name, address, counted);
 }
 
