@@ -26,7 +26,8 @@ export class MemberTls {
   static forPool(pool: PoolSpec): MemberTls | null {
     if (!pool.tls.enabled) return null;
     try {
-      return new MemberTls(memberTlsOptions(pool.tls, pool.protocol !== 'TCP'));
+      // HTTP, PROXY and PROXYV2 pools may carry weir's own HTTP/1.1; TCP and HTTPS pools carry the client's bytes.
+      return new MemberTls(memberTlsOptions(pool.tls, pool.protocol !== 'TCP' && pool.protocol !== 'HTTPS'));
     } catch (error) {
       throw new Error(`pool ${pool.id}: member TLS settings: ${(error as Error).message}`);
     }

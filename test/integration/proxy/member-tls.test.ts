@@ -317,7 +317,7 @@ describe('proxy: TLS to members', () => {
     assert.ok(received.endsWith('through the tunnel'));
   });
 
-  test('a TCP listener relays to a TLS member, with weir client certificate', async () => {
+  test('a TCP listener relays to a TLS member, with weir client certificate and h2 offered', async () => {
     const client = ca.issue({ commonName: 'weir-relay', usage: 'client' });
     const certificate = serverCert('member-44');
     const server = await startTlsEchoMember('127.0.0.44', {
@@ -326,6 +326,7 @@ describe('proxy: TLS to members', () => {
       ca: ca.certPem,
       requestCert: true,
       rejectUnauthorized: true,
+      ALPNProtocols: ['h2', 'http/1.1'],
     });
     servers.push(server);
     const port = await freePort();
@@ -333,11 +334,13 @@ describe('proxy: TLS to members', () => {
       tlsSpec('TCP', port, [memberOf(server)], {
         caPem: ca.certPem,
         clientCertificate: { certificateChainPem: client.chainPem, privateKeyPem: client.keyPem },
+        alpnProtocols: ['h2', 'http/1.1'],
       }),
     );
     const received = await echoThrough(port, 'echo me');
     const [line, echo] = received.split('\n');
-    assert.equal(negotiated(line!).clientCn, 'weir-relay');
+    // The client's bytes are relayed as they are, so h2 is the client's to speak.
+    assert.deepEqual([negotiated(line!).clientCn, negotiated(line!).alpn], ['weir-relay', 'h2']);
     assert.equal(echo, 'echo me');
   });
 
