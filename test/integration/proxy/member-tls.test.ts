@@ -277,7 +277,7 @@ describe('proxy: TLS to members', () => {
     assert.equal(server.handshakes, 3);
   });
 
-  test('the general path re-encrypts too, and repeats a body-less request on the next member', async () => {
+  test('the general path re-encrypts too, keeps its TLS connections alive, and repeats a body-less request on the next member', async () => {
     const bad = await https('127.0.0.42', serverCert('member-42', otherCa));
     const good = await https('127.0.0.43', serverCert('member-43'));
     const port = await freePort();
@@ -293,6 +293,8 @@ describe('proxy: TLS to members', () => {
       );
       assert.match(chunked, /^HTTP\/1\.1 200 /);
       assert.match(chunked, /"member":"tls-member-127\.0\.0\.43"/);
+      // The general path's keep-alive agent reused the TLS connection of the first request.
+      assert.equal(good.handshakes, 1);
     });
   });
 
