@@ -73,6 +73,8 @@ test("a tls_enabled pool's checks go over TLS as the amphora's: HTTP and TCP unl
   }
   const https = withType('HTTPS');
   assert.deepEqual(https.targets[0]!.tls, { ...https.pool.tls, caPem: null, crlPem: null });
+  // One object per pool: its checks share one secure context.
+  assert.equal(https.targets[0]!.tls, https.targets[1]!.tls);
   assert.equal(withType('TLS-HELLO').targets[1]!.tls, undefined);
   assert.equal(memberChecks(buildSpec(tree, settings))[1]!.target.tls, undefined);
 });
