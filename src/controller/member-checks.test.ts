@@ -59,3 +59,22 @@ test("listeners' and members' names reach the spec (the dns provider's SRV owner
     ['web1', ''],
   );
 });
+
+test("a tls_enabled pool's checks go over TLS as the amphora's: HTTP and TCP unless sent elsewhere, HTTPS without CA", () => {
+  const stored = { ...tree, pools: [{ ...tree.pools[0]!, tls_enabled: true }] };
+  const withType = (type: string) => {
+    const spec = buildSpec({ ...stored, healthmonitors: [{ ...stored.healthmonitors[0]!, type }] }, settings);
+    return { pool: spec.pools[0]!, targets: memberChecks(spec).map((check) => check.target) };
+  };
+  for (const type of ['HTTP', 'TCP']) {
+    const { pool, targets } = withType(type);
+    // The first member is checked on its monitor_port, as HAProxy's `port` sends checks in clear.
+    assert.deepEqual([targets[0]!.tls, targets[1]!.tls], [undefined, pool.tls], type);
+  }
+  const https = withType('HTTPS');
+  assert.deepEqual(https.targets[0]!.tls, { ...https.pool.tls, caPem: null, crlPem: null });
+  // One object per pool: its checks share one secure context.
+  assert.equal(https.targets[0]!.tls, https.targets[1]!.tls);
+  assert.equal(withType('TLS-HELLO').targets[1]!.tls, undefined);
+  assert.equal(memberChecks(buildSpec(tree, settings))[1]!.target.tls, undefined);
+});

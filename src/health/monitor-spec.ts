@@ -1,4 +1,5 @@
 import type { MonitorType } from '../model/constants.ts';
+import type { PoolSpec } from '../model/load-balancer-spec.ts';
 
 /**
  * What a data plane needs of an Octavia health monitor to probe a member, in weir's units. `delay` and `timeout`
@@ -24,9 +25,13 @@ export type MonitorSpec = {
 /** Where a member listens: an IP address and port, or a local Unix socket. */
 /**
  * Where a probe connects. `proxyProtocol`: the member expects a PROXY protocol header of that version first (PROXY
- * and PROXYV2 pools); probes send one with the LOCAL command, which tells the member no client is behind it.
+ * and PROXYV2 pools); probes send one with the LOCAL command, which tells the member no client is behind it. `tls`:
+ * the member is reached over TLS with its pool's settings (an HTTP monitor of a `tls_enabled` pool).
  */
-export type ProbeTarget = ({ address: string; port: number } | { socketPath: string }) & { proxyProtocol?: 1 | 2 };
+export type ProbeTarget = ({ address: string; port: number } | { socketPath: string }) & {
+  proxyProtocol?: 1 | 2;
+  tls?: PoolSpec['tls'];
+};
 
 /** One probe's verdict. `reason` is for people (status views, logs), not for parsing. */
 export type ProbeResult = { ok: boolean; reason: string; latencyMs: number };

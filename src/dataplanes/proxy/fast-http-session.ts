@@ -269,8 +269,8 @@ export class FastHttpSession {
         if (this.closed) channel.socket.destroy();
         else this.exchange(channel, member, outgoing, config, record, tried);
       },
-      () => {
-        pool.failed(member);
+      (error) => {
+        pool.failed(member, error);
         if (!this.closed) this.send(outgoing, config, new Set(tried).add(member.id), false);
       },
     );

@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
@@ -17,7 +17,8 @@ import type { Admission } from './admission.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import { FastHttpSession, type FastSessionEnv } from './fast-http-session.ts';
 import { listen } from './listen.ts';
-import { memberEndpoint } from './member-connection.ts';
+import { openMemberSocket } from './member-connection.ts';
+import { memberReadyEvent } from './member-tls.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
@@ -226,7 +227,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       ...(config.preamble
         ? // The header names one client, so such connections are never shared between clients. No agent at all:
           // with one (even `agent: false`) Node ignores createConnection and the header would never be sent.
-          { createConnection: () => withPreamble(member, config.preamble!, request) }
+          { createConnection: () => withPreamble(member, pool, config.preamble!, request) }
         : { agent: pool.agents.agentFor(member) }),
     });
     pool.started(member);
@@ -241,8 +242,10 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
         exchange.connectMs = Date.now() - exchange.start;
         clearTimeout(connectTimer);
       };
-      if (socket.connecting) socket.once('connect', ready);
-      else ready();
+      // A TLS connection is ready once its handshake is done: a failed one is a member not reached, as a refusal.
+      const event = memberReadyEvent(socket);
+      if (event === null) ready();
+      else socket.once(event, ready);
     });
     upstream.setTimeout(config.timeouts.memberDataMs, () => upstream.destroy(new Error('member timeout')));
     upstream.once('close', () => {
@@ -258,18 +261,18 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       answer.pipe(response);
       answer.once('error', () => response.destroy());
     });
-    upstream.once('error', () => {
+    upstream.once('error', (error) => {
       // The client's own body broke off: Node's parser answers it (400); a second answer would be one too many.
       if (request.errored) return void response.destroy();
       exchange.termination = 'member-error';
       if (response.headersSent) return void response.destroy();
       // Nothing of a body-less request reached a member that was never connected: another may take it.
       if (!connected && !hasBody(request)) {
-        pool.failed(member);
+        pool.failed(member, error);
         this.forward(request, response, headers, config, tried, exchange);
         return;
       }
-      if (!connected) pool.failed(member);
+      if (!connected) pool.failed(member, error);
       this.unavailable(response, connected ? 502 : 503);
     });
     request.once('error', () => upstream.destroy());
@@ -296,7 +299,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     }
     const headers = upstreamHeaders(config, request, true);
     const pool = config.pool!;
-    const upstream = connect(memberEndpoint(member));
+    const preface = config.preamble ? config.preamble(client, hostAuthority(request.headers.host)) : undefined;
+    const upstream = openMemberSocket(member, pool.memberTls, preface);
     pool.started(member);
     upstream.once('close', () => pool.ended(member));
     // A tunnel lives as long as both ends: either end going away takes the other with it.
@@ -304,7 +308,6 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     client.on('error', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
     client.once('close', () => upstream.destroy());
-    if (config.preamble) upstream.write(config.preamble(client, hostAuthority(request.headers.host)));
     let lines = `${request.method} ${request.url} HTTP/1.1\r\n`;
     for (let i = 0; i < headers.length; i += 2) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
     upstream.write(`${lines}\r\n`);
@@ -344,10 +347,8 @@ function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, w
   });
 }
 
-function withPreamble(member: MemberSpec, preamble: Preamble, request: IncomingMessage): Socket {
-  const socket = connect(memberEndpoint(member));
-  socket.write(preamble(request.socket, hostAuthority(request.headers.host)));
-  return socket;
+function withPreamble(member: MemberSpec, pool: PoolRuntime, preamble: Preamble, request: IncomingMessage): Socket {
+  return openMemberSocket(member, pool.memberTls, preamble(request.socket, hostAuthority(request.headers.host)));
 }
 
 function hasBody(request: IncomingMessage): boolean {

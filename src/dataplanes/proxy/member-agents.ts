@@ -1,5 +1,10 @@
 import { Agent } from 'node:http';
+import type { Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import type { MemberTls } from './member-tls.ts';
+
+/** What Agent calls to open a connection, which the typings leave out. */
+type AgentWithConnect = Agent & { createConnection: () => Socket };
 
 /**
  * Keep-alive connection pools towards members, one per member, so requests reuse connections instead of paying a
@@ -8,10 +13,16 @@ import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 export class MemberAgents {
   private readonly agents = new Map<string, Agent>();
 
+  /** `tls`: the pool's TLS to members as currently configured, null for plain connections. */
+  constructor(private readonly tls: () => MemberTls | null = () => null) {}
+
   agentFor(member: MemberSpec): Agent {
     let agent = this.agents.get(member.id);
     if (!agent) {
       agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+      const tls = this.tls();
+      // The agent's connections are TLS ones; the requests on them stay plain HTTP/1.1 ones, as the member sees them.
+      if (tls !== null) (agent as AgentWithConnect).createConnection = () => tls.connect(member);
       this.agents.set(member.id, agent);
     }
     return agent;

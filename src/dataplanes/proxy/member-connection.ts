@@ -1,11 +1,12 @@
 import { connect, type Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import { type MemberTls, memberErrorReason } from './member-tls.ts';
 
 /** The member could not be reached in time, or refused: the caller may try another. */
 export class MemberUnreachable extends Error {
   constructor(
     readonly member: MemberSpec,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`member ${member.id} (${member.address}:${member.port}) unreachable: ${reason}`);
   }
@@ -16,22 +17,39 @@ export function memberEndpoint(member: MemberSpec): { path: string } | { host: s
   return member.socketPath ? { path: member.socketPath } : { host: member.address, port: member.port };
 }
 
-/** Opens a connection to a member, within `timeoutMs`. */
-export function connectToMember(member: MemberSpec, timeoutMs: number): Promise<Socket> {
+/**
+ * Starts a connection to a member, over TLS when its pool has `tls`; `preface` (a PROXY protocol header) is the first
+ * thing the member gets, before any handshake.
+ */
+export function openMemberSocket(member: MemberSpec, tls: MemberTls | null, preface?: Buffer | string): Socket {
+  if (tls !== null) return tls.connect(member, preface);
+  const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true });
+  if (preface !== undefined) socket.write(preface);
+  return socket;
+}
+
+/** Opens a connection to a member within `timeoutMs`, its TLS handshake included. */
+export function connectToMember(
+  member: MemberSpec,
+  timeoutMs: number,
+  tls: MemberTls | null = null,
+  preface?: Buffer | string,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true });
+    const socket = openMemberSocket(member, tls, preface);
     const fail = (reason: string) => {
       socket.destroy();
       reject(new MemberUnreachable(member, reason));
     };
     const timer = setTimeout(() => fail(`no connection within ${timeoutMs} ms`), timeoutMs);
-    socket.once('error', (error) => {
+    const failed = (error: Error) => {
       clearTimeout(timer);
-      fail((error as NodeJS.ErrnoException).code ?? error.message);
-    });
-    socket.once('connect', () => {
+      fail(memberErrorReason(error));
+    };
+    socket.once('error', failed);
+    socket.once(tls === null ? 'connect' : 'secureConnect', () => {
       clearTimeout(timer);
-      socket.removeAllListeners('error');
+      socket.removeListener('error', failed);
       resolve(socket);
     });
   });

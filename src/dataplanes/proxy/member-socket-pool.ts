@@ -1,6 +1,7 @@
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import { MemberChannel } from './member-channel.ts';
 import { connectToMember } from './member-connection.ts';
+import type { MemberTls } from './member-tls.ts';
 
 /** Idle connections kept per member: enough for a busy listener's concurrency, bounded so a burst does not linger. */
 const MAX_IDLE_PER_MEMBER = 256;
@@ -17,6 +18,9 @@ export class MemberSocketPool {
   private retained: ReadonlySet<string> | undefined;
   private sweeper: NodeJS.Timeout | undefined;
 
+  /** `tls`: the pool's TLS to members as currently configured, null for plain connections. */
+  constructor(private readonly tls: () => MemberTls | null = () => null) {}
+
   /** An idle connection to the member that is still open and within its idle time, if there is one. */
   takeIdle(member: MemberSpec): MemberChannel | undefined {
     const channels = this.idle.get(member.id);
@@ -31,9 +35,9 @@ export class MemberSocketPool {
     return undefined;
   }
 
-  /** A new connection to the member within the connect timeout, with the member data timeout set. */
+  /** A new connection to the member (its TLS handshake done) within the connect timeout, with the member data timeout set. */
   async connect(member: MemberSpec, connectTimeoutMs: number, dataTimeoutMs: number): Promise<MemberChannel> {
-    const socket = await connectToMember(member, connectTimeoutMs);
+    const socket = await connectToMember(member, connectTimeoutMs, this.tls());
     return new MemberChannel(socket, member.id, dataTimeoutMs, this.forget);
   }
 

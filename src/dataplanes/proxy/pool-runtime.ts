@@ -2,7 +2,9 @@ import type { Balancer, PickContext } from '../../balancing/balancer.ts';
 import { balancerFor } from '../../balancing/balancer-for.ts';
 import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
 import { MemberAgents } from './member-agents.ts';
+import { MemberUnreachable } from './member-connection.ts';
 import { MemberSocketPool } from './member-socket-pool.ts';
+import { MemberTls, memberErrorReason } from './member-tls.ts';
 import type { PersistenceContext } from './persistence/stick-sync.ts';
 import { type Stickiness, samePersistence, stickinessFor } from './persistence/stickiness.ts';
 
@@ -18,9 +20,11 @@ const PASSIVE_HOLD_MS = 2_000;
  * or until an active check says otherwise.
  */
 export class PoolRuntime {
-  readonly agents = new MemberAgents();
+  /** TLS to the members (a `tls_enabled` pool), built once per configuration; null: plain connections. */
+  memberTls: MemberTls | null;
+  readonly agents = new MemberAgents(() => this.memberTls);
   /** The HTTP fast path's keep-alive connections to members. */
-  readonly sockets = new MemberSocketPool();
+  readonly sockets = new MemberSocketPool(() => this.memberTls);
   private balancer: Balancer<MemberSpec>;
   private readonly activelyDown = new Set<string>();
   private readonly passiveTimers = new Map<string, NodeJS.Timeout>();
@@ -32,6 +36,7 @@ export class PoolRuntime {
     public spec: PoolSpec,
     private readonly persistence: PersistenceContext,
   ) {
+    this.memberTls = MemberTls.forPool(spec);
     this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
     this.stickiness = stickinessFor(spec, persistence);
@@ -45,6 +50,9 @@ export class PoolRuntime {
       spec.algorithm !== this.spec.algorithm ||
       spec.maglev.tableSize !== this.spec.maglev.tableSize ||
       spec.maglev.seed !== this.spec.maglev.seed;
+    // Built before anything changes, so settings that cannot be used leave the pool as it was.
+    const tlsChanged = JSON.stringify(spec.tls) !== JSON.stringify(this.spec.tls);
+    if (tlsChanged) this.memberTls = MemberTls.forPool(spec);
     this.spec = spec;
     if (newBalancer) this.balancer = balancerFor<MemberSpec>(spec.algorithm, spec.maglev);
     this.balancer.update(spec.members);
@@ -53,8 +61,14 @@ export class PoolRuntime {
       this.stickiness = stickinessFor(spec, this.persistence);
     }
     this.followMembers();
+    // Idle connections made with other TLS settings go; those in use finish their exchange.
+    if (tlsChanged) {
+      this.agents.retain([]);
+      this.sockets.retain([]);
+    }
     this.agents.retain(spec.members);
     this.sockets.retain(spec.members);
+    this.memberTls?.retain(spec.members);
     if (newBalancer) for (const id of this.activelyDown) this.balancer.setUp(id, false);
   }
 
@@ -111,10 +125,19 @@ export class PoolRuntime {
     this.balancer.connectionEnded?.(member);
   }
 
-  /** The member refused or did not answer a connection. */
-  failed(member: MemberSpec): void {
+  /**
+   * The member refused or did not answer a connection, or its TLS handshake failed (`cause`): it is taken out, and
+   * the reason goes to the log, once per time out.
+   */
+  failed(member: MemberSpec, cause?: unknown): void {
     if (this.activelyDown.has(member.id) || this.passiveTimers.has(member.id)) return;
     this.balancer.setUp(member.id, false);
+    const reason =
+      cause instanceof MemberUnreachable ? cause.reason : cause instanceof Error ? memberErrorReason(cause) : 'failed';
+    console.error(
+      `weir: proxy: pool ${this.spec.id}: member ${member.id} (${member.address}:${member.port}) out for ` +
+        `${PASSIVE_HOLD_MS / 1000} s: ${reason}`,
+    );
     // Health checks report changes only, so a member they still see up would never be brought back by them.
     const timer = setTimeout(() => {
       this.passiveTimers.delete(member.id);

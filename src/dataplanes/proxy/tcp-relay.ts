@@ -62,6 +62,8 @@ class TcpRelay {
   async connect(): Promise<void> {
     const { client, route } = this;
     const peeked = route.inspectMs > 0 ? await peekServerName(client, route.inspectMs) : null;
+    // Before any TLS handshake with the member, as HAProxy sends it.
+    const preface = route.preamble ? route.preamble(client, peeked?.serverName ?? null) : undefined;
     const tried = new Set<string>();
     let upstream: Socket | undefined;
     while (!client.destroyed && tried.size < MEMBER_ATTEMPTS) {
@@ -69,7 +71,7 @@ class TcpRelay {
       if (!candidate) break;
       tried.add(candidate.id);
       try {
-        const socket = await connectToMember(candidate, route.timeouts.memberConnectMs);
+        const socket = await connectToMember(candidate, route.timeouts.memberConnectMs, route.pool!.memberTls, preface);
         if (client.destroyed) {
           socket.destroy();
           return;
@@ -81,7 +83,7 @@ class TcpRelay {
         break;
       } catch (error) {
         if (!(error instanceof MemberUnreachable)) throw error;
-        route.pool!.failed(candidate);
+        route.pool!.failed(candidate, error);
       }
     }
     if (!upstream) {
@@ -97,7 +99,6 @@ class TcpRelay {
     socket.on('close', memberClosed);
     socket.setTimeout(route.timeouts.memberDataMs);
     socket.on('timeout', timedOut);
-    if (route.preamble) socket.write(route.preamble(client, peeked?.serverName ?? null));
     if (peeked?.unread) socket.write(peeked.unread);
     // The client's end came while its hello was read: the member hears it now, as it would have.
     if (client.readableEnded) socket.end();

@@ -1,17 +1,23 @@
 import type { connect } from 'node:net';
 import type { HealthProbe } from '../health-probe.ts';
 import { boundedProbe } from './bounded-probe.ts';
-import { openStream } from './socket-target.ts';
+import { openStream, tlsOver } from './socket-target.ts';
 
-/** TCP: the member is up when it accepts a connection, as HAProxy's plain `check`. */
+/**
+ * TCP: the member is up when it accepts a connection, as HAProxy's plain `check`; for a `tls_enabled` pool, when the
+ * TLS handshake with the pool's settings completes, as the amphora's checks of an `ssl` server.
+ */
 export const tcpProbe: HealthProbe = {
   type: 'TCP',
   probe: (target, spec, signal) =>
     boundedProbe(spec.timeout, signal, (settle) => {
-      const socket = openStream(target);
-      socket.once('connect', () => settle(true, 'connected'));
+      const raw = openStream(target);
+      const socket = target.tls === undefined ? raw : tlsOver(target.tls, raw);
+      if (socket === raw) socket.once('connect', () => settle(true, 'connected'));
+      else socket.once('secureConnect', () => settle(true, 'TLS handshake done'));
       socket.on('error', (error) => settle(false, error.message));
-      return () => closeProbeSocket(socket);
+      // The TLS socket took over the connection's handle: it can only be destroyed, not reset.
+      return () => (socket === raw ? closeProbeSocket(raw) : socket.destroy());
     }),
 };
 

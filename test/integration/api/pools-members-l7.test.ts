@@ -32,6 +32,57 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(got.body.listener.default_pool_id, pool.id);
     });
 
+    test("tls_enabled pools get Octavia's defaults for the TLS fields left out, and its list checks", async () => {
+      const post = (fields: Json) =>
+        h.post('pools', { pool: { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', ...fields } });
+      const created = await post({ tls_enabled: true, tls_versions: ['TLSv1.3'] });
+      assert.equal(created.status, 201);
+      await h.waitActive(lb.id);
+      const tls = created.body.pool;
+      assert.deepEqual(tls.tls_versions, ['TLSv1.3']);
+      assert.deepEqual(tls.alpn_protocols, ['h2', 'http/1.1', 'http/1.0']);
+      assert.match(tls.tls_ciphers, /^TLS_AES_256_GCM_SHA384:.*:ECDHE-RSA-AES128-SHA256$/);
+      // Without TLS the lists are not checked, nor filled.
+      const plain = await post({ tls_versions: ['TLSv9'] });
+      assert.equal(plain.status, 201);
+      await h.waitActive(lb.id);
+      assert.deepEqual([plain.body.pool.tls_ciphers, plain.body.pool.alpn_protocols], [null, null]);
+      assertFault(
+        await post({ tls_enabled: true, tls_versions: ['TLSv9'] }),
+        400,
+        'Validation failure: Invalid TLS versions: TLSv9',
+      );
+      assertFault(
+        await post({ tls_enabled: true, tls_versions: [] }),
+        400,
+        'Validation failure: Empty TLS version list. Either specify at least one TLS version or remove this parameter to use the default.',
+      );
+      assertFault(
+        await post({ alpn_protocols: ['spdy'] }),
+        400,
+        "Invalid input for field/attribute alpn_protocols. Value: '['spdy']'. Value should be a valid ALPN protocol ID",
+      );
+      assertFault(
+        await post({ tls_enabled: true, alpn_protocols: [] }),
+        400,
+        'Validation failure: Empty ALPN protocol list. Either specify at least one ALPN protocol or remove this parameter to use the default.',
+      );
+      // An update checks the lists it is given, TLS or not, and fills nothing.
+      assertFault(
+        await h.put(`pools/${plain.body.pool.id}`, { pool: { tls_versions: [] } }),
+        400,
+        'Validation failure: Empty TLS version list. Either specify at least one TLS version or remove this parameter to use the default.',
+      );
+      const enabled = await h.put(`pools/${plain.body.pool.id}`, { pool: { tls_enabled: true } });
+      assert.equal(enabled.status, 200);
+      assert.equal(enabled.body.pool.tls_ciphers, null);
+      await h.waitActive(lb.id);
+      for (const id of [tls.id, plain.body.pool.id]) {
+        assert.equal((await h.del(`pools/${id}`)).status, 204);
+        await h.waitActive(lb.id);
+      }
+    });
+
     test('validation answers Octavia text (captures 124-131, 139)', async () => {
       const post = (body: Json) => h.post('pools', { pool: body });
       assertFault(

@@ -3,6 +3,7 @@
  * and their X-SSL-* headers, forwarding headers saying https) and TERMINATED_TLS (bytes to TCP and PROXYV2 members,
  * with the SSL TLVs), certificates changed under open connections, in this process and in a worker process.
  */
+
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
@@ -16,13 +17,10 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { type ConnectionOptions, connect, type TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { DEFAULT_DRIVER_SETTINGS } from '../../../src/dataplanes/driver.ts';
-import { localSlotProvider } from '../../../src/dataplanes/proxy/connection-slots.ts';
-import { LocalProxyEngine } from '../../../src/dataplanes/proxy/local-proxy-engine.ts';
 import type { ProxyEngine } from '../../../src/dataplanes/proxy/proxy-engine.ts';
 import { ClusterProxyEngine } from '../../../src/dataplanes/proxy/workers/cluster-proxy-engine.ts';
 import { INSERT_HEADERS_FOR_LISTENER } from '../../../src/model/compatibility.ts';
 import type { ListenerSpec, LoadBalancerSpec, PoolSpec } from '../../../src/model/load-balancer-spec.ts';
-import { addressSet } from '../../../src/network/address-set.ts';
 import type { ProxyTlv } from '../../../src/protocols/proxy-protocol/header.ts';
 import { ProxyHeaderDecoder } from '../../../src/protocols/proxy-protocol/stream-decoder.ts';
 import {
@@ -33,6 +31,7 @@ import {
 import { member, spec } from '../../support/kernel-spec.ts';
 import { type IssuedCertificate, TestCa } from '../../support/test-pki.ts';
 import { connectAndTalk, startLineServer } from './support/line-servers.ts';
+import { localTestEngine } from './support/local-engine.ts';
 
 const VIP = '127.0.0.1';
 const run = promisify(execFile);
@@ -212,13 +211,7 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       engine =
         engineKind === 'worker'
           ? new ClusterProxyEngine({ ...DEFAULT_DRIVER_SETTINGS, proxyWorkers: 1 }, randomBytes(32))
-          : new LocalProxyEngine({
-              trusted: addressSet([]),
-              accessLog: null,
-              slots: localSlotProvider(),
-              udp: true,
-              persistence: { cookieKey: randomBytes(32), sync: null },
-            });
+          : localTestEngine();
       httpsPort = await freePort();
     });
 

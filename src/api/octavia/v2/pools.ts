@@ -12,6 +12,7 @@ import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { findVisible } from '../lookup.ts';
+import { checkPoolTlsLists, poolTlsDefaults } from '../pool-tls.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { PoolCreate, PoolUpdate } from '../schemas/pool.ts';
@@ -34,6 +35,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
     if (!body.listener_id && !body.loadbalancer_id) {
       throw badRequest('Validation failure: Must provide at least one of: loadbalancer_id, listener_id');
     }
+    checkPoolTlsLists(body, body.tls_enabled === true);
     const view = await store.transaction(async (tx) => {
       const listener = body.listener_id
         ? await findVisible(tx, 'listener', body.listener_id as string, request.context)
@@ -65,6 +67,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
 
   app.put<{ Params: { id: string } }>('/lbaas/pools/:id', async (request) => {
     const changes = parseWrapped(PoolUpdate, request.body, 'pool', ARGUMENT);
+    checkPoolTlsLists(changes, true);
     const view = await store.transaction(async (tx) => {
       const current = await findVisible(tx, 'pool', request.params.id, request.context);
       const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
@@ -122,7 +125,7 @@ function newPool(
   maglevTableSize: number,
 ): StoredObject {
   const { healthmonitor: _hm, members: _members, tenant_id: _tenant, listener_id, ...fields } = body;
-  return {
+  return poolTlsDefaults({
     ...poolDefaults(),
     id: randomUUID(),
     provisioning_status: 'PENDING_CREATE',
@@ -137,7 +140,7 @@ function newPool(
     // Fixed for the pool's life, so every node builds the same Maglev table for it (views.ts hides them).
     maglev_table_size: maglevTableSize,
     maglev_seed: randomInt(0, 2 ** 32),
-  };
+  });
 }
 
 function normalisePersistence(value: unknown): Record<string, unknown> | null {

@@ -55,9 +55,7 @@ export async function startLineServer(
     socket.on('data', onData);
   });
   const name = `member-${address}`;
-  server.listen(0, address);
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const port = await listenOn(server, address);
   return {
     name,
     address,
@@ -69,6 +67,13 @@ export async function startLineServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Binds `server` to a free port of `address`; the port. */
+export async function listenOn(server: Server, address: string): Promise<number> {
+  server.listen(0, address);
+  await once(server, 'listening');
+  return (server.address() as { port: number }).port;
 }
 
 export interface Talk {
