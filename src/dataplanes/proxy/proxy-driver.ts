@@ -20,7 +20,7 @@ const capabilities: DriverCapabilities = {
   algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
   persistenceTypes: [],
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
-  l7Policies: false,
+  l7Policies: true,
   listenerConnectionLimit: true,
   portTranslation: true,
   memberDrain: true,
