@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8's linear-time regular expression engine is switched on before any module makes a regular expression.
+import '../l7/linear-regex.ts';
 import { Command } from 'commander';
 import { auditVerifyCommand } from '../audit/verify-audit-log.ts';
 import { configCheckCommand, configSchemaCommand } from '../config/config-commands.ts';

@@ -29,7 +29,9 @@ export function buildSpec(
   const lb = tree.loadbalancer;
   // A stateless table must be the same on every node, so it takes health from the store, not from this node's checks.
   const stateless = isStateless(lb.flavor_data);
-  const rulesOf = (policyId: string) => tree.l7rules.filter((r) => live(r) && r.l7policy_id === policyId);
+  // Disabled rules are left out, and so is a policy left without rules, as the amphora leaves them out.
+  const rulesOf = (policyId: string) =>
+    tree.l7rules.filter((r) => live(r) && r.l7policy_id === policyId && r.admin_state_up !== false);
   return deepFreeze({
     id: lb.id,
     name: String(lb.name ?? ''),
@@ -92,16 +94,14 @@ export function buildSpec(
           redirectUrl: orNull<string>(p.redirect_url),
           redirectPrefix: orNull<string>(p.redirect_prefix),
           redirectHttpCode: orNull<number>(p.redirect_http_code),
-          rules: rulesOf(p.id)
-            .filter((r) => r.admin_state_up !== false)
-            .map((r) => ({
-              id: r.id,
-              type: r.type as never,
-              compareType: r.compare_type as never,
-              key: orNull<string>(r.key),
-              value: String(r.value),
-              invert: r.invert === true,
-            })),
+          rules: rulesOf(p.id).map((r) => ({
+            id: r.id,
+            type: r.type as never,
+            compareType: r.compare_type as never,
+            key: orNull<string>(r.key),
+            value: String(r.value),
+            invert: r.invert === true,
+          })),
         })),
     })),
     pools: tree.pools.filter(live).map((p) => {

@@ -18,8 +18,8 @@ let cli: NoauthCli | undefined;
 before(async () => {
   if (skip) return;
   dataDir = makeDataDir();
-  // The CLI is driven through API semantics the proxy provider refuses (L7 policies), on a listener at port 80 of a
-  // VIP it would bind: load balancers that name no provider get noop here.
+  // The CLI is driven through every API option, on a listener at port 80 of a VIP the proxy provider would bind:
+  // load balancers that name no provider get noop here.
   weir = await WeirProcess.start(dataDir, { configFile: writeConfig(dataDir, NOOP_DEFAULT_PROVIDER) });
   cli = new NoauthCli(weir);
 });

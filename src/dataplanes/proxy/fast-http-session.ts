@@ -7,6 +7,8 @@
  * `http` before anything of that request was sent, with the bytes it read put back.
  */
 import type { Socket } from 'node:net';
+import { HeadFacts } from '../../l7/head-facts.ts';
+import { L7Answer } from '../../l7/l7-answer.ts';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import { type BodyFraming, bodyFraming } from '../../protocols/http/body-framing.ts';
 import { forwardingChanges } from '../../protocols/http/forwarding-headers.ts';
@@ -17,7 +19,7 @@ import type { HttpListenerConfig } from './http-listener.ts';
 import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
 import { answerCookie, requestCookies } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
-import { clientCertificateHeadersOf } from './tls/tls-connection.ts';
+import { clientCertificateHeadersOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import type { WriteBurst } from './write-burst.ts';
 
@@ -173,9 +175,18 @@ export class FastHttpSession {
     else this.client.end(last);
   }
 
-  /** Parses the next request head in what the client sent, and serves it, or hands the connection over. */
+  /** Serves what the client sent, up to a request that waits for a member or its own bytes. */
   private next(): void {
-    if (this.closed || this.closing) return;
+    // Requests answered at once (L7 redirects) leave the next one pipelined behind them to this loop.
+    while (this.serveNext());
+  }
+
+  /**
+   * Parses the next request head in what the client sent, and serves it, or hands the connection over. True when it
+   * was answered here and the connection waits for no one.
+   */
+  private serveNext(): boolean {
+    if (this.closed || this.closing) return false;
     const parsed =
       this.pending.length === 0 ? ({ kind: 'incomplete' } as const) : parseRequestHead(this.pending, 0, HEAD_LIMITS);
     if (parsed.kind === 'incomplete') {
@@ -183,19 +194,15 @@ export class FastHttpSession {
       else if (this.pending.length > 0) {
         this.headTimer ??= setTimeout(slowHead, this.env.config().timeouts.clientDataMs, this);
       }
-      return;
+      return false;
     }
     clearTimeout(this.headTimer);
     this.headTimer = undefined;
-    const config = this.env.config();
-    if (parsed.kind !== 'head' || !handles(parsed.head, config)) {
-      // After the client's end the general path cannot take the connection over (Node would never see that end):
-      // what was answered stays answered, and the connection ends here.
-      if (this.ended) this.end();
-      else this.handOver();
-      return;
-    }
+    if (parsed.kind !== 'head' || !handlesHead(parsed.head)) return this.leave();
     const head = parsed.head;
+    const config = this.routeOf(head);
+    if (config instanceof L7Answer) return this.answer(head, config);
+    if (!handlesRoute(config)) return this.leave();
     this.env.counters.totalRequests!++;
     const bodyLength = head.body.kind === 'length' ? head.body.length : 0;
     const taken = head.end + Math.min(bodyLength, this.pending.length - head.end);
@@ -207,6 +214,57 @@ export class FastHttpSession {
     };
     this.pending = remainder(this.pending, taken);
     this.send(outgoing, config, NONE_TRIED, false);
+    return false;
+  }
+
+  /** Gives the connection to the general path, for a request the fast path does not serve. */
+  private leave(): false {
+    // After the client's end the general path cannot take the connection over (Node would never see that end):
+    // what was answered stays answered, and the connection ends here.
+    if (this.ended) this.end();
+    else this.handOver();
+    return false;
+  }
+
+  /** The listener's configuration, or the one or the answer its L7 policies give this request. */
+  private routeOf(head: RequestHead): HttpListenerConfig | L7Answer {
+    const config = this.env.config();
+    return config.routes === null
+      ? config
+      : config.routes.route(new HeadFacts(head, tlsConnectionOf(this.client)?.facts ?? null));
+  }
+
+  /**
+   * Answers the request for the load balancer (L7 REJECT or redirect). A redirect keeps the connection, when no
+   * request body is left to read; true when the next request may be served.
+   */
+  private answer(head: RequestHead, answer: L7Answer): boolean {
+    this.env.counters.totalRequests!++;
+    const close = answer.closes || !head.keepAlive || head.body.kind !== 'none';
+    this.pending = remainder(this.pending, head.end);
+    const record: ExchangeRecord = {
+      start: Date.now(),
+      member: null,
+      connectMs: -1,
+      responseMs: -1,
+      status: answer.status,
+      method: head.method,
+      path: head.target,
+      httpVersion: '1.1',
+      termination: null,
+    };
+    this.settle();
+    if (close) {
+      this.closing = true;
+      this.end(answer.wire(true));
+    } else this.client.write(answer.wire(false));
+    this.env.logged(this.client, record);
+    if (close) return false;
+    if (this.client.writableNeedDrain) {
+      this.backlogged = true;
+      return false;
+    }
+    return true;
   }
 
   /** `unsent`: bytes of a request taken from `pending` and not sent, which go back in front. */
@@ -367,15 +425,13 @@ function remainder(buffer: Buffer, taken: number): Buffer {
 }
 
 /** What the fast path serves itself; the rest goes to the general path, which answers every case. */
-function handles(head: RequestHead, config: HttpListenerConfig): boolean {
-  return (
-    head.version === '1.1' &&
-    !head.upgrade &&
-    !head.expectContinue &&
-    head.body.kind !== 'chunked' &&
-    config.preamble === null &&
-    config.pool !== null
-  );
+function handlesHead(head: RequestHead): boolean {
+  return head.version === '1.1' && !head.upgrade && !head.expectContinue && head.body.kind !== 'chunked';
+}
+
+/** Pools the fast path sends to: with members that take no PROXY header. */
+function handlesRoute(config: HttpListenerConfig): boolean {
+  return config.preamble === null && config.pool !== null;
 }
 
 /**

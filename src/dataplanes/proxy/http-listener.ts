@@ -7,6 +7,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer, type Socket } from 'node:net';
+import { L7Answer } from '../../l7/l7-answer.ts';
+import type { L7Router } from '../../l7/l7-router.ts';
+import { MessageFacts } from '../../l7/message-facts.ts';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
@@ -22,7 +25,7 @@ import { memberReadyEvent } from './member-tls.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
-import { clientCertificateHeadersOf } from './tls/tls-connection.ts';
+import { clientCertificateHeadersOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import { WriteBurst } from './write-burst.ts';
@@ -41,6 +44,8 @@ export interface HttpListenerConfig {
   preamble: Preamble | null;
   /** TERMINATED_HTTPS: the TLS the listener decrypts; null for HTTP. */
   tls: TlsTermination | null;
+  /** The listener's L7 policies: per request, the configuration to serve it with, or an answer; null: none. */
+  routes: L7Router<HttpListenerConfig> | null;
 }
 
 /** The general path's part of an exchange's record; the rest comes from the request and response objects. */
@@ -144,16 +149,18 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   private handle(request: IncomingMessage, response: ServerResponse): void {
     this.counters.totalRequests!++;
     if (followsRefusal(request)) return void request.socket.destroy();
-    const config = this.config;
+    const problem = requestProblem(request);
+    const routed = problem === null ? routeOf(this.config, request) : this.config;
+    const config = routed instanceof L7Answer ? this.config : routed;
     const exchange: Exchange = { start: Date.now(), member: null, connectMs: -1, responseMs: -1, termination: null };
     if (config.accessLog) response.once('close', () => this.logExchange(config, request, response, exchange));
-    const problem = requestProblem(request);
     if (problem !== null) {
       exchange.termination = 'refused';
       this.counters.requestErrors++;
       refuseRequest(request, response, problem);
       return;
     }
+    if (routed instanceof L7Answer) return void answer(request, response, routed);
     const headers = upstreamHeaders(config, request, false);
     this.forward(request, response, headers, config, new Set(), exchange);
   }
@@ -287,8 +294,10 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   /** WebSocket and other upgrades: the request head goes to a member, then bytes flow both ways. */
   private upgrade(request: IncomingMessage, client: Socket, head: Buffer): void {
     this.counters.totalRequests!++;
-    const config = this.config;
     const problem = requestProblem(request);
+    const routed = problem === null ? routeOf(this.config, request) : this.config;
+    if (routed instanceof L7Answer) return void client.end(routed.wire(true));
+    const config = routed;
     const member = problem === null ? config.pool?.pick(client, new Set(), request.headers.cookie) : undefined;
     if (!member) {
       this.counters.requestErrors++;
@@ -349,6 +358,21 @@ function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, w
 
 function withPreamble(member: MemberSpec, pool: PoolRuntime, preamble: Preamble, request: IncomingMessage): Socket {
   return openMemberSocket(member, pool.memberTls, preamble(request.socket, hostAuthority(request.headers.host)));
+}
+
+/** The configuration the listener's L7 policies serve the request with, or their answer to it. */
+function routeOf(config: HttpListenerConfig, request: IncomingMessage): HttpListenerConfig | L7Answer {
+  return config.routes === null
+    ? config
+    : config.routes.route(new MessageFacts(request, tlsConnectionOf(request.socket)?.facts ?? null));
+}
+
+/** A redirect keeps the connection unless a request body would be left unread on it; a REJECT ends it. */
+function answer(request: IncomingMessage, response: ServerResponse, routed: L7Answer): void {
+  const fields = routed.fields();
+  if (routed.closes || hasBody(request)) fields.connection = 'close';
+  response.writeHead(routed.status, fields);
+  response.end(routed.body);
 }
 
 function hasBody(request: IncomingMessage): boolean {

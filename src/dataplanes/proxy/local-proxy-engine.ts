@@ -12,6 +12,7 @@ import type { TrafficCounters } from '../driver.ts';
 import { Admission } from './admission.ts';
 import type { ConnectionSlots, SlotProvider } from './connection-slots.ts';
 import { HttpListener, type HttpListenerConfig } from './http-listener.ts';
+import { l7Routes } from './l7-routes.ts';
 import type { PersistenceContext } from './persistence/stick-sync.ts';
 import { PoolRuntime } from './pool-runtime.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
@@ -137,7 +138,7 @@ export class LocalProxyEngine implements ProxyEngine {
   }
 
   private httpConfig(listener: ListenerSpec, address: string, runtime: LoadBalancerRuntime): HttpListenerConfig {
-    return {
+    const config: HttpListenerConfig = {
       ...this.tcpConfig(listener, runtime),
       forwarding: listenerForwarding({
         insertHeaders: listener.insertHeaders,
@@ -146,7 +147,10 @@ export class LocalProxyEngine implements ProxyEngine {
         scheme: listener.protocol === 'TERMINATED_HTTPS' ? 'https' : 'http',
       }),
       trusted: this.options.trusted,
+      routes: null,
     };
+    config.routes = l7Routes(listener.l7policies, runtime.pools, config);
+    return config;
   }
 
   private tcpConfig(listener: ListenerSpec, runtime: LoadBalancerRuntime): TcpListenerConfig {

@@ -24,7 +24,7 @@ const capabilities: DriverCapabilities = {
   monitorTypes: ['HTTP', 'HTTPS', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'PING'],
   // Node's OpenSSL has no SSLv3.
   tlsVersions: ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'],
-  l7Policies: false,
+  l7Policies: true,
   listenerConnectionLimit: true,
   portTranslation: true,
   memberDrain: true,

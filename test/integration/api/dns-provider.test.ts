@@ -66,6 +66,26 @@ describe('dns provider', () => {
     assertFault(await create(A, { name: 'vip.lb.example.org', vip_address: '10.0.0.9' }), 400, /vip_address/);
   });
 
+  test('L7 policies are refused with 501, as by any provider without them', async () => {
+    const lb = (await create(A, { name: 'l7.lb.example.org' })).body.loadbalancer as Json;
+    await h.waitActive(lb.id);
+    const asA = { headers: { 'x-project-id': A } };
+    const listener = await h.req(
+      'POST',
+      'listeners',
+      { listener: { loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: 80 } },
+      asA,
+    );
+    assert.equal(listener.status, 201, listener.text);
+    await h.waitActive(lb.id);
+    const policy = { l7policy: { listener_id: listener.body.listener.id, action: 'REJECT' } };
+    assertFault(
+      await h.req('POST', 'l7policies', policy, asA),
+      501,
+      "Provider 'dns' does not support a requested option: Provider does not support L7 policies.",
+    );
+  });
+
   test('a name outside the zones, or no name, is refused at create and on rename', async () => {
     assertFault(await create(A, { name: 'www.example.com' }), 400, /"www\.example\.com" is in no DNS zone/);
     assertFault(await create(A, {}), 400, /not a domain name/);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { linearRegex } from '../../../l7/linear-regex.ts';
 import { l7ruleDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, notFound } from '../../faults.ts';
@@ -111,8 +112,9 @@ function checkRule(rule: StoredObject): void {
   const value = String(rule.value);
   if (KEYED_TYPES.has(type) && !rule.key) throw ruleError('Invalid L7 Rule: L7 rule type requires a key');
   if (compare === 'REGEX') {
+    // Refused unless the data plane can run it in linear time: Octavia's `re` would take more (see linear-regex.ts).
     try {
-      new RegExp(value);
+      linearRegex(value);
     } catch (error) {
       throw ruleError(`Unable to parse regular expression: ${(error as Error).message}`);
     }

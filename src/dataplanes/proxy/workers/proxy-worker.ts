@@ -2,6 +2,8 @@
  * A proxy worker process: listeners of every load balancer on sockets shared with the other workers, driven by the
  * control process over IPC (worker-messages.ts). It exits when the control process goes.
  */
+// First: V8's linear-time regular expression engine is switched on before any module makes a regular expression.
+import '../../../l7/linear-regex.ts';
 import { addressSet } from '../../../network/address-set.ts';
 import { AccessLog } from '../../../observability/access-log/access-log.ts';
 import { LocalProxyEngine } from '../local-proxy-engine.ts';
