@@ -7,7 +7,8 @@
  * - HTTP/2 requests per second (h2load -c64 -m10) beside HTTP/1.1 through the same listener (h2load --h1 -c64).
  * Medians of alternating rounds, with the ratios weir/HAProxy, each figure also per second of the proxy's CPU time.
  * Run (root; needs wrk, h2load, haproxy, nginx, openssl, curl, taskset): node --import tsx bench/tls-proxy.bench.ts
- * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5).
+ * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_ONLY (`handshakes`,
+ * `keep-alive` or `h2`: those figures alone).
  *
  * Backend: nginx on 127.0.0.1:18080 (as in http-proxy.bench.ts). weir, compiled, with `proxy.workers: 1`, has one
  * `proxy` load balancer on 127.0.100.1 whose listeners take their certificates from weir's key manager (PKCS#12
@@ -37,6 +38,7 @@ requireRootAnd(
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ONLY = process.env.BENCH_ONLY;
 const PROXY_CPU = 0;
 const LOAD_CPU = 1;
 const NS = 'tls';
@@ -86,8 +88,9 @@ interface H2load {
   perSecond: number;
 }
 
-function runH2load(net: BenchNamespaces, args: readonly string[], seconds: number): H2load {
+function runH2load(net: BenchNamespaces, args: readonly string[], seconds: number, protocol: string): H2load {
   const out = net.run(NS, ['taskset', '-c', String(LOAD_CPU), 'h2load', ...args], (seconds + 30) * 1000);
+  if (!out.includes(`Application protocol: ${protocol}`)) throw new Error(`h2load did not speak ${protocol}:\n${out}`);
   const requests = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(out);
   const rate = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(out);
   if (!requests || !rate) throw new Error(`h2load printed no totals:\n${out}`);
@@ -106,7 +109,8 @@ function handshakeSample(net: BenchNamespaces, proxy: Proxy, nginxPid: number, s
     const started = performance.now();
     let done = 0;
     for (let burst = 0; burst < 10_000 && performance.now() - started < SECONDS * 1000; burst++) {
-      const run = runH2load(net, ['--h1', '-n', String(BURST), '-c', String(BURST), ...clientCipher(setup), url], 30);
+      const args = ['--h1', '-n', String(BURST), '-c', String(BURST), ...clientCipher(setup), url];
+      const run = runH2load(net, args, 30, 'http/1.1');
       done += run.succeeded;
       failed += run.failed;
     }
@@ -133,6 +137,7 @@ function h2loadSample(net: BenchNamespaces, proxy: Proxy, nginxPid: number, setu
       net,
       [...protocol, '-c', String(CONNECTIONS), '-t', '1', '-D', String(SECONDS), url],
       SECONDS,
+      h2 ? 'h2' : 'http/1.1',
     );
     return { ...run, amount: run.succeeded };
   });
@@ -208,20 +213,23 @@ await withNamespaces('tls', [NS], async (net) => {
     pinProcess(weir.pid, PROXY_CPU);
     const [modern] = SETUPS;
     for (const proxy of proxies) {
-      // Both answer, over HTTP/2 too; and V8 compiles weir's hot paths before the first round.
+      // Each listener answers under its version; and V8 compiles weir's hot paths before the first round.
       for (const setup of SETUPS) {
         const url = `https://${proxy.address}:${proxy.port(setup)}/`;
+        const version = setup.version.slice('TLSv'.length);
         const said = net.run(NS, [
           'curl',
           '-sk',
-          '--http2',
+          `--tlsv${version}`,
+          '--tls-max',
+          version,
           '-o',
           '/dev/null',
           '-w',
-          '%{http_version} %{http_code}',
+          '%{http_code}',
           url,
         ]);
-        if (said !== '2 200') throw new Error(`${proxy.label} ${setup.key}: curl --http2 said "${said}"`);
+        if (said !== '200') throw new Error(`${proxy.label} ${setup.key}: curl said "${said}"`);
       }
       runWrk(net, `https://${proxy.address}:${proxy.port(modern!)}/`, {
         ns: NS,
@@ -232,8 +240,9 @@ await withNamespaces('tls', [NS], async (net) => {
     }
 
     const loadBefore = loadavg();
-    const figures = [
+    const allFigures = [
       ...SETUPS.map((setup) => ({
+        key: 'handshakes',
         name: `handshakes/s, ${setup.key}`,
         title: `Full TLS handshakes, one request each (${setup.key}, ${setup.cipher}; h2load --h1 bursts of ${BURST})`,
         unit: 'hs/s',
@@ -243,6 +252,7 @@ await withNamespaces('tls', [NS], async (net) => {
         sample: (proxy: Proxy) => handshakeSample(net, proxy, nginx.pid!, setup),
       })),
       {
+        key: 'keep-alive',
         name: 'HTTPS keep-alive req/s',
         title: `HTTPS keep-alive, HTTP/1.1 (wrk -c${CONNECTIONS} -t1, ${modern!.key})`,
         unit: 'req/s',
@@ -252,6 +262,7 @@ await withNamespaces('tls', [NS], async (net) => {
         sample: (proxy: Proxy) => keepAliveSample(net, proxy, nginx.pid!, modern!),
       },
       {
+        key: 'h2',
         name: 'HTTP/1.1 over TLS req/s',
         title: `HTTP/1.1 over TLS (h2load --h1 -c${CONNECTIONS}, ${modern!.key})`,
         unit: 'req/s',
@@ -261,6 +272,7 @@ await withNamespaces('tls', [NS], async (net) => {
         sample: (proxy: Proxy) => h2loadSample(net, proxy, nginx.pid!, modern!, false),
       },
       {
+        key: 'h2',
         name: 'HTTP/2 req/s',
         title: `HTTP/2 (h2load -c${CONNECTIONS} -m10, ${modern!.key})`,
         unit: 'req/s',
@@ -270,6 +282,8 @@ await withNamespaces('tls', [NS], async (net) => {
         sample: (proxy: Proxy) => h2loadSample(net, proxy, nginx.pid!, modern!, true),
       },
     ];
+    const figures = allFigures.filter((figure) => ONLY === undefined || figure.key === ONLY);
+    if (figures.length === 0) throw new Error(`BENCH_ONLY=${ONLY}: not one of handshakes, keep-alive, h2`);
     const samples = figures.map(() => proxies.map(() => [] as Sample[]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [f, figure] of figures.entries()) {
