@@ -1,3 +1,6 @@
+import { TLS_TERMINATING_PROTOCOLS } from './compatibility.ts';
+import type { ListenerProtocol } from './constants.ts';
+
 /**
  * What each kind of object holds in a writable field nobody set, as Octavia creates it. The API creates objects with
  * these; a declarative file that leaves a field out asks for them (src/declarative). Each call answers fresh objects,
@@ -14,7 +17,8 @@ const named = () => ({ name: '', description: '', admin_state_up: true, tags: []
 
 export const loadbalancerDefaults = (): Fields => ({ ...named(), vip_qos_policy_id: null });
 
-export const listenerDefaults = (): Fields => ({
+/** A TLS-terminating listener's TLS fields default as Octavia's do (tlsListenerDefaults); other listeners' to null. */
+export const listenerDefaults = (listener: Fields = {}): Fields => ({
   ...named(),
   connection_limit: -1,
   default_pool_id: null,
@@ -32,6 +36,7 @@ export const listenerDefaults = (): Fields => ({
   tls_ciphers: null,
   tls_versions: null,
   alpn_protocols: null,
+  ...tlsListenerDefaults(listener.protocol),
 });
 
 /** Octavia's defaults for TLS it terminates (api_settings.default_listener_*: OWASP suite B, TLS 1.2 and 1.3). */
@@ -45,8 +50,8 @@ const OCTAVIA_LISTENER_CIPHERS =
  * What a new TLS-terminating listener holds where nothing was given, as Octavia creates one; other listeners keep
  * null. TERMINATED_TLS relays bytes of any protocol, so it offers no ALPN unless asked to.
  */
-export function tlsListenerDefaults(protocol: string): Fields {
-  if (protocol !== 'TERMINATED_HTTPS' && protocol !== 'TERMINATED_TLS') return {};
+function tlsListenerDefaults(protocol: unknown): Fields {
+  if (!TLS_TERMINATING_PROTOCOLS.includes(protocol as ListenerProtocol)) return {};
   return {
     tls_ciphers: OCTAVIA_LISTENER_CIPHERS,
     tls_versions: ['TLSv1.2', 'TLSv1.3'],

@@ -1,7 +1,8 @@
 // Interop: Debian's HAProxy 2.6 and nginx 1.22 accept weir's PROXY headers (v1, and v2 with CRC32C and UNIQUE_ID)
 // and report the client they carry, over IPv4 and IPv6; and weir's decoder reads what HAProxy sends with
 // `send-proxy` / `send-proxy-v2 proxy-v2-options unique-id,crc32c`, CRC verified, to the byte what weir's encoder
-// would have written. Each daemon runs from a temp dir on free loopback ports and is killed afterwards.
+// would have written; and HAProxy takes the header weir sends behind a TLS-terminating listener, with its ALPN and
+// SSL TLVs, and reads the server name from its AUTHORITY TLV. Each daemon runs from a temp dir on free loopback ports and is killed afterwards.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,11 +10,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import { connect as connectTls } from 'node:tls';
 import { encodeProxyV1 } from '../../src/protocols/proxy-protocol/encode-v1.ts';
 import { encodeProxyV2 } from '../../src/protocols/proxy-protocol/encode-v2.ts';
 import type { IpEndpoint, ProxyHeader } from '../../src/protocols/proxy-protocol/header.ts';
 import { ProxyHeaderDecoder } from '../../src/protocols/proxy-protocol/stream-decoder.ts';
+import { member, spec } from '../support/kernel-spec.ts';
 import { onPath } from '../support/on-path.ts';
+import { TestCa } from '../support/test-pki.ts';
+import { localTestEngine } from './proxy/support/local-engine.ts';
 
 const WAIT_MS = 10_000;
 const IO_MS = 5_000;
@@ -419,3 +424,65 @@ async function throughHaproxy(t: TestContext, received: Received[], memberPort: 
     await haproxy.stop();
   }
 }
+
+test('HAProxy 2.6 `accept-proxy` takes what a TERMINATED_TLS listener sends to a PROXYV2 pool (SSL, ALPN, AUTHORITY)', {
+  skip: skipReason('haproxy'),
+  timeout: 60_000,
+}, async (t) => {
+  const [memberPort, listenerPort] = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
+  const dir = mkdtempSync(join(tmpdir(), 'weir-haproxy-'));
+  const certificate = TestCa.create(dir).issue({ commonName: 'app.example', dnsNames: ['app.example'] });
+  writeFileSync(
+    join(dir, 'haproxy.cfg'),
+    [
+      ...['global', '  maxconn 64', 'defaults', '  mode http'],
+      ...['  timeout connect 5s', '  timeout client 5s', '  timeout server 5s', 'frontend members'],
+      `  bind 127.0.0.1:${memberPort} accept-proxy`,
+      '  http-request return status 200 content-type text/plain lf-string "%[src] %[fc_pp_authority]"',
+      '',
+    ].join('\n'),
+  );
+  const haproxy = await Daemon.start('haproxy', ['-f', join(dir, 'haproxy.cfg'), '-db'], dir, [
+    ['127.0.0.1', memberPort],
+  ]);
+  const engine = localTestEngine();
+  try {
+    const plain = spec([]);
+    const tls = {
+      ...plain.listeners[0]!.tls,
+      defaultContainerRef: 'ref',
+      alpnProtocols: ['http/1.1'],
+      certificates: [{ certificateChainPem: certificate.chainPem, privateKeyPem: certificate.keyPem }],
+    };
+    await engine.apply({
+      ...plain,
+      provider: 'proxy',
+      vip: { address: '127.0.0.1', subnetId: 'local', interface: null },
+      listeners: [{ ...plain.listeners[0]!, protocol: 'TERMINATED_TLS', port: listenerPort, tls }],
+      pools: [{ ...plain.pools[0]!, protocol: 'PROXYV2', members: [member('m', '127.0.0.1', { port: memberPort })] }],
+    });
+    const socket = connectTls({
+      host: '127.0.0.1',
+      port: listenerPort,
+      servername: 'app.example',
+      ALPNProtocols: ['http/1.1'],
+      rejectUnauthorized: false,
+    });
+    socket.setEncoding('utf8');
+    socket.once('secureConnect', () => socket.end(REQUEST));
+    let response = '';
+    socket.on('data', (chunk: string) => {
+      response += chunk;
+    });
+    await new Promise((resolveClose, reject) => {
+      socket.once('close', resolveClose);
+      socket.once('error', reject);
+    });
+    assert.match(response, /^HTTP\/1\.1 200/, `${response}\n${haproxy.logs}`);
+    assert.equal(body(response), '127.0.0.1 app.example');
+    t.diagnostic(`haproxy behind TERMINATED_TLS: ${JSON.stringify(body(response))}`);
+  } finally {
+    await engine.close();
+    await haproxy.stop();
+  }
+});

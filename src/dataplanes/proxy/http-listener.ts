@@ -73,7 +73,14 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     counters.totalRequests ??= 0;
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
+    const listener = this;
+    this.decryptedClosed = function (this: Socket) {
+      listener.sessions.delete(this);
+    };
   }
+
+  /** One close listener for every TLS socket (`this` is the socket), rather than a closure each. */
+  private readonly decryptedClosed: (this: Socket) => void;
 
   static async open(
     host: string,
@@ -111,11 +118,6 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     if (config.tls !== null) socket.once('close', this.decryptedClosed);
     socket.resume();
   }
-
-  private readonly decryptedClosed = ((listener: HttpListener) =>
-    function (this: Socket) {
-      listener.sessions.delete(this);
-    })(this);
 
   protected override ended(socket: Socket): void {
     this.sessions.delete(socket);

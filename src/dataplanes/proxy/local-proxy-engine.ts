@@ -1,3 +1,4 @@
+import { TLS_TERMINATING_PROTOCOLS } from '../../model/compatibility.ts';
 import {
   type ListenerSpec,
   type LoadBalancerSpec,
@@ -223,7 +224,7 @@ function serverNameWait(listener: ListenerSpec): number {
  * authentication) is new, kept as it is otherwise, so an apply that changes something else builds no context.
  */
 function terminationFor(listener: ListenerSpec, runtime: LoadBalancerRuntime): TlsTermination | null {
-  if (listener.protocol !== 'TERMINATED_HTTPS' && listener.protocol !== 'TERMINATED_TLS') return null;
+  if (!TLS_TERMINATING_PROTOCOLS.includes(listener.protocol)) return null;
   const kept = runtime.terminations.get(listener.id);
   if (kept?.serves(listener.tls)) return kept;
   const spoken = listener.protocol === 'TERMINATED_HTTPS' ? HTTP_ALPN_SPOKEN : null;

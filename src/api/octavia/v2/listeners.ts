@@ -9,7 +9,7 @@ import {
   transportOf,
 } from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
-import { listenerDefaults, tlsListenerDefaults } from '../../../model/field-defaults.ts';
+import { listenerDefaults } from '../../../model/field-defaults.ts';
 import { isStateless, STATELESS_REFUSAL } from '../../../model/stateless.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
@@ -126,8 +126,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
 function newListener(body: Record<string, unknown>, lb: StoredObject, projectId: string): StoredObject {
   const { default_pool: _pool, l7policies: _policies, tenant_id: _tenant, ...fields } = body;
   return {
-    ...listenerDefaults(),
-    ...tlsListenerDefaults(fields.protocol as ListenerProtocol),
+    ...listenerDefaults(fields),
     id: randomUUID(),
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
