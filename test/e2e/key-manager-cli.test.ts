@@ -69,6 +69,8 @@ test('openstack secret stores a certificate and a TERMINATED_HTTPS listener uses
   const containerRef = String(container['Container href']);
   assert.equal(container.Type, 'certificate');
 
+  const containers = await secret.ok('container', 'list', '-f', 'value', '-c', 'Container href', '-c', 'Type');
+  assert.equal(containers.stdout.trim(), `${containerRef} certificate`);
   const listed = await secret.json<Json[]>('list', '--name', 'www-key');
   assert.deepEqual(
     listed.map((s) => s['Secret href']),
