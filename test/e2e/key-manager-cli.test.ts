@@ -1,12 +1,23 @@
-// End to end: `openstack secret` (python3-barbicanclient) stores a certificate in weir's key manager and
-// `openstack loadbalancer listener create --protocol TERMINATED_HTTPS` uses it, against a real `weir serve`.
+// End to end: `openstack secret` (python3-barbicanclient) stores certificates in weir's key manager,
+// `openstack loadbalancer listener create --protocol TERMINATED_HTTPS` uses them, against a real `weir serve`, and
+// curl fetches a page through the proxy provider's listener, each server name served its own certificate.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pkcs12, TestCa } from '../support/test-pki.ts';
 import { assertActive, type Json, NoauthCli, skipWithoutSecretCli as skip } from './support/openstack-cli.ts';
-import { makeDataDir, NOOP_DEFAULT_PROVIDER, removeDataDir, WeirProcess, writeConfig } from './support/weir-process.ts';
+import {
+  freePort,
+  makeDataDir,
+  NOOP_DEFAULT_PROVIDER,
+  removeDataDir,
+  WeirProcess,
+  writeConfig,
+} from './support/weir-process.ts';
 
 let weir: WeirProcess | undefined;
 let dataDir: string | undefined;
@@ -16,7 +27,7 @@ let lb: NoauthCli;
 before(async () => {
   if (skip) return;
   dataDir = makeDataDir();
-  // The proxy provider does not terminate TLS yet (it answers 501); noop takes TERMINATED_HTTPS listeners.
+  // Load balancers about the API get noop; the one that carries traffic names the proxy provider.
   weir = await WeirProcess.start(join(dataDir, 'data'), { configFile: writeConfig(dataDir, NOOP_DEFAULT_PROVIDER) });
   secret = new NoauthCli(weir, 'secret');
   lb = new NoauthCli(weir);
@@ -132,3 +143,118 @@ test('openstack secret stores a certificate and a TERMINATED_HTTPS listener uses
   for (const ref of [cert, key, chain, p12Ref]) await secret.ok('delete', ref);
   assert.deepEqual(await secret.json('list'), []);
 });
+
+test('a TERMINATED_HTTPS listener of the proxy provider serves the stored certificates, chosen by server name', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const ca = TestCa.create(dataDir!, 'traffic ca');
+  const www = ca.issue({ commonName: 'www.example.org', dnsNames: ['www.example.org'] });
+  const api = ca.issue({ commonName: 'api.example.org', keyType: 'rsa', dnsNames: ['api.example.org'] });
+  const p12File = join(ca.dir, 'api.p12');
+  writeFileSync(p12File, pkcs12(ca, api));
+  const ref = async (...args: string[]) => String((await secret.json('store', ...args))['Secret href']);
+  const sni = await ref('--name', 'api', '--file', p12File);
+  const pemBundle = await ref(
+    '--name',
+    'www',
+    '--payload-content-type',
+    'text/plain',
+    '--payload',
+    www.chainPem + www.keyPem,
+  );
+
+  const member = await startMember();
+  try {
+    const port = await freePort();
+    const balancer = await lb.json(
+      'create',
+      '--name',
+      'live',
+      '--provider',
+      'proxy',
+      '--vip-subnet-id',
+      'local',
+      '--wait',
+    );
+    const vip = String(balancer.vip_address);
+    const listener = await lb.json(
+      'listener',
+      'create',
+      '--name',
+      'live-https',
+      '--protocol',
+      'TERMINATED_HTTPS',
+      '--protocol-port',
+      String(port),
+      '--default-tls-container-ref',
+      pemBundle,
+      '--sni-container-refs',
+      sni,
+      '--wait',
+      'live',
+    );
+    assertActive(listener, 'live-https');
+    await lb.ok(
+      'pool',
+      'create',
+      '--name',
+      'live-pool',
+      '--lb-algorithm',
+      'ROUND_ROBIN',
+      '--listener',
+      'live-https',
+      '--protocol',
+      'HTTP',
+      '--wait',
+    );
+    await lb.ok(
+      'member',
+      'create',
+      '--address',
+      '127.0.0.1',
+      '--protocol-port',
+      String(member.port),
+      '--wait',
+      'live-pool',
+    );
+
+    for (const name of ['www.example.org', 'api.example.org']) {
+      const { stdout, stderr } = await curl([
+        '--resolve',
+        `${name}:${port}:${vip}`,
+        '--cacert',
+        ca.certFile,
+        '-v',
+        `https://${name}:${port}/hello`,
+      ]);
+      assert.equal(stdout, 'member saw GET /hello', stderr);
+      assert.match(stderr, new RegExp(`subject: CN=${name.replace('.', '\\.')}`));
+    }
+    await lb.ok('delete', '--cascade', '--wait', 'live');
+  } finally {
+    member.server.close();
+  }
+  for (const r of [sni, pemBundle]) await secret.ok('delete', r);
+});
+
+async function startMember(): Promise<{ server: Server; port: number }> {
+  const server = createServer((request, response) => response.end(`member saw ${request.method} ${request.url}`));
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** curl, bounded; rejects with its output when it fails. */
+function curl(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolveCurl, reject) => {
+    execFile(
+      'curl',
+      ['--silent', '--show-error', '--max-time', '10', ...args],
+      { timeout: 20_000 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`curl ${args.join(' ')}: ${error.message}\n${stderr}`))
+          : resolveCurl({ stdout, stderr }),
+    );
+  });
+}
