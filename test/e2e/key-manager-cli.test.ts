@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { pkcs12, TestCa } from '../support/test-pki.ts';
 import { assertActive, type Json, NoauthCli, skipWithoutSecretCli as skip } from './support/openstack-cli.ts';
 import {
@@ -15,6 +16,7 @@ import {
   makeDataDir,
   NOOP_DEFAULT_PROVIDER,
   removeDataDir,
+  sleep,
   WeirProcess,
   writeConfig,
 } from './support/weir-process.ts';
@@ -231,11 +233,37 @@ test('a TERMINATED_HTTPS listener of the proxy provider serves the stored certif
       assert.equal(stdout, 'member saw GET /hello', stderr);
       assert.match(stderr, new RegExp(`subject: CN=${name.replace('.', '\\.')}`));
     }
+
+    // A reference made unreadable behind weir's back (the API refuses to delete a secret in use): the next
+    // reconciliation fails and says why, and the listener goes on serving the certificate it has.
+    const db = new Database(join(weir!.dataDir, 'weir.sqlite'));
+    const sniId = sni.split('/').pop()!;
+    db.prepare('delete from secret_payloads where secret_id = ?').run(sniId);
+    db.prepare('delete from objects where id = ?').run(sniId);
+    db.close();
+    await lb.ok('set', '--description', 'after the secret went', 'live');
+    const deadline = Date.now() + 30_000;
+    let status = '';
+    while (status !== 'ERROR' && Date.now() < deadline) {
+      await sleep(200);
+      status = String((await lb.json('show', 'live')).provisioning_status);
+    }
+    assert.equal(status, 'ERROR');
+    assert.match(weir!.output, new RegExp(`listener ${listener.id}: key manager reference ${sni}: .* not found`));
+    const still = await curl([
+      '--resolve',
+      `api.example.org:${port}:${vip}`,
+      '--cacert',
+      ca.certFile,
+      '-v',
+      `https://api.example.org:${port}/`,
+    ]);
+    assert.match(still.stderr, /subject: CN=api\.example\.org/);
     await lb.ok('delete', '--cascade', '--wait', 'live');
   } finally {
     member.server.close();
   }
-  for (const r of [sni, pemBundle]) await secret.ok('delete', r);
+  await secret.ok('delete', pemBundle);
 });
 
 async function startMember(): Promise<{ server: Server; port: number }> {
