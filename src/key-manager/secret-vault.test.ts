@@ -1,45 +1,24 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { FIXTURE_PROJECT, KeyManagerFixture } from '../../test/support/key-manager-fixture.ts';
 import { pkcs12, TestCa } from '../../test/support/test-pki.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { PayloadCipher } from './payload-cipher.ts';
-import { SecretVault, UnreadableReference } from './secret-vault.ts';
+import { UnreadableReference } from './secret-vault.ts';
 
-const PROJECT = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
-const dir = mkdtempSync(join(tmpdir(), 'weir-vault-'));
-const vault = new SecretVault(new PayloadCipher(randomBytes(32)));
-let store: SqliteStore;
+let km: KeyManagerFixture;
 before(async () => {
-  store = await SqliteStore.open(':memory:');
+  km = await KeyManagerFixture.open();
 });
-after(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => km.close());
 
 test('a PKCS#12 secret is read once; a deleted or foreign one is refused whatever was read before', async () => {
-  const ca = TestCa.create(dir, 'vault ca');
-  const id = randomUUID();
-  const ref = `https://weir.example/v1/secrets/${id}`;
-  await store.transaction(async (tx) => {
-    await tx.insert('secret', { id, project_id: PROJECT, secret_type: 'opaque' });
-    await tx.setSecretPayload(id, vault.seal(id, pkcs12(ca, ca.issue({ commonName: 'cached.example.org' }))));
-  });
-  const first = await store.read((reader) => vault.keyPair(reader, PROJECT, ref));
-  const second = await store.read((reader) => vault.keyPair(reader, PROJECT, ref));
-  assert.equal(second, first);
-  await assert.rejects(
-    store.read((reader) => vault.keyPair(reader, 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', ref)),
-    UnreadableReference,
-  );
-  await store.transaction((tx) => tx.delete('secret', id));
-  await assert.rejects(
-    store.read((reader) => vault.keyPair(reader, PROJECT, ref)),
-    UnreadableReference,
-  );
-  assert.equal(await store.read((reader) => reader.secretPayload(id)), undefined);
+  const ca = TestCa.create(km.dir, 'vault ca');
+  const ref = await km.secret(pkcs12(ca, ca.issue({ commonName: 'cached.example.org' })));
+  const id = ref.split('/').pop()!;
+  const read = (projectId: string) => km.store.read((reader) => km.vault.keyPair(reader, projectId, ref));
+  const first = await read(FIXTURE_PROJECT);
+  assert.equal(await read(FIXTURE_PROJECT), first);
+  await assert.rejects(read('bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'), UnreadableReference);
+  await km.store.transaction((tx) => tx.delete('secret', id));
+  await assert.rejects(read(FIXTURE_PROJECT), UnreadableReference);
+  assert.equal(await km.store.read((reader) => reader.secretPayload(id)), undefined);
 });

@@ -44,13 +44,8 @@ test('openstack secret stores a certificate and a TERMINATED_HTTPS listener uses
   skip,
   timeout: 300_000,
 }, async () => {
-  const ca = TestCa.create(dataDir!, 'e2e ca');
-  const www = ca.issue({ commonName: 'www.example.org', dnsNames: ['www.example.org'] });
-  const api = ca.issue({ commonName: 'api.example.org', keyType: 'rsa', dnsNames: ['api.example.org'] });
-
+  const { ca, www, p12File } = certificates('e2e ca');
   // Octavia's cookbook: a PKCS#12 bundle stored as a secret, from a file.
-  const p12File = join(ca.dir, 'api.p12');
-  writeFileSync(p12File, pkcs12(ca, api));
   const p12 = await secret.json('store', '--name', 'api-p12', '--file', p12File);
   const p12Ref = String(p12['Secret href']);
   assert.match(p12Ref, new RegExp(`^${weir!.baseUrl}/v1/secrets/`));
@@ -150,11 +145,7 @@ test('a TERMINATED_HTTPS listener of the proxy provider serves the stored certif
   skip,
   timeout: 300_000,
 }, async () => {
-  const ca = TestCa.create(dataDir!, 'traffic ca');
-  const www = ca.issue({ commonName: 'www.example.org', dnsNames: ['www.example.org'] });
-  const api = ca.issue({ commonName: 'api.example.org', keyType: 'rsa', dnsNames: ['api.example.org'] });
-  const p12File = join(ca.dir, 'api.p12');
-  writeFileSync(p12File, pkcs12(ca, api));
+  const { ca, www, p12File } = certificates('traffic ca');
   const ref = async (...args: string[]) => String((await secret.json('store', ...args))['Secret href']);
   const sni = await ref('--name', 'api', '--file', p12File);
   const pemBundle = await ref(
@@ -265,6 +256,16 @@ test('a TERMINATED_HTTPS listener of the proxy provider serves the stored certif
   }
   await secret.ok('delete', pemBundle);
 });
+
+/** A CA, an EC certificate for www.example.org, and one (RSA) for api.example.org as a PKCS#12 file. */
+function certificates(caName: string) {
+  const ca = TestCa.create(dataDir!, caName);
+  const www = ca.issue({ commonName: 'www.example.org', dnsNames: ['www.example.org'] });
+  const api = ca.issue({ commonName: 'api.example.org', keyType: 'rsa', dnsNames: ['api.example.org'] });
+  const p12File = join(ca.dir, 'api.p12');
+  writeFileSync(p12File, pkcs12(ca, api));
+  return { ca, www, p12File };
+}
 
 async function startMember(): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => response.end(`member saw ${request.method} ${request.url}`));
