@@ -47,9 +47,7 @@ export class SecretVault {
       throw new UnusableKeyMaterial(`container ${target.object.id} is not of type certificate`);
     }
     const part = async (name: string): Promise<string | undefined> => {
-      const secretRef = ((target.object.secret_refs ?? []) as { name: string; secret_ref: string }[]).find(
-        (s) => s.name === name,
-      )?.secret_ref;
+      const secretRef = partRef(target.object, name);
       return secretRef === undefined
         ? undefined
         : (await this.secretPayload(reader, projectId, secretRef)).toString('utf8');
@@ -69,11 +67,9 @@ export class SecretVault {
   async text(reader: StoreReader, projectId: string, ref: string): Promise<string> {
     const target = await this.object(reader, projectId, ref);
     if (target.kind === 'secret') return (await this.requiredPayload(reader, target.object, ref)).toString('utf8');
-    const certificate = ((target.object.secret_refs ?? []) as { name: string; secret_ref: string }[]).find(
-      (s) => s.name === 'certificate',
-    );
-    if (!certificate) throw new UnreadableReference(`${ref}: the container has no certificate`);
-    return (await this.secretPayload(reader, projectId, certificate.secret_ref)).toString('utf8');
+    const certificate = partRef(target.object, 'certificate');
+    if (certificate === undefined) throw new UnreadableReference(`${ref}: the container has no certificate`);
+    return (await this.secretPayload(reader, projectId, certificate)).toString('utf8');
   }
 
   private async bundleKeyPair(reader: StoreReader, secret: StoredObject, ref: string): Promise<TlsKeyPair> {
@@ -110,3 +106,7 @@ export class SecretVault {
     return { kind: parsed.kind, object };
   }
 }
+
+/** The reference a container holds under a name. */
+const partRef = (container: StoredObject, name: string): string | undefined =>
+  ((container.secret_refs ?? []) as { name: string; secret_ref: string }[]).find((s) => s.name === name)?.secret_ref;
