@@ -4,6 +4,8 @@ import { keyPairFromBundle, keyPairFromParts, UnusableKeyMaterial } from './key-
 import type { PayloadCipher } from './payload-cipher.ts';
 import { parseReference } from './secret-reference.ts';
 
+const MAX_CACHED_BUNDLES = 4096;
+
 /** A reference that names nothing the project can read: unknown, malformed, another project's, or without payload. */
 export class UnreadableReference extends Error {
   override readonly name = 'UnreadableReference';
@@ -15,6 +17,13 @@ export class UnreadableReference extends Error {
  * material with it. Never logs what it reads.
  */
 export class SecretVault {
+  /**
+   * Key pairs read from bundle secrets, by secret id: a payload is set once and never changes, and reading PKCS#12
+   * costs ~30 ms of the event loop (forge's key derivation), which every reconciliation would pay again. The secret
+   * is still looked up, for its project and existence, before its entry is used.
+   */
+  private readonly bundles = new Map<string, TlsKeyPair>();
+
   constructor(private readonly cipher: PayloadCipher) {}
 
   seal(secretId: string, payload: Uint8Array): Buffer {
@@ -33,14 +42,12 @@ export class SecretVault {
    */
   async keyPair(reader: StoreReader, projectId: string, ref: string): Promise<TlsKeyPair> {
     const target = await this.object(reader, projectId, ref);
-    if (target.kind === 'secret') return keyPairFromBundle(await this.requiredPayload(reader, target.object, ref));
+    if (target.kind === 'secret') return this.bundleKeyPair(reader, target.object, ref);
     if (target.object.type !== 'certificate') {
       throw new UnusableKeyMaterial(`container ${target.object.id} is not of type certificate`);
     }
     const part = async (name: string): Promise<string | undefined> => {
-      const secretRef = ((target.object.secret_refs ?? []) as { name: string; secret_ref: string }[]).find(
-        (s) => s.name === name,
-      )?.secret_ref;
+      const secretRef = partRef(target.object, name);
       return secretRef === undefined
         ? undefined
         : (await this.secretPayload(reader, projectId, secretRef)).toString('utf8');
@@ -60,11 +67,19 @@ export class SecretVault {
   async text(reader: StoreReader, projectId: string, ref: string): Promise<string> {
     const target = await this.object(reader, projectId, ref);
     if (target.kind === 'secret') return (await this.requiredPayload(reader, target.object, ref)).toString('utf8');
-    const certificate = ((target.object.secret_refs ?? []) as { name: string; secret_ref: string }[]).find(
-      (s) => s.name === 'certificate',
-    );
-    if (!certificate) throw new UnreadableReference(`${ref}: the container has no certificate`);
-    return (await this.secretPayload(reader, projectId, certificate.secret_ref)).toString('utf8');
+    const certificate = partRef(target.object, 'certificate');
+    if (certificate === undefined) throw new UnreadableReference(`${ref}: the container has no certificate`);
+    return (await this.secretPayload(reader, projectId, certificate)).toString('utf8');
+  }
+
+  private async bundleKeyPair(reader: StoreReader, secret: StoredObject, ref: string): Promise<TlsKeyPair> {
+    const cached = this.bundles.get(secret.id);
+    if (cached) return cached;
+    const pair = keyPairFromBundle(await this.requiredPayload(reader, secret, ref));
+    // Bounded: the oldest entry goes first; ids of deleted secrets never come back.
+    if (this.bundles.size >= MAX_CACHED_BUNDLES) this.bundles.delete(this.bundles.keys().next().value!);
+    this.bundles.set(secret.id, pair);
+    return pair;
   }
 
   private async secretPayload(reader: StoreReader, projectId: string, ref: string): Promise<Buffer> {
@@ -91,3 +106,7 @@ export class SecretVault {
     return { kind: parsed.kind, object };
   }
 }
+
+/** The reference a container holds under a name. */
+const partRef = (container: StoredObject, name: string): string | undefined =>
+  ((container.secret_refs ?? []) as { name: string; secret_ref: string }[]).find((s) => s.name === name)?.secret_ref;

@@ -1,52 +1,39 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { FIXTURE_PROJECT, KeyManagerFixture } from '../../test/support/key-manager-fixture.ts';
 import { pkcs12, TestCa } from '../../test/support/test-pki.ts';
 import { buildSpec } from '../controller/build-spec.ts';
 import { resolveSubnets } from '../network/subnet.ts';
 import type { StoredTree } from '../store/load-balancer-tree.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
-import { PayloadCipher } from './payload-cipher.ts';
-import { SecretVault } from './secret-vault.ts';
 import { KeyMaterialUnavailable, readSpecKeyMaterial } from './spec-key-material.ts';
 
-const PROJECT = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const settings = { subnets: resolveSubnets([]), maxConnectionsPerLoadBalancer: 0 };
-const dir = mkdtempSync(join(tmpdir(), 'weir-spec-keys-'));
-const vault = new SecretVault(new PayloadCipher(randomBytes(32)));
-let store: SqliteStore;
+let km: KeyManagerFixture;
 before(async () => {
-  store = await SqliteStore.open(':memory:');
+  km = await KeyManagerFixture.open();
 });
-after(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function secret(payload: string | Buffer, projectId = PROJECT): Promise<string> {
-  const id = randomUUID();
-  await store.transaction(async (tx) => {
-    await tx.insert('secret', { id, project_id: projectId, secret_type: 'opaque' });
-    await tx.setSecretPayload(id, vault.seal(id, Buffer.from(payload)));
-  });
-  return `http://weir.example/v1/secrets/${id}`;
-}
+after(() => km.close());
+const secret = (payload: string | Buffer, projectId?: string) => km.secret(payload, projectId);
 
 async function container(parts: Record<string, string>): Promise<string> {
   const id = randomUUID();
   const secretRefs: { name: string; secret_ref: string }[] = [];
   for (const [name, text] of Object.entries(parts)) secretRefs.push({ name, secret_ref: await secret(text) });
-  await store.transaction((tx) =>
-    tx.insert('secret_container', { id, project_id: PROJECT, type: 'certificate', secret_refs: secretRefs }),
+  await km.store.transaction((tx) =>
+    tx.insert('secret_container', { id, project_id: FIXTURE_PROJECT, type: 'certificate', secret_refs: secretRefs }),
   );
   return `http://weir.example/v1/containers/${id}`;
 }
 
 const treeWith = (listener: Record<string, unknown>, pool: Record<string, unknown> = {}): StoredTree => ({
-  loadbalancer: { id: 'lb', project_id: PROJECT, provider: 'noop', vip_address: '127.0.100.1', vip_subnet_id: 's' },
+  loadbalancer: {
+    id: 'lb',
+    project_id: FIXTURE_PROJECT,
+    provider: 'noop',
+    vip_address: '127.0.100.1',
+    vip_subnet_id: 's',
+  },
   listeners: [{ id: 'l', protocol: 'TERMINATED_HTTPS', protocol_port: 443, ...listener }],
   pools: [{ id: 'p', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', ...pool }],
   members: [],
@@ -58,7 +45,7 @@ const treeWith = (listener: Record<string, unknown>, pool: Record<string, unknow
 const subject = (chainPem: string) => new X509Certificate(chainPem).subject;
 
 test("the spec carries the listener's and pool's key material, decrypted, default certificate first", async () => {
-  const ca = TestCa.create(dir, 'spec ca');
+  const ca = TestCa.create(km.dir, 'spec ca');
   const www = ca.issue({ commonName: 'www.example.org' });
   const api = ca.issue({ commonName: 'api.example.org', keyType: 'rsa' });
   const client = ca.issue({ commonName: 'lb', usage: 'client' });
@@ -74,7 +61,7 @@ test("the spec carries the listener's and pool's key material, decrypted, defaul
       ca_tls_container_ref: await secret(ca.certPem),
     },
   );
-  const keys = await store.read((reader) => readSpecKeyMaterial(reader, tree, vault));
+  const keys = await km.store.read((reader) => readSpecKeyMaterial(reader, tree, km.vault));
   const spec = buildSpec(tree, settings, keys);
   const tls = spec.listeners[0]!.tls;
   assert.deepEqual(
@@ -92,7 +79,7 @@ test("the spec carries the listener's and pool's key material, decrypted, defaul
 
 test('a tree without references reads nothing and its spec has no key material', async () => {
   const tree = treeWith({ protocol: 'HTTP' });
-  const spec = buildSpec(tree, settings, await store.read((reader) => readSpecKeyMaterial(reader, tree, vault)));
+  const spec = buildSpec(tree, settings, await km.store.read((reader) => readSpecKeyMaterial(reader, tree, km.vault)));
   assert.deepEqual(spec.listeners[0]!.tls.certificates, []);
   assert.equal(spec.pools[0]!.tls.clientCertificate, null);
 });
@@ -101,7 +88,7 @@ test("a reference gone, or of another project, fails the build with the object's
   const foreign = await secret('-----BEGIN CERTIFICATE-----', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');
   const tree = treeWith({ default_tls_container_ref: foreign });
   await assert.rejects(
-    store.read((reader) => readSpecKeyMaterial(reader, tree, vault)),
+    km.store.read((reader) => readSpecKeyMaterial(reader, tree, km.vault)),
     (error: Error) =>
       error instanceof KeyMaterialUnavailable &&
       error.message.startsWith(`listener l: key manager reference ${foreign}: `) &&

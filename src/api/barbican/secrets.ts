@@ -113,7 +113,7 @@ function newSecret(
   const text = (field: string): string | undefined => {
     const value = body[field];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') throw invalid(`${displayType(value)} is not of type 'string'`, field);
+    if (typeof value !== 'string') throw invalid(`${JSON.stringify(value)} is not of type 'string'`, field);
     return value;
   };
   const secretType = text('secret_type') ?? 'opaque';
@@ -196,5 +196,3 @@ function acceptsJson(request: FastifyRequest): boolean {
   const accept = request.headers.accept;
   return !accept || /application\/json|\*\/\*/.test(accept);
 }
-
-const displayType = (value: unknown): string => JSON.stringify(value);

@@ -14,7 +14,11 @@ export async function checkTlsReferences(
   vault: SecretVault,
   object: StoredObject,
   refs: { certificates: unknown[]; ca: unknown; crl: unknown },
+  /** Octavia's refusal of a CRL without a CA, which names the CA as the listener or the pool uses it. */
+  crlWithoutCa: string,
 ): Promise<void> {
+  if (typeof refs.crl === 'string' && typeof refs.ca !== 'string')
+    throw badRequest(`Validation failure: ${crlWithoutCa}`);
   const projectId = String(object.project_id);
   const certificates = refs.certificates.filter((ref): ref is string => typeof ref === 'string');
   const unreadable: string[] = [];

@@ -314,6 +314,16 @@ describe('listeners and pools read their references', () => {
       wrongCrl.body.faultstring,
       'Validation failure: The CRL specified is not valid for client certificate authority reference supplied.',
     );
+    const crlAlone = await listener({ default_tls_container_ref: cert, client_crl_container_ref: crlRef });
+    assert.equal(
+      crlAlone.body.faultstring,
+      'Validation failure: A client authentication CA reference is required to specify a client authentication revocation list.',
+    );
+    const mandatoryAlone = await listener({ default_tls_container_ref: cert, client_authentication: 'MANDATORY' });
+    assert.equal(
+      mandatoryAlone.body.faultstring,
+      'Validation failure: Client authentication setting MANDATORY requires a client CA container reference.',
+    );
     const notCa = await listener({
       default_tls_container_ref: cert,
       client_ca_tls_container_ref: await storeText('x'),
@@ -341,6 +351,13 @@ describe('listeners and pools read their references', () => {
     });
     assert.equal(bad.status, 400);
     assert.match(bad.body.faultstring, /^Could not retrieve certificate/);
+    const crlAlone = await h.put(`pools/${pool.body.pool.id}`, {
+      pool: { ca_tls_container_ref: null, crl_container_ref: await storeText(ca.crlPem()) },
+    });
+    assert.equal(
+      crlAlone.body.faultstring,
+      'Validation failure: A CA certificate reference is required to specify a revocation list.',
+    );
   });
 });
 

@@ -199,12 +199,25 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
   }
 }
 
-const checkListenerTls = (reader: StoreReader, vault: SecretVault, listener: StoredObject) =>
-  checkTlsReferences(reader, vault, listener, {
-    certificates: [listener.default_tls_container_ref, ...((listener.sni_container_refs ?? []) as string[])],
-    ca: listener.client_ca_tls_container_ref,
-    crl: listener.client_crl_container_ref,
-  });
+async function checkListenerTls(reader: StoreReader, vault: SecretVault, listener: StoredObject): Promise<void> {
+  const clientAuthentication = listener.client_authentication ?? 'NONE';
+  if (clientAuthentication !== 'NONE' && !listener.client_ca_tls_container_ref) {
+    throw badRequest(
+      `Validation failure: Client authentication setting ${clientAuthentication} requires a client CA container reference.`,
+    );
+  }
+  await checkTlsReferences(
+    reader,
+    vault,
+    listener,
+    {
+      certificates: [listener.default_tls_container_ref, ...((listener.sni_container_refs ?? []) as string[])],
+      ca: listener.client_ca_tls_container_ref,
+      crl: listener.client_crl_container_ref,
+    },
+    'A client authentication CA reference is required to specify a client authentication revocation list.',
+  );
+}
 
 /** A connection_limit the provider cannot enforce (none of a stateless load balancer can) is refused, never ignored. */
 function requireConnectionLimitSupport(provider: ProviderInfo, listener: StoredObject, lb: StoredObject): void {

@@ -161,11 +161,13 @@ const COOKIE_NAME = /^[!#-'*+\-.0-9A-Z^-z|~\x80-\xff]+$/;
 
 /** Session persistence rules and provider support, for create and update alike. */
 const checkPoolTls = (reader: StoreReader, vault: SecretVault, pool: StoredObject) =>
-  checkTlsReferences(reader, vault, pool, {
-    certificates: [pool.tls_container_ref],
-    ca: pool.ca_tls_container_ref,
-    crl: pool.crl_container_ref,
-  });
+  checkTlsReferences(
+    reader,
+    vault,
+    pool,
+    { certificates: [pool.tls_container_ref], ca: pool.ca_tls_container_ref, crl: pool.crl_container_ref },
+    'A CA certificate reference is required to specify a revocation list.',
+  );
 
 function checkPool(provider: ProviderInfo, pool: StoredObject): void {
   const protocol = pool.protocol as PoolProtocol;
