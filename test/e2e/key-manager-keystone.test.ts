@@ -1,79 +1,37 @@
 // End to end: `openstack secret` (python3-barbicanclient) finds weir's key manager in a real Keystone's catalog,
 // the same URL as its Octavia API, and stores and reads secrets scoped to the caller's project.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { keystoneSkipReason, type LocalKeystone, startKeystone } from './support/local-keystone.ts';
+import { type KeystoneUser, KeystoneWeir } from './support/keystone-weir.ts';
+import { keystoneSkipReason } from './support/local-keystone.ts';
 import { skipWithoutSecretCli } from './support/openstack-cli.ts';
-import { makeDataDir, removeDataDir, WeirProcess } from './support/weir-process.ts';
 
 const skip = keystoneSkipReason() || skipWithoutSecretCli;
-const PASSWORD = 'e2e-password';
 const USERS = {
   alice: { name: 'alice', project: 'alpha', roles: ['load-balancer_member', 'member'] },
   rita: { name: 'rita', project: 'alpha', roles: ['reader'] },
   bob: { name: 'bob', project: 'beta', roles: ['member'] },
 } as const;
-type User = (typeof USERS)[keyof typeof USERS];
 
 describe('openstack secret through Keystone against weir in keystone mode', { skip }, () => {
-  let keystone: LocalKeystone | undefined;
-  let weir: WeirProcess | undefined;
-  let dataDir: string | undefined;
+  let stack: KeystoneWeir | undefined;
 
   before(async () => {
-    keystone = await startKeystone();
-    const projects = {
-      alpha: await keystone.createProject('alpha'),
-      beta: await keystone.createProject('beta'),
-      service: await keystone.createProject('service'),
-    };
-    await keystone.createUser('weir', PASSWORD, projects.service, ['service']);
-    for (const user of Object.values(USERS)) {
-      await keystone.createUser(user.name, PASSWORD, projects[user.project], [...user.roles]);
-    }
-    dataDir = makeDataDir();
-    const configFile = join(dataDir, 'weir.yaml');
-    writeFileSync(
-      configFile,
-      ['server:', '  auth: keystone', '  default_provider: noop', 'keystone:', `  auth_url: ${keystone.url}`]
-        .concat(['  username: weir', `  password: ${PASSWORD}`, '  project_name: service'])
-        .join('\n'),
-    );
-    weir = await WeirProcess.start(dataDir, { configFile });
-    // Registered as operators register Barbican and Octavia: the unversioned URL, here one and the same.
-    await keystone.addEndpoint('key-manager', 'barbican', weir.baseUrl);
-    await keystone.addLoadBalancerEndpoint(weir.baseUrl);
+    stack = await KeystoneWeir.start(Object.values(USERS));
   });
 
   after(async () => {
-    await weir?.kill('SIGKILL');
-    await keystone?.close();
-    if (dataDir !== undefined) removeDataDir(dataDir);
+    await stack?.close();
   });
 
-  function openstack(user: User, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = {
-      ...process.env,
-      OS_AUTH_URL: keystone!.url,
-      OS_USERNAME: user.name,
-      OS_PASSWORD: PASSWORD,
-      OS_PROJECT_NAME: user.project,
-      OS_USER_DOMAIN_NAME: 'Default',
-      OS_PROJECT_DOMAIN_NAME: 'Default',
-      OS_IDENTITY_API_VERSION: '3',
-    };
-    return new Promise((resolve) => {
-      execFile('openstack', args, { env, timeout: 90_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
-  }
-  const ok = async (user: User, ...args: string[]) => {
+  const openstack = (user: KeystoneUser, ...args: string[]) => stack!.openstack(user, args);
+  const ok = async (user: KeystoneUser, ...args: string[]) => {
     const result = await openstack(user, ...args);
-    assert.equal(result.code, 0, `${user.name}: ${args.join(' ')}\n${result.stderr}\n${weir?.output.slice(-2000)}`);
+    assert.equal(
+      result.code,
+      0,
+      `${user.name}: ${args.join(' ')}\n${result.stderr}\n${stack?.weir.output.slice(-2000)}`,
+    );
     return result.stdout;
   };
 
@@ -93,7 +51,7 @@ describe('openstack secret through Keystone against weir in keystone mode', { sk
         'Secret href',
       )
     ).trim();
-    assert.match(ref, new RegExp(`^${weir!.baseUrl}/v1/secrets/[0-9a-f-]{36}$`));
+    assert.match(ref, new RegExp(`^${stack!.weir.baseUrl}/v1/secrets/[0-9a-f-]{36}$`));
     assert.equal((await ok(USERS.alice, 'secret', 'get', '--payload', ref, '-f', 'value')).trim(), 'hunter2');
 
     assert.match(await ok(USERS.rita, 'secret', 'list', '-f', 'value', '-c', 'Name'), /^db$/m);
