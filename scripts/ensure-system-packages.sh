@@ -11,6 +11,7 @@ missing=""
 { command -v openstack >/dev/null 2>&1 && python3 -c 'import octaviaclient' 2>/dev/null; } ||
   missing="python3-openstackclient python3-octaviaclient"
 /usr/bin/python3 -c 'import barbicanclient' 2>/dev/null || missing="$missing python3-barbicanclient"
+/usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing="$missing python3-prometheus-client"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 { command -v keystone-manage >/dev/null 2>&1 && [ -e /usr/lib/uwsgi/plugins/python3_plugin.so ]; } ||
   missing="$missing keystone"

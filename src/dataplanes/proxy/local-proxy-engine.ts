@@ -20,7 +20,7 @@ import type { ProxyEngine } from './proxy-engine.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
 import { TcpListener, type TcpListenerConfig } from './tcp-listener.ts';
 import { TlsTermination } from './tls/tls-termination.ts';
-import { ListenerCounters } from './traffic-counters.ts';
+import { ListenerCounters, type MemberTraffic, sumMemberTraffic } from './traffic-counters.ts';
 import { UdpListener } from './udp-listener.ts';
 
 export interface LocalEngineOptions {
@@ -186,6 +186,14 @@ export class LocalProxyEngine implements ProxyEngine {
   async listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
     const runtime = this.loadBalancers.get(loadbalancerId);
     return new Map([...(runtime?.listeners ?? [])].map(([id, bound]) => [id, bound.counters.snapshot()]));
+  }
+
+  async memberTraffic(loadbalancerId: string): Promise<Map<string, MemberTraffic>> {
+    const traffic = new Map<string, MemberTraffic>();
+    for (const pool of this.loadBalancers.get(loadbalancerId)?.pools.values() ?? []) {
+      sumMemberTraffic(traffic, pool.memberTraffic());
+    }
+    return traffic;
   }
 
   async close(): Promise<void> {

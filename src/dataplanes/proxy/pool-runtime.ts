@@ -7,6 +7,7 @@ import { MemberSocketPool } from './member-socket-pool.ts';
 import { MemberTls, memberErrorReason } from './member-tls.ts';
 import type { PersistenceContext } from './persistence/stick-sync.ts';
 import { type Stickiness, samePersistence, stickinessFor } from './persistence/stickiness.ts';
+import type { MemberTraffic } from './traffic-counters.ts';
 
 /** Distinct members tried for one connection or request before giving up, as HAProxy's `retries 3` with redispatch. */
 export const MEMBER_ATTEMPTS = 3;
@@ -31,6 +32,8 @@ export class PoolRuntime {
   /** Session persistence, null without: then a pick is the balancer's alone. */
   stickiness: Stickiness | null;
   private members = new Map<string, MemberSpec>();
+  /** By member id; a member's entry goes with the member. */
+  private readonly traffic = new Map<string, MemberTraffic>();
 
   constructor(
     public spec: PoolSpec,
@@ -106,6 +109,7 @@ export class PoolRuntime {
 
   private followMembers(): void {
     this.members = new Map(this.spec.members.map((m) => [m.id, m]));
+    for (const id of this.traffic.keys()) if (!this.members.has(id)) this.traffic.delete(id);
     this.stickiness?.retain([...this.members.keys()]);
   }
 
@@ -119,10 +123,24 @@ export class PoolRuntime {
 
   started(member: MemberSpec): void {
     this.balancer.connectionStarted?.(member);
+    let traffic = this.traffic.get(member.id);
+    if (traffic === undefined) {
+      traffic = { current: 0, total: 0 };
+      this.traffic.set(member.id, traffic);
+    }
+    traffic.current++;
+    traffic.total++;
   }
 
   ended(member: MemberSpec): void {
     this.balancer.connectionEnded?.(member);
+    const traffic = this.traffic.get(member.id);
+    if (traffic !== undefined) traffic.current--;
+  }
+
+  /** Each member's traffic so far, for the PROMETHEUS listeners. */
+  memberTraffic(): [string, MemberTraffic][] {
+    return [...this.traffic].map(([id, { current, total }]) => [id, { current, total }]);
   }
 
   /**

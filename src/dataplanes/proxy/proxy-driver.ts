@@ -12,12 +12,14 @@ import { proxyClientAddress } from './client-address-delivery.ts';
 import { localSlotProvider } from './connection-slots.ts';
 import { LocalProxyEngine } from './local-proxy-engine.ts';
 import { cookieKeyFrom } from './persistence/cookie-key.ts';
+import { isPrometheus, PrometheusListeners } from './prometheus/prometheus-listeners.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
 import { ClusterProxyEngine } from './workers/cluster-proxy-engine.ts';
 
 const capabilities: DriverCapabilities = {
   // HTTPS is TLS passed through to the members, balanced as TCP; TERMINATED_HTTPS and TERMINATED_TLS decrypt it.
-  listenerProtocols: ['HTTP', 'TCP', 'HTTPS', 'UDP', 'TERMINATED_HTTPS', 'TERMINATED_TLS'],
+  // PROMETHEUS serves the load balancer's own metrics.
+  listenerProtocols: ['HTTP', 'TCP', 'HTTPS', 'UDP', 'TERMINATED_HTTPS', 'TERMINATED_TLS', 'PROMETHEUS'],
   poolProtocols: ['HTTP', 'TCP', 'HTTPS', 'PROXY', 'PROXYV2', 'UDP'],
   algorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'],
   persistenceTypes: ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'],
@@ -47,6 +49,7 @@ class ProxyDriver implements DataPlaneDriver {
   private readonly engine: ProxyEngine;
   /** UDP listeners the kernel forwards; null: all UDP is relayed by the engine. */
   private readonly kernelUdp: NatLoadBalancers | null;
+  private readonly prometheus: PrometheusListeners;
 
   constructor(settings: DriverSettings) {
     const inKernel = udpInKernel(settings);
@@ -63,6 +66,7 @@ class ProxyDriver implements DataPlaneDriver {
             udp: true,
             persistence: { cookieKey, sync: null },
           });
+    this.prometheus = new PrometheusListeners(this.engine);
   }
 
   async apply(spec: LoadBalancerSpec): Promise<void> {
@@ -72,13 +76,15 @@ class ProxyDriver implements DataPlaneDriver {
       () => null,
       (error: Error) => error,
     );
-    const relayed = this.kernelUdp ? spec.listeners.filter((l) => !kernelCarries(spec, l)) : spec.listeners;
+    const relayed = spec.listeners.filter((l) => !isPrometheus(l) && !(this.kernelUdp && kernelCarries(spec, l)));
     await this.engine.apply({ ...spec, listeners: relayed });
+    await this.prometheus.apply(spec);
     const failed = await forwarded;
     if (failed) throw failed;
   }
 
   async remove(loadbalancerId: string): Promise<void> {
+    await this.prometheus.remove(loadbalancerId);
     await this.engine.remove(loadbalancerId);
     await this.kernelUdp?.remove(loadbalancerId);
     await this.vips.unplug(loadbalancerId);
@@ -87,6 +93,7 @@ class ProxyDriver implements DataPlaneDriver {
   /** Resolves once UDP forwarded in the kernel follows too, so the member's operating status is written only then. */
   async setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): Promise<void> {
     this.engine.setMemberHealth(loadbalancerId, memberId, up);
+    this.prometheus.setMemberHealth(loadbalancerId, memberId, up);
     await this.kernelUdp
       ?.setMemberHealth(loadbalancerId, memberId, up)
       .catch((error: Error) => console.error(`weir: proxy: UDP in the kernel: ${error.message}`));
@@ -101,6 +108,7 @@ class ProxyDriver implements DataPlaneDriver {
   }
 
   async close(): Promise<void> {
+    await this.prometheus.close();
     await this.engine.close();
     await this.vips.unplugAll();
   }

@@ -1,5 +1,6 @@
 import type { LoadBalancerSpec } from '../../model/load-balancer-spec.ts';
 import type { TrafficCounters } from '../driver.ts';
+import type { MemberTraffic } from './traffic-counters.ts';
 
 /**
  * What runs the proxy's listeners: in this process, or in one worker process per core. The driver plugs VIPs and
@@ -11,5 +12,7 @@ export interface ProxyEngine {
   setMemberHealth(loadbalancerId: string, memberId: string, up: boolean): void;
   /** Counters per listener, summed over every process that carries the listener. */
   listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>>;
+  /** Traffic per member id, summed over every process. */
+  memberTraffic(loadbalancerId: string): Promise<Map<string, MemberTraffic>>;
   close(): Promise<void>;
 }

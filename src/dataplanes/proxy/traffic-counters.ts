@@ -17,3 +17,20 @@ export class ListenerCounters implements TrafficCounters {
     return counters;
   }
 }
+
+/** What a member carried: exchanges (HTTP requests, TCP connections, UDP flows) under way and started in all. */
+export interface MemberTraffic {
+  current: number;
+  total: number;
+}
+
+/** Members' traffic added up over the processes that carry them. */
+export function sumMemberTraffic(into: Map<string, MemberTraffic>, more: Iterable<[string, MemberTraffic]>): void {
+  for (const [id, traffic] of more) {
+    const sum = into.get(id);
+    if (sum) {
+      sum.current += traffic.current;
+      sum.total += traffic.total;
+    } else into.set(id, { ...traffic });
+  }
+}

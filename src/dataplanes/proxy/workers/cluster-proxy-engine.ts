@@ -5,6 +5,7 @@ import type { LoadBalancerSpec } from '../../../model/load-balancer-spec.ts';
 import { type DriverSettings, sumTraffic, type TrafficCounters } from '../../driver.ts';
 import { listenerSlotsKey, loadBalancerSlotsKey } from '../local-proxy-engine.ts';
 import type { ProxyEngine } from '../proxy-engine.ts';
+import { type MemberTraffic, sumMemberTraffic } from '../traffic-counters.ts';
 import { allocatorEnv } from './allocator-env.ts';
 import { SlotLedger } from './slot-ledger.ts';
 import { StickHub } from './stick-hub.ts';
@@ -90,16 +91,26 @@ export class ClusterProxyEngine implements ProxyEngine {
 
   async listenerStats(loadbalancerId: string): Promise<Map<string, TrafficCounters>> {
     const totals = new Map<string, TrafficCounters>();
-    if (!this.specs.has(loadbalancerId)) return totals;
-    const answers = await Promise.allSettled(this.slots.map((slot) => this.ask(slot, { t: 'stats', loadbalancerId })));
-    for (const answer of answers) {
-      if (answer.status !== 'fulfilled') continue;
-      for (const [listenerId, counters] of answer.value.stats ?? []) {
+    for (const answer of await this.statsOf(loadbalancerId)) {
+      for (const [listenerId, counters] of answer.stats ?? []) {
         const total = totals.get(listenerId);
         totals.set(listenerId, total ? sumTraffic([total, counters]) : counters);
       }
     }
     return totals;
+  }
+
+  async memberTraffic(loadbalancerId: string): Promise<Map<string, MemberTraffic>> {
+    const totals = new Map<string, MemberTraffic>();
+    for (const answer of await this.statsOf(loadbalancerId)) sumMemberTraffic(totals, answer.members ?? []);
+    return totals;
+  }
+
+  /** Every worker's counters of the load balancer; a worker that does not answer is left out. */
+  private async statsOf(loadbalancerId: string) {
+    if (!this.specs.has(loadbalancerId)) return [];
+    const answers = await Promise.allSettled(this.slots.map((slot) => this.ask(slot, { t: 'stats', loadbalancerId })));
+    return answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : []));
   }
 
   async close(): Promise<void> {

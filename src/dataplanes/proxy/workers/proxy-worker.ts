@@ -68,6 +68,7 @@ process.on('message', (message: ToWorker) => {
     case 'stats':
       return void answer(message.id, async () => ({
         stats: [...(await engine.listenerStats(message.loadbalancerId))],
+        members: [...(await engine.memberTraffic(message.loadbalancerId))],
       }));
     case 'close':
       // The control process disconnects once it has the answer, and this process exits then.

@@ -1,6 +1,7 @@
 import type { LoadBalancerSpec } from '../../../model/load-balancer-spec.ts';
 import type { AccessLogSettings } from '../../../observability/access-log/access-log.ts';
 import type { TrafficCounters } from '../../driver.ts';
+import type { MemberTraffic } from '../traffic-counters.ts';
 
 /** What a proxy worker is started with, in its environment (WORKER_ENV). */
 export interface WorkerSetup {
@@ -35,7 +36,13 @@ export type ToWorker =
 /** A worker to the control process. */
 export type FromWorker =
   | { t: 'ready' }
-  | { t: 'done'; id: number; error?: string; stats?: [string, TrafficCounters][] }
+  | {
+      t: 'done';
+      id: number;
+      error?: string;
+      stats?: [string, TrafficCounters][];
+      members?: [string, MemberTraffic][];
+    }
   | { t: 'acquire'; id: number; key: string; want: number }
   | { t: 'release'; key: string; slots: number; reclaimed: boolean }
   /** Session persistence: see StickSync.propose and touch. */

@@ -1,0 +1,142 @@
+import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { LoadBalancerSpec, MemberSpec } from '../../../model/load-balancer-spec.ts';
+import type { TrafficCounters } from '../../driver.ts';
+import type { MemberTraffic } from '../traffic-counters.ts';
+
+/** What a scrape of a PROMETHEUS listener shows: its own load balancer only, as the amphora's exporter does. */
+export interface ExpositionInput {
+  spec: LoadBalancerSpec;
+  /** Per listener id, summed over every process. */
+  listeners: ReadonlyMap<string, TrafficCounters>;
+  /** Per member id, summed over every process. */
+  members: ReadonlyMap<string, MemberTraffic>;
+  /** Whether health checks (and passive checks) last found the member up. */
+  memberUp: (memberId: string) => boolean;
+}
+
+/** octavia_member_status, with HAProxy's numbering of a server's state. */
+const MEMBER_STATE = { down: 0, up: 1, maintenance: 2 } as const;
+
+/**
+ * The load balancer's metrics under the names, types and labels Octavia's amphora exposes (its exporter renames
+ * HAProxy's: `octavia_loadbalancer_*`, `octavia_listener_*{listener}`, `octavia_pool_*{pool}`,
+ * `octavia_member_*{pool,member}`), for what weir counts itself. Built afresh per scrape from the live counters.
+ */
+export async function octaviaExposition(input: ExpositionInput): Promise<string> {
+  const { spec } = input;
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers: [registry] });
+
+  const listeners = spec.listeners.filter((l) => l.protocol !== 'PROMETHEUS');
+  const traffic = listeners.map((l) => ({ listener: l, counters: input.listeners.get(l.id) }));
+  const sum = (pick: (c: TrafficCounters) => number | undefined) =>
+    traffic.reduce((total, { counters }) => total + (counters ? (pick(counters) ?? 0) : 0), 0);
+
+  gauge('octavia_loadbalancer_cpu', "The load balancer node's CPU load (one-minute load average per core, %).").set(
+    Math.round((loadavg()[0]! / availableParallelism()) * 1000) / 10,
+  );
+  gauge('octavia_loadbalancer_memory', "The load balancer node's memory in use (%).").set(
+    Math.round((1 - freemem() / totalmem()) * 1000) / 10,
+  );
+  if (spec.maxConnections !== null) {
+    gauge('octavia_loadbalancer_max_connections', 'Concurrent connections the load balancer may hold.').set(
+      spec.maxConnections,
+    );
+  }
+  gauge('octavia_loadbalancer_current_connections', 'Connections open now, over all listeners.').set(
+    sum((c) => c.activeConnections),
+  );
+  counter('octavia_loadbalancer_connections_total', 'Connections accepted, over all listeners.').inc(
+    sum((c) => c.totalConnections),
+  );
+  counter('octavia_loadbalancer_requests_total', 'HTTP requests received, over all listeners.').inc(
+    sum((c) => c.totalRequests),
+  );
+  gauge('octavia_loadbalancer_listeners', 'Listeners of the load balancer.').set(listeners.length);
+
+  const byListener = ['listener'];
+  const status = gauge(
+    'octavia_listener_status',
+    'Whether the listener accepts connections (1) or not (0).',
+    byListener,
+  );
+  const current = gauge('octavia_listener_current_sessions', 'Connections open now.', byListener);
+  const limit = gauge('octavia_listener_limit_sessions', 'The listener connection_limit.', byListener);
+  const sessions = counter('octavia_listener_sessions_total', 'Connections accepted.', byListener);
+  const connections = counter('octavia_listener_connections_total', 'Connections accepted.', byListener);
+  const bytesIn = counter('octavia_listener_bytes_in_total', 'Bytes received from clients.', byListener);
+  const bytesOut = counter('octavia_listener_bytes_out_total', 'Bytes sent to clients.', byListener);
+  const errors = counter('octavia_listener_request_errors_total', 'Requests refused as malformed.', byListener);
+  const requests = counter('octavia_listener_http_requests_total', 'HTTP requests received.', byListener);
+  for (const { listener, counters } of traffic) {
+    const labels = { listener: listener.id };
+    status.set(labels, spec.adminStateUp && listener.adminStateUp ? 1 : 0);
+    if (listener.connectionLimit !== null) limit.set(labels, listener.connectionLimit);
+    if (!counters) continue;
+    current.set(labels, counters.activeConnections);
+    sessions.inc(labels, counters.totalConnections);
+    connections.inc(labels, counters.totalConnections);
+    bytesIn.inc(labels, counters.bytesIn);
+    bytesOut.inc(labels, counters.bytesOut);
+    errors.inc(labels, counters.requestErrors);
+    if (counters.totalRequests !== undefined) requests.inc(labels, counters.totalRequests);
+  }
+
+  const byPool = ['pool'];
+  const byMember = ['pool', 'member'];
+  const poolStatus = gauge(
+    'octavia_pool_status',
+    'Whether a member of the pool can serve (1) or none can (0).',
+    byPool,
+  );
+  const active = gauge('octavia_pool_active_members', 'Members that can serve, backups left out.', byPool);
+  const backup = gauge('octavia_pool_backup_members', 'Backup members that can serve.', byPool);
+  const poolCurrent = gauge('octavia_pool_current_sessions', 'Exchanges under way with its members.', byPool);
+  const poolTotal = counter('octavia_pool_sessions_total', 'Exchanges started with its members.', byPool);
+  const memberStatus = gauge(
+    'octavia_member_status',
+    "The member's state: 0 down (health checks), 1 up, 2 maintenance (admin_state_up false).",
+    byMember,
+  );
+  const weight = gauge('octavia_member_weight', "The member's weight.", byMember);
+  const memberCurrent = gauge(
+    'octavia_member_current_sessions',
+    'Exchanges under way (HTTP requests, TCP connections, UDP flows).',
+    byMember,
+  );
+  const memberTotal = counter('octavia_member_sessions_total', 'Exchanges started.', byMember);
+  const stateOf = (member: MemberSpec) =>
+    !member.adminStateUp ? MEMBER_STATE.maintenance : input.memberUp(member.id) ? MEMBER_STATE.up : MEMBER_STATE.down;
+  for (const pool of spec.pools) {
+    const poolLabels = { pool: pool.id };
+    let serving = 0;
+    let backups = 0;
+    let under = 0;
+    let started = 0;
+    for (const member of pool.members) {
+      const labels = { pool: pool.id, member: member.id };
+      const state = pool.adminStateUp ? stateOf(member) : MEMBER_STATE.maintenance;
+      if (state === MEMBER_STATE.up) {
+        if (member.backup) backups++;
+        else serving++;
+      }
+      memberStatus.set(labels, state);
+      weight.set(labels, member.weight);
+      const exchanges = input.members.get(member.id) ?? { current: 0, total: 0 };
+      memberCurrent.set(labels, exchanges.current);
+      memberTotal.inc(labels, exchanges.total);
+      under += exchanges.current;
+      started += exchanges.total;
+    }
+    poolStatus.set(poolLabels, serving + backups > 0 ? 1 : 0);
+    active.set(poolLabels, serving);
+    backup.set(poolLabels, backups);
+    poolCurrent.set(poolLabels, under);
+    poolTotal.inc(poolLabels, started);
+  }
+  return registry.metrics();
+}
