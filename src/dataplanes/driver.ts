@@ -5,6 +5,7 @@ import type { LbAlgorithm, ListenerProtocol, MonitorType, PersistenceType, PoolP
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { AccessLogSettings } from '../observability/access-log/access-log.ts';
 import type { AnswerPolicy } from './dns/answer-policy.ts';
+import { addLatency, emptyLatency, type LatencyCounts } from './request-latency.ts';
 
 /** What a driver can carry. The API validates every request against these, so a driver never sees what it can't do. */
 export interface DriverCapabilities {
@@ -79,6 +80,8 @@ export interface TrafficCounters {
   requestErrors: number;
   /** HTTP requests, from data planes that read them (the proxy's HTTP listeners); absent where none are seen. */
   totalRequests?: number;
+  /** How long those requests took, where the data plane times them. */
+  latency?: LatencyCounts;
 }
 
 /** Counters added up: a listener's over the processes or VIPs that carry it, a load balancer's over its listeners. */
@@ -97,6 +100,10 @@ export function sumTraffic(counters: Iterable<TrafficCounters>): TrafficCounters
     total.totalConnections += c.totalConnections;
     total.requestErrors += c.requestErrors;
     if (c.totalRequests !== undefined) total.totalRequests = (total.totalRequests ?? 0) + c.totalRequests;
+    if (c.latency !== undefined) {
+      total.latency ??= emptyLatency();
+      addLatency(total.latency, c.latency);
+    }
   }
   return total;
 }

@@ -14,6 +14,7 @@ import { type BodyFraming, bodyFraming } from '../../protocols/http/body-framing
 import { forwardingChanges } from '../../protocols/http/forwarding-headers.ts';
 import { parseRequestHead, type RequestHead } from '../../protocols/http/request-head.ts';
 import { parseResponseHead, type ResponseHead } from '../../protocols/http/response-head.ts';
+import { recordLatency } from '../request-latency.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
@@ -488,6 +489,8 @@ class MemberExchange implements MemberChannelUser {
   /** The member sent more than its answer: its connection cannot be trusted for another. */
   private surplus = false;
   private done = false;
+  /** When the request went to the member (performance.now()), for the listener's latency histogram. */
+  private startedAt = 0;
   /** Decided when the answer's head is relayed, and said in it: whether the client's connection carries on. */
   private keepClient = false;
   /** The client is paused until the member's connection drains, or the member's until the client's does. */
@@ -513,6 +516,7 @@ class MemberExchange implements MemberChannelUser {
 
   start(body: Buffer): void {
     const { upstream } = this;
+    this.startedAt = performance.now();
     this.channel.user = this;
     this.channel.timeout(this.config.timeouts.memberDataMs);
     this.config.pool!.started(this.member);
@@ -680,6 +684,7 @@ class MemberExchange implements MemberChannelUser {
     this.detach();
     const pool = config.pool!;
     pool.ended(member);
+    recordLatency(this.session.env.counters.latency!, (performance.now() - this.startedAt) / 1000);
     const reusable = response!.keepAlive && response!.body.kind !== 'close' && this.bodyLeft === 0 && !this.surplus;
     if (reusable) pool.sockets.release(channel, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
     else channel.socket.destroy();

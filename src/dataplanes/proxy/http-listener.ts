@@ -16,6 +16,7 @@ import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
+import { emptyLatency, recordLatency } from '../request-latency.ts';
 import type { Admission } from './admission.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import { FastHttpSession, type FastSessionEnv } from './fast-http-session.ts';
@@ -71,6 +72,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   ) {
     super(server, config, counters);
     counters.totalRequests ??= 0;
+    counters.latency ??= emptyLatency();
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
     const listener = this;
@@ -164,6 +166,9 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     }
     if (routed instanceof L7Answer) return void answer(request, response, routed);
     const headers = upstreamHeaders(config, request, false);
+    const started = performance.now();
+    const latency = this.counters.latency!;
+    response.once('finish', () => recordLatency(latency, (performance.now() - started) / 1000));
     this.forward(request, response, headers, config, new Set(), exchange);
   }
 

@@ -1,4 +1,5 @@
 import type { TrafficCounters } from '../driver.ts';
+import type { LatencyCounts } from '../request-latency.ts';
 
 /** A listener's counters, bumped in place on the data path and copied out for /stats. */
 export class ListenerCounters implements TrafficCounters {
@@ -9,11 +10,14 @@ export class ListenerCounters implements TrafficCounters {
   requestErrors = 0;
   /** Stays undefined on listeners that see no requests (TCP, UDP). */
   totalRequests: number | undefined = undefined;
+  /** Likewise: how long their requests took. */
+  latency: LatencyCounts | undefined = undefined;
 
   snapshot(): TrafficCounters {
-    const { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors, totalRequests } = this;
+    const { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors, totalRequests, latency } = this;
     const counters: TrafficCounters = { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors };
     if (totalRequests !== undefined) counters.totalRequests = totalRequests;
+    if (latency !== undefined) counters.latency = { buckets: [...latency.buckets], sumSeconds: latency.sumSeconds };
     return counters;
   }
 }

@@ -116,6 +116,12 @@ describe('PROMETHEUS listeners', () => {
     assert.equal(value('octavia_pool_sessions_total', { pool: ids.httpPool! }), 5);
     assert.equal(value('octavia_pool_active_members', { pool: ids.httpPool! }), 1);
     assert.equal(value('octavia_pool_status', { pool: ids.httpPool! }), 1);
+    const latency = { listener: ids.http! };
+    assert.equal(value('weir_listener_request_duration_seconds_count', latency), 5);
+    assert.equal(value('weir_listener_request_duration_seconds_bucket', { ...latency, le: '+Inf' }), 5);
+    assert.ok(value('weir_listener_request_duration_seconds_sum', latency)! > 0);
+    assert.equal(families.get('weir_listener_request_duration_seconds')?.type, 'histogram');
+    assert.equal(value('weir_listener_request_duration_seconds_count', { listener: ids.tcp! }), undefined);
     assert.equal(families.get('octavia_listener_bytes_in_total')?.type, 'counter');
     assert.equal(families.get('octavia_member_status')?.type, 'gauge');
   });

@@ -2,6 +2,7 @@ import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { LoadBalancerSpec, MemberSpec } from '../../../model/load-balancer-spec.ts';
 import type { TrafficCounters } from '../../driver.ts';
+import { LATENCY_BOUNDS_SECONDS } from '../../request-latency.ts';
 import type { MemberTraffic } from '../traffic-counters.ts';
 
 /** What a scrape of a PROMETHEUS listener shows: its own load balancer only, as the amphora's exporter does. */
@@ -138,5 +139,33 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
     poolCurrent.set(poolLabels, under);
     poolTotal.inc(poolLabels, started);
   }
-  return registry.metrics();
+  return (await registry.metrics()) + latencyText(traffic);
+}
+
+const LATENCY_METRIC = 'weir_listener_request_duration_seconds';
+
+/**
+ * weir's extension: each HTTP-speaking listener's request durations (request sent to a member until its answer is
+ * complete) as a histogram. Rendered here, as prom-client's histograms only observe values one by one, while these
+ * come as bucket counts summed over the worker processes.
+ */
+function latencyText(traffic: { listener: { id: string }; counters: TrafficCounters | undefined }[]): string {
+  const timed = traffic.filter(({ counters }) => counters?.latency !== undefined);
+  if (timed.length === 0) return '';
+  const lines = [
+    `# HELP ${LATENCY_METRIC} HTTP requests through the listener by duration, from the request sent to a member to its answer complete.`,
+    `# TYPE ${LATENCY_METRIC} histogram`,
+  ];
+  for (const { listener, counters } of timed) {
+    const { buckets, sumSeconds } = counters!.latency!;
+    const label = `listener="${listener.id}"`;
+    let cumulative = 0;
+    for (const [i, count] of buckets.entries()) {
+      cumulative += count;
+      const le = i < LATENCY_BOUNDS_SECONDS.length ? String(LATENCY_BOUNDS_SECONDS[i]) : '+Inf';
+      lines.push(`${LATENCY_METRIC}_bucket{${label},le="${le}"} ${cumulative}`);
+    }
+    lines.push(`${LATENCY_METRIC}_sum{${label}} ${sumSeconds}`, `${LATENCY_METRIC}_count{${label}} ${cumulative}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
