@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { L7Answer } from '../../l7/l7-answer.ts';
 import type { L7Router } from '../../l7/l7-router.ts';
 import { MessageFacts } from '../../l7/message-facts.ts';
@@ -14,12 +15,14 @@ import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { isHttp2Request } from '../../protocols/http/http2-request.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
 import { emptyLatency, recordLatency } from '../request-latency.ts';
 import type { Admission } from './admission.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import { FastHttpSession, type FastSessionEnv } from './fast-http-session.ts';
+import { Http2Front } from './http2-front.ts';
 import { listen } from './listen.ts';
 import { openMemberSocket } from './member-connection.ts';
 import { memberReadyEvent } from './member-tls.ts';
@@ -75,6 +78,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     counters.latency ??= emptyLatency();
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
+    this.h2 = new Http2Front(config.timeouts.clientDataMs, (request, response) => this.handle(request, response));
     const listener = this;
     this.decryptedClosed = function (this: Socket) {
       listener.sessions.delete(this);
@@ -83,6 +87,9 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
 
   /** One close listener for every TLS socket (`this` is the socket), rather than a closure each. */
   private readonly decryptedClosed: (this: Socket) => void;
+
+  /** TERMINATED_HTTPS connections whose handshake chose HTTP/2. */
+  private readonly h2: Http2Front;
 
   static async open(
     host: string,
@@ -115,6 +122,10 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   }
 
   protected serve(socket: Socket, config: HttpListenerConfig): void {
+    if (config.tls !== null && (socket as TLSSocket).alpnProtocol === 'h2') {
+      this.h2.serve(socket as TLSSocket);
+      return;
+    }
     this.sessions.set(socket, new FastHttpSession(socket, this.fastEnv));
     // `ended` hears of the connection the listener holds, not of the TLS socket over it.
     if (config.tls !== null) socket.once('close', this.decryptedClosed);
@@ -147,13 +158,14 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   protected override closeIdle(): void {
     // Also stops the timeout checks; the server was never bound, so it has nothing else to close.
     this.http.close(() => {});
+    this.h2.closeIdle();
     for (const session of this.sessions.values()) session.closeWhenIdle();
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     this.counters.totalRequests!++;
     if (followsRefusal(request)) return void request.socket.destroy();
-    const problem = requestProblem(request);
+    const problem = requestProblem(request, isHttp2Request(request));
     const routed = problem === null ? routeOf(this.config, request) : this.config;
     const config = routed instanceof L7Answer ? this.config : routed;
     const exchange: Exchange = { start: Date.now(), member: null, connectMs: -1, responseMs: -1, termination: null };
@@ -271,7 +283,9 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       const headers = responseHeaders(answer.rawHeaders);
       const cookie = pool.stickiness?.answered(member.id, request.headers.cookie, answer.headers['set-cookie'] ?? []);
       if (cookie) headers.push('set-cookie', cookie);
-      response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+      // HTTP/2 has no reason phrase.
+      if (isHttp2Request(request)) response.writeHead(answer.statusCode ?? 502, headers);
+      else response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
       answer.pipe(response);
       answer.once('error', () => response.destroy());
     });
@@ -377,7 +391,8 @@ function routeOf(config: HttpListenerConfig, request: IncomingMessage): HttpList
 /** A redirect keeps the connection unless a request body would be left unread on it; a REJECT ends it. */
 function answer(request: IncomingMessage, response: ServerResponse, routed: L7Answer): void {
   const fields = routed.fields();
-  if (routed.closes || hasBody(request)) fields.connection = 'close';
+  // HTTP/2 ends a stream, never the connection, and has no Connection field.
+  if (!isHttp2Request(request) && (routed.closes || hasBody(request))) fields.connection = 'close';
   response.writeHead(routed.status, fields);
   response.end(routed.body);
 }

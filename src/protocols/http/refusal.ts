@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { isHttp2Request } from './http2-request.ts';
 
 const refusedConnections = new WeakSet<Socket>();
 
@@ -14,7 +15,8 @@ export function refuseRequest(request: IncomingMessage, response: ServerResponse
   response.writeHead(400, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
-    Connection: 'close',
+    // HTTP/2 refuses the stream alone and has no Connection field.
+    ...(isHttp2Request(request) ? {} : { Connection: 'close' }),
   });
   response.end(body);
 }

@@ -25,10 +25,14 @@ const DIGITS = /^[0-9]+$/;
 const ZERO = /^0+$/;
 const ABSOLUTE_FORM = /^(https?):\/\/([^/?#]*)/i;
 
-/** Why the request must be answered 400 and its connection closed, or null when it may go on. */
-export function requestProblem(request: GuardedRequest): string | null {
+/**
+ * Why the request must be answered 400 and its connection closed, or null when it may go on. `http2`: a stream of
+ * an HTTP/2 connection, whose framing nghttp2 checked already.
+ */
+export function requestProblem(request: GuardedRequest, http2 = false): string | null {
   const { httpVersion, rawHeaders } = request;
-  if (httpVersion !== '1.1' && httpVersion !== '1.0') return `HTTP/${httpVersion} is not accepted`;
+  const accepted = http2 ? httpVersion === '2.0' : httpVersion === '1.1' || httpVersion === '1.0';
+  if (!accepted) return `HTTP/${httpVersion} is not accepted`;
   let host: string | undefined;
   let contentLength: string | undefined;
   let transferEncoding: string | undefined;

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { chooseAlpn, HTTP_ALPN_SPOKEN, offeredAlpn } from './alpn-choice.ts';
 
 test('an HTTP listener offers what it speaks of its list; a byte relay offers its list as it is', () => {
-  assert.deepEqual(offeredAlpn(['h2', 'http/1.1', 'http/1.0'], HTTP_ALPN_SPOKEN), ['http/1.1', 'http/1.0']);
-  assert.deepEqual(offeredAlpn([], HTTP_ALPN_SPOKEN), ['http/1.1', 'http/1.0']);
+  assert.deepEqual(offeredAlpn(['http/1.1', 'h2', 'spdy/3'], HTTP_ALPN_SPOKEN), ['http/1.1', 'h2']);
+  assert.deepEqual(offeredAlpn([], HTTP_ALPN_SPOKEN), ['h2', 'http/1.1', 'http/1.0']);
   assert.deepEqual(offeredAlpn(['imap', 'h2'], null), ['imap', 'h2']);
 });
 

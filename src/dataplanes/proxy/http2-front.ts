@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+
+/**
+ * HTTP/2 to clients of a TERMINATED_HTTPS listener whose handshake chose `h2`: Node's HTTP/2 session on the
+ * decrypted socket, each stream handed to the listener's general path as an HTTP/1.1 request would be, and so to
+ * members over HTTP/1.1. nghttp2 does the framing checks HTTP/1.1 needs the request guard for (lengths, no
+ * connection-specific fields); the guard still checks the rest.
+ */
+export class Http2Front {
+  private readonly server = createServer({
+    // As HAProxy's defaults: streams at once per connection, and a bound on a request's header list.
+    settings: { maxConcurrentStreams: 100, maxHeaderListSize: 65_536 },
+    // Floods of invalid frames or of streams refused (the rapid reset attack) end the session.
+    maxSessionInvalidFrames: 100,
+    maxSessionRejectedStreams: 100,
+  });
+  private readonly sessions = new Set<ServerHttp2Session>();
+
+  constructor(idleMs: number, handle: (request: IncomingMessage, response: ServerResponse) => void) {
+    this.server.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.setTimeout(idleMs, () => session.close());
+      session.once('close', () => this.sessions.delete(session));
+      // A broken session ends its socket; the listener counts that as any connection's end.
+      session.on('error', () => {});
+    });
+    // The general path reads what HTTP/1.1 and HTTP/2 requests and responses share; what differs it asks of
+    // isHttp2Request.
+    this.server.on('request', (request: Http2ServerRequest, response: Http2ServerResponse) =>
+      handle(asHttp1Request(request), response as unknown as ServerResponse),
+    );
+  }
+
+  /** Serves HTTP/2 on a socket whose TLS handshake chose `h2`. */
+  serve(socket: TLSSocket): void {
+    // Node's session waits for `secureConnect` while this is set, and a server-side socket never emits it: the
+    // handshake is done already.
+    (socket as { secureConnecting?: boolean }).secureConnecting = false;
+    this.server.emit('connection', socket);
+  }
+
+  /** The listener closes: each session finishes its open streams, then ends (GOAWAY). */
+  closeIdle(): void {
+    for (const session of this.sessions) session.close();
+  }
+}
+
+/**
+ * An HTTP/2 request with its fields as HTTP/1.1 has them: no pseudo-header fields, `:authority` as Host, and a
+ * body without Content-Length (its HEADERS frame did not end the stream) marked chunked, so the member gets it
+ * framed on a connection other clients share, and the guard refuses it where HTTP/1.1 would (a GET with a body).
+ */
+function asHttp1Request(request: Http2ServerRequest): IncomingMessage {
+  const raw = request.rawHeaders;
+  const fields: string[] = [];
+  let host = false;
+  let length = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.charCodeAt(0) === 0x3a) continue;
+    if (name === 'host') host = true;
+    else if (name === 'content-length') length = true;
+    fields.push(name, raw[i + 1]!);
+  }
+  if (!length && !request.stream.endAfterHeaders) {
+    fields.push('transfer-encoding', 'chunked');
+    request.headers['transfer-encoding'] = 'chunked';
+  }
+  const authority = request.authority;
+  if (!host && authority) {
+    fields.unshift('host', authority);
+    request.headers.host = authority;
+  }
+  Object.defineProperty(request, 'rawHeaders', { value: fields });
+  return request as unknown as IncomingMessage;
+}
