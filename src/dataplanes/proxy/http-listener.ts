@@ -15,7 +15,7 @@ import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
-import { isHttp2Request } from '../../protocols/http/http2-request.ts';
+import { connectionOf, isHttp2Request } from '../../protocols/http/http2-request.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
 import { emptyLatency, recordLatency } from '../request-latency.ts';
@@ -190,7 +190,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     response: ServerResponse,
     exchange: Exchange,
   ): void {
-    this.writeLog(config, request.socket, {
+    this.writeLog(config, connectionOf(request), {
       ...exchange,
       status: response.statusCode,
       method: request.method ?? '',
