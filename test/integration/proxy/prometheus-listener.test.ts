@@ -34,6 +34,8 @@ describe('PROMETHEUS listeners', () => {
   let lb: Json;
   let other: Json;
   const ids: Record<string, string> = {};
+  /** The pools' label values, `<pool id>:<listener id>` as the amphora names its backends. */
+  const labels: Record<string, string> = {};
 
   before(async () => {
     h = await Harness.start();
@@ -51,6 +53,10 @@ describe('PROMETHEUS listeners', () => {
     const tcpPool = await h.createPool(lb.id, { listener_id: tcp.id, protocol: 'TCP' });
     const tcpMember = await h.createMember(lb.id, tcpPool.id, { address: '127.0.0.1', protocol_port: portOf(echo) });
     const metrics = await h.createListener(lb.id, { protocol: 'PROMETHEUS', protocol_port: 9100 });
+    Object.assign(labels, {
+      httpPool: `${httpPool.id}:${http.id}`,
+      tcpPool: `${tcpPool.id}:${tcp.id}`,
+    });
     Object.assign(ids, {
       http: http.id,
       httpPool: httpPool.id,
@@ -105,17 +111,19 @@ describe('PROMETHEUS listeners', () => {
     assert.equal(value('octavia_listener_connections_total', { listener: ids.tcp! }), 1);
     assert.equal(value('octavia_listener_bytes_in_total', { listener: ids.tcp! }), 1000);
     assert.equal(value('octavia_listener_bytes_out_total', { listener: ids.tcp! }), 1000);
-    assert.equal(value('octavia_listener_status', { listener: ids.http! }), 1);
+    assert.equal(value('octavia_listener_status', { listener: ids.http!, state: 'UP' }), 1);
+    assert.equal(value('octavia_listener_status', { listener: ids.http!, state: 'DOWN' }), 0);
     assert.equal(value('octavia_loadbalancer_requests_total'), 5);
     assert.equal(value('octavia_loadbalancer_listeners'), 2, 'the PROMETHEUS listener itself is not counted');
-    assert.equal(value('octavia_member_sessions_total', { pool: ids.httpPool!, member: ids.live! }), 5);
-    assert.equal(value('octavia_member_sessions_total', { pool: ids.tcpPool!, member: ids.tcpMember! }), 1);
-    assert.equal(value('octavia_member_current_sessions', { pool: ids.tcpPool!, member: ids.tcpMember! }), 0);
-    assert.equal(value('octavia_member_status', { pool: ids.httpPool!, member: ids.live! }), 1);
-    assert.equal(value('octavia_member_weight', { pool: ids.httpPool!, member: ids.live! }), 1);
-    assert.equal(value('octavia_pool_sessions_total', { pool: ids.httpPool! }), 5);
-    assert.equal(value('octavia_pool_active_members', { pool: ids.httpPool! }), 1);
-    assert.equal(value('octavia_pool_status', { pool: ids.httpPool! }), 1);
+    assert.equal(value('octavia_member_sessions_total', { pool: labels.httpPool!, member: ids.live! }), 5);
+    assert.equal(value('octavia_member_sessions_total', { pool: labels.tcpPool!, member: ids.tcpMember! }), 1);
+    assert.equal(value('octavia_member_current_sessions', { pool: labels.tcpPool!, member: ids.tcpMember! }), 0);
+    assert.equal(value('octavia_member_status', { pool: labels.httpPool!, member: ids.live!, state: 'UP' }), 1);
+    assert.equal(value('octavia_member_status', { pool: labels.httpPool!, member: ids.live!, state: 'DOWN' }), 0);
+    assert.equal(value('octavia_member_weight', { pool: labels.httpPool!, member: ids.live! }), 1);
+    assert.equal(value('octavia_pool_sessions_total', { pool: labels.httpPool! }), 5);
+    assert.equal(value('octavia_pool_active_members', { pool: labels.httpPool! }), 1);
+    assert.equal(value('octavia_pool_status', { pool: labels.httpPool!, state: 'UP' }), 1);
     const latency = { listener: ids.http! };
     assert.equal(value('weir_listener_request_duration_seconds_count', latency), 5);
     assert.equal(value('weir_listener_request_duration_seconds_bucket', { ...latency, le: '+Inf' }), 5);
@@ -131,12 +139,16 @@ describe('PROMETHEUS listeners', () => {
     await h.createHm(lb.id, ids.httpPool!, { type: 'TCP', delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1 });
     let families = parsePrometheusText(await scrape(lb.vip_address));
     for (let i = 0; i < 100; i++) {
-      if (sampleValue(families, 'octavia_member_status', { pool: ids.httpPool!, member: dead.id }) === 0) break;
+      const down = { pool: labels.httpPool!, member: dead.id, state: 'DOWN' };
+      if (sampleValue(families, 'octavia_member_status', down) === 1) break;
       await sleep(100);
       families = parsePrometheusText(await scrape(lb.vip_address));
     }
-    assert.equal(sampleValue(families, 'octavia_member_status', { pool: ids.httpPool!, member: dead.id }), 0);
-    assert.equal(sampleValue(families, 'octavia_pool_active_members', { pool: ids.httpPool! }), 1);
+    assert.equal(
+      sampleValue(families, 'octavia_member_status', { pool: labels.httpPool!, member: dead.id, state: 'DOWN' }),
+      1,
+    );
+    assert.equal(sampleValue(families, 'octavia_pool_active_members', { pool: labels.httpPool! }), 1);
 
     const disabled = await h.req('PUT', `pools/${ids.httpPool}/members/${ids.live}`, {
       member: { admin_state_up: false },
@@ -144,8 +156,11 @@ describe('PROMETHEUS listeners', () => {
     assert.equal(disabled.status, 200, disabled.text);
     await h.waitActive(lb.id);
     families = parsePrometheusText(await scrape(lb.vip_address));
-    assert.equal(sampleValue(families, 'octavia_member_status', { pool: ids.httpPool!, member: ids.live! }), 2);
-    assert.equal(sampleValue(families, 'octavia_pool_status', { pool: ids.httpPool! }), 0);
+    assert.equal(
+      sampleValue(families, 'octavia_member_status', { pool: labels.httpPool!, member: ids.live!, state: 'MAINT' }),
+      1,
+    );
+    assert.equal(sampleValue(families, 'octavia_pool_status', { pool: labels.httpPool!, state: 'DOWN' }), 1);
   });
 
   test("a load balancer's listener shows its own metrics only, honours allowed_cidrs, and serves /metrics alone", async () => {

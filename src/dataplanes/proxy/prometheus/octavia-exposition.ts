@@ -16,8 +16,26 @@ export interface ExpositionInput {
   memberUp: (memberId: string) => boolean;
 }
 
-/** octavia_member_status, with HAProxy's numbering of a server's state. */
-const MEMBER_STATE = { down: 0, up: 1, maintenance: 2 } as const;
+/** The states HAProxy's status metrics list, each series 1 for the current state and 0 for the others. */
+const SERVICE_STATES = ['DOWN', 'UP'] as const;
+const MEMBER_STATES = ['DOWN', 'UP', 'MAINT', 'DRAIN', 'NOLB'] as const;
+type MemberState = (typeof MEMBER_STATES)[number];
+
+/** One series per state, as HAProxy's `*_status` metrics: 1 for `current`, 0 for the others. */
+function setState(gauge: Gauge, labels: Record<string, string>, states: readonly string[], current: string): void {
+  for (const state of states) gauge.set({ ...labels, state }, state === current ? 1 : 0);
+}
+
+/**
+ * The `pool` label: the amphora's HAProxy names a backend `<pool id>:<listener id>` after the listener using it
+ * (its default pool, else the first L7 policy redirecting to it); a pool no listener uses has its id alone.
+ */
+function poolLabel(spec: LoadBalancerSpec, poolId: string): string {
+  const user =
+    spec.listeners.find((l) => l.defaultPoolId === poolId) ??
+    spec.listeners.find((l) => l.l7policies.some((p) => p.redirectPoolId === poolId));
+  return user ? `${poolId}:${user.id}` : poolId;
+}
 
 /**
  * The load balancer's metrics under the names, types and labels Octavia's amphora exposes (its exporter renames
@@ -62,8 +80,8 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
   const byListener = ['listener'];
   const status = gauge(
     'octavia_listener_status',
-    'Whether the listener accepts connections (1) or not (0).',
-    byListener,
+    'Whether the listener accepts connections, per state label value.',
+    ['listener', 'state'],
   );
   const current = gauge('octavia_listener_current_sessions', 'Connections open now.', byListener);
   const limit = gauge('octavia_listener_limit_sessions', 'The listener connection_limit.', byListener);
@@ -75,7 +93,7 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
   const requests = counter('octavia_listener_http_requests_total', 'HTTP requests received.', byListener);
   for (const { listener, counters } of traffic) {
     const labels = { listener: listener.id };
-    status.set(labels, spec.adminStateUp && listener.adminStateUp ? 1 : 0);
+    setState(status, labels, SERVICE_STATES, spec.adminStateUp && listener.adminStateUp ? 'UP' : 'DOWN');
     if (listener.connectionLimit !== null) limit.set(labels, listener.connectionLimit);
     if (!counters) continue;
     current.set(labels, counters.activeConnections);
@@ -91,8 +109,8 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
   const byMember = ['pool', 'member'];
   const poolStatus = gauge(
     'octavia_pool_status',
-    'Whether a member of the pool can serve (1) or none can (0).',
-    byPool,
+    'Whether a member of the pool can serve (UP) or none can, per state label value.',
+    ['pool', 'state'],
   );
   const active = gauge('octavia_pool_active_members', 'Members that can serve, backups left out.', byPool);
   const backup = gauge('octavia_pool_backup_members', 'Backup members that can serve.', byPool);
@@ -100,8 +118,8 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
   const poolTotal = counter('octavia_pool_sessions_total', 'Exchanges started with its members.', byPool);
   const memberStatus = gauge(
     'octavia_member_status',
-    "The member's state: 0 down (health checks), 1 up, 2 maintenance (admin_state_up false).",
-    byMember,
+    "The member's state, per state label value: DOWN (health checks), UP, MAINT (disabled), DRAIN (weight 0).",
+    [...byMember, 'state'],
   );
   const weight = gauge('octavia_member_weight', "The member's weight.", byMember);
   const memberCurrent = gauge(
@@ -110,22 +128,26 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
     byMember,
   );
   const memberTotal = counter('octavia_member_sessions_total', 'Exchanges started.', byMember);
-  const stateOf = (member: MemberSpec) =>
-    !member.adminStateUp ? MEMBER_STATE.maintenance : input.memberUp(member.id) ? MEMBER_STATE.up : MEMBER_STATE.down;
+  const stateOf = (member: MemberSpec): MemberState => {
+    if (!member.adminStateUp) return 'MAINT';
+    if (!input.memberUp(member.id)) return 'DOWN';
+    return member.weight === 0 ? 'DRAIN' : 'UP';
+  };
   for (const pool of spec.pools) {
-    const poolLabels = { pool: pool.id };
+    const label = poolLabel(spec, pool.id);
+    const poolLabels = { pool: label };
     let serving = 0;
     let backups = 0;
     let under = 0;
     let started = 0;
     for (const member of pool.members) {
-      const labels = { pool: pool.id, member: member.id };
-      const state = pool.adminStateUp ? stateOf(member) : MEMBER_STATE.maintenance;
-      if (state === MEMBER_STATE.up) {
+      const labels = { pool: label, member: member.id };
+      const state = pool.adminStateUp ? stateOf(member) : 'MAINT';
+      if (state === 'UP') {
         if (member.backup) backups++;
         else serving++;
       }
-      memberStatus.set(labels, state);
+      setState(memberStatus, labels, MEMBER_STATES, state);
       weight.set(labels, member.weight);
       const exchanges = input.members.get(member.id) ?? { current: 0, total: 0 };
       memberCurrent.set(labels, exchanges.current);
@@ -133,7 +155,7 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
       under += exchanges.current;
       started += exchanges.total;
     }
-    poolStatus.set(poolLabels, serving + backups > 0 ? 1 : 0);
+    setState(poolStatus, poolLabels, SERVICE_STATES, serving + backups > 0 ? 'UP' : 'DOWN');
     active.set(poolLabels, serving);
     backup.set(poolLabels, backups);
     poolCurrent.set(poolLabels, under);
