@@ -171,6 +171,27 @@ describe('listeners', () => {
     await h.waitActive(lb.id);
   });
 
+  test('a PROMETHEUS listener takes no pool, default pool or L7 policy (400, as Octavia)', async () => {
+    const metrics = await post({ protocol: 'PROMETHEUS', protocol_port: 9100 });
+    assert.equal(metrics.status, 201, metrics.text);
+    await h.waitActive(lb.id);
+    const fault = 'Protocol PROMETHEUS listeners cannot have child objects.';
+    assertFault(
+      await h.post('pools', {
+        pool: { listener_id: metrics.body.listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' },
+      }),
+      400,
+      fault,
+    );
+    assertFault(
+      await h.post('l7policies', { l7policy: { listener_id: metrics.body.listener.id, action: 'REJECT' } }),
+      400,
+      fault,
+    );
+    const pool = await h.createPool(lb.id);
+    assertFault(await post({ protocol: 'PROMETHEUS', protocol_port: 9101, default_pool_id: pool.id }), 400, fault);
+  });
+
   test('the proxy provider refuses SSLv3, which its TLS library lacks', async () => {
     const proxied = await h.createLb({ provider: 'proxy', admin_state_up: false });
     const ref = 'http://127.0.0.1/v1/containers/0f0e8bb1-5b1c-4bf4-8bd9-6b1c1e1b0d63';

@@ -7,6 +7,7 @@ import { parseWrapped } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
+import { refuseChildrenOf } from '../listener-children.ts';
 import { findVisible } from '../lookup.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
@@ -28,6 +29,7 @@ export function l7policyRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
     const view = await store.transaction(async (tx) => {
       const listener = await findVisible(tx, 'listener', body.listener_id as string, request.context);
       const lb = await findVisible(tx, 'loadbalancer', listener.loadbalancer_id as string, request.context);
+      refuseChildrenOf(listener.protocol);
       const provider = resolveProvider(deps, lb.provider);
       requireSupport(provider, provider.capabilities.l7Policies, 'Provider does not support L7 policies.');
       if (!L7_LISTENER_PROTOCOLS.has(listener.protocol as string)) {

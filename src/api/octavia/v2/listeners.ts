@@ -17,6 +17,7 @@ import { parseWrapped, requireCidrs } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
+import { refuseChildrenOf } from '../listener-children.ts';
 import { findVisible } from '../lookup.ts';
 import { forLoadBalancer, requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
@@ -187,6 +188,7 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
     );
   }
   if (typeof listener.default_pool_id === 'string') {
+    refuseChildrenOf(protocol);
     const pool = await reader.get('pool', listener.default_pool_id);
     if (!pool || pool.loadbalancer_id !== lb.id) {
       throw notFound(`Pool ${listener.default_pool_id} not found.`);

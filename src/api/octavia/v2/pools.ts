@@ -11,6 +11,7 @@ import { parseWrapped } from '../../validation.ts';
 import { readRoutes } from '../collection.ts';
 import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
+import { refuseChildrenOf } from '../listener-children.ts';
 import { findVisible } from '../lookup.ts';
 import { checkPoolTlsLists, poolTlsDefaults } from '../pool-tls.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
@@ -49,6 +50,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       checkPool(resolveProvider(deps, lb.provider), pool);
       await checkPoolTls(tx, deps.vault, pool);
       if (listener) {
+        refuseChildrenOf(listener.protocol);
         checkPoolForListener(listener.protocol as ListenerProtocol, pool.protocol as PoolProtocol);
         if (listener.default_pool_id) throw conflict('This listener already has a default pool');
       }
