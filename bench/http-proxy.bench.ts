@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { haproxyConfig } from './support/bench-haproxy.ts';
 import { type BenchNamespaces, median, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { startBenchNginx, waitFor200 } from './support/bench-nginx.ts';
+import { CONNECTIONS, LOAD_CPU, ONLY, PROXY_CPU, ROUNDS, SECONDS } from './support/bench-settings.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
 import { pinProcess } from './support/process-cpu.ts';
 import {
@@ -42,14 +43,8 @@ import { runWrk, type WrkOptions } from './support/wrk-load.ts';
 
 requireRootAnd(['wrk', 'haproxy', 'nginx', 'iperf3', 'curl', 'taskset'], 'wrk haproxy nginx iperf3 curl');
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ONLY = process.env.BENCH_ONLY;
-const PROXY_CPU = 0;
-const LOAD_CPU = 1;
 const NS = 'http';
 const IPERF_PORT = 15201;
-const CONNECTIONS = 64;
 const WARMUP_SECONDS = 2;
 /** The bars: shares of HAProxy's figures weir must reach, and how much worse its p99 may be. */
 const TARGETS = { keepAlive: 0.7, connections: 0.6, bulk: 0.9, p99: 2 };

@@ -25,6 +25,7 @@ import { pkcs12, TestCa, type TestKeyType } from '../test/support/test-pki.ts';
 import { haproxyConfig } from './support/bench-haproxy.ts';
 import { type BenchNamespaces, requireRootAnd, withNamespaces } from './support/bench-namespaces.ts';
 import { startBenchNginx } from './support/bench-nginx.ts';
+import { CONNECTIONS, LOAD_CPU, ONLY, PROXY_CPU, ROUNDS, SECONDS } from './support/bench-settings.ts';
 import { startProxyBenchWeir } from './support/bench-weir.ts';
 import { pinProcess } from './support/process-cpu.ts';
 import { BACKEND, HAPROXY, NGINX_PORT } from './support/proxy-bench-ports.ts';
@@ -36,13 +37,7 @@ requireRootAnd(
   'wrk nghttp2-client haproxy nginx openssl curl',
 );
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ONLY = process.env.BENCH_ONLY;
-const PROXY_CPU = 0;
-const LOAD_CPU = 1;
 const NS = 'tls';
-const CONNECTIONS = 64;
 /** New connections h2load opens at once in a handshake burst; bursts follow each other for SECONDS. */
 const BURST = 400;
 /** The bar: the share of HAProxy's figures weir must reach. */
