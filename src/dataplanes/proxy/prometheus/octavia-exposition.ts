@@ -78,11 +78,10 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
   gauge('octavia_loadbalancer_listeners', 'Listeners of the load balancer.').set(listeners.length);
 
   const byListener = ['listener'];
-  const status = gauge(
-    'octavia_listener_status',
-    'Whether the listener accepts connections, per state label value.',
-    ['listener', 'state'],
-  );
+  const status = gauge('octavia_listener_status', 'Whether the listener accepts connections, per state label value.', [
+    'listener',
+    'state',
+  ]);
   const current = gauge('octavia_listener_current_sessions', 'Connections open now.', byListener);
   const limit = gauge('octavia_listener_limit_sessions', 'The listener connection_limit.', byListener);
   const sessions = counter('octavia_listener_sessions_total', 'Connections accepted.', byListener);
