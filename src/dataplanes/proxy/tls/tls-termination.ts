@@ -29,7 +29,6 @@ export class TlsTermination {
   readonly defaultCertificate: ServedCertificate;
   /** Whether client certificates are asked for: only then are their facts computed. */
   readonly clientAuthentication: boolean;
-  private readonly rejectUnverified: boolean;
   /** What every handshake gets but the certificate's context. */
   private readonly socketOptions: ConstructorParameters<typeof TLSSocket>[1];
   private readonly identity: string;
@@ -47,7 +46,6 @@ export class TlsTermination {
     const range = tlsVersionRange(tls.versions);
     if ('problem' in range) throw new Error(`tls_versions: ${range.problem}`);
     this.clientAuthentication = tls.clientAuthentication !== 'NONE';
-    this.rejectUnverified = tls.clientAuthentication === 'MANDATORY';
     const shared: SecureContextOptions = {
       ...range,
       // The server's order decides, as HAProxy's does by default.
@@ -76,8 +74,9 @@ export class TlsTermination {
       isServer: true,
       secureContext: this.defaultCertificate.context,
       requestCert: this.clientAuthentication,
-      // Without a certificate OpenSSL ends the handshake itself; one that does not verify is refused on `secure`.
-      rejectUnauthorized: this.rejectUnverified,
+      // MANDATORY without a certificate: OpenSSL ends the handshake itself. A certificate that does not verify is
+      // refused on `secure` under OPTIONAL too, as HAProxy's `verify optional` (the amphora sets no *-ignore-err).
+      rejectUnauthorized: tls.clientAuthentication === 'MANDATORY',
       ...(alpn.length > 0 ? { ALPNCallback: ({ protocols }) => chooseAlpn(protocols, alpn) } : {}),
     };
     this.identity = JSON.stringify(tls);
@@ -94,7 +93,7 @@ export class TlsTermination {
 
   /**
    * Runs the handshake on an admitted connection, for at most `handshakeMs`; `serve` gets the decrypted socket once
-   * it is done and, under MANDATORY, the client's certificate verified. A failed handshake closes the connection.
+   * it is done and the client's certificate, if one was asked for and sent, verified. A failed handshake closes the connection.
    *
    * The certificate is chosen from the ClientHello before OpenSSL sees it, not in a server-name callback: Node adds a
    * callback's certificate next to the default one, and OpenSSL would keep serving the default when their key types
@@ -117,7 +116,7 @@ export class TlsTermination {
         socket.removeListener('timeout', handshakeTimedOut);
         socket.removeListener('error', handshakeFailed);
         const connection = attachTlsConnection(socket, this, served, serverName);
-        if (this.rejectUnverified && connection.facts.verifyResult !== 0) return void socket.destroy();
+        if (this.clientAuthentication && connection.facts.verifyResult !== 0) return void socket.destroy();
         serve(socket);
       });
     });
