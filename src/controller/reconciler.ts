@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { DataPlaneDriver } from '../dataplanes/driver.ts';
 import type { DriverRegistry } from '../dataplanes/registry.ts';
 import type { HealthChange, HealthChecker } from '../health/health-checker.ts';
@@ -272,7 +273,8 @@ export class Reconciler {
   }
 
   private async apply(driver: DataPlaneDriver, spec: LoadBalancerSpec, tree: StoredTree): Promise<RunOutcome> {
-    const fingerprint = JSON.stringify(spec);
+    // A digest, not the text: the spec carries private keys, which need no second copy kept for the process's life.
+    const fingerprint = createHash('sha256').update(JSON.stringify(spec)).digest('base64');
     const pending = String(tree.loadbalancer.provisioning_status).startsWith('PENDING_');
     if (!pending && this.applied.get(spec.id) === fingerprint) return outcome('unchanged');
     try {
