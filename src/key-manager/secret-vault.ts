@@ -72,11 +72,16 @@ export class SecretVault {
     return (await this.secretPayload(reader, projectId, certificate)).toString('utf8');
   }
 
+  /** A deleted secret's parsed bundle, private key included, leaves memory with it. */
+  forget(secretId: string): void {
+    this.bundles.delete(secretId);
+  }
+
   private async bundleKeyPair(reader: StoreReader, secret: StoredObject, ref: string): Promise<TlsKeyPair> {
     const cached = this.bundles.get(secret.id);
     if (cached) return cached;
     const pair = keyPairFromBundle(await this.requiredPayload(reader, secret, ref));
-    // Bounded: the oldest entry goes first; ids of deleted secrets never come back.
+    // Bounded: the oldest entry goes first; a deleted secret's entry goes with it (forget).
     if (this.bundles.size >= MAX_CACHED_BUNDLES) this.bundles.delete(this.bundles.keys().next().value!);
     this.bundles.set(secret.id, pair);
     return pair;

@@ -88,6 +88,7 @@ export function secretRoutes(app: FastifyInstance, store: StateStore, vault: Sec
         throw issue(400, operation, 'Secret cannot be deleted as it has consumers');
       }
       await tx.delete('secret', secret.id);
+      vault.forget(secret.id);
     });
     reply.code(204);
   });
