@@ -49,8 +49,6 @@ subnets:
     cidr: 2001:db8:0::/64
     network_name: internet
 trusted_proxies: [10.0.0.0/8, 2001:db8::5]
-secrets:
-  directory: /etc/weir/tls
 dns:
   listen: [192.0.2.53:53]
   zones:
@@ -203,6 +201,14 @@ test('an unknown key is named where it is written', () => {
     /unknown key "pools"/,
   );
   assertProblem('loadbalancers: []\n', 1, 1, 'loadbalancers', /unknown key/);
+  // Certificates come from the key manager; the old reserved section is an unknown key like any other.
+  assertProblem(
+    'trusted_proxies: []\nsecrets:\n  directory: /etc/weir/tls\n',
+    2,
+    1,
+    'secrets',
+    /^unknown key "secrets"/,
+  );
 });
 
 test('a value of the wrong type says what was expected and what was found', () => {

@@ -434,16 +434,6 @@ export const configSchema = Type.Object(
         'Clients whose Forwarded and X-Forwarded-* headers are believed. Requests from anyone else have ' +
         'those headers ignored.',
     }),
-    secrets: Type.Optional(
-      Type.Object(
-        {
-          directory: Type.Optional(
-            Type.String({ minLength: 1, description: 'Directory TLS certificates and keys are read from.' }),
-          ),
-        },
-        { ...strict, description: 'Reserved: where TLS material for TERMINATED_HTTPS listeners is kept.' },
-      ),
-    ),
     dns: Type.Object(
       {
         listen: Type.Array(Type.String({ description: 'host:port; an IPv6 host goes in brackets, e.g. [::1]:5353.' }), {

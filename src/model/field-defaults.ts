@@ -1,5 +1,6 @@
 import { TLS_TERMINATING_PROTOCOLS } from './compatibility.ts';
 import type { ListenerProtocol } from './constants.ts';
+import { DEFAULT_ALPN_PROTOCOLS, DEFAULT_TLS_VERSIONS } from './tls-defaults.ts';
 
 /**
  * What each kind of object holds in a writable field nobody set, as Octavia creates it. The API creates objects with
@@ -48,14 +49,21 @@ const OCTAVIA_LISTENER_CIPHERS =
 
 /**
  * What a new TLS-terminating listener holds where nothing was given, as Octavia creates one; other listeners keep
- * null. TERMINATED_TLS relays bytes of any protocol, so it offers no ALPN unless asked to.
+ * null.
  */
 function tlsListenerDefaults(protocol: unknown): Fields {
-  if (!TLS_TERMINATING_PROTOCOLS.includes(protocol as ListenerProtocol)) return {};
+  return TLS_TERMINATING_PROTOCOLS.includes(protocol as ListenerProtocol) ? listenerTlsResets(protocol) : {};
+}
+
+/**
+ * What a null in a listener's TLS fields puts back on update: Octavia's defaults, whatever the protocol, as it does.
+ * TERMINATED_TLS relays bytes of any protocol, so it offers no ALPN unless asked to.
+ */
+export function listenerTlsResets(protocol: unknown): Fields {
   return {
     tls_ciphers: OCTAVIA_LISTENER_CIPHERS,
-    tls_versions: ['TLSv1.2', 'TLSv1.3'],
-    alpn_protocols: protocol === 'TERMINATED_HTTPS' ? ['h2', 'http/1.1', 'http/1.0'] : null,
+    tls_versions: [...DEFAULT_TLS_VERSIONS],
+    alpn_protocols: protocol === 'TERMINATED_TLS' ? null : [...DEFAULT_ALPN_PROTOCOLS],
   };
 }
 

@@ -43,3 +43,15 @@ export function poolTlsDefaults(pool: StoredObject): StoredObject {
     alpn_protocols: pool.alpn_protocols ?? [...DEFAULT_ALPN_PROTOCOLS],
   };
 }
+
+/**
+ * An update's null `tls_versions` or `tls_ciphers` puts back Octavia's defaults, TLS enabled or not; a null
+ * `alpn_protocols` stays null, as Octavia keeps it.
+ */
+export function withPoolTlsResets(changes: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...changes,
+    ...(changes.tls_versions === null ? { tls_versions: [...DEFAULT_TLS_VERSIONS] } : {}),
+    ...(changes.tls_ciphers === null ? { tls_ciphers: DEFAULT_TLS_CIPHERS } : {}),
+  };
+}

@@ -26,6 +26,7 @@ import { Http2Front } from './http2-front.ts';
 import { listen } from './listen.ts';
 import { openMemberSocket } from './member-connection.ts';
 import { memberReadyEvent } from './member-tls.ts';
+import { relayUpgradeAnswer } from './persistence/upgrade-answer.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
@@ -342,7 +343,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     for (let i = 0; i < headers.length; i += 2) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
     upstream.write(`${lines}\r\n`);
     if (head.length > 0) upstream.write(head);
-    upstream.pipe(client);
+    relayUpgradeAnswer(upstream, client, request, member.id, pool.stickiness);
     client.pipe(upstream);
   }
 

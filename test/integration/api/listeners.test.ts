@@ -171,6 +171,56 @@ describe('listeners', () => {
     await h.waitActive(lb.id);
   });
 
+  test('null TLS fields mean the defaults: on create, and on update whatever the protocol (as Octavia 11)', async () => {
+    const ref = await h.storeCertificate();
+    const tlsNulls = { tls_versions: null, tls_ciphers: null, alpn_protocols: null };
+    const created = await post({
+      protocol: 'TERMINATED_HTTPS',
+      protocol_port: 448,
+      default_tls_container_ref: ref,
+      ...tlsNulls,
+    });
+    assert.equal(created.status, 201, created.text);
+    const defaults = created.body.listener;
+    assert.deepEqual(defaults.tls_versions, ['TLSv1.2', 'TLSv1.3']);
+    assert.deepEqual(defaults.alpn_protocols, ['h2', 'http/1.1', 'http/1.0']);
+    assert.match(defaults.tls_ciphers, /^TLS_AES_128_GCM_SHA256:/);
+    await h.waitActive(lb.id);
+    const tightened = await h.put(`listeners/${defaults.id}`, {
+      listener: { tls_versions: ['TLSv1.3'], tls_ciphers: 'TLS_AES_256_GCM_SHA384', alpn_protocols: ['http/1.1'] },
+    });
+    assert.equal(tightened.status, 200, tightened.text);
+    await h.waitActive(lb.id);
+    const restored = await h.put(`listeners/${defaults.id}`, { listener: tlsNulls });
+    assert.equal(restored.status, 200, restored.text);
+    await h.waitActive(lb.id);
+    const stored = (await h.get(`listeners/${defaults.id}`)).body.listener;
+    for (const key of Object.keys(tlsNulls)) assert.deepEqual(stored[key], defaults[key], key);
+
+    // TERMINATED_TLS offers no ALPN by default, so a null puts none back.
+    const relay = await post({
+      protocol: 'TERMINATED_TLS',
+      protocol_port: 449,
+      default_tls_container_ref: ref,
+      alpn_protocols: ['h2'],
+    });
+    assert.equal(relay.status, 201, relay.text);
+    await h.waitActive(lb.id);
+    const unset = await h.put(`listeners/${relay.body.listener.id}`, { listener: { alpn_protocols: null } });
+    assert.equal(unset.body.listener.alpn_protocols, null);
+    await h.waitActive(lb.id);
+
+    // A plain listener keeps null on create, but an update's null stores Octavia's defaults, as Octavia does.
+    const plain = await post({ protocol: 'HTTP', protocol_port: 8448, ...tlsNulls });
+    assert.equal(plain.status, 201, plain.text);
+    assert.deepEqual([plain.body.listener.tls_versions, plain.body.listener.alpn_protocols], [null, null]);
+    await h.waitActive(lb.id);
+    const reset = await h.put(`listeners/${plain.body.listener.id}`, { listener: tlsNulls });
+    assert.equal(reset.status, 200, reset.text);
+    for (const key of Object.keys(tlsNulls)) assert.deepEqual(reset.body.listener[key], defaults[key], key);
+    await h.waitActive(lb.id);
+  });
+
   test('a PROMETHEUS listener takes no pool, default pool or L7 policy (400, as Octavia)', async () => {
     const metrics = await post({ protocol: 'PROMETHEUS', protocol_port: 9100 });
     assert.equal(metrics.status, 201, metrics.text);

@@ -77,6 +77,16 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(enabled.status, 200);
       assert.equal(enabled.body.pool.tls_ciphers, null);
       await h.waitActive(lb.id);
+      // A null version list or cipher string puts Octavia's defaults back; a null ALPN list stays null, as there.
+      const reset = await h.put(`pools/${tls.id}`, {
+        pool: { tls_versions: null, tls_ciphers: null, alpn_protocols: null },
+      });
+      assert.equal(reset.status, 200, reset.text);
+      await h.waitActive(lb.id);
+      const stored = (await h.get(`pools/${tls.id}`)).body.pool;
+      assert.deepEqual(stored.tls_versions, ['TLSv1.2', 'TLSv1.3']);
+      assert.equal(stored.tls_ciphers, tls.tls_ciphers);
+      assert.equal(stored.alpn_protocols, null);
       for (const id of [tls.id, plain.body.pool.id]) {
         assert.equal((await h.del(`pools/${id}`)).status, 204);
         await h.waitActive(lb.id);

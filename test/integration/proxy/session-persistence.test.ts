@@ -7,13 +7,17 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Harness, type Json } from '../api/harness.ts';
 import { connectAndTalk, type LineServer, startLineServer, waitFor } from './support/line-servers.ts';
 import { listeningPids } from './support/listening-pids.ts';
 
-/** An HTTP member answering its name; to a request without JSESSIONID it gives one of its own. */
+/**
+ * An HTTP member answering its name; to a request without JSESSIONID it gives one of its own. An upgrade is switched
+ * to a tunnel that starts with the member's name and then echoes.
+ */
 interface HttpMember {
   name: string;
   address: string;
@@ -29,6 +33,11 @@ async function httpMember(address: string): Promise<HttpMember> {
       res.setHeader('set-cookie', [`JSESSIONID=${address}-${++sessions}; Path=/; HttpOnly`, 'theme=dark']);
     }
     res.end(address);
+  });
+  server.on('upgrade', (_req, socket: Socket) => {
+    socket.on('error', () => {});
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n${address}\n`);
+    socket.pipe(socket);
   });
   server.listen(0, address);
   await once(server, 'listening');
@@ -75,6 +84,25 @@ function get(host: string, port: number, options: { from?: string; cookie?: stri
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A WebSocket upgrade on a new connection: the answer's head and the first line the tunnel carried (the member). */
+async function upgrade(host: string, port: number, cookie?: string): Promise<{ head: string; member: string }> {
+  const socket = connect({ host, port });
+  socket.setTimeout(5_000, () => socket.destroy());
+  socket.write(
+    'GET /ws HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\n' +
+      `sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n${cookie ? `cookie: ${cookie}\r\n` : ''}\r\n`,
+  );
+  let received = '';
+  socket.setEncoding('latin1');
+  for await (const chunk of socket) {
+    received += chunk;
+    if (/\r\n\r\n.*\n/s.test(received)) break;
+  }
+  socket.destroy();
+  const [head = '', rest = ''] = received.split('\r\n\r\n');
+  return { head, member: rest.split('\n')[0]! };
 }
 
 /** The value of cookie `name` among Set-Cookie fields. */
@@ -196,6 +224,29 @@ describe('proxy session persistence with two workers', () => {
     assert.ok(recookie && recookie !== cookie);
     const after = await membersOf(Array.from({ length: 6 }, () => get(lb.vip_address, 7502, { cookie: recookie })));
     assert.deepEqual(after, new Set([fallen.member]));
+  });
+
+  test('HTTP_COOKIE: a WebSocket upgrade answer sets the cookie other answers set, and the cookie keeps upgrades on its member', async () => {
+    await service(7506, { type: 'HTTP_COOKIE' }, ['127.0.0.141', '127.0.0.142']);
+    const first = await upgrade(lb.vip_address, 7506);
+    assert.match(first.head, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    assert.match(first.member, /^127\.0\.0\.14[12]$/);
+    const setCookie = /\r\nset-cookie: (SRV=[^;\r]*)[^\r]*(\r\n|$)/i.exec(first.head)?.[1];
+    assert.ok(setCookie, first.head);
+    // The cookie is the one plain requests get: it sends them, and later upgrades, to the member that answered.
+    assert.equal((await get(lb.vip_address, 7506, { cookie: setCookie })).member, first.member);
+    for (let i = 0; i < 4; i++) {
+      const again = await upgrade(lb.vip_address, 7506, setCookie);
+      assert.equal(again.member, first.member);
+      assert.doesNotMatch(again.head, /set-cookie/i, 'no new cookie while it holds');
+    }
+    // Without a cookie, upgrades are balanced, each told where it went.
+    const spread = await Promise.all(Array.from({ length: 6 }, () => upgrade(lb.vip_address, 7506)));
+    assert.equal(new Set(spread.map((u) => u.member)).size, 2);
+    for (const { head, member } of spread) {
+      const cookie = /\r\nset-cookie: (SRV=[^;\r]*)/i.exec(head)?.[1];
+      assert.equal((await get(lb.vip_address, 7506, { cookie })).member, member);
+    }
   });
 
   test("APP_COOKIE: requests carrying the member's session cookie go to it, in either worker; a dead member falls over", async () => {

@@ -173,6 +173,26 @@ async function refused(port: number, options: ConnectionOptions): Promise<boolea
   }
 }
 
+/**
+ * A TLS 1.3 client that sends `data` the moment its own side of the handshake is done, before the server has read its
+ * certificate (or its lack of one); resolves, once the connection is closed (at most after 10 s), with whether it got
+ * to send.
+ */
+async function sendBeforeVerdict(port: number, data: string, options: ConnectionOptions = {}): Promise<boolean> {
+  const socket = connect({ host: VIP, port, rejectUnauthorized: false, minVersion: 'TLSv1.3', ...options });
+  let sent = false;
+  socket.once('secureConnect', () => {
+    sent = true;
+    socket.write(data);
+  });
+  socket.on('error', () => {});
+  socket.setTimeout(10_000, () => socket.destroy());
+  socket.resume();
+  // Not events.once, which rejects on the 'error' that a refusal brings.
+  await new Promise((resolve) => socket.once('close', resolve));
+  return sent;
+}
+
 const serialOf = (socket: TLSSocket) => socket.getPeerCertificate().serialNumber;
 const hexSerial = (c: IssuedCertificate) => new X509Certificate(c.certPem).serialNumber;
 
@@ -325,6 +345,65 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       assert.equal(await refused(httpsPort, { cert: revoked.certPem, key: revoked.keyPem }), true);
       const stranger = ca.issue({ commonName: 'stranger', usage: 'client' });
       assert.equal(await refused(httpsPort, { cert: stranger.certPem, key: stranger.keyPem }), true);
+    });
+
+    test('MANDATORY: what a client sends before the verdict on its certificate never reaches a member', async () => {
+      const requests: string[] = [];
+      const web = createServer((request, response) => {
+        requests.push(request.url!);
+        response.end(JSON.stringify(request.rawHeaders));
+      });
+      let relayed = '';
+      const tcp = createNetServer((socket) => {
+        socket.on('error', () => {});
+        socket.on('data', (chunk: Buffer) => {
+          relayed += chunk.toString('latin1');
+          socket.write(chunk);
+        });
+      });
+      for (const server of [web, tcp]) {
+        server.listen(0, '127.0.0.1');
+        await once(server, 'listening');
+        closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+      }
+      const portOf = (server: { address(): unknown }) => (server.address() as { port: number }).port;
+      const tls = tlsOf([main], {
+        clientAuthentication: 'MANDATORY',
+        clientCaPem: clientCa.certPem,
+        clientCrlPem: clientCa.crlPem(),
+      });
+      const tlsPort = await freePort();
+      await apply(
+        loadBalancer(
+          'early',
+          [
+            listenerSpec('early-https', 'TERMINATED_HTTPS', httpsPort, tls),
+            listenerSpec('early-tls', 'TERMINATED_TLS', tlsPort, tls),
+          ],
+          [poolSpec('pool-early-https', 'HTTP', portOf(web)), poolSpec('pool-early-tls', 'TCP', portOf(tcp))],
+        ),
+      );
+      const stranger = ca.issue({ commonName: 'stranger', usage: 'client' });
+      const refusedClients: [string, ConnectionOptions][] = [
+        ['no certificate', {}],
+        ['a certificate of another CA', { cert: stranger.certPem, key: stranger.keyPem }],
+        ['a revoked certificate', { cert: revoked.certPem, key: revoked.keyPem }],
+      ];
+      for (const [what, options] of refusedClients) {
+        const request = 'GET /before-verdict HTTP/1.1\r\nhost: app.example\r\n\r\n';
+        assert.equal(await sendBeforeVerdict(httpsPort, request, options), true, `HTTPS, ${what}`);
+        assert.equal(await sendBeforeVerdict(tlsPort, 'before verdict\n', options), true, `TLS, ${what}`);
+      }
+      // A client the listener accepts goes through afterwards: the members are reachable, and saw only it.
+      const https = await tlsConnect(httpsPort, { cert: client.certPem, key: client.keyPem });
+      assert.equal((await get(https)).get('host'), 'app.example');
+      https.destroy();
+      const relay = await tlsConnect(tlsPort, { cert: client.certPem, key: client.keyPem });
+      relay.write('accepted\n');
+      await once(relay, 'data');
+      relay.destroy();
+      assert.deepEqual(requests, ['/']);
+      assert.equal(relayed, 'accepted\n');
     });
 
     test('OPTIONAL: no certificate is let through and reported; one that does not verify is refused', async () => {

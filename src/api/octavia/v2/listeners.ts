@@ -9,7 +9,7 @@ import {
   transportOf,
 } from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
-import { listenerDefaults } from '../../../model/field-defaults.ts';
+import { listenerDefaults, listenerTlsResets } from '../../../model/field-defaults.ts';
 import { isStateless, STATELESS_REFUSAL } from '../../../model/stateless.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, conflict, notFound } from '../../faults.ts';
@@ -75,7 +75,8 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
     const view = await store.transaction(async (tx) => {
       const current = await findVisible(tx, 'listener', request.params.id, request.context);
       const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
-      const updated = { ...current, ...withDefaults(changes), updated_at: now() };
+      const resets = { ...listenerDefaults(), ...listenerTlsResets(current.protocol) };
+      const updated = { ...current, ...withDefaults(changes, resets), updated_at: now() };
       const provider = forLoadBalancer(resolveProvider(deps, lb.provider), lb);
       requireConnectionLimitSupport(provider, updated, lb);
       requireTlsVersionSupport(provider, updated);
@@ -105,7 +106,10 @@ export function listenerRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void
   });
 }
 
-/** The listener fields a `null` in a PUT puts back to their default, as Octavia does. */
+/**
+ * The listener fields a `null` puts back to their default, as Octavia does: on create the protocol's default, on
+ * update Octavia's value (its TLS defaults even for a listener that does not terminate TLS).
+ */
 const RESETTABLE = [
   'connection_limit',
   'timeout_client_data',
@@ -115,25 +119,28 @@ const RESETTABLE = [
   'client_authentication',
   'insert_headers',
   'sni_container_refs',
+  'tls_ciphers',
+  'tls_versions',
+  'alpn_protocols',
 ] as const;
 
-function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
+function withDefaults(fields: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = { ...fields };
-  const defaults = listenerDefaults();
   for (const key of RESETTABLE) if (result[key] === null) result[key] = defaults[key];
   return result;
 }
 
 function newListener(body: Record<string, unknown>, lb: StoredObject, projectId: string): StoredObject {
   const { default_pool: _pool, l7policies: _policies, tenant_id: _tenant, ...fields } = body;
+  const defaults = listenerDefaults(fields);
   return {
-    ...listenerDefaults(fields),
+    ...defaults,
     id: randomUUID(),
     provisioning_status: 'PENDING_CREATE',
     operating_status: 'OFFLINE',
     created_at: now(),
     updated_at: null,
-    ...withDefaults(fields),
+    ...withDefaults(fields, defaults),
     project_id: projectId,
     loadbalancer_id: lb.id,
   };

@@ -13,7 +13,7 @@ import type { OctaviaApiDeps, ProviderInfo } from '../deps.ts';
 import { lockLoadBalancer, setStatus } from '../lb-state-machine.ts';
 import { refuseChildrenOf } from '../listener-children.ts';
 import { findVisible } from '../lookup.ts';
-import { checkPoolTlsLists, poolTlsDefaults } from '../pool-tls.ts';
+import { checkPoolTlsLists, poolTlsDefaults, withPoolTlsResets } from '../pool-tls.ts';
 import { requireSupport, resolveProvider } from '../providers.ts';
 import { enforceQuota } from '../quota-check.ts';
 import { PoolCreate, PoolUpdate } from '../schemas/pool.ts';
@@ -75,7 +75,7 @@ export function poolRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       const lb = await findVisible(tx, 'loadbalancer', current.loadbalancer_id as string, request.context);
       const updated: StoredObject = {
         ...current,
-        ...changes,
+        ...withPoolTlsResets(changes),
         session_persistence: normalisePersistence(
           'session_persistence' in changes ? changes.session_persistence : current.session_persistence,
         ),

@@ -19,11 +19,17 @@ export function answerCookie(
   request: readonly HeaderField[],
   response: readonly HeaderField[],
 ): string | null {
-  return stickiness.answered(
-    memberId,
-    requestCookies(request),
-    stickiness.readsSetCookie ? setCookies(response) : NONE,
-  );
+  return cookieForAnswer(stickiness, memberId, requestCookies(request), response);
+}
+
+/** The same, for a request whose Cookie fields were joined already (`cookies`, as Node's `headers.cookie`). */
+export function cookieForAnswer(
+  stickiness: Stickiness,
+  memberId: string,
+  cookies: string | undefined,
+  response: readonly HeaderField[],
+): string | null {
+  return stickiness.answered(memberId, cookies, stickiness.readsSetCookie ? setCookies(response) : NONE);
 }
 
 function setCookies(fields: readonly HeaderField[]): string[] {
