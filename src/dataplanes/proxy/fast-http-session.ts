@@ -17,7 +17,7 @@ import { parseResponseHead, type ResponseHead } from '../../protocols/http/respo
 import { recordLatency } from '../request-latency.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
-import type { MemberChannel, MemberChannelUser } from './member-channel.ts';
+import { kept, type MemberChannel, type MemberChannelUser } from './member-channel.ts';
 import { answerCookie, requestCookies } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
 import { clientCertificateHeadersOf, tlsConnectionOf } from './tls/tls-connection.ts';
@@ -569,6 +569,8 @@ class MemberExchange implements MemberChannelUser {
     if (this.response === null) {
       this.responseBuffer = this.responseBuffer.length === 0 ? chunk : Buffer.concat([this.responseBuffer, chunk]);
       this.readHead();
+      // Part of a head, waiting for the next read.
+      this.responseBuffer = kept(this.responseBuffer);
       return;
     }
     const end = this.answerEnd(chunk, 0);
@@ -596,7 +598,7 @@ class MemberExchange implements MemberChannelUser {
       if (head.informational) {
         // 103 Early Hints and the like: relayed as they are; the final answer follows.
         this.session.settle();
-        client.write(this.responseBuffer.subarray(0, head.end));
+        client.write(kept(this.responseBuffer.subarray(0, head.end)));
         this.responseBuffer = this.responseBuffer.subarray(head.end);
         continue;
       }
@@ -620,7 +622,7 @@ class MemberExchange implements MemberChannelUser {
       // last answer on; not when it is logged, as the log line counts the bytes written.
       if (this.framing.complete && this.config.accessLog === null) {
         const relayed = from === 0 && end === rest.length ? rest : rest.subarray(from, end);
-        const answer = unchanged ? relayed : Buffer.concat([this.responseHeadFor(head, rest, added), relayed]);
+        const answer = unchanged ? kept(relayed) : Buffer.concat([this.responseHeadFor(head, rest, added), relayed]);
         this.session.hold(answer, !this.keepClient);
       } else {
         this.session.settle();
@@ -631,6 +633,7 @@ class MemberExchange implements MemberChannelUser {
         client.uncork();
       }
       if (this.framing.complete) this.finish(rest, end);
+      else this.channel.streaming = true;
       return;
     }
   }
@@ -665,7 +668,7 @@ class MemberExchange implements MemberChannelUser {
   /** Relays `chunk[from, end)`, the member paused while the client's connection is full. */
   private send(chunk: Buffer, from: number, end: number): void {
     if (end <= from) return;
-    if (!this.session.client.write(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))) {
+    if (!this.session.client.write(kept(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end)))) {
       this.waitingForClient = true;
       this.upstream.pause();
     }
@@ -749,6 +752,7 @@ class MemberExchange implements MemberChannelUser {
 
   private detach(): void {
     this.channel.user = null;
+    this.channel.streaming = false;
     if (this.waitingForClient) this.upstream.resume();
   }
 }

@@ -1,7 +1,14 @@
 import type { Socket } from 'node:net';
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+import { connectToMember } from './member-connection.ts';
+import type { MemberTls } from './member-tls.ts';
 
 /** What an exchange hears of the member connection it uses. */
 export interface MemberChannelUser {
+  /**
+   * Bytes from the member. On a plain connection they may sit in the read buffer every channel shares, valid only
+   * during the call: whatever outlives it goes through `kept`.
+   */
   memberData(chunk: Buffer): void;
   /** The member half-closed its side. */
   memberEnd(): void;
@@ -10,6 +17,20 @@ export interface MemberChannelUser {
   /** The member sent nothing for the data timeout. */
   memberTimeout(): void;
   memberDrain(): void;
+}
+
+const READ_BYTES = 64 * 1024;
+
+/**
+ * Where plain member connections read into while their answers fit in one read: reads are handled one at a time, so
+ * one buffer serves them all. Node's streams allocate 64 KiB for each read and shrink it to what came; for a small
+ * answer that allocation, and the collection of it, cost more than relaying it.
+ */
+const SHARED_READS = Buffer.allocUnsafeSlow(READ_BYTES);
+
+/** `chunk`, or a copy of it when it lies in the shared read buffer: for bytes that must outlive the read. */
+export function kept(chunk: Buffer): Buffer {
+  return chunk.buffer === SHARED_READS.buffer ? Buffer.from(chunk) : chunk;
 }
 
 /**
@@ -24,20 +45,41 @@ export class MemberChannel {
   reused = false;
   /** While idle: the time (ms since the epoch) after which it is not worth reusing. */
   idleUntil = 0;
+  /**
+   * An answer goes on beyond the read that brought its head: the next reads go into buffers of their own, which the
+   * relay hands to the client without copying, as a body streams through.
+   */
+  streaming = false;
+  #socket: Socket | undefined;
 
-  constructor(
-    readonly socket: Socket,
+  /** A new connection to the member (its TLS handshake done) within the connect timeout, the data timeout set. */
+  static async open(
+    member: MemberSpec,
+    connectTimeoutMs: number,
+    dataTimeoutMs: number,
+    tls: MemberTls | null,
+    closed: (channel: MemberChannel) => void,
+  ): Promise<MemberChannel> {
+    const channel = new MemberChannel(member.id, dataTimeoutMs);
+    // TLS connections read as streams (node:tls takes no `onread`); their chunks are their own.
+    const reads = tls === null ? { buffer: channel.nextReadBuffer, callback: channel.read } : undefined;
+    channel.attach(await connectToMember(member, connectTimeoutMs, tls, undefined, reads), closed);
+    return channel;
+  }
+
+  private constructor(
     readonly memberId: string,
     private dataTimeoutMs: number,
-    /** Told when the connection closed, so an idle list lets go of it. */
-    closed: (channel: MemberChannel) => void,
-  ) {
-    socket.setTimeout(dataTimeoutMs);
-    socket.on('data', (chunk: Buffer) => {
-      // A member has nothing to say on an idle connection: whatever it sends would be taken for the next answer.
-      if (this.user) this.user.memberData(chunk);
-      else socket.destroy();
-    });
+  ) {}
+
+  get socket(): Socket {
+    return this.#socket!;
+  }
+
+  private attach(socket: Socket, closed: (channel: MemberChannel) => void): void {
+    this.#socket = socket;
+    socket.setTimeout(this.dataTimeoutMs);
+    if ((socket as { encrypted?: boolean }).encrypted) socket.on('data', (chunk: Buffer) => this.data(chunk));
     socket.on('end', () => {
       if (this.user) this.user.memberEnd();
       else socket.destroy();
@@ -55,10 +97,24 @@ export class MemberChannel {
     });
   }
 
+  private data(chunk: Buffer): void {
+    // A member has nothing to say on an idle connection: whatever it sends would be taken for the next answer.
+    if (this.user) this.user.memberData(chunk);
+    else this.#socket?.destroy();
+  }
+
+  /** `onread`: what came is in the buffer the last `nextReadBuffer` gave. */
+  private readonly read = (bytes: number, buffer: Buffer): boolean => {
+    this.data(buffer.subarray(0, bytes));
+    return true;
+  };
+
+  private readonly nextReadBuffer = (): Buffer => (this.streaming ? Buffer.allocUnsafeSlow(READ_BYTES) : SHARED_READS);
+
   /** The listener's member data timeout, which a configuration change may have changed since the connection opened. */
   timeout(ms: number): void {
     if (ms === this.dataTimeoutMs) return;
     this.dataTimeoutMs = ms;
-    this.socket.setTimeout(ms);
+    this.#socket!.setTimeout(ms);
   }
 }

@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, type OnReadOpts, type Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import { type MemberTls, memberErrorReason } from './member-tls.ts';
 
@@ -21,9 +21,14 @@ export function memberEndpoint(member: MemberSpec): { path: string } | { host: s
  * Starts a connection to a member, over TLS when its pool has `tls`; `preface` (a PROXY protocol header) is the first
  * thing the member gets, before any handshake.
  */
-export function openMemberSocket(member: MemberSpec, tls: MemberTls | null, preface?: Buffer | string): Socket {
+export function openMemberSocket(
+  member: MemberSpec,
+  tls: MemberTls | null,
+  preface?: Buffer | string,
+  onread?: OnReadOpts,
+): Socket {
   if (tls !== null) return tls.connect(member, preface);
-  const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true });
+  const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true, onread });
   if (preface !== undefined) socket.write(preface);
   return socket;
 }
@@ -34,9 +39,10 @@ export function connectToMember(
   timeoutMs: number,
   tls: MemberTls | null = null,
   preface?: Buffer | string,
+  onread?: OnReadOpts,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = openMemberSocket(member, tls, preface);
+    const socket = openMemberSocket(member, tls, preface, onread);
     const fail = (reason: string) => {
       socket.destroy();
       reject(new MemberUnreachable(member, reason));

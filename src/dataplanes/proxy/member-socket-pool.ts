@@ -1,6 +1,5 @@
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import { MemberChannel } from './member-channel.ts';
-import { connectToMember } from './member-connection.ts';
 import type { MemberTls } from './member-tls.ts';
 
 /** Idle connections kept per member: enough for a busy listener's concurrency, bounded so a burst does not linger. */
@@ -36,9 +35,8 @@ export class MemberSocketPool {
   }
 
   /** A new connection to the member (its TLS handshake done) within the connect timeout, with the member data timeout set. */
-  async connect(member: MemberSpec, connectTimeoutMs: number, dataTimeoutMs: number): Promise<MemberChannel> {
-    const socket = await connectToMember(member, connectTimeoutMs, this.tls());
-    return new MemberChannel(socket, member.id, dataTimeoutMs, this.forget);
+  connect(member: MemberSpec, connectTimeoutMs: number, dataTimeoutMs: number): Promise<MemberChannel> {
+    return MemberChannel.open(member, connectTimeoutMs, dataTimeoutMs, this.tls(), this.forget);
   }
 
   /** Gives a connection whose exchange ended cleanly back for reuse; destroys it when it cannot be kept. */
