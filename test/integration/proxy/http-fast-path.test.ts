@@ -4,6 +4,7 @@
  * the hand-over to the general path are seen as they are on the wire.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -262,6 +263,57 @@ describe('proxy provider: the HTTP fast path', () => {
       (r) => r.length >= head.length + big.length,
     );
     assert.equal(reply.length, head.length + big.length);
+  });
+
+  test('answers relayed together keep their own bytes: bodies streaming to slow readers amid small answers', async () => {
+    // Each path's body is its own pattern, so bytes of one answer inside another would show.
+    const bodyOf = (path: string) => {
+      const size = path.startsWith('/big') ? 3 * 1024 * 1024 + 17 : 40 + path.length;
+      const body = Buffer.allocUnsafe(size);
+      const seed = createHash('sha256').update(path).digest();
+      for (let i = 0; i < size; i++) body[i] = seed[i % seed.length]! ^ (i >> 5);
+      return body;
+    };
+    const member = await rawMember('127.0.0.68', (head) => {
+      const body = bodyOf(head.split(' ')[1]!);
+      return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
+    });
+    servers.push(member.server);
+    await listenerTo(8117, member, '127.0.0.68');
+    /** The body of the answer to `path`, read in pieces `pauseMs` apart (a slow reader) or as it comes. */
+    const fetchBody = async (path: string, pauseMs: number): Promise<Buffer> => {
+      const socket = connect(8117, lb.vip_address);
+      await once(socket, 'connect');
+      socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`);
+      const chunks: Buffer[] = [];
+      let length = 0;
+      const expected = bodyOf(path).length;
+      const deadline = Date.now() + 10_000;
+      for await (const chunk of socket) {
+        chunks.push(chunk as Buffer);
+        length += (chunk as Buffer).length;
+        const whole = Buffer.concat(chunks);
+        const bodyAt = whole.indexOf('\r\n\r\n') + 4;
+        if (bodyAt >= 4 && whole.length - bodyAt >= expected) {
+          socket.destroy();
+          return whole.subarray(bodyAt);
+        }
+        if (Date.now() > deadline) break;
+        if (pauseMs > 0) {
+          socket.pause();
+          await sleep(pauseMs);
+          socket.resume();
+        }
+      }
+      socket.destroy();
+      throw new Error(`${path}: ${length} bytes in 10 s`);
+    };
+    const smalls = async (from: number) => {
+      for (let i = from; i < from + 40; i++) assert.deepEqual(await fetchBody(`/small/${i}`, 0), bodyOf(`/small/${i}`));
+    };
+    const [one, two] = await Promise.all([fetchBody('/big/1', 2), fetchBody('/big/2', 2), smalls(0), smalls(100)]);
+    assert.ok(one!.equals(bodyOf('/big/1')), 'the first large answer arrived unchanged');
+    assert.ok(two!.equals(bodyOf('/big/2')), 'the second large answer arrived unchanged');
   });
 
   test('a head that dribbles in past the client timeout gets 408; a deleted listener closes its idle connections', async () => {
