@@ -603,7 +603,7 @@ class MemberExchange implements MemberChannelUser {
         continue;
       }
       this.response = head;
-      this.record.responseMs = Date.now() - this.record.start;
+      if (this.config.accessLog !== null) this.record.responseMs = Date.now() - this.record.start;
       this.record.status = head.status;
       this.framing = bodyFraming(head.body);
       // A member answering before the request's body is all in leaves the rest of it unread: the client's connection

@@ -28,9 +28,12 @@ const READ_BYTES = 64 * 1024;
  */
 const SHARED_READS = Buffer.allocUnsafeSlow(READ_BYTES);
 
-/** `chunk`, or a copy of it when it lies in the shared read buffer: for bytes that must outlive the read. */
+/** Whether the read being handled lies in SHARED_READS (a flag: asking a view for its `buffer` costs a call into V8). */
+let sharedRead = false;
+
+/** `chunk`, or a copy of it while a read in the shared buffer is handled: for bytes that must outlive the read. */
 export function kept(chunk: Buffer): Buffer {
-  return chunk.buffer === SHARED_READS.buffer ? Buffer.from(chunk) : chunk;
+  return sharedRead ? Buffer.from(chunk) : chunk;
 }
 
 /**
@@ -43,7 +46,7 @@ export class MemberChannel {
   user: MemberChannelUser | null = null;
   /** Whether it carried an exchange before: a reused one may have been closed by its member meanwhile. */
   reused = false;
-  /** While idle: the time (ms since the epoch) after which it is not worth reusing. */
+  /** While idle: the time (performance.now()) after which it is not worth reusing. */
   idleUntil = 0;
   /**
    * An answer goes on beyond the read that brought its head: the next reads go into buffers of their own, which the
@@ -105,7 +108,9 @@ export class MemberChannel {
 
   /** `onread`: what came is in the buffer the last `nextReadBuffer` gave. */
   private readonly read = (bytes: number, buffer: Buffer): boolean => {
+    sharedRead = buffer === SHARED_READS;
     this.data(buffer.subarray(0, bytes));
+    sharedRead = false;
     return true;
   };
 

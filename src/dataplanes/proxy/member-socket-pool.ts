@@ -24,7 +24,7 @@ export class MemberSocketPool {
   takeIdle(member: MemberSpec): MemberChannel | undefined {
     const channels = this.idle.get(member.id);
     if (channels === undefined) return undefined;
-    const now = Date.now();
+    const now = performance.now();
     while (channels.length > 0) {
       const channel = channels.pop()!;
       // Half closed by its member while idle, or idle too long to trust: of no more use.
@@ -53,7 +53,7 @@ export class MemberSocketPool {
       return;
     }
     this.idle.set(channel.memberId, channels);
-    channel.idleUntil = Date.now() + idleTimeoutMs;
+    channel.idleUntil = performance.now() + idleTimeoutMs;
     channels.push(channel);
     this.sweeper ??= setInterval(this.sweep, SWEEP_MS).unref();
   }
@@ -80,7 +80,7 @@ export class MemberSocketPool {
 
   /** Closes the connections idle past their time; stops while none idle. */
   private readonly sweep = (): void => {
-    const now = Date.now();
+    const now = performance.now();
     let left = 0;
     for (const channels of this.idle.values()) {
       let kept = 0;
