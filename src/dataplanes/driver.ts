@@ -5,6 +5,7 @@ import type { LbAlgorithm, ListenerProtocol, MonitorType, PersistenceType, PoolP
 import type { LoadBalancerSpec } from '../model/load-balancer-spec.ts';
 import type { AccessLogSettings } from '../observability/access-log/access-log.ts';
 import type { AnswerPolicy } from './dns/answer-policy.ts';
+import { addResponses, emptyResponses } from './http-responses.ts';
 import { addLatency, emptyLatency, type LatencyCounts } from './request-latency.ts';
 
 /** What a driver can carry. The API validates every request against these, so a driver never sees what it can't do. */
@@ -82,6 +83,10 @@ export interface TrafficCounters {
   totalRequests?: number;
   /** How long those requests took, where the data plane times them. */
   latency?: LatencyCounts;
+  /** Their answers by status class (http-responses.ts), where the data plane answers them. */
+  responses?: number[];
+  /** Requests an L7 policy rejected. */
+  deniedRequests?: number;
 }
 
 /** Counters added up: a listener's over the processes or VIPs that carry it, a load balancer's over its listeners. */
@@ -104,6 +109,11 @@ export function sumTraffic(counters: Iterable<TrafficCounters>): TrafficCounters
       total.latency ??= emptyLatency();
       addLatency(total.latency, c.latency);
     }
+    if (c.responses !== undefined) {
+      total.responses ??= emptyResponses();
+      addResponses(total.responses, c.responses);
+    }
+    if (c.deniedRequests !== undefined) total.deniedRequests = (total.deniedRequests ?? 0) + c.deniedRequests;
   }
   return total;
 }

@@ -21,6 +21,11 @@ export class L7Answer {
     this.body = status === 403 ? FORBIDDEN_BODY : '';
   }
 
+  /** A REJECT: the request is denied, not redirected. */
+  get denies(): boolean {
+    return this.location === null;
+  }
+
   static reject(): L7Answer {
     return new L7Answer(403, null, true);
   }

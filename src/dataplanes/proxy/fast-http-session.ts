@@ -14,6 +14,7 @@ import { type BodyFraming, bodyFraming } from '../../protocols/http/body-framing
 import { forwardingChanges } from '../../protocols/http/forwarding-headers.ts';
 import { parseRequestHead, type RequestHead } from '../../protocols/http/request-head.ts';
 import { parseResponseHead, type ResponseHead } from '../../protocols/http/response-head.ts';
+import { countResponse } from '../http-responses.ts';
 import { recordLatency } from '../request-latency.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
@@ -240,7 +241,10 @@ export class FastHttpSession {
    * request body is left to read; true when the next request may be served.
    */
   private answer(head: RequestHead, answer: L7Answer): boolean {
-    this.env.counters.totalRequests!++;
+    const { counters } = this.env;
+    counters.totalRequests!++;
+    if (answer.denies) counters.deniedRequests!++;
+    countResponse(counters.responses!, answer.status);
     const close = answer.closes || !head.keepAlive || head.body.kind !== 'none';
     this.pending = remainder(this.pending, head.end);
     const record: ExchangeRecord = {
@@ -376,6 +380,7 @@ export class FastHttpSession {
   failed(status: 502 | 504): void {
     this.current = null;
     this.env.counters.requestErrors++;
+    countResponse(this.env.counters.responses!, status);
     const reason = status === 502 ? 'Bad Gateway' : 'Gateway Timeout';
     const body = `${reason}\n`;
     this.end(
@@ -605,6 +610,7 @@ class MemberExchange implements MemberChannelUser {
       this.response = head;
       if (this.config.accessLog !== null) this.record.responseMs = Date.now() - this.record.start;
       this.record.status = head.status;
+      countResponse(this.session.env.counters.responses!, head.status);
       this.framing = bodyFraming(head.body);
       // A member answering before the request's body is all in leaves the rest of it unread: the client's connection
       // cannot carry another request after that.

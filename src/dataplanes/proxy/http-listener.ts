@@ -18,6 +18,7 @@ import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http
 import { connectionOf, isHttp2Request } from '../../protocols/http/http2-request.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
+import { countResponse, emptyResponses } from '../http-responses.ts';
 import { emptyLatency, recordLatency } from '../request-latency.ts';
 import type { Admission } from './admission.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
@@ -77,6 +78,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     super(server, config, counters);
     counters.totalRequests ??= 0;
     counters.latency ??= emptyLatency();
+    counters.responses ??= emptyResponses();
+    counters.deniedRequests ??= 0;
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
     this.h2 = new Http2Front(config.timeouts.clientDataMs, (request, response) => this.handle(request, response));
@@ -171,17 +174,24 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     const config = routed instanceof L7Answer ? this.config : routed;
     const exchange: Exchange = { start: Date.now(), member: null, connectMs: -1, responseMs: -1, termination: null };
     if (config.accessLog) response.once('close', () => this.logExchange(config, request, response, exchange));
+    const started = performance.now();
+    const counters = this.counters;
+    response.once('finish', () => {
+      countResponse(counters.responses!, response.statusCode);
+      // Answers from members only: the histogram says how long members took with them.
+      if (exchange.member !== null) recordLatency(counters.latency!, (performance.now() - started) / 1000);
+    });
     if (problem !== null) {
       exchange.termination = 'refused';
       this.counters.requestErrors++;
       refuseRequest(request, response, problem);
       return;
     }
-    if (routed instanceof L7Answer) return void answer(request, response, routed);
+    if (routed instanceof L7Answer) {
+      if (routed.denies) this.counters.deniedRequests!++;
+      return void answer(request, response, routed);
+    }
     const headers = upstreamHeaders(config, request, false);
-    const started = performance.now();
-    const latency = this.counters.latency!;
-    response.once('finish', () => recordLatency(latency, (performance.now() - started) / 1000));
     this.forward(request, response, headers, config, new Set(), exchange);
   }
 

@@ -10,14 +10,19 @@ export class ListenerCounters implements TrafficCounters {
   requestErrors = 0;
   /** Stays undefined on listeners that see no requests (TCP, UDP). */
   totalRequests: number | undefined = undefined;
-  /** Likewise: how long their requests took. */
+  /** Likewise: how long their requests took, how they were answered, and how many L7 policies rejected. */
   latency: LatencyCounts | undefined = undefined;
+  responses: number[] | undefined = undefined;
+  deniedRequests: number | undefined = undefined;
 
   snapshot(): TrafficCounters {
     const { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors, totalRequests, latency } = this;
+    const { responses, deniedRequests } = this;
     const counters: TrafficCounters = { bytesIn, bytesOut, activeConnections, totalConnections, requestErrors };
     if (totalRequests !== undefined) counters.totalRequests = totalRequests;
     if (latency !== undefined) counters.latency = { buckets: [...latency.buckets], sumSeconds: latency.sumSeconds };
+    if (responses !== undefined) counters.responses = [...responses];
+    if (deniedRequests !== undefined) counters.deniedRequests = deniedRequests;
     return counters;
   }
 }

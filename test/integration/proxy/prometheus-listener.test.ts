@@ -39,7 +39,10 @@ describe('PROMETHEUS listeners', () => {
 
   before(async () => {
     h = await Harness.start();
-    web = createServer((_request, response) => response.end('hello'));
+    web = createServer((request, response) => {
+      if (request.url === '/missing') response.statusCode = 404;
+      response.end('hello');
+    });
     echo = createTcpServer((socket) => socket.pipe(socket));
     web.listen(0, '127.0.0.1');
     echo.listen(0, '127.0.0.1');
@@ -132,6 +135,40 @@ describe('PROMETHEUS listeners', () => {
     assert.equal(value('weir_listener_request_duration_seconds_count', { listener: ids.tcp! }), undefined);
     assert.equal(families.get('octavia_listener_bytes_in_total')?.type, 'counter');
     assert.equal(families.get('octavia_member_status')?.type, 'gauge');
+  });
+
+  test('counts HTTP answers by status class on either path, and the requests an L7 policy rejected', async () => {
+    const policy = await h.createL7Policy(lb.id, ids.http!, { position: 1 });
+    await h.createRule(lb.id, policy.id, { value: '/denied' });
+    const counts = async () => {
+      const families = parsePrometheusText(await scrape(lb.vip_address));
+      const listener = { listener: ids.http! };
+      const byClass = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'].map((code) =>
+        sampleValue(families, 'octavia_listener_http_responses_total', { ...listener, code }),
+      );
+      return { byClass, denied: sampleValue(families, 'octavia_listener_requests_denied_total', listener) };
+    };
+    const before = await counts();
+    const missing = await fetch(`http://${lb.vip_address}:8080/missing`);
+    assert.equal(missing.status, 404);
+    await missing.text();
+    const denied = await fetch(`http://${lb.vip_address}:8080/denied`);
+    assert.equal(denied.status, 403);
+    await denied.text();
+    // HTTP/1.0 takes the general path, which ends the connection after its answer.
+    const socket = connect({ host: lb.vip_address, port: 8080 });
+    socket.write('GET / HTTP/1.0\r\nhost: x\r\n\r\n');
+    let reply = '';
+    for await (const chunk of socket) reply += String(chunk);
+    assert.match(reply, /^HTTP\/1\.1 200/);
+    const after = await counts();
+    assert.deepEqual(
+      after.byClass.map((count, i) => count! - before.byClass[i]!),
+      [0, 1, 0, 2, 0, 0],
+      'one 2xx (general path), two 4xx (a member 404 and the L7 403)',
+    );
+    assert.equal(after.denied! - before.denied!, 1);
+    await h.del(`l7policies/${policy.id}`);
   });
 
   test('a member found down by its health monitor, and one disabled, change their status', async () => {

@@ -2,6 +2,7 @@ import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { LoadBalancerSpec, MemberSpec } from '../../../model/load-balancer-spec.ts';
 import type { TrafficCounters } from '../../driver.ts';
+import { RESPONSE_CLASSES } from '../../http-responses.ts';
 import { LATENCY_BOUNDS_SECONDS } from '../../request-latency.ts';
 import type { MemberTraffic } from '../traffic-counters.ts';
 
@@ -90,6 +91,11 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
   const bytesOut = counter('octavia_listener_bytes_out_total', 'Bytes sent to clients.', byListener);
   const errors = counter('octavia_listener_request_errors_total', 'Requests refused as malformed.', byListener);
   const requests = counter('octavia_listener_http_requests_total', 'HTTP requests received.', byListener);
+  const responses = counter('octavia_listener_http_responses_total', 'HTTP answers, per status class (code).', [
+    'listener',
+    'code',
+  ]);
+  const denied = counter('octavia_listener_requests_denied_total', 'HTTP requests an L7 policy rejected.', byListener);
   for (const { listener, counters } of traffic) {
     const labels = { listener: listener.id };
     setState(status, labels, SERVICE_STATES, spec.adminStateUp && listener.adminStateUp ? 'UP' : 'DOWN');
@@ -102,6 +108,10 @@ export async function octaviaExposition(input: ExpositionInput): Promise<string>
     bytesOut.inc(labels, counters.bytesOut);
     errors.inc(labels, counters.requestErrors);
     if (counters.totalRequests !== undefined) requests.inc(labels, counters.totalRequests);
+    if (counters.deniedRequests !== undefined) denied.inc(labels, counters.deniedRequests);
+    counters.responses?.forEach((count, i) => {
+      responses.inc({ ...labels, code: RESPONSE_CLASSES[i]! }, count);
+    });
   }
 
   const byPool = ['pool'];
