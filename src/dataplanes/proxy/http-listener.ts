@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer, type Socket } from 'node:net';
+import { createServer, isIPv6, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { L7Answer } from '../../l7/l7-answer.ts';
 import type { L7Router } from '../../l7/l7-router.ts';
@@ -377,7 +377,7 @@ function target(member: MemberSpec): { socketPath: string } | { host: string; po
 /** The request's headers as a member gets them: forwarding headers rewritten for the client behind the socket. */
 function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, webSocketUpgrade: boolean): string[] {
   const client = request.socket;
-  return forwardingHeaders(config.forwarding, {
+  const headers = forwardingHeaders(config.forwarding, {
     rawHeaders: request.rawHeaders,
     peerAddress: client.remoteAddress ?? '',
     peerPort: client.remotePort,
@@ -386,6 +386,16 @@ function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, w
     webSocketUpgrade,
     clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
   });
+  // An HTTP/1.0 request (or an HTTP/2 one without :authority) may come without Host, and goes to the member as
+  // HTTP/1.1, which must have one (RFC 9112 section 3.2): the address the client connected to is what it addressed.
+  if (request.headers.host === undefined) headers.push('host', addressedAuthority(connectionOf(request)));
+  return headers;
+}
+
+/** The listener address and port a client connected to, as a Host value. */
+function addressedAuthority(socket: Socket): string {
+  const address = socket.localAddress ?? '';
+  return `${isIPv6(address) ? `[${address}]` : address}:${socket.localPort ?? ''}`;
 }
 
 function withPreamble(member: MemberSpec, pool: PoolRuntime, preamble: Preamble, request: IncomingMessage): Socket {

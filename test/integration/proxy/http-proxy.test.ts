@@ -143,6 +143,18 @@ describe('proxy provider: HTTP', () => {
     assert.deepEqual([...counts.values()], [10, 10]);
   });
 
+  test('an HTTP/1.0 request without Host reaches a member that requires one, with the address the client addressed', async () => {
+    await httpListener(8008, {}, [members[0]!]);
+    const socket = connect({ host: lb.vip_address, port: 8008 });
+    socket.write('GET /old HTTP/1.0\r\n\r\n');
+    let reply = '';
+    for await (const chunk of socket) reply += String(chunk);
+    assert.match(reply, /^HTTP\/1\.1 200 /);
+    const seen = members[0]!.seen.at(-1)!;
+    assert.equal(seen.url, '/old');
+    assert.equal(seen.headers.host, `${lb.vip_address}:8008`);
+  });
+
   test('no eligible member: an immediate 503 with Retry-After', async () => {
     const { url } = await httpListener(8003, {}, []);
     const started = Date.now();
