@@ -7,6 +7,7 @@ import { certificateAlgorithms } from '../../../protocols/tls/certificate-algori
 import { certificateNames, ServerNameIndex } from '../../../protocols/tls/server-name-index.ts';
 import { tlsVersionRange } from '../../../protocols/tls/tls-versions.ts';
 import { peekServerName } from '../peek-server-name.ts';
+import { sessionIdContext } from './session-id-context.ts';
 import { attachTlsConnection } from './tls-connection.ts';
 
 type ListenerTls = ListenerSpec['tls'];
@@ -39,6 +40,7 @@ export class TlsTermination {
    * `spoken`: the application protocols the listener carries itself (HTTP), or null for one relaying bytes.
    */
   constructor(
+    listenerId: string,
     readonly tls: ListenerTls,
     spoken: readonly string[] | null,
   ) {
@@ -50,6 +52,8 @@ export class TlsTermination {
       ...range,
       // The server's order decides, as HAProxy's does by default.
       honorCipherOrder: true,
+      // Sessions (tickets) resume only on this listener with these client certificate settings.
+      sessionIdContext: sessionIdContext(listenerId, tls),
       // TLS 1.3 suites named in the string are used; without any, OpenSSL's defaults stay, as HAProxy's `ciphers`.
       ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
       ...(this.clientAuthentication && tls.clientCaPem ? { ca: tls.clientCaPem } : {}),
