@@ -7,7 +7,13 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { type ConnectionOptions, connect } from 'node:tls';
 import { forCases, type SeededRandom } from '../../../test/support/seeded-random.ts';
-import { CLIENT_HELLO_MAX_BYTES, type ClientHelloResult, readClientHello, startOfClientHello } from './client-hello.ts';
+import {
+  CLIENT_HELLO_MAX_BYTES,
+  type ClientHelloResult,
+  readClientHello,
+  serverNameAsRead,
+  startOfClientHello,
+} from './client-hello.ts';
 
 const CAPTURE_TIMEOUT_MS = 5_000;
 const STATUSES = new Set(['need-more', 'not-tls', 'malformed', 'ok']);
@@ -234,6 +240,21 @@ describe('reading a hello as it arrives', () => {
     assert.equal(readClientHello(changed).status, 'not-tls');
     assert.equal(readClientHello(changed, progress).status, 'need-more');
   });
+});
+
+test('a server name OpenSSL read is taken as a peeked one: lower case, no trailing dot, visible ASCII or none', () => {
+  assert.equal(serverNameAsRead('App.Example.'), 'app.example');
+  assert.equal(serverNameAsRead('a.example'), 'a.example');
+  for (const refused of [
+    'a\r\nb.example',
+    'a b',
+    Buffer.from('ü.example').toString('latin1'),
+    '.',
+    '',
+    false as const,
+    undefined,
+  ])
+    assert.equal(serverNameAsRead(refused), null, JSON.stringify(refused));
 });
 
 describe('not TLS', () => {

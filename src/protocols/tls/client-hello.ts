@@ -209,6 +209,17 @@ function readHostName(bytes: Buffer, start: number, end: number): string | Malfo
   return hasUpper ? name.toLowerCase() : name;
 }
 
+/**
+ * A server name OpenSSL read from a ClientHello (each byte one latin1 character, as Node gives it), as readClientHello
+ * gives it: lower-cased, without a trailing dot; null for none, or for one readClientHello refuses.
+ */
+export function serverNameAsRead(name: string | false | undefined): string | null {
+  if (!name) return null;
+  const bytes = Buffer.from(name, 'latin1');
+  const read = readHostName(bytes, 0, bytes.length);
+  return typeof read === 'string' ? read : null;
+}
+
 /** The protocol names of an ALPN extension's value in [start, end), in the client's order. */
 function readAlpn(bytes: Buffer, start: number, end: number): string[] | Malformed {
   if (end - start < 2) return malformed('ALPN extension too short for its list length');

@@ -158,6 +158,17 @@ async function get(socket: TLSSocket, extra = ''): Promise<Map<string, string>> 
   }
 }
 
+/** Sends a line through a TLS relay on a new connection; what came back once the line was echoed. */
+async function line(port: number, options: ConnectionOptions): Promise<string> {
+  const socket = await tlsConnect(port, options);
+  socket.setEncoding('utf8');
+  socket.write('hello\n');
+  let text = '';
+  while (!text.includes('hello\n')) text += (await once(socket, 'data'))[0];
+  socket.destroy();
+  return text;
+}
+
 /** Whether a connection with these options is refused: its handshake fails, or it is closed before an answer. */
 async function refused(port: number, options: ConnectionOptions): Promise<boolean> {
   try {
@@ -557,6 +568,28 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       socket.destroy();
     });
 
+    test('one certificate: OpenSSL reads the hello unpeeked, and the server name reaches a PROXYV2 member as read', async () => {
+      const proxied = await startLineServer('127.0.0.1', { proxyProtocol: true });
+      closers.push(proxied.close);
+      const port = await freePort();
+      await apply(
+        loadBalancer(
+          'single',
+          [listenerSpec('single', 'TERMINATED_TLS', port, tlsOf([main]))],
+          [poolSpec('pool-single', 'PROXYV2', proxied.port)],
+        ),
+      );
+      const authority = async (servername?: string) => {
+        await line(port, servername === undefined ? {} : { servername });
+        return proxied.headers.at(-1)!.tlvs.find((t) => t.type === 'authority')?.value ?? null;
+      };
+      assert.equal(await authority('main.example'), 'main.example');
+      // Lower-cased and without its trailing dot, as a peeked name; refused when it is no host name at all.
+      assert.equal(await authority('Main.Example.'), 'main.example');
+      assert.equal(await authority('a\r\nb.example'), null);
+      assert.equal(await authority(), null);
+    });
+
     test('TERMINATED_TLS relays decrypted bytes to a TCP member, and to a PROXYV2 member with the SSL TLVs', async () => {
       const plain = await startLineServer('127.0.0.1');
       const proxied = await startLineServer('127.0.0.1', { proxyProtocol: true });
@@ -574,15 +607,6 @@ for (const engineKind of ['in-process', 'worker'] as const) {
           [poolSpec('pool-tcp', 'TCP', plain.port), poolSpec('pool-v2', 'PROXYV2', proxied.port)],
         ),
       );
-      const line = async (port: number, options: ConnectionOptions) => {
-        const socket = await tlsConnect(port, options);
-        socket.setEncoding('utf8');
-        socket.write('hello\n');
-        let text = '';
-        while (!text.includes('hello\n')) text += (await once(socket, 'data'))[0];
-        socket.destroy();
-        return text;
-      };
       assert.match(await line(tcpPort, {}), /^member-127\.0\.0\.1 127\.0\.0\.1:\d+\nhello\n$/);
       const text = await line(v2Port, {
         servername: 'other.example',
