@@ -31,7 +31,7 @@ import { relayUpgradeAnswer } from './persistence/upgrade-answer.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
-import { clientCertificateHeadersOf, tlsConnectionOf } from './tls/tls-connection.ts';
+import { clientCertificateHeadersOf, clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import { WriteBurst } from './write-burst.ts';
@@ -265,7 +265,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
         ? // The header names one client, so such connections are never shared between clients. No agent at all:
           // with one (even `agent: false`) Node ignores createConnection and the header would never be sent.
           { createConnection: () => withPreamble(member, pool, config.preamble!, request) }
-        : { agent: pool.agents.agentFor(member) }),
+        : { agent: pool.agents.agentFor(member, clientServerNameOf(request.socket)) }),
     });
     pool.started(member);
     let connected = false;
@@ -341,7 +341,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     const headers = upstreamHeaders(config, request, true);
     const pool = config.pool!;
     const preface = config.preamble ? config.preamble(client, hostAuthority(request.headers.host)) : undefined;
-    const upstream = openMemberSocket(member, pool.memberTls, preface);
+    const upstream = openMemberSocket(member, pool.memberTls, preface, undefined, clientServerNameOf(client));
     pool.started(member);
     upstream.once('close', () => pool.ended(member));
     // A tunnel lives as long as both ends: either end going away takes the other with it.
@@ -399,7 +399,8 @@ function addressedAuthority(socket: Socket): string {
 }
 
 function withPreamble(member: MemberSpec, pool: PoolRuntime, preamble: Preamble, request: IncomingMessage): Socket {
-  return openMemberSocket(member, pool.memberTls, preamble(request.socket, hostAuthority(request.headers.host)));
+  const preface = preamble(request.socket, hostAuthority(request.headers.host));
+  return openMemberSocket(member, pool.memberTls, preface, undefined, clientServerNameOf(request.socket));
 }
 
 /** The configuration the listener's L7 policies serve the request with, or their answer to it. */

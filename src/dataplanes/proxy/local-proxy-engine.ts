@@ -236,7 +236,7 @@ function terminationFor(listener: ListenerSpec, runtime: LoadBalancerRuntime): T
   const kept = runtime.terminations.get(listener.id);
   if (kept?.serves(listener.tls)) return kept;
   const spoken = listener.protocol === 'TERMINATED_HTTPS' ? HTTP_ALPN_SPOKEN : null;
-  const built = new TlsTermination(listener.tls, spoken);
+  const built = new TlsTermination(listener.id, listener.tls, spoken);
   runtime.terminations.set(listener.id, built);
   return built;
 }

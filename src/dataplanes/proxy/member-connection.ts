@@ -19,15 +19,16 @@ export function memberEndpoint(member: MemberSpec): { path: string } | { host: s
 
 /**
  * Starts a connection to a member, over TLS when its pool has `tls`; `preface` (a PROXY protocol header) is the first
- * thing the member gets, before any handshake.
+ * thing the member gets, before any handshake. `serverName`: the client's, sent on over TLS (see MemberTls.connect).
  */
 export function openMemberSocket(
   member: MemberSpec,
   tls: MemberTls | null,
   preface?: Buffer | string,
   onread?: OnReadOpts,
+  serverName: string | null = null,
 ): Socket {
-  if (tls !== null) return tls.connect(member, preface);
+  if (tls !== null) return tls.connect(member, preface, serverName);
   const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true, onread });
   if (preface !== undefined) socket.write(preface);
   return socket;
@@ -40,9 +41,10 @@ export function connectToMember(
   tls: MemberTls | null = null,
   preface?: Buffer | string,
   onread?: OnReadOpts,
+  serverName: string | null = null,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = openMemberSocket(member, tls, preface, onread);
+    const socket = openMemberSocket(member, tls, preface, onread, serverName);
     const fail = (reason: string) => {
       socket.destroy();
       reject(new MemberUnreachable(member, reason));

@@ -2,23 +2,31 @@
  * TLS from the proxy to a pool's members (Octavia's `tls_enabled` pools), as the amphora's HAProxy `server ... ssl`
  * lines do it: the pool's client certificate (`crt`), its CA and revocation list (`ca-file`, `crl-file`, then
  * `verify required`; without a CA `verify none`), its versions, ciphers and ALPN protocols. Members are addressed by
- * IP, and the amphora sends them the client's SNI only when its listener terminated TLS (`sni ssl_fc_sni`), so on a
- * plain listener no server name goes out and a verified member's certificate is checked for its chain (and
- * revocation), not for a host name, as HAProxy's `verify required` does without SNI or `verifyhost`.
+ * IP, and the amphora sends them the client's SNI only when its listener terminated TLS (`sni ssl_fc_sni`): then a
+ * verified member's certificate must name it too. Otherwise no server name goes out and a verified member's
+ * certificate is checked for its chain (and revocation), not for a host name, as HAProxy's `verify required` does
+ * without SNI or `verifyhost`.
  */
 import { createConnection } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { MemberSpec, PoolSpec } from '../../model/load-balancer-spec.ts';
-import { type MemberTlsOptions, memberTlsOptions } from '../../protocols/tls/member-tls-options.ts';
+import { type MemberTlsOptions, memberTlsOptions, withServerName } from '../../protocols/tls/member-tls-options.ts';
 import { memberEndpoint } from './member-connection.ts';
+import { NO_SERVER_NAME, PerServerName } from './per-server-name.ts';
 
 /** Connections whose handshake is done: a pooled one needs no wait before it carries a request. */
 const secured = new WeakSet<TLSSocket>();
 
+/** Server names whose sessions are kept per member. */
+const SESSIONS_PER_MEMBER = 64;
+
 /** The secure context and options of one pool's member connections, built once per configuration. */
 export class MemberTls {
-  /** The last session each member gave, offered on the next connection to it to skip a full handshake. */
-  private readonly sessions = new Map<string, Buffer>();
+  /**
+   * The last session each member gave for each server name, offered on the next connection to it with that name to
+   * skip a full handshake. Never under another name: Node checks no certificate name on a resumed session.
+   */
+  private readonly sessions = new PerServerName<Buffer>(SESSIONS_PER_MEMBER);
 
   private constructor(private readonly options: MemberTlsOptions) {}
 
@@ -35,13 +43,15 @@ export class MemberTls {
 
   /**
    * Opens a TLS connection to the member; `preface` (a PROXY protocol header) goes before the handshake, in clear,
-   * as HAProxy sends it.
+   * as HAProxy sends it. `serverName`: the name the client asked for of a listener terminating TLS, sent on (SNI) and
+   * checked in the member's certificate; such a connection must carry only requests that came with that name.
    */
-  connect(member: MemberSpec, preface?: Buffer | string): TLSSocket {
+  connect(member: MemberSpec, preface?: Buffer | string, serverName: string | null = null): TLSSocket {
+    const key = serverName ?? NO_SERVER_NAME;
     // tls.connect hands allowHalfOpen to its socket, as net.connect does; the typings leave it out.
     const options: ConnectionOptions & { allowHalfOpen: boolean } = {
-      ...this.options,
-      session: this.sessions.get(member.id),
+      ...(serverName === null ? this.options : withServerName(this.options, serverName)),
+      session: this.sessions.get(member.id, key),
       allowHalfOpen: true,
     };
     let socket: TLSSocket;
@@ -53,13 +63,13 @@ export class MemberTls {
     }
     socket.setNoDelay(true);
     socket.once('secureConnect', () => secured.add(socket));
-    socket.on('session', (session: Buffer) => this.sessions.set(member.id, session));
+    socket.on('session', (session: Buffer) => this.sessions.set(member.id, key, session));
     return socket;
   }
 
   /** Forgets the sessions of members no longer in the pool. */
   retain(members: readonly MemberSpec[]): void {
-    for (const id of this.sessions.keys()) if (!members.some((m) => m.id === id)) this.sessions.delete(id);
+    this.sessions.retain(members);
   }
 }
 

@@ -5,6 +5,7 @@ import { connectToMember, MemberUnreachable } from './member-connection.ts';
 import { peekServerName } from './peek-server-name.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import type { Preamble } from './proxy-preamble.ts';
+import { clientServerNameOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 
 export interface TcpRoute {
@@ -64,6 +65,7 @@ class TcpRelay {
     const peeked = route.inspectMs > 0 ? await peekServerName(client, route.inspectMs) : null;
     // Before any TLS handshake with the member, as HAProxy sends it.
     const preface = route.preamble ? route.preamble(client, peeked?.serverName ?? null) : undefined;
+    const serverName = clientServerNameOf(client);
     const tried = new Set<string>();
     let upstream: Socket | undefined;
     while (!client.destroyed && tried.size < MEMBER_ATTEMPTS) {
@@ -71,7 +73,15 @@ class TcpRelay {
       if (!candidate) break;
       tried.add(candidate.id);
       try {
-        const socket = await connectToMember(candidate, route.timeouts.memberConnectMs, route.pool!.memberTls, preface);
+        const { memberConnectMs } = route.timeouts;
+        const socket = await connectToMember(
+          candidate,
+          memberConnectMs,
+          route.pool!.memberTls,
+          preface,
+          undefined,
+          serverName,
+        );
         if (client.destroyed) {
           socket.destroy();
           return;

@@ -7,7 +7,13 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { type ConnectionOptions, connect } from 'node:tls';
 import { forCases, type SeededRandom } from '../../../test/support/seeded-random.ts';
-import { CLIENT_HELLO_MAX_BYTES, type ClientHelloResult, readClientHello } from './client-hello.ts';
+import {
+  CLIENT_HELLO_MAX_BYTES,
+  type ClientHelloResult,
+  readClientHello,
+  serverNameAsRead,
+  startOfClientHello,
+} from './client-hello.ts';
 
 const CAPTURE_TIMEOUT_MS = 5_000;
 const STATUSES = new Set(['need-more', 'not-tls', 'malformed', 'ok']);
@@ -187,6 +193,68 @@ describe('ClientHellos sent by Node', { timeout: 20_000 }, () => {
     assert.deepEqual(readClientHello(backing.subarray(10)), OK_NAMED);
     assert.deepEqual(readClientHello(new Uint8Array(hello)), OK_NAMED);
   });
+});
+
+describe('reading a hello as it arrives', () => {
+  /** `bytes` read one byte longer each time with one progress, until the answer is not need-more: that answer. */
+  function readGrowing(bytes: Buffer, compareEach: boolean): ClientHelloResult {
+    const progress = startOfClientHello();
+    for (let length = 1; length < bytes.length; length++) {
+      const prefix = bytes.subarray(0, length);
+      const answer = readClientHello(prefix, progress);
+      if (compareEach) assert.deepEqual(answer, readClientHello(prefix), `${length} bytes`);
+      if (answer.status !== 'need-more') return answer;
+    }
+    return readClientHello(bytes, progress);
+  }
+
+  test('read again and again with its progress, a hello in records of any size gives the same answers', async () => {
+    for (const hello of await realHellos()) {
+      const whole = readClientHello(hello);
+      for (const size of [16384, 100, 7, 1])
+        assert.deepEqual(
+          readGrowing(
+            reframe(handshakeOf(hello), () => size),
+            true,
+          ),
+          whole,
+          `records of ${size}`,
+        );
+    }
+    const wrongType = reframe(handshake(2, helloBody([])), () => 1);
+    assert.deepEqual(readGrowing(wrongType, true), readClientHello(wrongType));
+    // Refused at the cap, as a fresh read of it all refuses it (fresh reads of every prefix would take seconds).
+    const outgrowing = reframe(handshake(1, helloBody([extension(21, Buffer.alloc(12_000))])), () => 1);
+    const refused = readGrowing(outgrowing, false);
+    assert.equal(refused.status, 'malformed');
+    assert.deepEqual(refused, readClientHello(outgrowing));
+  });
+
+  test('a read with progress starts after the records already walked, not at the first byte', async () => {
+    const split = reframe(handshakeOf(await namedHello()), () => 1);
+    const progress = startOfClientHello();
+    assert.equal(readClientHello(split.subarray(0, 600), progress).status, 'need-more');
+    assert.ok(progress.recordAt > 500);
+    // Walked already, the first record is not looked at again: a fresh read would stop at it.
+    const changed = patched(split.subarray(0, 700), 0, 23);
+    assert.equal(readClientHello(changed).status, 'not-tls');
+    assert.equal(readClientHello(changed, progress).status, 'need-more');
+  });
+});
+
+test('a server name OpenSSL read is taken as a peeked one: lower case, no trailing dot, visible ASCII or none', () => {
+  assert.equal(serverNameAsRead('App.Example.'), 'app.example');
+  assert.equal(serverNameAsRead('a.example'), 'a.example');
+  for (const refused of [
+    'a\r\nb.example',
+    'a b',
+    Buffer.from('ü.example').toString('latin1'),
+    '.',
+    '',
+    false as const,
+    undefined,
+  ])
+    assert.equal(serverNameAsRead(refused), null, JSON.stringify(refused));
 });
 
 describe('not TLS', () => {

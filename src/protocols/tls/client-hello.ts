@@ -4,7 +4,9 @@
  *
  * Called again with more bytes until it answers something other than `need-more`. An answer other than `need-more`
  * never changes when more bytes arrive, and `need-more` is only answered while fewer than CLIENT_HELLO_MAX_BYTES are
- * in. Work is linear in the bytes looked at, at most CLIENT_HELLO_MAX_BYTES; no input makes it throw.
+ * in. Work is linear in the bytes looked at, at most CLIENT_HELLO_MAX_BYTES; no input makes it throw. A caller that
+ * calls again as bytes arrive passes a ClientHelloProgress, so that each call starts after the records already
+ * walked: a hello trickled in tiny records would otherwise cost the walk of all of them on every chunk.
  *
  * RFC 8446 §4.1.2 and RFC 5246 §7.4.1.2 (ClientHello), RFC 6066 §3 (server_name), RFC 7301 (ALPN).
  */
@@ -54,13 +56,39 @@ const uint16 = (bytes: Buffer, at: number): number => (bytes[at]! << 8) | bytes[
 const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0')}`;
 
 /**
+ * How far readClientHello got in a hello still arriving: the records it walked whole, and what they held of the
+ * handshake header. Valid only for longer copies of the same bytes.
+ */
+export interface ClientHelloProgress {
+  recordAt: number;
+  /** Handshake bytes in those records, header included. */
+  messageSeen: number;
+  bodyLength: number;
+}
+
+export const startOfClientHello = (): ClientHelloProgress => ({ recordAt: 0, messageSeen: 0, bodyLength: 0 });
+
+/** Keeps, for the next call, that the records before `recordAt` were walked and what they held. */
+function remember(
+  progress: ClientHelloProgress | undefined,
+  recordAt: number,
+  messageSeen: number,
+  bodyLength: number,
+) {
+  if (progress === undefined) return;
+  progress.recordAt = recordAt;
+  progress.messageSeen = messageSeen;
+  progress.bodyLength = bodyLength;
+}
+
+/**
  * The ClientHello's body (after the 4-byte handshake header), once all of it has arrived: a view of `bytes` when it
  * came in one record, else a copy joined from the records' fragments. Or why there is none (yet).
  */
-function clientHelloBody(bytes: Buffer): Buffer | ClientHelloResult {
-  let recordAt = 0;
-  let messageSeen = 0; // handshake bytes read so far, header included
-  let bodyLength = 0;
+function clientHelloBody(bytes: Buffer, progress: ClientHelloProgress | undefined): Buffer | ClientHelloResult {
+  let recordAt = progress?.recordAt ?? 0;
+  let messageSeen = progress?.messageSeen ?? 0; // handshake bytes read so far, header included
+  let bodyLength = progress?.bodyLength ?? 0;
   for (;;) {
     // The record header and at least one fragment byte must fit under the cap.
     if (recordAt + RECORD_HEADER_LENGTH >= CLIENT_HELLO_MAX_BYTES) return tooLong();
@@ -98,6 +126,7 @@ function clientHelloBody(bytes: Buffer): Buffer | ClientHelloResult {
     }
     if (messageSeen < HANDSHAKE_HEADER_LENGTH) {
       recordAt = fragmentEnd;
+      remember(progress, recordAt, messageSeen, bodyLength);
       continue;
     }
     if (bodyLength < MIN_CLIENT_HELLO_BODY_LENGTH)
@@ -112,6 +141,7 @@ function clientHelloBody(bytes: Buffer): Buffer | ClientHelloResult {
       if (earliestEnd > CLIENT_HELLO_MAX_BYTES) return tooLong();
       messageSeen += fragmentEnd - at;
       recordAt = fragmentEnd;
+      remember(progress, recordAt, messageSeen, bodyLength);
       continue;
     }
     const messageEnd = at + messageLeft;
@@ -177,6 +207,17 @@ function readHostName(bytes: Buffer, start: number, end: number): string | Malfo
   }
   const name = bytes.toString('latin1', start, last);
   return hasUpper ? name.toLowerCase() : name;
+}
+
+/**
+ * A server name OpenSSL read from a ClientHello (each byte one latin1 character, as Node gives it), as readClientHello
+ * gives it: lower-cased, without a trailing dot; null for none, or for one readClientHello refuses.
+ */
+export function serverNameAsRead(name: string | false | undefined): string | null {
+  if (!name) return null;
+  const bytes = Buffer.from(name, 'latin1');
+  const read = readHostName(bytes, 0, bytes.length);
+  return typeof read === 'string' ? read : null;
 }
 
 /** The protocol names of an ALPN extension's value in [start, end), in the client's order. */
@@ -255,10 +296,13 @@ function readBody(bytes: Buffer, start: number, end: number): ClientHelloResult 
   return readExtensions(bytes, at, end);
 }
 
-/** Reads the ClientHello at the start of `bytes` (everything the client sent so far). */
-export function readClientHello(bytes: Uint8Array): ClientHelloResult {
+/**
+ * Reads the ClientHello at the start of `bytes` (everything the client sent so far), from where `progress` says an
+ * earlier call on fewer of these bytes got to, and records how far this one got.
+ */
+export function readClientHello(bytes: Uint8Array, progress?: ClientHelloProgress): ClientHelloResult {
   // A view, not a copy, for Buffer's latin1 decoding and copy.
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const body = clientHelloBody(buffer);
+  const body = clientHelloBody(buffer, progress);
   return Buffer.isBuffer(body) ? readBody(body, 0, body.length) : body;
 }

@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   createSecureContext,
   DEFAULT_CIPHERS,
@@ -6,6 +8,7 @@ import {
   type SecureVersion,
 } from 'node:tls';
 import type { PoolSpec } from '../../model/load-balancer-spec.ts';
+import { certificateNames, ServerNameIndex } from './server-name-index.ts';
 
 /** Octavia's version names, lowest first, as Node spells them; SSLv3 Node does not speak. */
 const VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
@@ -19,8 +22,13 @@ export interface MemberTlsOptions {
   secureContext: SecureContext;
   /** With the pool's CA: the member's certificate must chain to it (HAProxy's `verify required`); else `verify none`. */
   rejectUnauthorized: boolean;
-  /** No host name check: members are addressed by IP and sent no server name, as the amphora's do without SNI. */
+  /**
+   * No host name check without a server name: members are addressed by IP, as the amphora's are. With one (see
+   * withServerName), the certificate must name it.
+   */
   checkServerIdentity: (host: string, certificate: PeerCertificate) => Error | undefined;
+  /** The server name sent (SNI), when there is one. */
+  servername?: string;
   ALPNProtocols: string[] | undefined;
 }
 
@@ -57,4 +65,31 @@ export function memberTlsOptions(tls: PoolSpec['tls'], speaksHttp1: boolean): Me
 
 function withTls13Suites(ciphers: string): string {
   return ciphers.split(':').some((c) => c.startsWith('TLS_')) ? ciphers : [...TLS13_SUITES, ciphers].join(':');
+}
+
+/**
+ * `options` for a connection made for a client that asked for `serverName` on a listener terminating TLS: the name
+ * goes to the member (SNI), and a member certificate that is verified must name it, as the amphora's `sni
+ * ssl_fc_sni` with `verify required` does (HAProxy checks the names against the SNI it sent). An IP address is not a
+ * server name (RFC 6066), and neither HAProxy nor weir would check one: the options stay as they are.
+ */
+export function withServerName(options: MemberTlsOptions, serverName: string): MemberTlsOptions {
+  if (isIP(serverName) !== 0) return options;
+  return {
+    ...options,
+    servername: serverName,
+    ...(options.rejectUnauthorized ? { checkServerIdentity: certificateNamesServer } : {}),
+  };
+}
+
+/**
+ * Whether the member's certificate names `serverName` as HAProxy matches it: a subjectAltName DNS name or the
+ * subject's CN, without regard to case, a wildcard covering one label. An error says it does not.
+ */
+function certificateNamesServer(serverName: string, certificate: PeerCertificate): Error | undefined {
+  const names = new ServerNameIndex<true>();
+  names.add(certificateNames(new X509Certificate(certificate.raw)), true);
+  if (names.find(serverName)) return undefined;
+  // Named as OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH is, so it is reported as a verification failure.
+  return Object.assign(new Error(`the certificate does not name ${serverName}`), { code: 'HOSTNAME_MISMATCH' });
 }

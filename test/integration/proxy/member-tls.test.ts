@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { connect as http2Connect } from 'node:http2';
 import { connect, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import type { LocalProxyEngine } from '../../../src/dataplanes/proxy/local-proxy-engine.ts';
 import { temporaryDirectory } from '../../../src/health/testing/test-servers.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../src/model/constants.ts';
@@ -55,6 +57,20 @@ function tlsSpec(
   };
 }
 
+/** The spec of tlsSpec with a listener terminating TLS, serving `certificate`, in front of the TLS pool. */
+function terminatedSpec(
+  protocol: 'TERMINATED_HTTPS' | 'TERMINATED_TLS',
+  port: number,
+  members: MemberSpec[],
+  tls: Partial<PoolSpec['tls']>,
+  certificate: IssuedCertificate,
+): LoadBalancerSpec {
+  const base = tlsSpec(protocol, port, members, tls, protocol === 'TERMINATED_TLS' ? 'TCP' : 'HTTP');
+  const listener = base.listeners[0]!;
+  const certificates = [{ certificateChainPem: certificate.chainPem, privateKeyPem: certificate.keyPem }];
+  return { ...base, listeners: [{ ...listener, tls: { ...listener.tls, defaultContainerRef: 'ref', certificates } }] };
+}
+
 /** GETs `/` `count` times over one keep-alive client connection; the statuses and the members' reports. */
 async function get(
   port: number,
@@ -79,9 +95,16 @@ async function get(
   }
 }
 
-/** Sends `bytes` on a new connection and reads until the proxy closes it. */
-async function rawExchange(port: number, bytes: string): Promise<string> {
-  const socket = connect({ host: '127.0.0.1', port });
+/**
+ * Sends `bytes` on a new connection and reads until the proxy closes it. Over TLS with `tls`, asking for its
+ * `servername` (without one a client connecting to an IP address sends none).
+ */
+async function rawExchange(port: number, bytes: string, tls?: { servername?: string }): Promise<string> {
+  const socket =
+    tls === undefined
+      ? connect({ host: '127.0.0.1', port })
+      : tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...tls });
+  socket.on('error', () => {});
   socket.setEncoding('utf8');
   let text = '';
   socket.on('data', (chunk: string) => {
@@ -359,6 +382,92 @@ describe('proxy: TLS to members', () => {
     assert.equal(negotiated(line!).protocol, 'TLSv1.3');
     assert.equal(echo, 'proxied');
     assert.equal((server.headers[0]!.source as { address: string }).address, '127.0.0.1');
+  });
+
+  describe("the client's server name, from a listener terminating TLS", () => {
+    let front: IssuedCertificate;
+    before(() => {
+      front = ca.issue({ commonName: 'front', dnsNames: ['app.example', '*.app.example', 'other.example'] });
+    });
+    const named = (cn: string) => ca.issue({ commonName: cn, dnsNames: ['app.example', '*.app.example'] });
+    const answerOf = (text: string) => negotiated(text.slice(text.indexOf('\r\n\r\n') + 4));
+    // HTTP/1.0 takes the general path.
+    const request = 'GET / HTTP/1.0\r\nhost: app.example\r\n\r\n';
+
+    test('goes to the member, whose verified certificate must name it; a member connection serves one name', async () => {
+      const server = await https('127.0.0.49', named('member-49'));
+      const port = await freePort();
+      await engine.apply(terminatedSpec('TERMINATED_HTTPS', port, [memberOf(server)], { caPem: ca.certPem }, front));
+      for (const servername of ['app.example', 'www.app.example', undefined, 'app.example', 'www.app.example']) {
+        const answer = await rawExchange(port, request, { servername });
+        assert.match(answer, /^HTTP\/1\.1 200 /, servername);
+        assert.equal(answerOf(answer).servername, servername ?? false);
+      }
+      // One kept-alive member connection per name, none shared between names.
+      assert.equal(server.handshakes, 3);
+      // A name the member's certificate lacks fails verification, as a certificate from another CA does.
+      const errors = await loggedErrors(async () => {
+        assert.match(await rawExchange(port, request, { servername: 'other.example' }), /^HTTP\/1\.1 502 /);
+      });
+      assert.match(errors.join('\n'), /certificate verify failed: the certificate does not name other\.example/);
+    });
+
+    test('is sent without a name check when the pool has no CA', async () => {
+      const server = await https('127.0.0.50', serverCert('member-50', otherCa));
+      const port = await freePort();
+      await engine.apply(terminatedSpec('TERMINATED_HTTPS', port, [memberOf(server)], {}, front));
+      const answer = await rawExchange(port, request, { servername: 'other.example' });
+      assert.match(answer, /^HTTP\/1\.1 200 /);
+      assert.equal(answerOf(answer).servername, 'other.example');
+    });
+
+    test('goes to the member of a TERMINATED_TLS listener', async () => {
+      const certificate = named('member-51');
+      const server = await startTlsEchoMember('127.0.0.51', { cert: certificate.chainPem, key: certificate.keyPem });
+      servers.push(server);
+      const port = await freePort();
+      await engine.apply(terminatedSpec('TERMINATED_TLS', port, [memberOf(server)], { caPem: ca.certPem }, front));
+      const [line, echo] = (await rawExchange(port, 'relayed\n', { servername: 'www.app.example' })).split('\n');
+      assert.equal(negotiated(line!).servername, 'www.app.example');
+      assert.equal(echo, 'relayed');
+    });
+
+    test('goes to the member for HTTP/2 streams', async () => {
+      const server = await https('127.0.0.53', named('member-53'));
+      const port = await freePort();
+      const lb = terminatedSpec('TERMINATED_HTTPS', port, [memberOf(server)], { caPem: ca.certPem }, front);
+      const listener = lb.listeners[0]!;
+      await engine.apply({ ...lb, listeners: [{ ...listener, tls: { ...listener.tls, alpnProtocols: ['h2'] } }] });
+      const session = http2Connect(`https://127.0.0.1:${port}`, {
+        servername: 'www.app.example',
+        rejectUnauthorized: false,
+      });
+      try {
+        const stream = session.request({ ':path': '/', ':authority': 'www.app.example' });
+        stream.setEncoding('utf8');
+        let body = '';
+        stream.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        await once(stream, 'end');
+        assert.equal(negotiated(body).servername, 'www.app.example');
+      } finally {
+        session.close();
+      }
+    });
+
+    test('goes to the member on the fast path too (keep-alive HTTP/1.1)', {
+      todo: "the fast path's member connections (member-socket-pool.ts) are not kept per server name yet",
+    }, async () => {
+      const server = await https('127.0.0.52', named('member-52'));
+      const port = await freePort();
+      await engine.apply(terminatedSpec('TERMINATED_HTTPS', port, [memberOf(server)], { caPem: ca.certPem }, front));
+      for (const servername of ['app.example', 'www.app.example']) {
+        const http11 = 'GET / HTTP/1.1\r\nhost: app.example\r\nconnection: close\r\n\r\n';
+        const answer = await rawExchange(port, http11, { servername });
+        assert.equal(answerOf(answer).servername, servername);
+      }
+    });
   });
 
   test('a new CA takes effect at once: idle member connections made under the old one are not reused', async () => {

@@ -158,6 +158,17 @@ async function get(socket: TLSSocket, extra = ''): Promise<Map<string, string>> 
   }
 }
 
+/** Sends a line through a TLS relay on a new connection; what came back once the line was echoed. */
+async function line(port: number, options: ConnectionOptions): Promise<string> {
+  const socket = await tlsConnect(port, options);
+  socket.setEncoding('utf8');
+  socket.write('hello\n');
+  let text = '';
+  while (!text.includes('hello\n')) text += (await once(socket, 'data'))[0];
+  socket.destroy();
+  return text;
+}
+
 /** Whether a connection with these options is refused: its handshake fails, or it is closed before an answer. */
 async function refused(port: number, options: ConnectionOptions): Promise<boolean> {
   try {
@@ -431,6 +442,91 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       assert.equal(await refused(httpsPort, { cert: stranger.certPem, key: stranger.keyPem }), true);
     });
 
+    /**
+     * Connects twice, the second time (to `then`, by default the same again) offering the session (ticket) the first
+     * connection got, as a browser does; the member's view of each connection's first request, and whether the
+     * second resumed (`after` null: it was refused).
+     */
+    async function resumption(
+      port: number,
+      options: ConnectionOptions,
+      then: { port: number; options: ConnectionOptions } = { port, options },
+    ): Promise<{ before: Map<string, string>; after: Map<string, string> | null; reused: boolean }> {
+      const opening = await tlsConnect(port, options);
+      const sessions: Buffer[] = [];
+      opening.on('session', (session: Buffer) => sessions.push(session));
+      // TLS 1.3 sends its tickets after the handshake: they have come once an answer has.
+      const before = await get(opening);
+      const session = sessions.at(-1) ?? opening.getSession();
+      opening.destroy();
+      assert.ok(session, 'the first connection got a session to resume');
+      let again: TLSSocket;
+      try {
+        again = await tlsConnect(then.port, { ...then.options, session });
+      } catch {
+        return { before, after: null, reused: false };
+      }
+      try {
+        const reused = again.isSessionReused();
+        const after = await get(again).catch(() => null);
+        return { before, after, reused };
+      } finally {
+        again.destroy();
+      }
+    }
+
+    for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+      test(`${version}: a session resumes under NONE, OPTIONAL and MANDATORY, the client certificate still reported`, async () => {
+        const pinned = { minVersion: version, maxVersion: version };
+        const withCertificate = { ...pinned, cert: client.certPem, key: client.keyPem };
+        for (const clientAuthentication of ['NONE', 'OPTIONAL', 'MANDATORY'] as const) {
+          const tls = tlsOf([main], {
+            clientAuthentication,
+            clientCaPem: clientCa.certPem,
+            clientCrlPem: clientCa.crlPem(),
+          });
+          await httpsService(`resume-${clientAuthentication}`, tls, certificateHeaders);
+          const { before, after, reused } = await resumption(httpsPort, withCertificate);
+          assert.equal(reused, true, clientAuthentication);
+          const asked = clientAuthentication !== 'NONE';
+          assert.equal(after?.get('x-ssl-client-has-cert'), asked ? '1' : '0', clientAuthentication);
+          assert.equal(after?.get('x-ssl-client-verify'), '0', clientAuthentication);
+          assert.equal(after?.get('x-ssl-client-cn'), asked ? 'client one' : '', clientAuthentication);
+          for (const header of Object.keys(certificateHeaders)) {
+            const name = header.toLowerCase();
+            assert.equal(after?.get(name), before.get(name), `${clientAuthentication} ${header}`);
+          }
+          await engine.remove(`resume-${clientAuthentication}`);
+        }
+      });
+    }
+
+    test('a session from one listener does not resume on a listener with other client authentication settings', async () => {
+      const otherPort = await freePort();
+      const trusting = (caPem: string) =>
+        tlsOf([main], { clientAuthentication: 'OPTIONAL', clientCaPem: caPem, clientCrlPem: null });
+      await apply(
+        loadBalancer(
+          'resume-across',
+          [
+            listenerSpec('first', 'TERMINATED_HTTPS', httpsPort, trusting(clientCa.certPem), certificateHeaders),
+            listenerSpec('second', 'TERMINATED_HTTPS', otherPort, trusting(ca.certPem), certificateHeaders),
+          ],
+          [poolSpec('pool-first', 'HTTP', echo.port), poolSpec('pool-second', 'HTTP', echo.port)],
+        ),
+      );
+      for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+        const pinned = { minVersion: version, maxVersion: version };
+        const withCertificate = { ...pinned, cert: client.certPem, key: client.keyPem };
+        assert.equal((await resumption(httpsPort, withCertificate)).reused, true, version);
+        // Offered to the other listener, the session is not taken: the certificate it holds was checked against
+        // another CA, and the connection goes on without one.
+        const across = await resumption(httpsPort, withCertificate, { port: otherPort, options: pinned });
+        assert.equal(across.reused, false, version);
+        assert.equal(across.after?.get('x-ssl-client-has-cert'), '0', version);
+      }
+    });
+
     test('a new certificate serves new handshakes while an open keep-alive connection goes on', async () => {
       await httpsService('swap', tlsOf([main]));
       const before = await tlsConnect(httpsPort);
@@ -472,6 +568,28 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       socket.destroy();
     });
 
+    test('one certificate: OpenSSL reads the hello unpeeked, and the server name reaches a PROXYV2 member as read', async () => {
+      const proxied = await startLineServer('127.0.0.1', { proxyProtocol: true });
+      closers.push(proxied.close);
+      const port = await freePort();
+      await apply(
+        loadBalancer(
+          'single',
+          [listenerSpec('single', 'TERMINATED_TLS', port, tlsOf([main]))],
+          [poolSpec('pool-single', 'PROXYV2', proxied.port)],
+        ),
+      );
+      const authority = async (servername?: string) => {
+        await line(port, servername === undefined ? {} : { servername });
+        return proxied.headers.at(-1)!.tlvs.find((t) => t.type === 'authority')?.value ?? null;
+      };
+      assert.equal(await authority('main.example'), 'main.example');
+      // Lower-cased and without its trailing dot, as a peeked name; refused when it is no host name at all.
+      assert.equal(await authority('Main.Example.'), 'main.example');
+      assert.equal(await authority('a\r\nb.example'), null);
+      assert.equal(await authority(), null);
+    });
+
     test('TERMINATED_TLS relays decrypted bytes to a TCP member, and to a PROXYV2 member with the SSL TLVs', async () => {
       const plain = await startLineServer('127.0.0.1');
       const proxied = await startLineServer('127.0.0.1', { proxyProtocol: true });
@@ -489,15 +607,6 @@ for (const engineKind of ['in-process', 'worker'] as const) {
           [poolSpec('pool-tcp', 'TCP', plain.port), poolSpec('pool-v2', 'PROXYV2', proxied.port)],
         ),
       );
-      const line = async (port: number, options: ConnectionOptions) => {
-        const socket = await tlsConnect(port, options);
-        socket.setEncoding('utf8');
-        socket.write('hello\n');
-        let text = '';
-        while (!text.includes('hello\n')) text += (await once(socket, 'data'))[0];
-        socket.destroy();
-        return text;
-      };
       assert.match(await line(tcpPort, {}), /^member-127\.0\.0\.1 127\.0\.0\.1:\d+\nhello\n$/);
       const text = await line(v2Port, {
         servername: 'other.example',

@@ -105,3 +105,11 @@ export function clientCertificateHeadersOf(
 export function tlsConnectionOf(socket: Socket): TlsConnection | undefined {
   return (socket as WithConnection)[CONNECTION];
 }
+
+/**
+ * The server name (SNI) the client on `socket` asked of a listener terminating TLS, null for none or a plain socket:
+ * what TLS members are sent, as the amphora's `sni ssl_fc_sni`.
+ */
+export function clientServerNameOf(socket: Socket): string | null {
+  return tlsConnectionOf(socket)?.serverName ?? null;
+}

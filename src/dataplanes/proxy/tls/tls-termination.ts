@@ -4,9 +4,11 @@ import { createSecureContext, type SecureContext, type SecureContextOptions, TLS
 import type { ListenerSpec } from '../../../model/load-balancer-spec.ts';
 import { chooseAlpn, offeredAlpn } from '../../../protocols/tls/alpn-choice.ts';
 import { certificateAlgorithms } from '../../../protocols/tls/certificate-algorithms.ts';
+import { serverNameAsRead } from '../../../protocols/tls/client-hello.ts';
 import { certificateNames, ServerNameIndex } from '../../../protocols/tls/server-name-index.ts';
 import { tlsVersionRange } from '../../../protocols/tls/tls-versions.ts';
 import { peekServerName } from '../peek-server-name.ts';
+import { sessionIdContext } from './session-id-context.ts';
 import { attachTlsConnection } from './tls-connection.ts';
 
 type ListenerTls = ListenerSpec['tls'];
@@ -39,6 +41,7 @@ export class TlsTermination {
    * `spoken`: the application protocols the listener carries itself (HTTP), or null for one relaying bytes.
    */
   constructor(
+    listenerId: string,
     readonly tls: ListenerTls,
     spoken: readonly string[] | null,
   ) {
@@ -50,6 +53,8 @@ export class TlsTermination {
       ...range,
       // The server's order decides, as HAProxy's does by default.
       honorCipherOrder: true,
+      // Sessions (tickets) resume only on this listener with these client certificate settings.
+      sessionIdContext: sessionIdContext(listenerId, tls),
       // TLS 1.3 suites named in the string are used; without any, OpenSSL's defaults stay, as HAProxy's `ciphers`.
       ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
       ...(this.clientAuthentication && tls.clientCaPem ? { ca: tls.clientCaPem } : {}),
@@ -93,32 +98,56 @@ export class TlsTermination {
 
   /**
    * Runs the handshake on an admitted connection, for at most `handshakeMs`; `serve` gets the decrypted socket once
-   * it is done and the client's certificate, if one was asked for and sent, verified. A failed handshake closes the connection.
+   * it is done and the client's certificate, if one was asked for and sent, verified. A failed handshake closes the
+   * connection.
    *
-   * The certificate is chosen from the ClientHello before OpenSSL sees it, not in a server-name callback: Node adds a
-   * callback's certificate next to the default one, and OpenSSL would keep serving the default when their key types
-   * differ (an RSA certificate for one name, an EC default).
+   * With SNI certificates, the certificate is chosen from the ClientHello before OpenSSL sees it, not in a
+   * server-name callback: Node adds a callback's certificate next to the default one, and OpenSSL would keep serving
+   * the default when their key types differ (an RSA certificate for one name, an EC default). With the default alone
+   * there is nothing to choose: OpenSSL reads the hello straight off the socket, and the name comes from it after.
    */
   accept(raw: Socket, handshakeMs: number, serve: (secure: TLSSocket) => void): void {
-    const deadline = Date.now() + handshakeMs;
     // A reset while the hello is read; afterwards the TLS socket reports the connection's errors.
     raw.on('error', handshakeFailed);
+    if (this.tls.certificates.length === 1)
+      return void this.handshake(raw, this.defaultCertificate, undefined, handshakeMs, serve);
+    const deadline = Date.now() + handshakeMs;
     void peekServerName(raw, handshakeMs).then(({ serverName, unread }) => {
       // Gone, or finished sending before its hello was whole: there is no handshake to answer.
       if (raw.destroyed || unread !== null) return void raw.destroy();
-      const served = this.certificateFor(serverName);
-      const socket = new TLSSocket(raw, { ...this.socketOptions, secureContext: served.context });
-      socket.setTimeout(Math.max(1, deadline - Date.now()));
-      socket.on('timeout', handshakeTimedOut);
-      socket.on('error', handshakeFailed);
-      socket.once('secure', () => {
-        socket.setTimeout(0);
-        socket.removeListener('timeout', handshakeTimedOut);
-        socket.removeListener('error', handshakeFailed);
-        const connection = attachTlsConnection(socket, this, served, serverName);
-        if (this.clientAuthentication && connection.facts.verifyResult !== 0) return void socket.destroy();
-        serve(socket);
-      });
+      const left = Math.max(1, deadline - Date.now());
+      this.handshake(raw, this.certificateFor(serverName), serverName, left, serve);
+    });
+  }
+
+  /** `serverName`: what the peeked hello asked for, or undefined to take it from the finished handshake. */
+  private handshake(
+    raw: Socket,
+    served: ServedCertificate,
+    serverName: string | null | undefined,
+    handshakeMs: number,
+    serve: (secure: TLSSocket) => void,
+  ): void {
+    const options =
+      served === this.defaultCertificate
+        ? this.socketOptions
+        : { ...this.socketOptions, secureContext: served.context };
+    const socket = new TLSSocket(raw, options);
+    socket.setTimeout(handshakeMs);
+    socket.on('timeout', handshakeTimedOut);
+    socket.on('error', handshakeFailed);
+    socket.once('secure', () => {
+      socket.setTimeout(0);
+      socket.removeListener('timeout', handshakeTimedOut);
+      socket.removeListener('error', handshakeFailed);
+      // OpenSSL's name is as the client wrote it: read as the peek reads it (lower case, visible ASCII), or none.
+      const name =
+        serverName !== undefined
+          ? serverName
+          : serverNameAsRead((socket as { servername?: string | false }).servername);
+      const connection = attachTlsConnection(socket, this, served, name);
+      if (this.clientAuthentication && connection.facts.verifyResult !== 0) return void socket.destroy();
+      serve(socket);
     });
   }
 }

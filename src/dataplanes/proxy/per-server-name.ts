@@ -1,0 +1,50 @@
+import type { MemberSpec } from '../../model/load-balancer-spec.ts';
+
+/** The key of what serves connections sent no server name. */
+export const NO_SERVER_NAME = '';
+
+/**
+ * What is kept per member and per server name a client asked for (TLS sessions, keep-alive agents). Clients choose
+ * their server names, so a member keeps at most `perMember` of them: past that the name set least recently goes,
+ * handed to `evicted`.
+ */
+export class PerServerName<T> {
+  private readonly byMember = new Map<string, Map<string, T>>();
+
+  constructor(
+    private readonly perMember: number,
+    private readonly evicted: (value: T) => void = () => {},
+  ) {}
+
+  get(memberId: string, serverName: string): T | undefined {
+    return this.byMember.get(memberId)?.get(serverName);
+  }
+
+  set(memberId: string, serverName: string, value: T): void {
+    let named = this.byMember.get(memberId);
+    if (named === undefined) {
+      named = new Map();
+      this.byMember.set(memberId, named);
+    }
+    named.delete(serverName);
+    named.set(serverName, value);
+    if (named.size <= this.perMember) return;
+    const [oldest, gone] = named.entries().next().value!;
+    named.delete(oldest);
+    this.evicted(gone);
+  }
+
+  /** Keeps what these members have; what the others had goes to `dropped`. */
+  retain(members: readonly MemberSpec[], dropped: (value: T) => void = () => {}): void {
+    for (const [id, named] of this.byMember) {
+      if (members.some((m) => m.id === id)) continue;
+      this.byMember.delete(id);
+      for (const value of named.values()) dropped(value);
+    }
+  }
+
+  /** Forgets everything, each value handed to `dropped`. */
+  clear(dropped: (value: T) => void = () => {}): void {
+    this.retain([], dropped);
+  }
+}
