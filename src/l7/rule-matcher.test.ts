@@ -69,6 +69,11 @@ describe('L7 rule matching, as the amphora matches', () => {
     );
     // An escape keeps its meaning though the pattern is lowered: \D is a non-digit, not a digit.
     check(rule('HOST_NAME', 'REGEX', '^\\D+$'), [host('abc')], [host('a1c')]);
+    // Case is ignored for the pattern as written: a range across the letters stays in order,
+    // two group names differing in case stay two, and an escape naming an upper-case letter matches either case.
+    check(rule('HOST_NAME', 'REGEX', '^[Z-a]$'), [host('z'), host('A'), host('_')], [host('b'), host('Y')]);
+    check(rule('HOST_NAME', 'REGEX', '^(?<A>x)|(?<a>y)$'), [host('X'), host('y')], [host('z')]);
+    check(rule('HOST_NAME', 'REGEX', '^\\x4A$'), [host('J'), host('j')], [host('k')]);
   });
 
   test('PATH: the path without the query, absolute-form targets included', () => {
