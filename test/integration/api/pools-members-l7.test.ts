@@ -463,6 +463,21 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(ok.redirect_pool_id, null);
     });
 
+    // Octavia's l7policy controller runs _validate_protocol on the redirect pool, on POST and on PUT alike.
+    test("REDIRECT_TO_POOL to a pool the listener's protocol cannot use -> 400, on create and on update", async () => {
+      const tcpPool = await h.createPool(lb.id, { protocol: 'TCP' });
+      const refusal = "Validation failure: The pool protocol 'TCP' is invalid while the listener protocol is 'HTTP'.";
+      const toTcp = { action: 'REDIRECT_TO_POOL', redirect_pool_id: tcpPool.id };
+      assertFault(await h.post('l7policies', { l7policy: { listener_id: listener.id, ...toTcp } }), 400, refusal);
+      const policy = await h.createL7Policy(lb.id, listener.id, {
+        action: 'REDIRECT_TO_POOL',
+        redirect_pool_id: pool.id,
+      });
+      assertFault(await h.put(`l7policies/${policy.id}`, { l7policy: toTcp }), 400, refusal);
+      const kept = await h.get(`l7policies/${policy.id}`);
+      assert.equal(kept.body.l7policy.redirect_pool_id, pool.id);
+    });
+
     test('positions: a policy inserted at 1 pushes the others down', async () => {
       const l = await h.createListener(lb.id, { protocol_port: 8090 });
       const a = await h.createL7Policy(lb.id, l.id, { name: 'a' });
