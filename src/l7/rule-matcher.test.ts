@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import type { L7CompareType, L7RuleType } from '../model/constants.ts';
 import type { ClientCertificateFacts } from '../protocols/tls/client-certificate-facts.ts';
 import { NO_CLIENT_CERTIFICATE } from '../protocols/tls/peer-certificate-facts.ts';
+import { MAX_REGEX_COST, regexCost } from './regex-cost.ts';
 import type { RequestFacts } from './request-facts.ts';
-import { ruleMatcher } from './rule-matcher.ts';
+import { MAX_REGEX_SAMPLE, ruleMatcher } from './rule-matcher.ts';
 
 function facts(
   target: string,
@@ -141,5 +142,19 @@ describe('L7 rule matching, as the amphora matches', () => {
     check(rule('SSL_DN_FIELD', 'ENDS_WITH', 'two', 'CN'), [expired], [verified]);
     check(rule('SSL_DN_FIELD', 'CONTAINS', 'cm', 'O'), [verified], [expired]);
     check(rule('SSL_DN_FIELD', 'REGEX', '^client-(one|three)$', 'CN'), [verified], [expired, none]);
+  });
+
+  test('a REGEX rule tests values up to 16 KiB; a longer one, which HAProxy never evaluates, does not match', () => {
+    // The costliest pattern the API lets through, on a value of 64 KiB (an HTTP/2 head may be that long).
+    const worst = 'a{7}x';
+    assert.equal(regexCost(worst), MAX_REGEX_COST);
+    const value = (length: number) => `${'a'.repeat(length - 1)}x`;
+    assert.equal(MAX_REGEX_SAMPLE, 16_384);
+    check(
+      rule('HEADER', 'REGEX', worst, 'x-tier'),
+      [header(value(MAX_REGEX_SAMPLE))],
+      [header(value(MAX_REGEX_SAMPLE + 1)), header(value(65_536))],
+    );
+    check(rule('PATH', 'REGEX', worst), [facts(`/${value(MAX_REGEX_SAMPLE - 1)}`)], [facts(`/${value(65_535)}`)]);
   });
 });

@@ -11,6 +11,15 @@ import { ruleRegex } from './rule-regex.ts';
 
 export type RuleMatcher = (facts: RequestFacts) => boolean;
 
+/**
+ * The longest value a REGEX rule tests (HAProxy's default bufsize, 16 KiB); a longer one does not match. HAProxy
+ * never evaluates a rule on such a value: a request whose head outgrows its buffer is refused first. Only HTTP/2
+ * heads (64 KiB) bring such values here; not matching rather than testing the first 16 KiB, because a prefix would
+ * pass patterns meant for the whole value (`^[a-z0-9.]+$`). The linear engine's time grows with value length times
+ * pattern size, so this also bounds what one request can cost (see regex-cost.ts).
+ */
+export const MAX_REGEX_SAMPLE = 16_384;
+
 /** Throws when a REGEX value cannot be compiled for the linear-time engine (the API lets none such through). */
 export function ruleMatcher(rule: L7RuleSpec): RuleMatcher {
   let matches: RuleMatcher;
@@ -81,7 +90,7 @@ function compare(rule: L7RuleSpec, value: string, compareType = rule.compareType
       return (sample) => sample.includes(value);
     case 'REGEX': {
       const regex = ruleRegex(rule.type, value);
-      return (sample) => regex.test(sample);
+      return (sample) => sample.length <= MAX_REGEX_SAMPLE && regex.test(sample);
     }
   }
 }

@@ -9,5 +9,10 @@ import { linearRegex } from './linear-regex.ts';
 
 /** Throws LinearRegexError when the pattern cannot be compiled for the linear-time engine. */
 export function ruleRegex(type: L7RuleType, pattern: string): RegExp {
-  return linearRegex(type === 'HOST_NAME' ? caseFoldedPattern(pattern) : pattern);
+  return linearRegex(compiledPattern(type, pattern));
+}
+
+/** The pattern the engine runs for a rule's value, whose cost the API bounds (regex-cost.ts). */
+export function compiledPattern(type: L7RuleType, pattern: string): string {
+  return type === 'HOST_NAME' ? caseFoldedPattern(pattern) : pattern;
 }

@@ -525,6 +525,14 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       );
       const regex = await post({ type: 'PATH', compare_type: 'REGEX', value: '[' });
       assertFault(regex, 400, /^Error parsing L7Rule: Unable to parse regular expression/);
+      // A pattern whose work per character of a value is unbounded in practice: refused, saying why.
+      assertFault(
+        await post({ type: 'HEADER', key: 'X-Env', compare_type: 'REGEX', value: `${'.*'.repeat(120)}x` }),
+        400,
+        'Error parsing L7Rule: Unable to parse regular expression: it is too costly to run: up to 1082 steps per ' +
+          'character of a request value, at most 16 are allowed (anchor it with ^, drop a leading .*, or use fewer ' +
+          'repetitions, alternatives and classes)',
+      );
       assertFault(
         await post({ type: 'PATH', compare_type: 'EQUAL_TO', value: '/a b' }),
         400,
@@ -556,6 +564,12 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(rule.invert, false);
       const got = await h.get(`l7policies/${policy.id}`);
       assert.deepEqual(got.body.l7policy.rules, [{ id: rule.id }]);
+      // The costliest accepted, and ordinary patterns, go through.
+      for (const value of ['a{7}x', '\\.(jpg|png)$', '^/api/v[0-9]+/.*']) {
+        const accepted = await post({ type: 'PATH', compare_type: 'REGEX', value });
+        assert.equal(accepted.status, 201, accepted.text);
+        await h.waitActive(lb.id);
+      }
     });
   });
 });

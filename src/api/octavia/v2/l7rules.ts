@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ruleRegex } from '../../../l7/rule-regex.ts';
+import { MAX_REGEX_COST, regexCost } from '../../../l7/regex-cost.ts';
+import { compiledPattern, ruleRegex } from '../../../l7/rule-regex.ts';
 import type { L7RuleType } from '../../../model/constants.ts';
 import { l7ruleDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
@@ -119,6 +120,15 @@ function checkRule(rule: StoredObject): void {
       ruleRegex(type as L7RuleType, value);
     } catch (error) {
       throw ruleError(`Unable to parse regular expression: ${(error as Error).message}`);
+    }
+    // A tenant's pattern runs in a worker every tenant shares: its work per request is bounded here.
+    const cost = regexCost(compiledPattern(type as L7RuleType, value));
+    if (cost > MAX_REGEX_COST) {
+      throw ruleError(
+        `Unable to parse regular expression: it is too costly to run: up to ${cost} steps per character of a ` +
+          `request value, at most ${MAX_REGEX_COST} are allowed (anchor it with ^, drop a leading .*, or use fewer ` +
+          'repetitions, alternatives and classes)',
+      );
     }
   } else if (/[\s"]/.test(value)) {
     throw ruleError('Invalid characters in comparison value');
