@@ -131,6 +131,21 @@ test('rules beyond the shape: duplicate identities, missing pools, combinations 
   );
 });
 
+test('a REDIRECT_TO_POOL policy names a pool its listener could have as default pool, as the API checks', () => {
+  assert.deepEqual(
+    refusal(`loadbalancers:
+  - name: web
+    vip_subnet_id: local
+    pools: [{ name: tcp, protocol: TCP, lb_algorithm: ROUND_ROBIN }]
+    listeners:
+      - { protocol: HTTP, protocol_port: 80, l7policies: [{ action: REDIRECT_TO_POOL, redirect_pool: tcp }] }
+`),
+    [
+      'web.yaml:6:102: loadbalancers[0].listeners[0].l7policies[0].redirect_pool: a HTTP listener cannot use a TCP pool (it can: HTTP, PROXY, PROXYV2)',
+    ],
+  );
+});
+
 test('a syntax error, an empty file and a file without loadbalancers are refused, never read as "no load balancers"', () => {
   assert.deepEqual(refusal('loadbalancers:\n  - name: web\n    vip_subnet_id: [local\n'), [
     'web.yaml:4:1: (syntax): invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',

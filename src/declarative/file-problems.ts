@@ -64,14 +64,7 @@ function loadbalancerProblems(lb: Json, at: KeyPath): Problem[] {
 function listenerProblems(listener: Json, at: KeyPath, pools: Map<string, Json>): Problem[] {
   const problems: Problem[] = [];
   const protocol = listener.protocol as ListenerProtocol;
-  const pool = poolNamed(listener.default_pool, [...at, 'default_pool'], pools, problems);
-  const poolProtocol = pool?.protocol as PoolProtocol | undefined;
-  if (poolProtocol && !POOL_PROTOCOLS_FOR_LISTENER[protocol].includes(poolProtocol)) {
-    problems.push({
-      path: [...at, 'default_pool'],
-      reason: `a ${protocol} listener cannot use a ${poolProtocol} pool (it can: ${listOrNone(POOL_PROTOCOLS_FOR_LISTENER[protocol])})`,
-    });
-  }
+  usablePool(protocol, listener.default_pool, [...at, 'default_pool'], pools, problems);
   for (const header of Object.keys((listener.insert_headers as Json | undefined) ?? {})) {
     if (!INSERT_HEADERS_FOR_LISTENER[protocol].includes(header)) {
       problems.push({
@@ -90,12 +83,29 @@ function listenerProblems(listener: Json, at: KeyPath, pools: Map<string, Json>)
     });
   }
   policies.forEach((policy, i) => {
-    problems.push(...policyProblems(policy, [...at, 'l7policies', i], pools));
+    problems.push(...policyProblems(policy, [...at, 'l7policies', i], pools, protocol));
   });
   return problems;
 }
 
-function policyProblems(policy: Json, at: KeyPath, pools: Map<string, Json>): Problem[] {
+/** The pool named at `path`, which a listener of `protocol` must be able to use, as default or redirect pool. */
+function usablePool(
+  protocol: ListenerProtocol,
+  name: unknown,
+  path: KeyPath,
+  pools: Map<string, Json>,
+  problems: Problem[],
+) {
+  const poolProtocol = poolNamed(name, path, pools, problems)?.protocol as PoolProtocol | undefined;
+  if (poolProtocol && !POOL_PROTOCOLS_FOR_LISTENER[protocol].includes(poolProtocol)) {
+    problems.push({
+      path,
+      reason: `a ${protocol} listener cannot use a ${poolProtocol} pool (it can: ${listOrNone(POOL_PROTOCOLS_FOR_LISTENER[protocol])})`,
+    });
+  }
+}
+
+function policyProblems(policy: Json, at: KeyPath, pools: Map<string, Json>, protocol: ListenerProtocol): Problem[] {
   const problems: Problem[] = [];
   const action = String(policy.action);
   const target = ACTION_TARGETS[action];
@@ -114,7 +124,7 @@ function policyProblems(policy: Json, at: KeyPath, pools: Map<string, Json>): Pr
       reason: `redirect_http_code is only for actions ${URL_REDIRECT_ACTIONS.join(' and ')}`,
     });
   }
-  if (target === 'redirect_pool') poolNamed(policy.redirect_pool, [...at, 'redirect_pool'], pools, problems);
+  if (target === 'redirect_pool') usablePool(protocol, policy.redirect_pool, [...at, 'redirect_pool'], pools, problems);
   const rules = list(policy.rules);
   problems.push(...duplicates('l7rule', rules, [...at, 'rules']));
   rules.forEach((rule, i) => {

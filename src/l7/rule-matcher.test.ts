@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import type { L7CompareType, L7RuleType } from '../model/constants.ts';
 import type { ClientCertificateFacts } from '../protocols/tls/client-certificate-facts.ts';
 import { NO_CLIENT_CERTIFICATE } from '../protocols/tls/peer-certificate-facts.ts';
+import { MAX_REGEX_COST, regexCost } from './regex-cost.ts';
 import type { RequestFacts } from './request-facts.ts';
-import { ruleMatcher } from './rule-matcher.ts';
+import { MAX_REGEX_SAMPLE, ruleMatcher } from './rule-matcher.ts';
 
 function facts(
   target: string,
@@ -69,6 +70,11 @@ describe('L7 rule matching, as the amphora matches', () => {
     );
     // An escape keeps its meaning though the pattern is lowered: \D is a non-digit, not a digit.
     check(rule('HOST_NAME', 'REGEX', '^\\D+$'), [host('abc')], [host('a1c')]);
+    // Case is ignored for the pattern as written: a range across the letters stays in order,
+    // two group names differing in case stay two, and an escape naming an upper-case letter matches either case.
+    check(rule('HOST_NAME', 'REGEX', '^[Z-a]$'), [host('z'), host('A'), host('_')], [host('b'), host('Y')]);
+    check(rule('HOST_NAME', 'REGEX', '^(?<A>x)|(?<a>y)$'), [host('X'), host('y')], [host('z')]);
+    check(rule('HOST_NAME', 'REGEX', '^\\x4A$'), [host('J'), host('j')], [host('k')]);
   });
 
   test('PATH: the path without the query, absolute-form targets included', () => {
@@ -136,5 +142,19 @@ describe('L7 rule matching, as the amphora matches', () => {
     check(rule('SSL_DN_FIELD', 'ENDS_WITH', 'two', 'CN'), [expired], [verified]);
     check(rule('SSL_DN_FIELD', 'CONTAINS', 'cm', 'O'), [verified], [expired]);
     check(rule('SSL_DN_FIELD', 'REGEX', '^client-(one|three)$', 'CN'), [verified], [expired, none]);
+  });
+
+  test('a REGEX rule tests values up to 16 KiB; a longer one, which HAProxy never evaluates, does not match', () => {
+    // The costliest pattern the API lets through, on a value of 64 KiB (an HTTP/2 head may be that long).
+    const worst = 'a{7}x';
+    assert.equal(regexCost(worst), MAX_REGEX_COST);
+    const value = (length: number) => `${'a'.repeat(length - 1)}x`;
+    assert.equal(MAX_REGEX_SAMPLE, 16_384);
+    check(
+      rule('HEADER', 'REGEX', worst, 'x-tier'),
+      [header(value(MAX_REGEX_SAMPLE))],
+      [header(value(MAX_REGEX_SAMPLE + 1)), header(value(65_536))],
+    );
+    check(rule('PATH', 'REGEX', worst), [facts(`/${value(MAX_REGEX_SAMPLE - 1)}`)], [facts(`/${value(65_535)}`)]);
   });
 });

@@ -5,12 +5,20 @@
  * `-m str`, `beg`, `end`, `sub` and `reg` (a search, not anchored); `invert` negates the whole rule, so an inverted
  * rule on a header the request lacks matches.
  */
-import type { L7CompareType } from '../model/constants.ts';
 import type { L7RuleSpec } from '../model/load-balancer-spec.ts';
-import { linearRegex } from './linear-regex.ts';
 import { type RequestFacts, requestPath } from './request-facts.ts';
+import { ruleRegex } from './rule-regex.ts';
 
 export type RuleMatcher = (facts: RequestFacts) => boolean;
+
+/**
+ * The longest value a REGEX rule tests (HAProxy's default bufsize, 16 KiB); a longer one does not match. HAProxy
+ * never evaluates a rule on such a value: a request whose head outgrows its buffer is refused first. Only HTTP/2
+ * heads (64 KiB) bring such values here; not matching rather than testing the first 16 KiB, because a prefix would
+ * pass patterns meant for the whole value (`^[a-z0-9.]+$`). The linear engine's time grows with value length times
+ * pattern size, so this also bounds what one request can cost (see regex-cost.ts).
+ */
+export const MAX_REGEX_SAMPLE = 16_384;
 
 /** Throws when a REGEX value cannot be compiled for the linear-time engine (the API lets none such through). */
 export function ruleMatcher(rule: L7RuleSpec): RuleMatcher {
@@ -29,26 +37,27 @@ function fetchAndMatch(rule: L7RuleSpec): RuleMatcher {
   const { value } = rule;
   switch (rule.type) {
     case 'HOST_NAME': {
-      // Host names compare without regard to case (HAProxy's -i): the host is lowered, and so is the value.
-      const test = compare(rule.compareType, lowerLiterals(value, rule.compareType));
+      // Host names compare without regard to case (HAProxy's -i): the host is lowered, and so is the value (a
+      // pattern is case-folded by ruleRegex).
+      const test = compare(rule, rule.compareType === 'REGEX' ? value : value.toLowerCase());
       return (facts) => facts.anyField('host', (field) => anyListed(field, (host) => test(host.toLowerCase())));
     }
     case 'PATH': {
-      const test = compare(rule.compareType, value);
+      const test = compare(rule, value);
       return (facts) => test(requestPath(facts.target));
     }
     case 'FILE_TYPE': {
       // `path_end`: EQUAL_TO is a suffix of the path; REGEX searches the whole path.
-      const test = compare(rule.compareType === 'EQUAL_TO' ? 'ENDS_WITH' : rule.compareType, value);
+      const test = compare(rule, value, rule.compareType === 'EQUAL_TO' ? 'ENDS_WITH' : rule.compareType);
       return (facts) => test(requestPath(facts.target));
     }
     case 'HEADER': {
-      const test = compare(rule.compareType, value);
+      const test = compare(rule, value);
       const name = (rule.key ?? '').toLowerCase();
       return (facts) => facts.anyField(name, (field) => anyListed(field, test));
     }
     case 'COOKIE': {
-      const test = compare(rule.compareType, value);
+      const test = compare(rule, value);
       const name = rule.key ?? '';
       return (facts) => facts.anyField('cookie', (field) => anyCookie(field, name, test));
     }
@@ -59,7 +68,7 @@ function fetchAndMatch(rule: L7RuleSpec): RuleMatcher {
       return (facts) => facts.clientCertificate()?.verifyResult === code;
     }
     case 'SSL_DN_FIELD': {
-      const test = compare(rule.compareType, value);
+      const test = compare(rule, value);
       const field = rule.key ?? '';
       return (facts) => {
         const found = facts.clientCertificate()?.subjectFields.get(field);
@@ -69,8 +78,8 @@ function fetchAndMatch(rule: L7RuleSpec): RuleMatcher {
   }
 }
 
-function compare(type: L7CompareType, value: string): (sample: string) => boolean {
-  switch (type) {
+function compare(rule: L7RuleSpec, value: string, compareType = rule.compareType): (sample: string) => boolean {
+  switch (compareType) {
     case 'EQUAL_TO':
       return (sample) => sample === value;
     case 'STARTS_WITH':
@@ -80,26 +89,10 @@ function compare(type: L7CompareType, value: string): (sample: string) => boolea
     case 'CONTAINS':
       return (sample) => sample.includes(value);
     case 'REGEX': {
-      const regex = linearRegex(value);
-      return (sample) => regex.test(sample);
+      const regex = ruleRegex(rule.type, value);
+      return (sample) => sample.length <= MAX_REGEX_SAMPLE && regex.test(sample);
     }
   }
-}
-
-/**
- * A host value for a comparison with a lowered host. The linear engine has no `i` flag, so a pattern is lowered
- * too, but for the character after each backslash: `\D`, `\W`, `\S` and `\B` keep their meaning.
- */
-function lowerLiterals(value: string, type: L7CompareType): string {
-  if (type !== 'REGEX') return value.toLowerCase();
-  let lowered = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\' && i + 1 < value.length) {
-      lowered += c + value[++i];
-    } else lowered += c.toLowerCase();
-  }
-  return lowered;
 }
 
 /** HAProxy's `req.hdr` takes a field's comma-separated elements one by one, without the spaces around them. */

@@ -473,6 +473,21 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(ok.redirect_pool_id, null);
     });
 
+    // Octavia's l7policy controller runs _validate_protocol on the redirect pool, on POST and on PUT alike.
+    test("REDIRECT_TO_POOL to a pool the listener's protocol cannot use -> 400, on create and on update", async () => {
+      const tcpPool = await h.createPool(lb.id, { protocol: 'TCP' });
+      const refusal = "Validation failure: The pool protocol 'TCP' is invalid while the listener protocol is 'HTTP'.";
+      const toTcp = { action: 'REDIRECT_TO_POOL', redirect_pool_id: tcpPool.id };
+      assertFault(await h.post('l7policies', { l7policy: { listener_id: listener.id, ...toTcp } }), 400, refusal);
+      const policy = await h.createL7Policy(lb.id, listener.id, {
+        action: 'REDIRECT_TO_POOL',
+        redirect_pool_id: pool.id,
+      });
+      assertFault(await h.put(`l7policies/${policy.id}`, { l7policy: toTcp }), 400, refusal);
+      const kept = await h.get(`l7policies/${policy.id}`);
+      assert.equal(kept.body.l7policy.redirect_pool_id, pool.id);
+    });
+
     test('positions: a policy inserted at 1 pushes the others down', async () => {
       const l = await h.createListener(lb.id, { protocol_port: 8090 });
       const a = await h.createL7Policy(lb.id, l.id, { name: 'a' });
@@ -520,6 +535,14 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       );
       const regex = await post({ type: 'PATH', compare_type: 'REGEX', value: '[' });
       assertFault(regex, 400, /^Error parsing L7Rule: Unable to parse regular expression/);
+      // A pattern whose work per character of a value is unbounded in practice: refused, saying why.
+      assertFault(
+        await post({ type: 'HEADER', key: 'X-Env', compare_type: 'REGEX', value: `${'.*'.repeat(120)}x` }),
+        400,
+        'Error parsing L7Rule: Unable to parse regular expression: it is too costly to run: up to 1082 steps per ' +
+          'character of a request value, at most 16 are allowed (anchor it with ^, drop a leading .*, or use fewer ' +
+          'repetitions, alternatives and classes)',
+      );
       assertFault(
         await post({ type: 'PATH', compare_type: 'EQUAL_TO', value: '/a b' }),
         400,
@@ -551,6 +574,12 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(rule.invert, false);
       const got = await h.get(`l7policies/${policy.id}`);
       assert.deepEqual(got.body.l7policy.rules, [{ id: rule.id }]);
+      // The costliest accepted, and ordinary patterns, go through.
+      for (const value of ['a{7}x', '\\.(jpg|png)$', '^/api/v[0-9]+/.*']) {
+        const accepted = await post({ type: 'PATH', compare_type: 'REGEX', value });
+        assert.equal(accepted.status, 201, accepted.text);
+        await h.waitActive(lb.id);
+      }
     });
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
 import { l7policyDefaults, URL_REDIRECT_ACTIONS } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreWriter } from '../../../store/state-store.ts';
 import { badRequest, invalidInput, notFound } from '../../faults.ts';
@@ -14,6 +15,7 @@ import { enforceQuota } from '../quota-check.ts';
 import { L7PolicyCreate, L7PolicyUpdate } from '../schemas/l7policy.ts';
 import { now } from '../timestamps.ts';
 import { renderOne } from '../views.ts';
+import { checkPoolForListener } from './pools.ts';
 
 const ARGUMENT = 'l7policy_';
 const L7_LISTENER_PROTOCOLS = new Set(['HTTP', 'TERMINATED_HTTPS']);
@@ -133,6 +135,9 @@ async function checkPolicy(tx: StoreWriter, policy: StoredObject): Promise<void>
       if (!pool || pool.loadbalancer_id !== policy.loadbalancer_id || pool.provisioning_status === 'PENDING_DELETE') {
         throw notFound(`Pool ${policy.redirect_pool_id} not found.`);
       }
+      // As for a listener's default pool: an HTTP listener cannot send its requests to a TCP pool.
+      const listener = (await tx.get('listener', policy.listener_id as string))!;
+      checkPoolForListener(listener.protocol as ListenerProtocol, pool.protocol as PoolProtocol);
       break;
     }
   }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { linearRegex } from '../../../l7/linear-regex.ts';
+import { MAX_REGEX_COST, regexCost } from '../../../l7/regex-cost.ts';
+import { compiledPattern, ruleRegex } from '../../../l7/rule-regex.ts';
+import type { L7RuleType } from '../../../model/constants.ts';
 import { l7ruleDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
 import { badRequest, notFound } from '../../faults.ts';
@@ -113,10 +115,20 @@ function checkRule(rule: StoredObject): void {
   if (KEYED_TYPES.has(type) && !rule.key) throw ruleError('Invalid L7 Rule: L7 rule type requires a key');
   if (compare === 'REGEX') {
     // Refused unless the data plane can run it in linear time: Octavia's `re` would take more (see linear-regex.ts).
+    // Compiled as the data plane compiles it, so that a rule accepted here cannot fail to apply.
     try {
-      linearRegex(value);
+      ruleRegex(type as L7RuleType, value);
     } catch (error) {
       throw ruleError(`Unable to parse regular expression: ${(error as Error).message}`);
+    }
+    // A tenant's pattern runs in a worker every tenant shares: its work per request is bounded here.
+    const cost = regexCost(compiledPattern(type as L7RuleType, value));
+    if (cost > MAX_REGEX_COST) {
+      throw ruleError(
+        `Unable to parse regular expression: it is too costly to run: up to ${cost} steps per character of a ` +
+          `request value, at most ${MAX_REGEX_COST} are allowed (anchor it with ^, drop a leading .*, or use fewer ` +
+          'repetitions, alternatives and classes)',
+      );
     }
   } else if (/[\s"]/.test(value)) {
     throw ruleError('Invalid characters in comparison value');

@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { SecretVault } from '../../../key-manager/secret-vault.ts';
-import {
-  INSERT_HEADERS_FOR_LISTENER,
-  POOL_PROTOCOLS_FOR_LISTENER,
-  TLS_TERMINATING_PROTOCOLS,
-  transportOf,
-} from '../../../model/compatibility.ts';
+import { INSERT_HEADERS_FOR_LISTENER, TLS_TERMINATING_PROTOCOLS, transportOf } from '../../../model/compatibility.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
 import { listenerDefaults, listenerTlsResets } from '../../../model/field-defaults.ts';
 import { isStateless, STATELESS_REFUSAL } from '../../../model/stateless.ts';
@@ -27,6 +22,7 @@ import { now } from '../timestamps.ts';
 import { checkListenerTlsOptions, requireTlsVersionSupport } from '../tls-options.ts';
 import { checkTlsReferences } from '../tls-references.ts';
 import { renderOne } from '../views.ts';
+import { checkPoolForListener } from './pools.ts';
 import { sumCounters } from './stats.ts';
 
 const ARGUMENT = 'listener_';
@@ -200,11 +196,7 @@ async function checkListener(reader: StoreReader, listener: StoredObject, lb: St
     if (!pool || pool.loadbalancer_id !== lb.id) {
       throw notFound(`Pool ${listener.default_pool_id} not found.`);
     }
-    if (!POOL_PROTOCOLS_FOR_LISTENER[protocol].includes(pool.protocol as PoolProtocol)) {
-      throw badRequest(
-        `Validation failure: The pool protocol '${pool.protocol}' is invalid while the listener protocol is '${protocol}'.`,
-      );
-    }
+    checkPoolForListener(protocol, pool.protocol as PoolProtocol);
   }
 }
 
