@@ -13,14 +13,16 @@
 import { type ClassMember, type Escape, PatternReader } from './pattern-reader.ts';
 
 /**
- * The most a rule's pattern may cost: 16 steps per character keep a 16 KiB value (the longest a REGEX rule tests,
- * rule-matcher.ts) at about 5 ms. Measured as CPU time of `test` on 16 KiB values that keep every state live, on
+ * The most a rule's pattern may cost: 64 steps per character keep a 16 KiB value (the longest a REGEX rule tests,
+ * rule-matcher.ts) under about 20 ms, the same order as a full TLS handshake flood costs per byte sent; ordinary
+ * patterns cost 0-55 (`\.(jpg|jpeg|png|gif|webp|svg|ico)$` 55, `Mozilla.*(iPhone|Android)` 50), and at 16 the
+ * first of those were refused. Measured as CPU time of `test` on 16 KiB values that keep every state live, on
  * the 2-core development machine while benchmarks ran (load 4.5-5): 0.17-0.32 ms per step for every shape (`a{k}x`,
  * `(?:a*){k}x`, `(?:a?){k}x`, `.*` and `[^b]*` and `a+` repeated, `(?:|||…)x`, `(?:a|a|…)x`, `\s*` on spaces);
  * worst-case patterns of cost 16 took 3.4-3.9 ms, and the worst of 1,200 random patterns of cost 16 at most, on
  * values of `a`, spaces, `ab` and `aab`, 4.9-5.2 ms; `'.*'` repeated 120 times and `x` (cost 1082) 254 ms.
  */
-export const MAX_REGEX_COST = 16;
+export const MAX_REGEX_COST = 64;
 
 /** Steps per character of a sample, at worst, of `pattern` (one the linear-time engine compiled). */
 export function regexCost(pattern: string): number {

@@ -540,7 +540,7 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
         await post({ type: 'HEADER', key: 'X-Env', compare_type: 'REGEX', value: `${'.*'.repeat(120)}x` }),
         400,
         'Error parsing L7Rule: Unable to parse regular expression: it is too costly to run: up to 1082 steps per ' +
-          'character of a request value, at most 16 are allowed (anchor it with ^, drop a leading .*, or use fewer ' +
+          'character of a request value, at most 64 are allowed (anchor it with ^, drop a leading .*, or use fewer ' +
           'repetitions, alternatives and classes)',
       );
       assertFault(
