@@ -21,7 +21,7 @@ import type { HttpListenerConfig } from './http-listener.ts';
 import { kept, type MemberChannel, type MemberChannelUser } from './member-channel.ts';
 import { answerCookie, requestCookies } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
-import { clientCertificateHeadersOf, tlsConnectionOf } from './tls/tls-connection.ts';
+import { clientCertificateHeadersOf, clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import type { WriteBurst } from './write-burst.ts';
 
@@ -320,13 +320,15 @@ export class FastHttpSession {
       httpVersion: '1.1',
       termination: null,
     };
-    const idle = fresh ? undefined : pool.sockets.takeIdle(member);
+    // TLS members get the name the client asked for, as the amphora's `sni ssl_fc_sni`.
+    const serverName = pool.memberTls === null ? null : clientServerNameOf(this.client);
+    const idle = fresh ? undefined : pool.sockets.takeIdle(member, serverName);
     if (idle !== undefined) {
       this.exchange(idle, member, outgoing, config, record, tried);
       return;
     }
     const { memberConnectMs, memberDataMs } = config.timeouts;
-    pool.sockets.connect(member, memberConnectMs, memberDataMs).then(
+    pool.sockets.connect(member, memberConnectMs, memberDataMs, serverName).then(
       (channel) => {
         record.connectMs = Date.now() - record.start;
         if (this.closed) channel.socket.destroy();

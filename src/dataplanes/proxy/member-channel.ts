@@ -62,17 +62,20 @@ export class MemberChannel {
     dataTimeoutMs: number,
     tls: MemberTls | null,
     closed: (channel: MemberChannel) => void,
+    serverName: string | null = null,
   ): Promise<MemberChannel> {
-    const channel = new MemberChannel(member.id, dataTimeoutMs);
+    const channel = new MemberChannel(member.id, dataTimeoutMs, serverName);
     // TLS connections read as streams (node:tls takes no `onread`); their chunks are their own.
     const reads = tls === null ? { buffer: channel.nextReadBuffer, callback: channel.read } : undefined;
-    channel.attach(await connectToMember(member, connectTimeoutMs, tls, undefined, reads), closed);
+    channel.attach(await connectToMember(member, connectTimeoutMs, tls, undefined, reads, serverName), closed);
     return channel;
   }
 
   private constructor(
     readonly memberId: string,
     private dataTimeoutMs: number,
+    /** The server name its TLS handshake sent (the client's), or null: it carries requests of that name only. */
+    readonly serverName: string | null,
   ) {}
 
   get socket(): Socket {

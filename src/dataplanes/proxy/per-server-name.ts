@@ -43,6 +43,11 @@ export class PerServerName<T> {
     }
   }
 
+  /** Every value kept, of every member and name. */
+  *values(): IterableIterator<T> {
+    for (const named of this.byMember.values()) yield* named.values();
+  }
+
   /** Forgets everything, each value handed to `dropped`. */
   clear(dropped: (value: T) => void = () => {}): void {
     this.retain([], dropped);

@@ -456,9 +456,7 @@ describe('proxy: TLS to members', () => {
       }
     });
 
-    test('goes to the member on the fast path too (keep-alive HTTP/1.1)', {
-      todo: "the fast path's member connections (member-socket-pool.ts) are not kept per server name yet",
-    }, async () => {
+    test('goes to the member on the fast path too (keep-alive HTTP/1.1), each name on connections of its own', async () => {
       const server = await https('127.0.0.52', named('member-52'));
       const port = await freePort();
       await engine.apply(terminatedSpec('TERMINATED_HTTPS', port, [memberOf(server)], { caPem: ca.certPem }, front));
