@@ -29,6 +29,7 @@ import { Http2Front } from './http2-front.ts';
 import { listen } from './listen.ts';
 import { openMemberSocket } from './member-connection.ts';
 import { memberReadyEvent } from './member-tls.ts';
+import { insertedCookieFields } from './persistence/inserted-cookie-fields.ts';
 import { relayUpgradeAnswer } from './persistence/upgrade-answer.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
@@ -304,7 +305,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       exchange.responseMs = Date.now() - exchange.start;
       const headers = responseHeaders(answer.rawHeaders);
       const cookie = pool.stickiness?.answered(member.id, request.headers.cookie, answer.headers['set-cookie'] ?? []);
-      if (cookie) headers.push('set-cookie', cookie);
+      if (cookie) headers.push(...insertedCookieFields(cookie, request.method!, answer.statusCode!, answer.rawHeaders));
       // HTTP/2 has no reason phrase.
       if (isHttp2Request(request)) response.writeHead(answer.statusCode ?? 502, headers);
       else response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
