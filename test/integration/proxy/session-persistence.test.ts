@@ -331,6 +331,21 @@ describe('proxy session persistence with two workers', () => {
       const kept = await ask(version, `GET /\ncookie: a=1; ${srv}; b=2\ncookie: ${srv}`);
       assert.deepEqual([kept.setCookie, kept.cacheControl, kept.cookies], [[], [], ['a=1; b=2']], version);
     }
+
+    // A pool without persistence that an L7 policy sends requests to gets the Cookie fields as they came.
+    const plain = await h.createPool(lb.id, { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    await h.createMember(lb.id, plain.id, { address: '127.0.0.151', protocol_port: members.at(-1)!.port });
+    const policy = await h.createL7Policy(lb.id, listener.id, {
+      action: 'REDIRECT_TO_POOL',
+      redirect_pool_id: plain.id,
+    });
+    await h.createRule(lb.id, policy.id, { type: 'PATH', compare_type: 'STARTS_WITH', value: '/plain' });
+    await h.waitActive(lb.id);
+    for (const version of ['1.1', '1.0']) {
+      const routed = await ask(version, 'GET /plain\ncookie: a=1; SRV=x');
+      assert.deepEqual([routed.setCookie, routed.cacheControl, routed.cookies], [[], [], ['a=1; SRV=x']], version);
+      assert.deepEqual((await ask(version, 'GET /\ncookie: a=1; SRV=x')).cookies, ['a=1'], version);
+    }
   });
 
   test("APP_COOKIE: requests carrying the member's session cookie go to it, in either worker; a dead member falls over", async () => {
