@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { INVALID_URL_CHAR } from './redirect-url.ts';
 
 /** Octavia's default for redirect_http_code, and HAProxy's for `redirect`. */
 const DEFAULT_REDIRECT_CODE = 302;
@@ -30,8 +31,21 @@ export class L7Answer {
     return new L7Answer(403, null, true);
   }
 
+  /** A redirect to `location`; throws when it holds a character Octavia refuses, as stored data might. */
   static redirect(location: string, code: number | null): L7Answer {
-    return new L7Answer(code ?? DEFAULT_REDIRECT_CODE, location, false);
+    return L7Answer.prefixRedirect(location, code)('');
+  }
+
+  /**
+   * Redirects to `prefix` followed by each request's path and query, which its parser already checked; the prefix
+   * is checked here, once, and refused as `redirect` refuses a location.
+   */
+  static prefixRedirect(prefix: string, code: number | null): (pathAndQuery: string) => L7Answer {
+    if (INVALID_URL_CHAR.test(prefix)) {
+      throw new Error(`the redirect to ${JSON.stringify(prefix)} holds a control character or a space`);
+    }
+    const status = code ?? DEFAULT_REDIRECT_CODE;
+    return (pathAndQuery) => new L7Answer(status, prefix + pathAndQuery, false);
   }
 
   /** The answer's header fields (lower case names), without Connection. */

@@ -102,6 +102,31 @@ describe('L7Router', () => {
     assert.equal(router.route(request('/')), 'pool up');
   });
 
+  test('a stored redirect with a control character or a space builds no router, whatever the request', () => {
+    for (const extra of [
+      { redirectUrl: 'http://a.example/x\r\nSet-Cookie: e=1' },
+      { redirectPrefix: 'http://a.example\n' },
+      { redirectUrl: 'http://a.example/ x' },
+      { redirectPrefix: 'http://a.example/\u0085' },
+    ]) {
+      const action = 'redirectUrl' in extra ? 'REDIRECT_TO_URL' : 'REDIRECT_PREFIX';
+      assert.throws(
+        () => L7Router.compile([policy(action, 7, [pathRule('/')], extra)], pools, 'default'),
+        /^Error: l7policy policy-7: the redirect to ".*" holds a control character or a space$/,
+      );
+    }
+    assert.throws(() => L7Answer.redirect('http://a.example/\r\nX: 1', null), /control character/);
+    // The path a prefix is followed by is the request's, which its parser checked: bytes of UTF-8 pass.
+    const router = L7Router.compile(
+      [policy('REDIRECT_PREFIX', 1, [pathRule('/')], { redirectPrefix: 'https://a.example' })],
+      pools,
+      'default',
+    );
+    const answer = router.route(request('/\xc4\x85'));
+    assert.ok(answer instanceof L7Answer);
+    assert.equal(answer.location, 'https://a.example/\xc4\x85');
+  });
+
   test('answers as HTTP/1.1 bytes', () => {
     assert.equal(
       L7Answer.redirect('https://a.example/', 308).wire(false),

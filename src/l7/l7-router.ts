@@ -43,7 +43,12 @@ export class L7Router<T> {
     );
     const compiled: CompiledPolicy<T>[] = [];
     for (const policy of ordered) {
-      const decide = decision(policy, poolTarget);
+      let decide: ((facts: RequestFacts) => T | L7Answer) | null;
+      try {
+        decide = decision(policy, poolTarget);
+      } catch (error) {
+        throw new Error(`l7policy ${policy.id}: ${(error as Error).message}`);
+      }
       // A policy without rules is no policy (the amphora leaves it out), nor one whose pool carries nothing.
       if (decide !== null && policy.rules.length > 0) compiled.push({ rules: policy.rules.map(ruleMatcher), decide });
     }
@@ -75,8 +80,8 @@ function decision<T>(
       return () => answer;
     }
     case 'REDIRECT_PREFIX': {
-      const prefix = policy.redirectPrefix ?? '';
-      return (facts) => L7Answer.redirect(prefix + pathAndQuery(facts.target), policy.redirectHttpCode);
+      const redirect = L7Answer.prefixRedirect(policy.redirectPrefix ?? '', policy.redirectHttpCode);
+      return (facts) => redirect(pathAndQuery(facts.target));
     }
     case 'REDIRECT_TO_POOL': {
       const target = policy.redirectPoolId === null ? null : poolTarget(policy.redirectPoolId);

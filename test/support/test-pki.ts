@@ -58,7 +58,7 @@ export class TestCa {
     writeFileSync(join(dir, 'ca.cnf'), caConfig(dir));
     run(
       [
-        ['req', '-x509', ...keyArgs(keyType), '-nodes', '-days', '2', '-subj', `/CN=${name}`],
+        ['req', '-x509', ...keyArgs(keyType), '-nodes', '-utf8', '-days', '2', '-subj', `/CN=${name}`],
         ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
         ['-keyout', 'ca.key', '-out', 'ca.pem'],
       ].flat(),
@@ -82,12 +82,14 @@ export class TestCa {
       .map(([k, v]) => `/${k}=${v}`)
       .join('');
     run(
-      ['req', ...keyArgs(options.keyType ?? 'ec'), '-nodes', '-subj', `/CN=${options.commonName}${subject}`].concat([
-        '-keyout',
-        keyFile,
-        '-out',
-        csr,
-      ]),
+      [
+        'req',
+        ...keyArgs(options.keyType ?? 'ec'),
+        '-nodes',
+        '-utf8',
+        '-subj',
+        `/CN=${options.commonName}${subject}`,
+      ].concat(['-keyout', keyFile, '-out', csr]),
       this.dir,
     );
     const names = [...(options.dnsNames ?? []).map((n) => `DNS:${n}`), ...(usage === 'server' ? ['IP:127.0.0.1'] : [])];

@@ -618,8 +618,7 @@ class MemberExchange implements MemberChannelUser {
       // cannot carry another request after that.
       this.keepClient = this.outgoing.head.keepAlive && head.body.kind !== 'close' && this.bodyLeft === 0;
       const stickiness = this.config.pool!.stickiness;
-      const added =
-        stickiness === null ? null : answerCookie(stickiness, this.member.id, this.outgoing.head.fields, head.fields);
+      const added = stickiness === null ? null : answerCookie(stickiness, this.member.id, this.outgoing.head, head);
       const unchanged = added === null && relayedUnchanged(head, this.keepClient);
       const rest = this.responseBuffer;
       this.responseBuffer = EMPTY;
@@ -648,7 +647,7 @@ class MemberExchange implements MemberChannelUser {
 
   /**
    * The member's status line and fields, less those about its connection, and weir's own Connection field and
-   * persistence cookie (`setCookie`).
+   * persistence field lines (`setCookie`).
    */
   private responseHeadFor(head: ResponseHead, source: Buffer, setCookie: string | null): Buffer {
     const parts: Buffer[] = [source.subarray(0, head.statusLineEnd)];
@@ -658,7 +657,7 @@ class MemberExchange implements MemberChannelUser {
       parts.push(source.subarray(field.start, field.end));
     }
     if (!this.keepClient) parts.push(CLOSE_FIELD);
-    if (setCookie !== null) parts.push(Buffer.from(`set-cookie: ${setCookie}\r\n`, 'latin1'));
+    if (setCookie !== null) parts.push(Buffer.from(setCookie, 'latin1'));
     parts.push(CRLF);
     return Buffer.concat(parts);
   }

@@ -1,4 +1,5 @@
 import {
+  type ClientRequest,
   createServer as createHttpServer,
   type IncomingMessage,
   request as memberRequest,
@@ -15,6 +16,7 @@ import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { holdsForbiddenValue } from '../../protocols/http/header-syntax.ts';
 import { connectionOf, isHttp2Request } from '../../protocols/http/http2-request.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
 import { requestProblem } from '../../protocols/http/request-guard.ts';
@@ -27,6 +29,7 @@ import { Http2Front } from './http2-front.ts';
 import { listen } from './listen.ts';
 import { openMemberSocket } from './member-connection.ts';
 import { memberReadyEvent } from './member-tls.ts';
+import { insertedCookieFields } from './persistence/inserted-cookie-fields.ts';
 import { relayUpgradeAnswer } from './persistence/upgrade-answer.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
@@ -255,18 +258,27 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     tried.add(member.id);
     exchange.member = member;
     const pool = config.pool!;
-    const upstream = memberRequest({
-      ...target(member),
-      method: request.method,
-      path: request.url,
-      headers: headers as unknown as OutgoingHttpHeaders,
-      setHost: false,
-      ...(config.preamble
-        ? // The header names one client, so such connections are never shared between clients. No agent at all:
-          // with one (even `agent: false`) Node ignores createConnection and the header would never be sent.
-          { createConnection: () => withPreamble(member, pool, config.preamble!, request) }
-        : { agent: pool.agents.agentFor(member, clientServerNameOf(request.socket)) }),
-    });
+    let upstream: ClientRequest;
+    try {
+      upstream = memberRequest({
+        ...target(member),
+        method: request.method,
+        path: request.url,
+        headers: headers as unknown as OutgoingHttpHeaders,
+        setHost: false,
+        ...(config.preamble
+          ? // The header names one client, so such connections are never shared between clients. No agent at all:
+            // with one (even `agent: false`) Node ignores createConnection and the header would never be sent.
+            { createConnection: () => withPreamble(member, pool, config.preamble!, request) }
+          : { agent: pool.agents.agentFor(member, clientServerNameOf(request.socket)) }),
+      });
+    } catch {
+      // Node refuses to write a head it could not frame (a control character in a value): that costs this request,
+      // not the worker and every connection on it. Nothing was sent, and no member would take it either.
+      exchange.termination = 'unwritable-head';
+      this.unavailable(response, 502);
+      return;
+    }
     pool.started(member);
     let connected = false;
     const connectTimer = setTimeout(
@@ -293,7 +305,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       exchange.responseMs = Date.now() - exchange.start;
       const headers = responseHeaders(answer.rawHeaders);
       const cookie = pool.stickiness?.answered(member.id, request.headers.cookie, answer.headers['set-cookie'] ?? []);
-      if (cookie) headers.push('set-cookie', cookie);
+      if (cookie) headers.push(...insertedCookieFields(cookie, request.method!, answer.statusCode!, answer.rawHeaders));
       // HTTP/2 has no reason phrase.
       if (isHttp2Request(request)) response.writeHead(answer.statusCode ?? 502, headers);
       else response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
@@ -339,6 +351,12 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       return;
     }
     const headers = upstreamHeaders(config, request, true);
+    // Written as they are below: a value that could end its line must not reach the member.
+    if (holdsForbiddenValue(headers)) {
+      this.counters.requestErrors++;
+      client.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     const pool = config.pool!;
     const preface = config.preamble ? config.preamble(client, hostAuthority(request.headers.host)) : undefined;
     const upstream = openMemberSocket(member, pool.memberTls, preface, undefined, clientServerNameOf(client));
@@ -351,7 +369,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     client.once('close', () => upstream.destroy());
     let lines = `${request.method} ${request.url} HTTP/1.1\r\n`;
     for (let i = 0; i < headers.length; i += 2) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
-    upstream.write(`${lines}\r\n`);
+    // Values are bytes one per character, as Node's parser read them and as certificate names are given.
+    upstream.write(`${lines}\r\n`, 'latin1');
     if (head.length > 0) upstream.write(head);
     relayUpgradeAnswer(upstream, client, request, member.id, pool.stickiness);
     client.pipe(upstream);

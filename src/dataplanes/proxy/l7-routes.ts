@@ -1,6 +1,7 @@
 import { L7Router } from '../../l7/l7-router.ts';
 import type { L7PolicySpec } from '../../model/load-balancer-spec.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
+import { poolForwarding } from './pool-forwarding.ts';
 import type { PoolRuntime } from './pool-runtime.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
 
@@ -22,7 +23,8 @@ export function l7Routes(
     if (pool === undefined || !pool.spec.adminStateUp) return null;
     let config = routed.get(poolId);
     if (config === undefined) {
-      config = { ...listener, pool, preamble: proxyPreamble(pool.spec.protocol), routes: null };
+      const forwarding = poolForwarding(listener.forwarding, pool);
+      config = { ...listener, pool, forwarding, preamble: proxyPreamble(pool.spec.protocol), routes: null };
       routed.set(poolId, config);
     }
     return config;

@@ -15,6 +15,7 @@ import type { ConnectionSlots, SlotProvider } from './connection-slots.ts';
 import { HttpListener, type HttpListenerConfig } from './http-listener.ts';
 import { l7Routes } from './l7-routes.ts';
 import type { PersistenceContext } from './persistence/stick-sync.ts';
+import { poolForwarding } from './pool-forwarding.ts';
 import { PoolRuntime } from './pool-runtime.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
 import { proxyPreamble } from './proxy-preamble.ts';
@@ -139,14 +140,16 @@ export class LocalProxyEngine implements ProxyEngine {
   }
 
   private httpConfig(listener: ListenerSpec, address: string, runtime: LoadBalancerRuntime): HttpListenerConfig {
+    const tcp = this.tcpConfig(listener, runtime);
+    const forwarding = listenerForwarding({
+      insertHeaders: listener.insertHeaders,
+      vipAddress: address,
+      vipPort: listener.port,
+      scheme: listener.protocol === 'TERMINATED_HTTPS' ? 'https' : 'http',
+    });
     const config: HttpListenerConfig = {
-      ...this.tcpConfig(listener, runtime),
-      forwarding: listenerForwarding({
-        insertHeaders: listener.insertHeaders,
-        vipAddress: address,
-        vipPort: listener.port,
-        scheme: listener.protocol === 'TERMINATED_HTTPS' ? 'https' : 'http',
-      }),
+      ...tcp,
+      forwarding: poolForwarding(forwarding, tcp.pool),
       trusted: this.options.trusted,
       routes: null,
     };

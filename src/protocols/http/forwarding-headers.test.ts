@@ -206,6 +206,29 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'a Cookie rewrite replaces the fields it changes, drops those it empties, and keeps the others as they came',
+    listener: {
+      ...none,
+      cookieRewrite: (value) =>
+        value.includes('own=')
+          ? value
+              .split('; ')
+              .filter((c) => !c.startsWith('own='))
+              .join('; ')
+          : null,
+    },
+    headers: ['Cookie: a=1', 'Cookie: own=x; b=2', 'Cookie: own=y', 'Connection: close', 'Accept: */*'],
+    request: {},
+    expected: ['Cookie: a=1', 'Accept: */*', 'Cookie: b=2'],
+  },
+  {
+    name: 'a Cookie field listed in Connection is removed, rewrite or not',
+    listener: { ...none, cookieRewrite: () => 'rewritten' },
+    headers: ['Cookie: own=x', 'Connection: cookie'],
+    request: {},
+    expected: [],
+  },
+  {
     name: 'a peer that is not an address is written as unknown',
     listener: forOnly,
     headers: [],

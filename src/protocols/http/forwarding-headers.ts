@@ -26,6 +26,11 @@ export interface ListenerForwarding {
   readonly by: string;
   /** The X-SSL-* keys asked for (TERMINATED_HTTPS), or null; clients' own X-SSL-* headers are then removed. */
   readonly clientCertificate: readonly string[] | null;
+  /**
+   * A Cookie field's value as the member gets it (a cookie only weir reads taken out): the new value, '' to leave the
+   * field out, null to send it as it came; null for none.
+   */
+  readonly cookieRewrite: ((value: string) => string | null) | null;
 }
 
 export interface ListenerForwardingOptions {
@@ -52,6 +57,7 @@ export function listenerForwarding(options: ListenerForwardingOptions): Listener
     scheme: options.scheme,
     by: forwardedValue(nodeName(unmappedAddressText(options.vipAddress) ?? options.vipAddress), options.vipPort)!,
     clientCertificate: certificateKeys.length > 0 ? certificateKeys : null,
+    cookieRewrite: null,
   });
 }
 
@@ -84,6 +90,7 @@ const X_FORWARDED_PROTO = 7;
 const FORWARDED = 8;
 /** Any other claim about the client: X-Forwarded-Host, X-Real-IP and the like. */
 const CLIENT_CLAIM = 9;
+const COOKIE = 10;
 
 export function forwardingHeaders(listener: ListenerForwarding, request: ForwardedRequest): string[] {
   const { kept, added } = forwardingChanges(listener, request);
@@ -127,11 +134,17 @@ export function forwardingChanges(
   }
 
   const kept: boolean[] = [];
+  const added: string[] = [];
+  const { cookieRewrite } = listener;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    kept.push(keep(headerKind(name), name, listener, request, listed));
+    const kind = headerKind(name);
+    const keeps = keep(kind, name, listener, request, listed);
+    const rewritten = keeps && kind === COOKIE && cookieRewrite !== null ? cookieRewrite(rawHeaders[i + 1]!) : null;
+    // A rewritten field goes with weir's own, after the fields kept as they came.
+    if (rewritten !== null && rewritten !== '') added.push(name, rewritten);
+    kept.push(keeps && rewritten === null);
   }
-  const added: string[] = [];
   if (request.webSocketUpgrade) added.push('Connection', 'Upgrade');
   if (listener.xForwardedFor) added.push('X-Forwarded-For', chain(chainedFor, client));
   if (listener.xForwardedPort !== null) added.push('X-Forwarded-Port', listener.xForwardedPort);
@@ -185,6 +198,9 @@ function headerKind(name: string): number {
       break;
     case 4:
       if (isHeaderName(name, 'host')) return FRAMING;
+      break;
+    case 6:
+      if (isHeaderName(name, 'cookie')) return COOKIE;
       break;
     case 7:
       if (isHeaderName(name, 'trailer')) return HOP_BY_HOP;

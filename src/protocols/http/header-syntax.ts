@@ -12,6 +12,12 @@ export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export const FORBIDDEN_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
+/** Whether a (name, value, ...) list has a value no head may carry. */
+export function holdsForbiddenValue(fields: readonly string[]): boolean {
+  for (let i = 1; i < fields.length; i += 2) if (FORBIDDEN_VALUE_CHAR.test(fields[i]!)) return true;
+  return false;
+}
+
 /** Whether `name` is `lowerName` in any case; `lowerName` must already be lower case. */
 export const isHeaderName = (name: string, lowerName: string): boolean =>
   name.length === lowerName.length && prefixMatches(name, lowerName, false);

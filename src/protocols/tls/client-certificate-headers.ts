@@ -1,3 +1,4 @@
+import { certificateFieldValue } from './certificate-field-value.ts';
 import type { ClientCertificateFacts } from './client-certificate-facts.ts';
 
 /** Octavia's client-certificate `insert_headers` keys and the value each carries, as the amphora's HAProxy sends it. */
@@ -19,10 +20,10 @@ export function clientCertificateHeaderKeys(on: (key: string) => boolean): reado
 
 /**
  * The headers as (name, value, ...) for one connection. Every header asked for is sent, empty when the client sent
- * no certificate, as HAProxy's `set-header` does.
+ * no certificate, as HAProxy's `set-header` does; names as their UTF-8 bytes (see certificateFieldValue).
  */
 export function clientCertificateHeaders(keys: readonly string[], facts: ClientCertificateFacts): string[] {
   const out: string[] = [];
-  for (const key of keys) out.push(key, VALUES[key]!(facts));
+  for (const key of keys) out.push(key, certificateFieldValue(VALUES[key]!(facts)));
   return out;
 }

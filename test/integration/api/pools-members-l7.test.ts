@@ -488,6 +488,43 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
       assert.equal(kept.body.l7policy.redirect_pool_id, pool.id);
     });
 
+    // Octavia's validate.url refuses controls, space, DEL and C1 controls before parsing (INVALID_URL_CHARS_RE);
+    // WHATWG's URL parser would drop tabs and line breaks and accept the rest.
+    test('a redirect URL or prefix with a control character or a space is refused, on create and update', async () => {
+      const refused = [
+        'http://a.example/x\r\nSet-Cookie: e=1',
+        'http://a.example/\nX: y',
+        'http://a.example/\tx',
+        'http://a.example/a b',
+        'http://a.example/\u007f',
+        'http://a.example/\u0085',
+        'http://a.example/\u0000',
+      ];
+      for (const url of refused) {
+        for (const [action, field] of [
+          ['REDIRECT_TO_URL', 'redirect_url'],
+          ['REDIRECT_PREFIX', 'redirect_prefix'],
+        ] as const) {
+          assertFault(
+            await h.post('l7policies', { l7policy: { listener_id: listener.id, action, [field]: url } }),
+            400,
+            `Invalid input for field/attribute ${field}. Value: '${url}'. Value must be a valid URL string`,
+          );
+        }
+      }
+      const policy = await h.createL7Policy(lb.id, listener.id, {
+        action: 'REDIRECT_PREFIX',
+        redirect_prefix: 'https://a.example',
+      });
+      assertFault(
+        await h.put(`l7policies/${policy.id}`, { l7policy: { redirect_prefix: refused[0] } }),
+        400,
+        `Invalid input for field/attribute redirect_prefix. Value: '${refused[0]}'. Value must be a valid URL string`,
+      );
+      await h.waitActive(lb.id);
+      assert.equal((await h.get(`l7policies/${policy.id}`)).body.l7policy.redirect_prefix, 'https://a.example');
+    });
+
     test('positions: a policy inserted at 1 pushes the others down', async () => {
       const l = await h.createListener(lb.id, { protocol_port: 8090 });
       const a = await h.createL7Policy(lb.id, l.id, { name: 'a' });

@@ -70,6 +70,10 @@ describe('HTTP/2 clients of TERMINATED_HTTPS listeners', () => {
     h = await Harness.start();
     member = createServer((request, response) => {
       if (request.url === '/big') return sendBig(response);
+      if (request.url === '/cookies') {
+        const cookies = request.rawHeaders.filter((_, i, raw) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'cookie');
+        return response.end(JSON.stringify(cookies));
+      }
       let length = 0;
       request.on('data', (chunk: Buffer) => {
         length += chunk.length;
@@ -127,6 +131,16 @@ describe('HTTP/2 clients of TERMINATED_HTTPS listeners', () => {
     }
     const posted = await h2request(session, '/upload', { method: 'POST', body: Buffer.alloc(200_000, 0x61) });
     assert.equal(posted.body, `1.1 POST /upload ${lb.vip_address}:8443 127.0.0.1 https 200000`);
+  });
+
+  test('cookie fields sent one per cookie reach the member as one Cookie field, joined with "; "', async () => {
+    const session = open(8443);
+    const stream = session.request({ ':path': '/cookies', cookie: ['a=1', 'b=2; c=3', 'd=4'] });
+    stream.end();
+    let body = '';
+    for await (const chunk of stream) body += chunk;
+    assert.deepEqual(JSON.parse(body), ['a=1; b=2; c=3; d=4']);
+    assert.deepEqual(JSON.parse((await h2request(session, '/cookies')).body), []);
   });
 
   test('a body without Content-Length goes chunked; a GET with a body is refused on its stream alone', async () => {

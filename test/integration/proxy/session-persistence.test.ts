@@ -249,6 +249,105 @@ describe('proxy session persistence with two workers', () => {
     }
   });
 
+  test("HTTP_COOKIE is the amphora's `cookie SRV insert indirect nocache`: members never see SRV, and an answer a cache could keep is made private when it gets one", async () => {
+    // A member that answers with the request's Cookie fields, and with the fields its query names.
+    const echo = createServer((req, res) => {
+      for (const [name, value] of new URL(req.url!, 'http://member').searchParams) res.setHeader(name, value);
+      const cookies = req.rawHeaders.filter((_, i, raw) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'cookie');
+      req.resume();
+      req.on('end', () => res.end(JSON.stringify(cookies)));
+    });
+    echo.listen(0, '127.0.0.151');
+    await once(echo, 'listening');
+    members.push({
+      name: 'echo',
+      address: '127.0.0.151',
+      port: (echo.address() as { port: number }).port,
+      server: echo,
+      stop: () => new Promise<void>((resolve) => echo.close(() => resolve())),
+    });
+    const listener = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 7507 });
+    const pool = await h.createPool(lb.id, {
+      listener_id: listener.id,
+      protocol: 'HTTP',
+      lb_algorithm: 'ROUND_ROBIN',
+      session_persistence: { type: 'HTTP_COOKIE' },
+    });
+    await h.createMember(lb.id, pool.id, { address: '127.0.0.151', protocol_port: members.at(-1)!.port });
+    await h.waitActive(lb.id);
+
+    /** One request on its own connection: the answer's Set-Cookie and Cache-Control values, and the member's echo. */
+    const ask = async (version: string, request: string) => {
+      const [line, ...fields] = request.split('\n');
+      const body = line!.startsWith('POST') ? 'hi' : '';
+      const socket = connect({ host: lb.vip_address, port: 7507 });
+      socket.setTimeout(5_000, () => socket.destroy());
+      socket.write(
+        `${line} HTTP/${version}\r\nhost: x\r\nconnection: close\r\ncontent-length: ${body.length}\r\n` +
+          `${fields.map((f) => `${f}\r\n`).join('')}\r\n${body}`,
+      );
+      let answer = '';
+      socket.setEncoding('latin1');
+      for await (const chunk of socket) answer += chunk;
+      const [head = '', echoed = ''] = answer.split('\r\n\r\n');
+      const values = (name: string) =>
+        head
+          .split('\r\n')
+          .filter((l) => l.toLowerCase().startsWith(`${name}:`))
+          .map((l) => l.slice(name.length + 1).trim());
+      return {
+        setCookie: values('set-cookie'),
+        cacheControl: values('cache-control'),
+        cookies: echoed === '' ? null : JSON.parse(echoed),
+      };
+    };
+
+    // HTTP/1.1 on the fast path; HTTP/1.0 on the general path.
+    for (const version of ['1.1', '1.0']) {
+      const first = await ask(version, 'GET /');
+      assert.match(first.setCookie[0] ?? '', /^SRV=[\w-]+; path=\/$/, version);
+      const srv = first.setCookie[0]!.split(';')[0]!;
+      const cases: [string, string[], string[]][] = [
+        // [request, the answer's Cache-Control values, the Cookie fields the member got]
+        ['GET /', ['private'], []],
+        ['HEAD /', ['private'], []],
+        ['GET /?Cache-Control=max-age%3D60', ['max-age=60', 'private'], []],
+        ['GET /?Cache-Control=no-store', ['no-store'], []],
+        ['GET /?Cache-Control=public%2C%20no-cache', ['public, no-cache'], []],
+        ['GET /?Pragma=no-cache', [], []],
+        ['POST /', [], []],
+        ['POST /?Cache-Control=public', ['public', 'private'], []],
+        ['GET /\ncookie: a=1; SRV=forged; b=2', ['private'], ['a=1; b=2']],
+        ['GET /\ncookie: SRV=', ['private'], []],
+      ];
+      for (const [request, cacheControl, cookies] of cases) {
+        const seen = await ask(version, request);
+        const label = `HTTP/${version} ${JSON.stringify(request)}`;
+        assert.equal(seen.setCookie.length, 1, label);
+        assert.deepEqual(seen.cacheControl, cacheControl, label);
+        if (!request.startsWith('HEAD')) assert.deepEqual(seen.cookies, cookies, label);
+      }
+      // A client whose cookie holds: nothing inserted, nothing made private; the member still sees no SRV.
+      const kept = await ask(version, `GET /\ncookie: a=1; ${srv}; b=2\ncookie: ${srv}`);
+      assert.deepEqual([kept.setCookie, kept.cacheControl, kept.cookies], [[], [], ['a=1; b=2']], version);
+    }
+
+    // A pool without persistence that an L7 policy sends requests to gets the Cookie fields as they came.
+    const plain = await h.createPool(lb.id, { loadbalancer_id: lb.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    await h.createMember(lb.id, plain.id, { address: '127.0.0.151', protocol_port: members.at(-1)!.port });
+    const policy = await h.createL7Policy(lb.id, listener.id, {
+      action: 'REDIRECT_TO_POOL',
+      redirect_pool_id: plain.id,
+    });
+    await h.createRule(lb.id, policy.id, { type: 'PATH', compare_type: 'STARTS_WITH', value: '/plain' });
+    await h.waitActive(lb.id);
+    for (const version of ['1.1', '1.0']) {
+      const routed = await ask(version, 'GET /plain\ncookie: a=1; SRV=x');
+      assert.deepEqual([routed.setCookie, routed.cacheControl, routed.cookies], [[], [], ['a=1; SRV=x']], version);
+      assert.deepEqual((await ask(version, 'GET /\ncookie: a=1; SRV=x')).cookies, ['a=1'], version);
+    }
+  });
+
   test("APP_COOKIE: requests carrying the member's session cookie go to it, in either worker; a dead member falls over", async () => {
     await service(7503, { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' }, ['127.0.0.97', '127.0.0.98', '127.0.0.99']);
     const sessions: { member: string; cookie: string }[] = [];

@@ -6,10 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import cluster from 'node:cluster';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect as connectHttp2 } from 'node:http2';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -525,6 +527,102 @@ for (const engineKind of ['in-process', 'worker'] as const) {
         assert.equal(across.reused, false, version);
         assert.equal(across.after?.get('x-ssl-client-has-cert'), '0', version);
       }
+    });
+
+    test('certificate names reach the member as their UTF-8 bytes, controls escaped, on both paths', async () => {
+      const heads: string[] = [];
+      const member = createNetServer((socket) => {
+        let text = '';
+        socket.on('error', () => {});
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          for (let end = text.indexOf('\r\n\r\n'); end >= 0; end = text.indexOf('\r\n\r\n')) {
+            heads.push(text.slice(0, end));
+            text = text.slice(end + 4);
+            socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+          }
+        });
+      });
+      member.listen(0, '127.0.0.1');
+      await once(member, 'listening');
+      closers.push(() => new Promise((resolve) => member.close(() => resolve())));
+      const namesCa = TestCa.create(dir, 'Zażółć CA');
+      const tls = tlsOf([main], {
+        clientAuthentication: 'MANDATORY',
+        clientCaPem: namesCa.certPem,
+        alpnProtocols: ['h2', 'http/1.1'],
+      });
+      const names = { 'X-SSL-Client-DN': 'true', 'X-SSL-Client-CN': 'true', 'X-SSL-Issuer': 'true' };
+      const memberPort = (member.address() as { port: number }).port;
+      await apply(
+        loadBalancer(
+          'names',
+          [listenerSpec('names', 'TERMINATED_HTTPS', httpsPort, tls, names)],
+          [poolSpec('pool-names', 'HTTP', memberPort)],
+        ),
+      );
+      const exits: number[] = [];
+      const exited = (worker: { id: number }) => exits.push(worker.id);
+      cluster.on('exit', exited);
+      const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+      const issuer = `X-SSL-Issuer: ${bytes('/CN=Zażółć CA')}`;
+      // A CN whose characters' low bytes are CR and LF, one with CR and LF themselves, and a name beyond Latin-1.
+      const cases: [string, Record<string, string>, string[]][] = [
+        [
+          'alice\u010d\u010aContent-Length: 40',
+          {},
+          [
+            `X-SSL-Client-DN: /CN=alice\xc4\x8d\xc4\x8aContent-Length: 40`,
+            `X-SSL-Client-CN: alice\xc4\x8d\xc4\x8aContent-Length: 40`,
+          ],
+        ],
+        [
+          'bob\r\nX-Evil: 1',
+          {},
+          ['X-SSL-Client-DN: /CN=bob\\0D\\0AX-Evil: 1', 'X-SSL-Client-CN: bob\\0D\\0AX-Evil: 1'],
+        ],
+        [
+          'Łukasz',
+          { O: 'Gdańsk' },
+          [`X-SSL-Client-DN: ${bytes('/CN=Łukasz/O=Gdańsk')}`, `X-SSL-Client-CN: ${bytes('Łukasz')}`],
+        ],
+      ];
+      const certificateLines = () => {
+        assert.equal(heads.length, 1, `the member got ${JSON.stringify(heads)}`);
+        const lines = heads.pop()!.split('\r\n');
+        assert.equal(lines.filter((l) => /^content-length|^x-evil/i.test(l)).length, 0, JSON.stringify(lines));
+        return lines.filter((l) => l.startsWith('X-SSL-'));
+      };
+      try {
+        for (const [commonName, subject, expected] of cases) {
+          const issued = namesCa.issue({ commonName, subject, usage: 'client' });
+          const credentials = { cert: issued.certPem, key: issued.keyPem };
+          const want = [...expected, issuer];
+          // HTTP/1.1 on the fast path, HTTP/1.0 on the general path, each on its own connection.
+          for (const version of ['1.1', '1.0']) {
+            const socket = await tlsConnect(httpsPort, { ...credentials, ALPNProtocols: ['http/1.1'] });
+            socket.write(`GET / HTTP/${version}\r\nhost: app.example\r\n\r\n`);
+            let answer = '';
+            while (!answer.endsWith('ok')) answer += (await once(socket, 'data'))[0];
+            assert.match(answer, /^HTTP\/1\.1 200 /);
+            socket.destroy();
+            assert.deepEqual(certificateLines(), want, `HTTP/${version}, ${JSON.stringify(commonName)}`);
+          }
+          // HTTP/2: the general path too.
+          const session = connectHttp2(`https://${VIP}:${httpsPort}`, { ...credentials, rejectUnauthorized: false });
+          const stream = session.request({ ':path': '/' });
+          stream.end();
+          const [response] = (await once(stream, 'response')) as [Record<string, unknown>];
+          stream.resume();
+          await once(stream, 'end');
+          session.close();
+          assert.equal(response[':status'], 200);
+          assert.deepEqual(certificateLines(), want, `HTTP/2, ${JSON.stringify(commonName)}`);
+        }
+      } finally {
+        cluster.off('exit', exited);
+      }
+      assert.deepEqual(exits, [], 'a worker exited');
     });
 
     test('a new certificate serves new handshakes while an open keep-alive connection goes on', async () => {

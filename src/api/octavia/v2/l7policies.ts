@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { INVALID_URL_CHAR } from '../../../l7/redirect-url.ts';
 import type { ListenerProtocol, PoolProtocol } from '../../../model/constants.ts';
 import { l7policyDefaults, URL_REDIRECT_ACTIONS } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreWriter } from '../../../store/state-store.ts';
@@ -145,6 +146,8 @@ async function checkPolicy(tx: StoreWriter, policy: StoredObject): Promise<void>
 
 function requireUrl(field: string, value: unknown): void {
   try {
+    // new URL() drops tabs and line breaks where Octavia refuses them, and they would reach a Location field.
+    if (INVALID_URL_CHAR.test(String(value))) throw new Error('character');
     const url = new URL(String(value));
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
   } catch {

@@ -12,6 +12,7 @@ const KEY_LENGTH = 64;
  */
 export class AppCookieStickiness implements Stickiness {
   readonly readsSetCookie = true;
+  readonly cookieRewrite = null;
 
   constructor(
     private readonly table: SharedStickTable,

@@ -4,16 +4,28 @@
  */
 export function requestCookie(header: string | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
-  let at = 0;
-  while (at < header.length) {
-    while (header.charCodeAt(at) === 0x20 || header.charCodeAt(at) === 0x3b) at++;
+  for (let at = cookieStart(header, 0); at < header.length; ) {
     const end = nextSeparator(header, at);
-    if (header.startsWith(name, at) && header.charCodeAt(at + name.length) === 0x3d) {
-      return unquoted(header.slice(at + name.length + 1, end).trim());
-    }
-    at = end + 1;
+    if (isNamed(header, at, name)) return unquoted(header.slice(at + name.length + 1, end).trim());
+    at = cookieStart(header, end + 1);
   }
   return undefined;
+}
+
+/**
+ * A Cookie field value without the cookies named `name` (every one of them, whatever its value), the others as they
+ * were, joined by `; `; null when it holds none, so the field goes as it came.
+ */
+export function withoutRequestCookie(header: string, name: string): string | null {
+  if (requestCookie(header, name) === undefined) return null;
+  let kept = '';
+  for (let at = cookieStart(header, 0); at < header.length; ) {
+    const end = nextSeparator(header, at);
+    const cookie = header.slice(at, end).trimEnd();
+    if (!isNamed(header, at, name) && cookie !== '') kept = kept === '' ? cookie : `${kept}; ${cookie}`;
+    at = cookieStart(header, end + 1);
+  }
+  return kept;
 }
 
 /** The value a member's Set-Cookie field gives cookie `name` (RFC 6265 section 4.1), or undefined. */
@@ -23,6 +35,15 @@ export function setCookieValue(field: string, name: string): string | undefined 
   const end = field.indexOf(';', equals);
   return unquoted(field.slice(equals + 1, end < 0 ? field.length : end).trim());
 }
+
+/** Where the next cookie starts from `at`, past the spaces and semicolons between cookies. */
+function cookieStart(header: string, at: number): number {
+  while (header.charCodeAt(at) === 0x20 || header.charCodeAt(at) === 0x3b) at++;
+  return at;
+}
+
+const isNamed = (header: string, at: number, name: string): boolean =>
+  header.startsWith(name, at) && header.charCodeAt(at + name.length) === 0x3d;
 
 function nextSeparator(header: string, from: number): number {
   const end = header.indexOf(';', from);

@@ -1,4 +1,7 @@
 import type { HeaderField } from '../../../protocols/http/head-field.ts';
+import type { RequestHead } from '../../../protocols/http/request-head.ts';
+import type { ResponseHead } from '../../../protocols/http/response-head.ts';
+import { insertedCookieFields } from './inserted-cookie-fields.ts';
 import type { Stickiness } from './stickiness.ts';
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -12,28 +15,40 @@ export function requestCookies(fields: readonly HeaderField[]): string | undefin
   return joined;
 }
 
-/** The Set-Cookie field value persistence adds to the member's answer, or null (the fast path's heads). */
+/**
+ * The field lines persistence adds to the member's answer (`set-cookie: ...\r\n`, and what goes with it, see
+ * insertedCookieFields), or null (the fast path's heads).
+ */
 export function answerCookie(
   stickiness: Stickiness,
   memberId: string,
-  request: readonly HeaderField[],
-  response: readonly HeaderField[],
+  request: RequestHead,
+  response: ResponseHead,
 ): string | null {
-  return cookieForAnswer(stickiness, memberId, requestCookies(request), response);
+  return answerFieldLines(stickiness, memberId, requestCookies(request.fields), request.method, response);
 }
 
 /** The same, for a request whose Cookie fields were joined already (`cookies`, as Node's `headers.cookie`). */
-export function cookieForAnswer(
+export function answerFieldLines(
   stickiness: Stickiness,
   memberId: string,
   cookies: string | undefined,
-  response: readonly HeaderField[],
+  method: string,
+  response: ResponseHead,
 ): string | null {
-  return stickiness.answered(memberId, cookies, stickiness.readsSetCookie ? setCookies(response) : NONE);
+  const setCookies = stickiness.readsSetCookie ? valuesOf(response.fields, 'set-cookie') : NONE;
+  const cookie = stickiness.answered(memberId, cookies, setCookies);
+  if (cookie === null) return null;
+  const raw: string[] = [];
+  for (const field of response.fields) raw.push(field.name, field.value);
+  const added = insertedCookieFields(cookie, method, response.status, raw);
+  let lines = '';
+  for (let i = 0; i < added.length; i += 2) lines += `${added[i]}: ${added[i + 1]}\r\n`;
+  return lines;
 }
 
-function setCookies(fields: readonly HeaderField[]): string[] {
+function valuesOf(fields: readonly HeaderField[], name: string): string[] {
   const values: string[] = [];
-  for (const field of fields) if (field.name === 'set-cookie') values.push(field.value);
+  for (const field of fields) if (field.name === name) values.push(field.value);
   return values;
 }

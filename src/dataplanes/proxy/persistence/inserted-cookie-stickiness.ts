@@ -1,15 +1,16 @@
 import type { PickContext } from '../../../balancing/balancer.ts';
-import { requestCookie } from './cookie-fields.ts';
+import { requestCookie, withoutRequestCookie } from './cookie-fields.ts';
 import { MEMBER_COOKIE_NAME, MemberCookies } from './member-cookie.ts';
 import type { Stickiness } from './stickiness.ts';
 
 /**
  * HTTP_COOKIE: weir inserts a cookie naming the member in the first answer, and in any answer from another member
  * than the cookie names (the client's was forged, or its member failed over). The cookie carries the member, so
- * nothing is shared between workers but the key.
+ * nothing is shared between workers but the key. Members never see it, as behind the amphora's `indirect`.
  */
 export class InsertedCookieStickiness implements Stickiness {
   readonly readsSetCookie = false;
+  readonly cookieRewrite = (value: string): string | null => withoutRequestCookie(value, MEMBER_COOKIE_NAME);
   readonly #cookies: MemberCookies;
 
   constructor(key: Buffer, poolId: string) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { requestCookie, setCookieValue } from './cookie-fields.ts';
+import { requestCookie, setCookieValue, withoutRequestCookie } from './cookie-fields.ts';
+import { insertedCookieFields } from './inserted-cookie-fields.ts';
 import { MemberCookies } from './member-cookie.ts';
 import { sourceKeyer } from './source-key.ts';
 
@@ -74,5 +75,45 @@ describe('sourceKeyer', () => {
     const v6 = sourceKeyer('ffff:ffff:ffff:ffff::');
     assert.equal(v6('2001:db8:1:2:3::4'), '2001:db8:1:2:0:0:0:0');
     assert.equal(v6('192.0.2.7'), '192.0.2.7');
+  });
+});
+
+describe('withoutRequestCookie', () => {
+  it('takes every cookie of the name out, whatever its value, and keeps the others in order', () => {
+    assert.equal(withoutRequestCookie('a=1; SRV=x; b=2', 'SRV'), 'a=1; b=2');
+    assert.equal(withoutRequestCookie('SRV=x;SRV=;c="q; r"', 'SRV'), 'c="q; r"');
+    assert.equal(withoutRequestCookie('SRV=x', 'SRV'), '');
+    assert.equal(withoutRequestCookie(' SRV=x ;  a=1 ', 'SRV'), 'a=1');
+  });
+
+  it('leaves a field without it alone: null, so the field goes as it came', () => {
+    assert.equal(withoutRequestCookie('a=1; SRVX=2; xSRV=3', 'SRV'), null);
+    assert.equal(withoutRequestCookie('SRV', 'SRV'), null);
+  });
+});
+
+describe('insertedCookieFields (nocache, as HAProxy 2.6 decides it)', () => {
+  const fields = (method: string, status: number, ...response: string[]) =>
+    insertedCookieFields('SRV=v; path=/', method, status, response);
+  const privately = ['set-cookie', 'SRV=v; path=/', 'cache-control', 'private'];
+  const plainly = ['set-cookie', 'SRV=v; path=/'];
+
+  it('marks answers to safe methods private, others only when they say public', () => {
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) assert.deepEqual(fields(method, 200), privately);
+    assert.deepEqual(fields('POST', 200), plainly);
+    assert.deepEqual(fields('POST', 201, 'Cache-Control', 'public'), privately);
+    assert.deepEqual(fields('GET', 101), plainly);
+  });
+
+  it('leaves alone answers that tell caches off already, reading Cache-Control elements in order', () => {
+    assert.deepEqual(fields('GET', 200, 'cache-control', 'max-age=60'), privately);
+    for (const directive of ['private', 'No-Cache', 'no-store', 'max-age=0', 's-maxage=0']) {
+      assert.deepEqual(fields('GET', 200, 'Cache-Control', `max-age=60, ${directive}`), plainly, directive);
+    }
+    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'no-cache', 'Cache-Control', 'public'), privately);
+    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'no-cache="set-cookie"'), privately);
+    assert.deepEqual(fields('GET', 200, 'Pragma', 'no-cache'), plainly);
+    // HAProxy reads the first Pragma field alone.
+    assert.deepEqual(fields('GET', 200, 'Pragma', 'x', 'Pragma', 'no-cache'), privately);
   });
 });

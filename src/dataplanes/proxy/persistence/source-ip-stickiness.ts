@@ -6,6 +6,7 @@ import type { Stickiness } from './stickiness.ts';
 /** SOURCE_IP: a table of client addresses (or networks, with a granularity) to members. */
 export class SourceIpStickiness implements Stickiness {
   readonly readsSetCookie = false;
+  readonly cookieRewrite = null;
   readonly #key: (address: string) => string;
 
   constructor(

@@ -21,6 +21,11 @@ export const DATAGRAM_STICK_IDLE_S = 360;
 export interface Stickiness {
   /** Whether `answered` reads the member's Set-Cookie fields (APP_COOKIE); callers collect them only then. */
   readonly readsSetCookie: boolean;
+  /**
+   * A request's Cookie field as members get it, weir's own cookie taken out (HTTP_COOKIE, as the amphora's
+   * `indirect`): see ListenerForwarding.cookieRewrite; null when members get the Cookie fields as they came.
+   */
+  readonly cookieRewrite: ((value: string) => string | null) | null;
   /** The member id the client (`cookies`: its request's Cookie fields, for HTTP) is stuck to, if any. */
   stuck(client: PickContext, cookies: string | undefined): string | undefined;
   /** `member` now serves the client, which was stuck to `previous` (undefined: to none). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { parseResponseHead } from '../../../protocols/http/response-head.ts';
-import { cookieForAnswer } from './head-cookies.ts';
+import { answerFieldLines } from './head-cookies.ts';
 import type { Stickiness } from './stickiness.ts';
 
 /** As the fast path reads answer heads. */
@@ -34,14 +34,15 @@ export function relayUpgradeAnswer(
         continue;
       }
       member.removeListener('data', onData);
-      const cookie = parsed.kind === 'head' ? cookieForAnswer(stickiness, memberId, cookies, parsed.head.fields) : null;
-      if (cookie === null || parsed.kind !== 'head') client.write(buffered);
+      const lines =
+        parsed.kind === 'head' ? answerFieldLines(stickiness, memberId, cookies, method, parsed.head) : null;
+      if (lines === null || parsed.kind !== 'head') client.write(buffered);
       else {
-        // The field goes before the empty line that ends the head.
+        // The fields go before the empty line that ends the head.
         const blankLine = parsed.head.end - 2;
         client.cork();
         client.write(buffered.subarray(0, blankLine));
-        client.write(`set-cookie: ${cookie}\r\n`);
+        client.write(lines, 'latin1');
         client.write(buffered.subarray(blankLine));
         client.uncork();
       }

@@ -1,0 +1,45 @@
+/** Methods whose answers HAProxy 2.6 takes as cacheable unless they say otherwise: the safe ones (RFC 7231 §4.2.1). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/** Cache-Control elements after which HAProxy takes an answer as not cacheable, until a `public`. */
+const UNCACHEABLE = new Set(['private', 'no-cache', 'no-store', 'max-age=0', 's-maxage=0']);
+
+/**
+ * The fields (name, value, ...) that go with a cookie weir inserts in an answer, as the amphora's `cookie SRV insert
+ * indirect nocache` adds them: Set-Cookie, and `Cache-Control: private` when the answer is one a cache could keep, so
+ * that no shared cache gives one client's cookie to all (`nocache`). `response`: the member's fields, any case.
+ */
+export function insertedCookieFields(
+  cookie: string,
+  method: string,
+  status: number,
+  response: readonly string[],
+): string[] {
+  return cacheable(method, status, response)
+    ? ['set-cookie', cookie, 'cache-control', 'private']
+    : ['set-cookie', cookie];
+}
+
+/**
+ * Whether HAProxy 2.6 takes the answer as cacheable (http_check_response_for_cacheability): not a 1xx, not with
+ * `Pragma: no-cache` as its first Pragma field; then, from the request's method, each Cache-Control element in
+ * order: `public` makes it cacheable, UNCACHEABLE ones make it not.
+ */
+function cacheable(method: string, status: number, response: readonly string[]): boolean {
+  if (status < 200) return false;
+  let answer = SAFE_METHODS.has(method);
+  let pragmaSeen = false;
+  for (let i = 0; i < response.length; i += 2) {
+    const name = response[i]!.toLowerCase();
+    if (name === 'pragma' && !pragmaSeen) {
+      pragmaSeen = true;
+      if (response[i + 1]!.trim().toLowerCase() === 'no-cache') return false;
+    } else if (name === 'cache-control') {
+      for (const element of response[i + 1]!.split(',')) {
+        const directive = element.trim().toLowerCase();
+        if (directive === 'public') answer = true;
+        else if (UNCACHEABLE.has(directive)) answer = false;
+      }
+    }
+  }
+  return answer;
+}
