@@ -33,6 +33,12 @@ export interface LocalEngineOptions {
   udp: boolean;
   /** What pools with session persistence share with the other workers. */
   persistence: PersistenceContext;
+  /**
+   * The keys TLS session tickets are sealed with (tls/ticket-keys.ts), the same in every worker and for every
+   * listener: a client resumes whichever worker takes its next connection, and after a certificate change. A ticket
+   * from one listener is refused by another all the same (tls-termination.ts: its session id context).
+   */
+  ticketKeys: Buffer;
 }
 
 /** One listener as bound: a socket per VIP address, one set of counters. */
@@ -80,7 +86,7 @@ export class LocalProxyEngine implements ProxyEngine {
     }
     for (const listener of wanted) {
       try {
-        terminationFor(listener, runtime);
+        terminationFor(listener, runtime, this.options.ticketKeys);
       } catch (error) {
         throw new Error(`listener ${listener.id} cannot serve TLS: ${(error as Error).message}`);
       }
@@ -168,7 +174,7 @@ export class LocalProxyEngine implements ProxyEngine {
       preamble: pool ? proxyPreamble(pool.spec.protocol) : null,
       inspectMs: pool?.spec.protocol === 'PROXYV2' ? serverNameWait(listener) : 0,
       admission: new Admission(listener.allowedCidrs, slots, runtime.slots),
-      tls: terminationFor(listener, runtime),
+      tls: terminationFor(listener, runtime, this.options.ticketKeys),
     };
   }
 
@@ -234,12 +240,16 @@ function serverNameWait(listener: ListenerSpec): number {
  * The TLS a listener terminates, or null: built when its TLS configuration (certificates, versions, ciphers, client
  * authentication) is new, kept as it is otherwise, so an apply that changes something else builds no context.
  */
-function terminationFor(listener: ListenerSpec, runtime: LoadBalancerRuntime): TlsTermination | null {
+function terminationFor(
+  listener: ListenerSpec,
+  runtime: LoadBalancerRuntime,
+  ticketKeys: Buffer,
+): TlsTermination | null {
   if (!TLS_TERMINATING_PROTOCOLS.includes(listener.protocol)) return null;
   const kept = runtime.terminations.get(listener.id);
   if (kept?.serves(listener.tls)) return kept;
   const spoken = listener.protocol === 'TERMINATED_HTTPS' ? HTTP_ALPN_SPOKEN : null;
-  const built = new TlsTermination(listener.id, listener.tls, spoken);
+  const built = new TlsTermination(listener.id, listener.tls, spoken, ticketKeys);
   runtime.terminations.set(listener.id, built);
   return built;
 }

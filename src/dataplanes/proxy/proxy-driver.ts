@@ -14,6 +14,7 @@ import { LocalProxyEngine } from './local-proxy-engine.ts';
 import { cookieKeyFrom } from './persistence/cookie-key.ts';
 import { isPrometheus, PrometheusListeners } from './prometheus/prometheus-listeners.ts';
 import type { ProxyEngine } from './proxy-engine.ts';
+import { newTicketKeys } from './tls/ticket-keys.ts';
 import { ClusterProxyEngine } from './workers/cluster-proxy-engine.ts';
 
 const capabilities: DriverCapabilities = {
@@ -65,6 +66,7 @@ class ProxyDriver implements DataPlaneDriver {
             slots: localSlotProvider(),
             udp: true,
             persistence: { cookieKey, sync: null },
+            ticketKeys: newTicketKeys(),
           });
     this.prometheus = new PrometheusListeners(this.engine);
   }

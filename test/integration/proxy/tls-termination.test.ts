@@ -741,3 +741,54 @@ for (const engineKind of ['in-process', 'worker'] as const) {
     });
   });
 }
+
+describe('TLS session tickets over several workers', () => {
+  let dir: string;
+  let engine: ProxyEngine;
+  let echo: { server: Server; port: number };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'weir-tickets-'));
+    const main = TestCa.create(dir, 'server ca').issue({ commonName: 'main.example', dnsNames: ['main.example'] });
+    echo = await headerEcho();
+    engine = new ClusterProxyEngine({ ...DEFAULT_DRIVER_SETTINGS, proxyWorkers: 2 }, randomBytes(32));
+    const port = await freePort();
+    await engine.apply(
+      loadBalancer(
+        'tickets',
+        [listenerSpec('tickets', 'TERMINATED_HTTPS', port, tlsOf([main]))],
+        [poolSpec('pool-tickets', 'HTTP', echo.port)],
+      ),
+    );
+    ports.set('tickets', port);
+  });
+  const ports = new Map<string, number>();
+
+  after(async () => {
+    await engine.close();
+    echo.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+    test(`${version}: a ticket resumes whichever of the two workers takes the next connection`, async () => {
+      const port = ports.get('tickets')!;
+      const pinned: ConnectionOptions = { minVersion: version, maxVersion: version };
+      const opening = await tlsConnect(port, pinned);
+      const sessions: Buffer[] = [];
+      opening.on('session', (session: Buffer) => sessions.push(session));
+      await get(opening);
+      const session = sessions.at(-1) ?? opening.getSession();
+      opening.destroy();
+      assert.ok(session, 'the first connection got a ticket');
+      // Each worker accepts from the shared socket; a key of its own would fail about half of these.
+      let reused = 0;
+      for (let i = 0; i < 24; i++) {
+        const again = await tlsConnect(port, { ...pinned, session });
+        if (again.isSessionReused()) reused++;
+        again.destroy();
+      }
+      assert.equal(reused, 24);
+    });
+  }
+});

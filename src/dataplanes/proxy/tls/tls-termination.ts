@@ -44,6 +44,8 @@ export class TlsTermination {
     listenerId: string,
     readonly tls: ListenerTls,
     spoken: readonly string[] | null,
+    /** What session tickets are sealed with (LocalEngineOptions.ticketKeys). */
+    ticketKeys: Buffer,
   ) {
     if (tls.certificates.length === 0) throw new Error('no certificate to serve');
     const range = tlsVersionRange(tls.versions);
@@ -66,6 +68,8 @@ export class TlsTermination {
       let context: SecureContext;
       try {
         context = createSecureContext({ ...shared, cert: pair.certificateChainPem, key: pair.privateKeyPem });
+        // What tls.Server's ticketKeys option does; a context made by hand has no other way to take them.
+        (context as unknown as { context: { setTicketKeys(keys: Buffer): void } }).context.setTicketKeys(ticketKeys);
       } catch (error) {
         throw new Error(`certificate ${i === 0 ? 'default' : `SNI ${i}`}: ${(error as Error).message}`);
       }

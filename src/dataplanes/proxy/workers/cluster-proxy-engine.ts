@@ -5,6 +5,7 @@ import type { LoadBalancerSpec } from '../../../model/load-balancer-spec.ts';
 import { type DriverSettings, sumTraffic, type TrafficCounters } from '../../driver.ts';
 import { listenerSlotsKey, loadBalancerSlotsKey } from '../local-proxy-engine.ts';
 import type { ProxyEngine } from '../proxy-engine.ts';
+import { newTicketKeys } from '../tls/ticket-keys.ts';
 import { type MemberTraffic, sumMemberTraffic } from '../traffic-counters.ts';
 import { allocatorEnv } from './allocator-env.ts';
 import { SlotLedger } from './slot-ledger.ts';
@@ -56,6 +57,7 @@ export class ClusterProxyEngine implements ProxyEngine {
   private readonly stickHub = new StickHub();
   private nextId = 0;
   private closing = false;
+  private readonly ticketKeys = newTicketKeys();
 
   constructor(
     private readonly settings: DriverSettings,
@@ -149,6 +151,7 @@ export class ClusterProxyEngine implements ProxyEngine {
       workers: this.settings.proxyWorkers,
       trustedProxies: this.settings.trustedProxies,
       cookieKey: this.cookieKey.toString('base64'),
+      ticketKeys: this.ticketKeys.toString('base64'),
       ...(this.settings.accessLog ? { accessLog: this.settings.accessLog } : {}),
     };
     const worker = cluster.fork({ ...allocatorEnv(), [WORKER_ENV]: JSON.stringify(setup) });

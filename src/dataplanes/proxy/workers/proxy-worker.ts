@@ -34,6 +34,7 @@ const engine = new LocalProxyEngine({
   slots,
   udp: setup.index === 0,
   persistence: { cookieKey: Buffer.from(setup.cookieKey, 'base64'), sync: stickSync },
+  ticketKeys: Buffer.from(setup.ticketKeys, 'base64'),
 });
 
 async function answer(id: number, work: () => Promise<Partial<Extract<FromWorker, { t: 'done' }>> | undefined>) {

@@ -12,6 +12,8 @@ export interface WorkerSetup {
   accessLog?: AccessLogSettings;
   /** HTTP_COOKIE persistence's HMAC key, base64: every worker reads every cookie. */
   cookieKey: string;
+  /** The keys TLS session tickets are sealed with, base64: a client resumes in whichever worker it reaches. */
+  ticketKeys: string;
 }
 
 export const WORKER_ENV = 'WEIR_PROXY_WORKER';
