@@ -4,7 +4,7 @@
  * TCP bulk throughput, in alternating rounds; medians printed with the ratios weir/HAProxy, each figure also per
  * second of the proxy's CPU time, and whether the targets of the fast-path issue hold.
  * Run (root; needs wrk, haproxy, nginx, iperf3, curl, taskset): node --import tsx bench/http-proxy.bench.ts
- * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_ONLY (`keep-alive`,
+ * Environment: BENCH_ROUNDS (default 3), BENCH_SECONDS per measurement (default 5), BENCH_ONLY (`keep-alive`, `browser`,
  * `connections` or `bulk`: that figure alone, without the warm-up and nginx direct when it is `bulk`).
  *
  * Backend: nginx (one process, `return 200` with a 13-byte body) on 127.0.0.1:18080, and an iperf3 server on
@@ -80,10 +80,33 @@ const wrkOptions = (extra: readonly string[] = [], seconds = SECONDS): WrkOption
   extra,
 });
 
-function httpSample(net: BenchNamespaces, proxyPid: number, nginxPid: number, url: string, close: boolean): Sample {
+/** The fields a browser's page request carries besides Host (Firefox 128's, a cookie and a referrer added). */
+const BROWSER_FIELDS = [
+  'User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'Accept-Language: en-US,en;q=0.5',
+  'Accept-Encoding: gzip, deflate, br, zstd',
+  'Referer: https://www.example.com/products/list?page=2',
+  'Cookie: session=8f2c1e0b9d7a4c3e5b6a; theme=dark; consent=analytics',
+  'Upgrade-Insecure-Requests: 1',
+  'Sec-Fetch-Dest: document',
+  'Sec-Fetch-Mode: navigate',
+  'Sec-Fetch-Site: same-origin',
+  'Sec-Fetch-User: ?1',
+  'Priority: u=0, i',
+].flatMap((field) => ['-H', field]);
+
+function httpSample(
+  net: BenchNamespaces,
+  proxyPid: number,
+  nginxPid: number,
+  url: string,
+  close: boolean,
+  extra: readonly string[] = [],
+): Sample {
   const accepted = passiveOpens(net);
   const { result, ...cpu } = charged(proxyPid, nginxPid, () => {
-    const wrk = runWrk(net, url, wrkOptions(close ? ['-H', 'Connection: close'] : []));
+    const wrk = runWrk(net, url, wrkOptions(close ? ['-H', 'Connection: close', ...extra] : extra));
     return { ...wrk, amount: wrk.requests };
   });
   return {
@@ -105,7 +128,7 @@ function bulkSample(net: BenchNamespaces, proxyPid: number, iperfPid: number, ta
 }
 
 interface Figure extends FigureFormat {
-  key: 'keep-alive' | 'connections' | 'bulk';
+  key: 'keep-alive' | 'browser' | 'connections' | 'bulk';
   sample: (proxy: Proxy) => Sample;
 }
 
@@ -173,6 +196,14 @@ await withNamespaces('http', [NS], async (net) => {
         perCpuUnit: 'req/CPU-s',
         digits: 0,
         sample: (proxy) => httpSample(net, proxy.pid, nginx.pid!, proxy.http, false),
+      },
+      {
+        key: 'browser',
+        title: `HTTP/1.1 keep-alive, a browser's request fields (wrk -c${CONNECTIONS} -t1, ${BROWSER_FIELDS.length / 2} fields besides Host)`,
+        unit: 'req/s',
+        perCpuUnit: 'req/CPU-s',
+        digits: 0,
+        sample: (proxy) => httpSample(net, proxy.pid, nginx.pid!, proxy.http, false, BROWSER_FIELDS),
       },
       {
         key: 'connections',
