@@ -452,10 +452,8 @@ function requestHead(
   client: Socket,
   config: HttpListenerConfig,
 ): { bytes: Buffer; added: string } {
-  const raw: string[] = [];
-  for (const field of head.fields) raw.push(field.name, field.value);
   const { kept, added } = forwardingChanges(config.forwarding, {
-    rawHeaders: raw,
+    fields: head.fields,
     peerAddress: client.remoteAddress ?? '',
     peerPort: client.remotePort,
     host: head.host ?? undefined,

@@ -15,7 +15,7 @@ import { MessageFacts } from '../../l7/message-facts.ts';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
-import { forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { fieldsOf, forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { holdsForbiddenValue } from '../../protocols/http/header-syntax.ts';
 import { connectionOf, isHttp2Request } from '../../protocols/http/http2-request.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
@@ -397,7 +397,7 @@ function target(member: MemberSpec): { socketPath: string } | { host: string; po
 function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, webSocketUpgrade: boolean): string[] {
   const client = request.socket;
   const headers = forwardingHeaders(config.forwarding, {
-    rawHeaders: request.rawHeaders,
+    fields: fieldsOf(request.rawHeaders),
     peerAddress: client.remoteAddress ?? '',
     peerPort: client.remotePort,
     host: request.headers.host,

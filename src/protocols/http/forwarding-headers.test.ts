@@ -239,12 +239,12 @@ const cases: Case[] = [
 
 for (const { name, listener, headers, request, expected } of cases) {
   test(name, () => {
-    const rawHeaders = headers.flatMap((line) => {
+    const fields = headers.map((line) => {
       const colon = line.indexOf(':');
-      return [line.slice(0, colon), line.slice(colon + 1).trim()];
+      return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
     });
     const out = forwardingHeaders(listener, {
-      rawHeaders,
+      fields,
       peerAddress: '192.0.2.60',
       host: 'app.example',
       peerTrusted: false,
@@ -261,7 +261,7 @@ for (const { name, listener, headers, request, expected } of cases) {
 test('Forwarded host is a token when it can be, else quoted and escaped, and left out when unwritable', () => {
   const hostIn = (host: string | undefined) => {
     const out = forwardingHeaders(forwardedOnly, {
-      rawHeaders: [],
+      fields: [],
       peerAddress: '192.0.2.60',
       host,
       peerTrusted: false,

@@ -4,11 +4,14 @@
  * `Connection: x-forwarded-for` cannot take it away. The rightmost X-Forwarded-For entry and Forwarded element are
  * always what weir saw; members take the rightmost hop they do not trust themselves.
  *
- * Header lists are in `rawHeaders` form (name, value, name, value...), as Node's parser gives them and as
- * `http.request` and undici accept them: duplicates and the client's spelling survive.
+ * A request's fields come as a list of names and values (`fieldsOf` makes one of Node's `rawHeaders`); what goes to
+ * the member is in `rawHeaders` form (name, value, name, value...), as `http.request` and undici accept it:
+ * duplicates and the client's spelling survive. Values are read only where a rule needs them: a fast-path field
+ * makes its value a string only then.
  */
 import { unmappedAddressText } from '../../network/address-words.ts';
 import { clientCertificateHeaderKeys } from '../tls/client-certificate-headers.ts';
+import type { NamedValue } from './head-field.ts';
 import { FORBIDDEN_VALUE_CHAR, hasCgiHeaderPrefix, isHeaderName, TOKEN } from './header-syntax.ts';
 
 export type Scheme = 'http' | 'https';
@@ -62,7 +65,7 @@ export function listenerForwarding(options: ListenerForwardingOptions): Listener
 }
 
 export interface ForwardedRequest {
-  rawHeaders: readonly string[];
+  fields: readonly NamedValue[];
   /** The socket's `remoteAddress`. */
   peerAddress: string;
   /** The socket's `remotePort`, written into Forwarded `for` when given. */
@@ -92,11 +95,18 @@ const FORWARDED = 8;
 const CLIENT_CLAIM = 9;
 const COOKIE = 10;
 
+/** Node's `rawHeaders` (name, value, ...) as fields. */
+export function fieldsOf(rawHeaders: readonly string[]): NamedValue[] {
+  const fields: NamedValue[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) fields.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
+  return fields;
+}
+
 export function forwardingHeaders(listener: ListenerForwarding, request: ForwardedRequest): string[] {
   const { kept, added } = forwardingChanges(listener, request);
-  const { rawHeaders } = request;
+  const { fields } = request;
   const out: string[] = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) if (kept[i / 2]) out.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  for (let i = 0; i < fields.length; i++) if (kept[i]) out.push(fields[i]!.name, fields[i]!.value);
   out.push(...added);
   return out;
 }
@@ -109,38 +119,38 @@ export function forwardingChanges(
   listener: ListenerForwarding,
   request: ForwardedRequest,
 ): { kept: boolean[]; added: string[] } {
-  const { rawHeaders, peerTrusted } = request;
+  const { fields, peerTrusted } = request;
   const client =
     listener.xForwardedFor || listener.forwarded ? (unmappedAddressText(request.peerAddress) ?? 'unknown') : '';
   // Tokens named in Connection: those headers are for this hop only. Lower-cased; the usual values need none.
   let listed: string[] | undefined;
   let chainedFor: string | undefined;
   let chainedForwarded: string | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    const value = rawHeaders[i + 1]!;
-    const kind = headerKind(name);
-    if (kind === CONNECTION && !isHeaderName(value, 'keep-alive') && !isHeaderName(value, 'close')) {
+  for (const field of fields) {
+    const kind = headerKind(field.name);
+    if (kind === CONNECTION) {
+      const value = field.value;
+      if (isHeaderName(value, 'keep-alive') || isHeaderName(value, 'close')) continue;
       listed ??= [];
       for (const token of value.split(',')) {
         const trimmed = token.trim();
         if (trimmed !== '') listed.push(trimmed.toLowerCase());
       }
     } else if (kind === X_FORWARDED_FOR && peerTrusted && listener.xForwardedFor) {
-      chainedFor = chain(chainedFor, value);
+      chainedFor = chain(chainedFor, field.value);
     } else if (kind === FORWARDED && peerTrusted && listener.forwarded) {
-      chainedForwarded = chain(chainedForwarded, value);
+      chainedForwarded = chain(chainedForwarded, field.value);
     }
   }
 
   const kept: boolean[] = [];
   const added: string[] = [];
   const { cookieRewrite } = listener;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
+  for (const field of fields) {
+    const name = field.name;
     const kind = headerKind(name);
     const keeps = keep(kind, name, listener, request, listed);
-    const rewritten = keeps && kind === COOKIE && cookieRewrite !== null ? cookieRewrite(rawHeaders[i + 1]!) : null;
+    const rewritten = keeps && kind === COOKIE && cookieRewrite !== null ? cookieRewrite(field.value) : null;
     // A rewritten field goes with weir's own, after the fields kept as they came.
     if (rewritten !== null && rewritten !== '') added.push(name, rewritten);
     kept.push(keeps && rewritten === null);

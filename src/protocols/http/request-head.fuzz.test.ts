@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type NodeRequestHead, parseWithNode } from '../../../test/support/node-request-parser.ts';
+import { plainVerdict } from '../../../test/support/plain-head.ts';
 import { FUZZ_TEST_TIMEOUT_MS, forCases, type SeededRandom } from '../../../test/support/seeded-random.ts';
 import type { HeadLimits } from './head-field.ts';
 import { requestProblem } from './request-guard.ts';
@@ -320,6 +321,6 @@ test('the same bytes split at random points give the same verdict once complete'
       received = Math.min(bytes.length, received + random.int(1, 40));
       verdict = parseRequestHead(Buffer.from(bytes.subarray(0, received)), offset, limits);
     }
-    assert.deepEqual(verdict, whole);
+    assert.deepEqual(plainVerdict(verdict), plainVerdict(whole));
   });
 });

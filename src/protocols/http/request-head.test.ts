@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { plainVerdict } from '../../../test/support/plain-head.ts';
 import { vectors } from '../../../test/support/smuggling-vectors.ts';
 import type { HeadLimits } from './head-field.ts';
 import { parseRequestHead, type RequestHead, type RequestHeadResult } from './request-head.ts';
@@ -25,7 +26,7 @@ describe('a head that passes', () => {
     const text = request('GET /a?b=c HTTP/1.1', 'Host: app.example', 'X-Trace:  \tabc d \t', 'ACCEPT:*/*');
     const bytes = Buffer.from(`${text}body`, 'latin1');
     const result = parseRequestHead(bytes, 0, LIMITS);
-    assert.deepEqual(result, {
+    assert.deepEqual(plainVerdict(result), {
       kind: 'head',
       head: {
         method: 'GET',

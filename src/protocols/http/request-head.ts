@@ -28,7 +28,7 @@ import {
   TOKEN_BYTE,
   VALUE_BYTE,
 } from './head-bytes.ts';
-import type { HeaderField, HeadLimits } from './head-field.ts';
+import { BufferedField, type HeaderField, type HeadLimits } from './head-field.ts';
 import { InternedNames } from './interned-names.ts';
 
 export type { HeaderField, HeadLimits };
@@ -289,13 +289,13 @@ function readField(
     if ((BYTE_CLASS[buffer[j]!]! & VALUE_BYTE) === 0) return refuse(400, 'a header value holds a control character');
   }
   const name = FIELD_NAMES.find(buffer, start, nameEnd) ?? buffer.toString('latin1', start, nameEnd).toLowerCase();
-  const value = i === valueEnd ? '' : buffer.toString('latin1', i, valueEnd);
-  fields.push({ name, value, start, end: lf + 1 });
+  const field = new BufferedField(name, buffer, i, valueEnd, start, lf + 1);
+  fields.push(field);
   switch (name) {
     case 'host':
       if (facts.host !== null) return refuse(400, 'more than one Host header');
       if (hostLength(buffer, i, valueEnd) < 0) return refuse(400, 'the Host header is not a host and port');
-      facts.host = value;
+      facts.host = field.value;
       facts.hostStart = i;
       facts.hostEnd = valueEnd;
       break;
@@ -308,7 +308,7 @@ function readField(
     case 'transfer-encoding':
       if (facts.transferEncoding !== null) return refuse(400, 'more than one Transfer-Encoding header');
       if (holdsTab(buffer, valueEnd, end)) return refuse(400, FRAMING_TAB);
-      facts.transferEncoding = value;
+      facts.transferEncoding = field.value;
       facts.chunked = bytesEqualIgnoringCase(buffer, i, valueEnd, 'chunked');
       break;
     case 'connection':

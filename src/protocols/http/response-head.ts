@@ -8,7 +8,7 @@
 import type { MessageBody } from './body-framing.ts';
 import { COLON, CR, FIELD_VALUE_BYTE, HTAB, LF, SP, TOKEN_BYTE } from './field-bytes.ts';
 import { FramingFields } from './framing-fields.ts';
-import type { HeaderField, HeadLimits } from './head-field.ts';
+import { BufferedField, type HeaderField, type HeadLimits } from './head-field.ts';
 import { InternedNames } from './interned-names.ts';
 
 export interface ResponseHead {
@@ -81,22 +81,6 @@ const FIELD_NAMES = new InternedNames(
   ],
   true,
 );
-
-/** A field line whose value becomes a string only when asked for: a relay copies the bytes and never asks. */
-class ResponseField implements HeaderField {
-  constructor(
-    readonly name: string,
-    private readonly buffer: Buffer,
-    private readonly valueStart: number,
-    private readonly valueEnd: number,
-    readonly start: number,
-    readonly end: number,
-  ) {}
-
-  get value(): string {
-    return this.buffer.toString('latin1', this.valueStart, this.valueEnd);
-  }
-}
 
 const invalid = (reason: string): ResponseHeadResult => ({ kind: 'invalid', reason });
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
@@ -175,7 +159,7 @@ export function parseResponseHead(
     at = end;
     if (fields.length === limits.maxHeaders) return invalid(`more than ${limits.maxHeaders} header fields`);
     const name = FIELD_NAMES.find(buffer, start, colon) ?? buffer.toString('latin1', start, colon).toLowerCase();
-    fields.push(new ResponseField(name, buffer, valueStart, valueEnd, start, end));
+    fields.push(new BufferedField(name, buffer, valueStart, valueEnd, start, end));
     const problem = framing.add(name, buffer, valueStart, valueEnd, lineEnd);
     if (problem !== null) return invalid(problem);
     // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty.
