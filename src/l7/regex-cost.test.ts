@@ -47,6 +47,19 @@ describe('regexCost', () => {
     assert.equal(regexCost('(?:^a.*)'), 1 + 2 + 9); // a ^ inside a group is not at the start of the search
   });
 
+  test('after a ^, optional copies count from the first one: bounded, they still keep many threads live', () => {
+    assert.equal(regexCost('^[0-9a-f]{8}-[0-9a-f]{4}$'), 0, 'exact counts fork nowhere');
+    for (const pattern of [
+      `^(?:${'.?'.repeat(120)}){16}x`,
+      `^(?:${'\\S?'.repeat(80)}){16}x`,
+      `^${'(?:\\S?){16}'.repeat(21)}x`,
+    ]) {
+      assert.ok(regexCost(pattern) > MAX_REGEX_COST, pattern);
+    }
+    assert.equal(regexCost('^a?b'), 2 + 1 + 2);
+    assert.equal(regexCost('^ab(c|d)'), 2 + 2 + 1, 'from the alternative on');
+  });
+
   test('the limit lets ordinary patterns through and refuses a pathological one', () => {
     const ordinary = [
       '^www\\.example\\.com$',

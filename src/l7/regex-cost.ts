@@ -7,8 +7,9 @@
  * per fork or assertion, as measured (below). Repetitions count as V8 unrolls them (`x{16}` is sixteen states). A
  * search that is not anchored starts a thread at every character, so every state can be live at once
  * (`'a'.repeat(50) + 'x'` against `aaaa…`); a `^` at the start of an alternative starts it once, so the states
- * before its first unbounded repetition (`*`, `+`, `{n,}`) are live only for the first few characters and are not
- * counted.
+ * before its first fork (an alternative, an optional or repeated copy) are live for one character each and are not
+ * counted. From that fork on, all are: bounded optional copies (`^(?:.?){120}`) keep as many threads live as there
+ * are copies, for as many characters.
  */
 import { type ClassMember, type Escape, PatternReader } from './pattern-reader.ts';
 
@@ -30,8 +31,10 @@ export function regexCost(pattern: string): number {
   let cost = FORK * (alternatives.length - 1);
   for (const sequence of alternatives) {
     const anchored = sequence[0]?.anchor === true;
-    const firstLoop = sequence.findIndex((term) => term.loops);
-    cost += sum(!anchored ? sequence : firstLoop < 0 ? [] : sequence.slice(firstLoop));
+    // Anchored, a run of states without a fork is live for one character each; from the first fork on, optional
+    // copies (`x?` repeated, `x{0,n}`) keep many threads live as long as they can match, loops or not.
+    const firstFork = sequence.findIndex((term) => term.loops || term.forks);
+    cost += sum(!anchored ? sequence : firstFork < 0 ? [] : sequence.slice(firstFork));
   }
   return cost;
 }
@@ -40,6 +43,8 @@ interface Term {
   cost: number;
   /** Holds an unbounded repetition, so that its states can stay live along the whole sample. */
   loops: boolean;
+  /** Holds an alternative or an optional copy: the one state live at a position may become several. */
+  forks?: boolean;
   anchor?: boolean;
 }
 
@@ -101,6 +106,7 @@ class CostParser {
       return {
         cost: sum(terms) + FORK * (alternatives.length - 1),
         loops: terms.some((term) => term.loops),
+        forks: alternatives.length > 1 || terms.some((term) => term.forks),
       };
     }
     this.i++;
@@ -116,10 +122,10 @@ class CostParser {
     let quantified: Term;
     if (c === '*' || c === '?') {
       this.i++;
-      quantified = { cost: term.cost + FORK, loops: term.loops || c === '*' };
+      quantified = { cost: term.cost + FORK, loops: term.loops || c === '*', forks: true };
     } else if (c === '+') {
       this.i++;
-      quantified = { cost: 2 * term.cost + FORK, loops: true };
+      quantified = { cost: 2 * term.cost + FORK, loops: true, forks: true };
     } else if (c === '{') {
       const count = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(this.i));
       if (count === null) return term; // a literal `{`, read next
@@ -128,7 +134,11 @@ class CostParser {
       const unbounded = comma !== undefined && max === '';
       const copies = unbounded ? Number(min) + 1 : Number(max || min);
       const optional = unbounded ? 1 : copies - Number(min);
-      quantified = { cost: copies * term.cost + FORK * optional, loops: term.loops || unbounded };
+      quantified = {
+        cost: copies * term.cost + FORK * optional,
+        loops: term.loops || unbounded,
+        forks: term.forks === true || optional > 0,
+      };
     } else return term;
     if (p[this.i] === '?') this.i++; // lazy: the same states
     return quantified;
