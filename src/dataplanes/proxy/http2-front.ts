@@ -8,10 +8,23 @@ import type { TLSSocket } from 'node:tls';
  * members over HTTP/1.1. nghttp2 does the framing checks HTTP/1.1 needs the request guard for (lengths, no
  * connection-specific fields); the guard still checks the rest.
  */
+/**
+ * A request's header list at most, as RFC 9113 counts it (name, value and 32 bytes per field): HAProxy's 16 KiB
+ * buffer, which bounds HTTP/1.1 heads here too, so no value longer than an L7 REGEX rule tests gets past
+ * (rule-matcher.ts).
+ */
+const MAX_HEADER_LIST_BYTES = 16_384;
+
+function headerListBytes(raw: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < raw.length; i += 2) bytes += raw[i]!.length + raw[i + 1]!.length + 32;
+  return bytes;
+}
+
 export class Http2Front {
   private readonly server = createServer({
-    // As HAProxy's defaults: streams at once per connection, and a bound on a request's header list.
-    settings: { maxConcurrentStreams: 100, maxHeaderListSize: 65_536 },
+    // As HAProxy's defaults: streams at once per connection, and the header list a client is told it may send.
+    settings: { maxConcurrentStreams: 100, maxHeaderListSize: MAX_HEADER_LIST_BYTES },
     // Floods of invalid frames or of streams refused (the rapid reset attack) end the session.
     maxSessionInvalidFrames: 100,
     maxSessionRejectedStreams: 100,
@@ -28,9 +41,15 @@ export class Http2Front {
     });
     // The general path reads what HTTP/1.1 and HTTP/2 requests and responses share; what differs it asks of
     // isHttp2Request.
-    this.server.on('request', (request: Http2ServerRequest, response: Http2ServerResponse) =>
-      handle(asHttp1Request(request), response as unknown as ServerResponse),
-    );
+    this.server.on('request', (request: Http2ServerRequest, response: Http2ServerResponse) => {
+      // The setting is only advice to the client: Node takes longer lists, so they are refused here.
+      if (headerListBytes(request.rawHeaders) > MAX_HEADER_LIST_BYTES) {
+        response.writeHead(431);
+        response.end();
+        return;
+      }
+      handle(asHttp1Request(request), response as unknown as ServerResponse);
+    });
   }
 
   /** Serves HTTP/2 on a socket whose TLS handshake chose `h2`. */

@@ -19,11 +19,11 @@ const run = promisify(execFile);
 async function h2request(
   session: ClientHttp2Session,
   path: string,
-  options: { method?: string; body?: Buffer } = {},
+  options: { method?: string; body?: Buffer; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: string }> {
   // Node's client ends a GET's stream with its HEADERS unless told there is a body.
   const stream = session.request(
-    { ':method': options.method ?? 'GET', ':path': path },
+    { ':method': options.method ?? 'GET', ':path': path, ...options.headers },
     { endStream: options.body === undefined },
   );
   stream.end(options.body);
@@ -55,6 +55,9 @@ function sendBig(response: ServerResponse): void {
   more();
 }
 
+/** Requests the member was sent. */
+const seenBy = { count: 0 };
+
 describe('HTTP/2 clients of TERMINATED_HTTPS listeners', () => {
   let h: Harness;
   let member: Server;
@@ -68,7 +71,9 @@ describe('HTTP/2 clients of TERMINATED_HTTPS listeners', () => {
 
   before(async () => {
     h = await Harness.start();
-    member = createServer((request, response) => {
+    // Takes heads far larger than weir passes on, so that what weir refuses is seen to be weir's doing.
+    member = createServer({ maxHeaderSize: 256 * 1024 }, (request, response) => {
+      seenBy.count++;
       if (request.url === '/big') return sendBig(response);
       if (request.url === '/cookies') {
         const cookies = request.rawHeaders.filter((_, i, raw) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'cookie');
@@ -174,6 +179,21 @@ describe('HTTP/2 clients of TERMINATED_HTTPS listeners', () => {
     stream.resume();
     await once(stream, 'end');
     assert.equal(received, BIG);
+  });
+
+  test('a header list over 16 KiB, what HAProxy buffers, is refused on its stream and never reaches the member', async () => {
+    const session = open(8443);
+    const before = seenBy.count;
+    const stream = session.request({ ':path': '/public', 'x-padding': 'a'.repeat(20_000) });
+    stream.end();
+    const outcome = await new Promise<string>((resolve) => {
+      stream.on('response', (headers) => resolve(String(headers[':status'])));
+      stream.on('error', (error: Error) => resolve(error.message));
+      stream.on('close', () => resolve(`closed, code ${stream.rstCode}`));
+    });
+    assert.notEqual(outcome, '200');
+    assert.equal(seenBy.count, before, 'the member got no request');
+    assert.equal((await h2request(open(8443), '/public', { headers: { 'x-padding': 'a'.repeat(8_000) } })).status, 200);
   });
 
   test('an L7 REJECT answers one stream with 403 and the connection goes on', async () => {
