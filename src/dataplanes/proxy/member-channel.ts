@@ -28,12 +28,18 @@ const READ_BYTES = 64 * 1024;
  */
 const SHARED_READS = Buffer.allocUnsafeSlow(READ_BYTES);
 
-/** Whether the read being handled lies in SHARED_READS (a flag: asking a view for its `buffer` costs a call into V8). */
-let sharedRead = false;
+/**
+ * A streamed read smaller than this is copied out too, and its buffer read into again: a slow client's queue of small
+ * pieces (server-sent events) would otherwise hold 64 KiB for each.
+ */
+const HANDED_OVER_FROM = 16 * 1024;
 
-/** `chunk`, or a copy of it while a read in the shared buffer is handled: for bytes that must outlive the read. */
+/** Whether the read being handled is in a buffer read into again (a flag: asking a view for its `buffer` costs a call into V8). */
+let reusedRead = false;
+
+/** `chunk`, or a copy of it while a read in a buffer read into again is handled: for bytes that must outlive the read. */
 export function kept(chunk: Buffer): Buffer {
-  return sharedRead ? Buffer.from(chunk) : chunk;
+  return reusedRead ? Buffer.from(chunk) : chunk;
 }
 
 /**
@@ -49,11 +55,15 @@ export class MemberChannel {
   /** While idle: the time (performance.now()) after which it is not worth reusing. */
   idleUntil = 0;
   /**
-   * An answer goes on beyond the read that brought its head: the next reads go into buffers of their own, which the
-   * relay hands to the client without copying, as a body streams through.
+   * An answer goes on beyond the read that brought its head: the next reads go into a buffer of its own, whose large
+   * reads the relay hands to the client without copying (then the next read takes a new buffer), as a body streams.
    */
   streaming = false;
   #socket: Socket | undefined;
+  /** While streaming: the buffer of this channel's next read. */
+  private ownReads: Buffer | null = null;
+  /** The last read's bytes went on as they were, in `ownReads`: the next read needs another buffer. */
+  private handedOver = false;
 
   /** A new connection to the member (its TLS handshake done) within the connect timeout, the data timeout set. */
   static async open(
@@ -111,13 +121,22 @@ export class MemberChannel {
 
   /** `onread`: what came is in the buffer the last `nextReadBuffer` gave. */
   private readonly read = (bytes: number, buffer: Buffer): boolean => {
-    sharedRead = buffer === SHARED_READS;
+    const reused = buffer === SHARED_READS || bytes < HANDED_OVER_FROM;
+    reusedRead = reused;
     this.data(buffer.subarray(0, bytes));
-    sharedRead = false;
+    reusedRead = false;
+    this.handedOver = !reused;
     return true;
   };
 
-  private readonly nextReadBuffer = (): Buffer => (this.streaming ? Buffer.allocUnsafeSlow(READ_BYTES) : SHARED_READS);
+  private readonly nextReadBuffer = (): Buffer => {
+    if (!this.streaming) {
+      this.ownReads = null;
+      return SHARED_READS;
+    }
+    if (this.ownReads === null || this.handedOver) this.ownReads = Buffer.allocUnsafeSlow(READ_BYTES);
+    return this.ownReads;
+  };
 
   /** The listener's member data timeout, which a configuration change may have changed since the connection opened. */
   timeout(ms: number): void {
