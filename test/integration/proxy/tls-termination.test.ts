@@ -503,6 +503,28 @@ for (const engineKind of ['in-process', 'worker'] as const) {
       });
     }
 
+    test('a session made under a certificate that was since replaced is not resumed', async () => {
+      for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
+        const pinned: ConnectionOptions = { minVersion: version, maxVersion: version };
+        await httpsService(`swap-${version}`, tlsOf([main]));
+        const opening = await tlsConnect(httpsPort, pinned);
+        const sessions: Buffer[] = [];
+        opening.on('session', (session: Buffer) => sessions.push(session));
+        await get(opening);
+        const session = sessions.at(-1) ?? opening.getSession()!;
+        opening.destroy();
+        const same = await tlsConnect(httpsPort, { ...pinned, session });
+        assert.equal(same.isSessionReused(), true, `${version}: the same certificate resumes`);
+        same.destroy();
+        await httpsService(`swap-${version}`, tlsOf([wildcard]));
+        const replaced = await tlsConnect(httpsPort, { ...pinned, session });
+        assert.equal(replaced.isSessionReused(), false, `${version}: a replaced certificate does not`);
+        assert.equal(serialOf(replaced), hexSerial(wildcard));
+        replaced.destroy();
+        await engine.remove(`swap-${version}`);
+      }
+    });
+
     test('a session from one listener does not resume on a listener with other client authentication settings', async () => {
       const otherPort = await freePort();
       const trusting = (caPem: string) =>

@@ -8,6 +8,9 @@ import type { ListenerSpec } from '../../../model/load-balancer-spec.ts';
  * listener asking for client certificates with a fatal alert. A hash, as OpenSSL keeps at most 32 bytes.
  */
 export function sessionIdContext(listenerId: string, tls: ListenerSpec['tls']): string {
-  const bound = [listenerId, tls.clientAuthentication, tls.clientCaPem, tls.clientCrlPem];
+  // The certificates too: the ticket keys outlive a configuration, and a session made under a certificate that was
+  // replaced (revoked, say) must not resume under its successor, as a reloaded HAProxy's would not.
+  const certificates = tls.certificates.map((pair) => pair.certificateChainPem);
+  const bound = [listenerId, tls.clientAuthentication, tls.clientCaPem, tls.clientCrlPem, certificates];
   return createHash('sha256').update(JSON.stringify(bound)).digest('hex').slice(0, 32);
 }
