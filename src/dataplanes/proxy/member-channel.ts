@@ -74,7 +74,7 @@ export class MemberChannel {
     closed: (channel: MemberChannel) => void,
     serverName: string | null = null,
   ): Promise<MemberChannel> {
-    const channel = new MemberChannel(member.id, dataTimeoutMs, serverName);
+    const channel = new MemberChannel(member.id, dataTimeoutMs, serverName, tls);
     // TLS connections read as streams (node:tls takes no `onread`); their chunks are their own.
     const reads = tls === null ? { buffer: channel.nextReadBuffer, callback: channel.read } : undefined;
     channel.attach(await connectToMember(member, connectTimeoutMs, tls, undefined, reads, serverName), closed);
@@ -86,6 +86,8 @@ export class MemberChannel {
     private dataTimeoutMs: number,
     /** The server name its TLS handshake sent (the client's), or null: it carries requests of that name only. */
     readonly serverName: string | null,
+    /** The pool's TLS settings it was made with (null: plain); under others it is not reused. */
+    readonly tls: MemberTls | null,
   ) {}
 
   get socket(): Socket {

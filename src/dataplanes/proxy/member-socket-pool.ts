@@ -60,6 +60,8 @@ export class MemberSocketPool {
     let channels = this.idle.get(channel.memberId, name);
     if (
       channel.socket.destroyed ||
+      // Made under TLS settings changed since (plain, or another CA): its exchange is over, the connection goes.
+      channel.tls !== this.tls() ||
       (this.retained && !this.retained.has(channel.memberId)) ||
       (channels?.length ?? 0) >= MAX_IDLE_PER_MEMBER
     ) {
