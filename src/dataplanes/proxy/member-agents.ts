@@ -30,7 +30,7 @@ export class MemberAgents {
     // Plain connections carry no name: one agent serves every client.
     const named = tls === null ? null : serverName;
     const key = named ?? NO_SERVER_NAME;
-    let agent = this.agents.get(member.id, key);
+    let agent = this.agents.recent(member.id, key);
     if (agent !== undefined) return agent;
     agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
     // The agent's connections are TLS ones; the requests on them stay plain HTTP/1.1 ones, as the member sees them.

@@ -57,7 +57,9 @@ export class MemberSocketPool {
     channel.user = null;
     channel.reused = true;
     const name = channel.serverName ?? NO_SERVER_NAME;
-    let channels = this.idle.get(channel.memberId, name);
+    // A name kept busy stays before names used once (PerServerName); plain connections have the one name.
+    let channels =
+      channel.serverName === null ? this.idle.get(channel.memberId, name) : this.idle.recent(channel.memberId, name);
     if (
       channel.socket.destroyed ||
       // Made under TLS settings changed since (plain, or another CA): its exchange is over, the connection goes.
@@ -106,6 +108,8 @@ export class MemberSocketPool {
       channels.length = kept;
       left += kept;
     }
+    // Names nothing idles for no longer count against the member's names.
+    this.idle.prune((channels) => channels.length === 0);
     if (left === 0) {
       clearInterval(this.sweeper);
       this.sweeper = undefined;

@@ -33,3 +33,20 @@ test('retain drops the members left out, clear all of them, each value handed ov
   assert.deepEqual(dropped, ['m2', 'm2 x', 'm1']);
   assert.equal(kept.get('m1', ''), undefined);
 });
+
+test('a name used (recent) stays before names set once; names whose value holds nothing are pruned', () => {
+  const evicted: string[] = [];
+  const kept = new PerServerName<string[]>(2, (value) => evicted.push(value.join()));
+  kept.set('m1', 'busy.example', ['busy']);
+  kept.set('m1', 'once.example', ['once']);
+  assert.deepEqual(kept.recent('m1', 'busy.example'), ['busy']);
+  assert.equal(kept.recent('m1', 'none.example'), undefined);
+  kept.set('m1', 'other.example', ['other']);
+  assert.deepEqual(evicted, ['once'], 'the name used least recently goes, not the busy one');
+  kept.get('m1', 'other.example')!.length = 0;
+  kept.prune((value) => value.length === 0);
+  assert.equal(kept.get('m1', 'other.example'), undefined);
+  kept.set('m1', 'new.example', ['new']);
+  assert.deepEqual(evicted, ['once'], 'a pruned name made room without pushing another out');
+  assert.deepEqual([...kept.values()], [['busy'], ['new']]);
+});

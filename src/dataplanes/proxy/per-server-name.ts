@@ -5,8 +5,8 @@ export const NO_SERVER_NAME = '';
 
 /**
  * What is kept per member and per server name a client asked for (TLS sessions, keep-alive agents). Clients choose
- * their server names, so a member keeps at most `perMember` of them: past that the name set least recently goes,
- * handed to `evicted`.
+ * their server names, so a member keeps at most `perMember` of them: past that the name set or used (`recent`) least
+ * recently goes, handed to `evicted`, so names a client cycles through push out each other before the busy ones.
  */
 export class PerServerName<T> {
   private readonly byMember = new Map<string, Map<string, T>>();
@@ -18,6 +18,23 @@ export class PerServerName<T> {
 
   get(memberId: string, serverName: string): T | undefined {
     return this.byMember.get(memberId)?.get(serverName);
+  }
+
+  /** The same, and the name counts as the most recently used. */
+  recent(memberId: string, serverName: string): T | undefined {
+    const named = this.byMember.get(memberId);
+    const value = named?.get(serverName);
+    if (value === undefined) return undefined;
+    named!.delete(serverName);
+    named!.set(serverName, value);
+    return value;
+  }
+
+  /** Forgets the names whose value `empty` says holds nothing. */
+  prune(empty: (value: T) => boolean): void {
+    for (const named of this.byMember.values()) {
+      for (const [name, value] of named) if (empty(value)) named.delete(name);
+    }
   }
 
   set(memberId: string, serverName: string, value: T): void {
