@@ -1,5 +1,7 @@
 /** Methods whose answers HAProxy 2.6 takes as cacheable unless they say otherwise: the safe ones (RFC 7231 §4.2.1). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+/** Statuses cacheable by default (RFC 7231 §6.1): others only when an answer says `public`. */
+const CACHEABLE_STATUSES = new Set([200, 203, 204, 206, 300, 301, 404, 405, 410, 414, 501]);
 /** Cache-Control elements after which HAProxy takes an answer as not cacheable, until a `public`. */
 const UNCACHEABLE = new Set(['private', 'no-cache', 'no-store', 'max-age=0', 's-maxage=0']);
 
@@ -20,14 +22,17 @@ export function insertedCookieFields(
 }
 
 /**
- * Whether HAProxy 2.6 takes the answer as cacheable (http_check_response_for_cacheability): not a 1xx, not with
- * `Pragma: no-cache` as its first Pragma field; then, from the request's method, each Cache-Control element in
- * order: `public` makes it cacheable, UNCACHEABLE ones make it not.
+ * Whether HAProxy 2.6 takes the answer as cacheable (http_check_response_for_cacheability, and the status check
+ * before it), as HAProxy 2.6.12 was seen to decide it: a safe method and a status cacheable by default (RFC 7231
+ * §6.1); not with `Pragma: no-cache` as its first Pragma field; then each Cache-Control element in order, `public`
+ * making it cacheable and UNCACHEABLE ones not; and in the end only with freshness (`max-age`, `s-maxage`, Expires) or
+ * a validator (ETag, Last-Modified), as RFC 7234 §3 has a cache keep nothing else.
  */
 function cacheable(method: string, status: number, response: readonly string[]): boolean {
   if (status < 200) return false;
-  let answer = SAFE_METHODS.has(method);
+  let answer = SAFE_METHODS.has(method) && CACHEABLE_STATUSES.has(status);
   let pragmaSeen = false;
+  let kept = false;
   for (let i = 0; i < response.length; i += 2) {
     const name = response[i]!.toLowerCase();
     if (name === 'pragma' && !pragmaSeen) {
@@ -38,8 +43,9 @@ function cacheable(method: string, status: number, response: readonly string[]):
         const directive = element.trim().toLowerCase();
         if (directive === 'public') answer = true;
         else if (UNCACHEABLE.has(directive)) answer = false;
+        else if (directive.startsWith('max-age') || directive.startsWith('s-maxage')) kept = true;
       }
-    }
+    } else if (name === 'expires' || name === 'etag' || name === 'last-modified') kept = true;
   }
-  return answer;
+  return answer && kept;
 }

@@ -98,11 +98,28 @@ describe('insertedCookieFields (nocache, as HAProxy 2.6 decides it)', () => {
   const privately = ['set-cookie', 'SRV=v; path=/', 'cache-control', 'private'];
   const plainly = ['set-cookie', 'SRV=v; path=/'];
 
-  it('marks answers to safe methods private, others only when they say public', () => {
-    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) assert.deepEqual(fields(method, 200), privately);
-    assert.deepEqual(fields('POST', 200), plainly);
-    assert.deepEqual(fields('POST', 201, 'Cache-Control', 'public'), privately);
+  it('marks answers to safe methods private, others only when they say public, as HAProxy 2.6.12 did', () => {
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) {
+      assert.deepEqual(fields(method, 200, 'Cache-Control', 'max-age=60'), privately);
+    }
+    assert.deepEqual(fields('POST', 200, 'Cache-Control', 'max-age=60'), plainly);
+    assert.deepEqual(fields('POST', 201, 'Cache-Control', 'public, max-age=60'), privately);
     assert.deepEqual(fields('GET', 101), plainly);
+  });
+
+  it('takes as cacheable only a status cacheable by default, and an answer with freshness or a validator', () => {
+    // Each as a real HAProxy 2.6.12 answered with `cookie SRV insert indirect nocache`.
+    assert.deepEqual(fields('GET', 200), plainly);
+    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'public'), plainly);
+    assert.deepEqual(fields('GET', 302, 'Cache-Control', 'max-age=600'), plainly);
+    assert.deepEqual(fields('GET', 302, 'Cache-Control', 'public, max-age=60'), privately);
+    assert.deepEqual(fields('GET', 404, 'Cache-Control', 'max-age=600'), privately);
+    assert.deepEqual(fields('GET', 201, 'Cache-Control', 'max-age=600'), plainly);
+    assert.deepEqual(fields('GET', 200, 'Expires', 'Thu, 01 Dec 2030 16:00:00 GMT'), privately);
+    assert.deepEqual(fields('GET', 200, 'ETag', '"a"'), privately);
+    assert.deepEqual(fields('GET', 200, 'Last-Modified', 'Thu, 01 Dec 2020 16:00:00 GMT'), privately);
+    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'max-age=0, s-maxage=600'), plainly);
+    assert.deepEqual(fields('POST', 200, 'Cache-Control', 'public'), plainly);
   });
 
   it('leaves alone answers that tell caches off already, reading Cache-Control elements in order', () => {
@@ -110,10 +127,11 @@ describe('insertedCookieFields (nocache, as HAProxy 2.6 decides it)', () => {
     for (const directive of ['private', 'No-Cache', 'no-store', 'max-age=0', 's-maxage=0']) {
       assert.deepEqual(fields('GET', 200, 'Cache-Control', `max-age=60, ${directive}`), plainly, directive);
     }
-    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'no-cache', 'Cache-Control', 'public'), privately);
-    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'no-cache="set-cookie"'), privately);
-    assert.deepEqual(fields('GET', 200, 'Pragma', 'no-cache'), plainly);
+    const fresh = ['ETag', '"a"'];
+    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'no-cache', 'Cache-Control', 'public', ...fresh), privately);
+    assert.deepEqual(fields('GET', 200, 'Cache-Control', 'no-cache="set-cookie"', ...fresh), privately);
+    assert.deepEqual(fields('GET', 200, 'Pragma', 'no-cache', ...fresh), plainly);
     // HAProxy reads the first Pragma field alone.
-    assert.deepEqual(fields('GET', 200, 'Pragma', 'x', 'Pragma', 'no-cache'), privately);
+    assert.deepEqual(fields('GET', 200, 'Pragma', 'x', 'Pragma', 'no-cache', ...fresh), privately);
   });
 });
