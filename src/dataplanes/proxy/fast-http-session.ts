@@ -141,6 +141,7 @@ export class FastHttpSession {
     this.headTimer = undefined;
     if (this.busy || this.closed) return;
     this.closing = true;
+    countResponse(this.env.counters.responses!, 408);
     this.end('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
   }
 
@@ -300,6 +301,8 @@ export class FastHttpSession {
     const member = tried.size < MEMBER_ATTEMPTS ? pool.pick(this.client, tried, cookies) : undefined;
     // No member, or none reachable: the general path answers that (503 with Retry-After); nothing was sent yet.
     if (member === undefined && !this.busy && !this.ended) {
+      // The general path takes the request as a new one, and counts it.
+      this.env.counters.totalRequests!--;
       this.handOver(outgoing.raw);
       return;
     }

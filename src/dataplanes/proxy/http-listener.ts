@@ -340,11 +340,17 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     this.counters.totalRequests!++;
     const problem = requestProblem(request);
     const routed = problem === null ? routeOf(this.config, request) : this.config;
-    if (routed instanceof L7Answer) return void client.end(routed.wire(true));
+    const responses = this.counters.responses!;
+    if (routed instanceof L7Answer) {
+      if (routed.denies) this.counters.deniedRequests!++;
+      countResponse(responses, routed.status);
+      return void client.end(routed.wire(true));
+    }
     const config = routed;
     const member = problem === null ? config.pool?.pick(client, new Set(), request.headers.cookie) : undefined;
     if (!member) {
       this.counters.requestErrors++;
+      countResponse(responses, problem === null ? 503 : 400);
       client.end(
         `HTTP/1.1 ${problem === null ? '503 Service Unavailable' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
       );
@@ -354,6 +360,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     // Written as they are below: a value that could end its line must not reach the member.
     if (holdsForbiddenValue(headers)) {
       this.counters.requestErrors++;
+      countResponse(responses, 502);
       client.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }

@@ -498,6 +498,20 @@ describe('proxy provider: the HTTP fast path', () => {
     }
     assert.equal(stats.total_requests, 4);
     assert.equal(stats.total_connections, 2);
+    // No member to send to: the fast path hands the request over, and the general path's 503 counts it once.
+    const empty = await h.createListener(lb.id, { protocol: 'HTTP', protocol_port: 8118 });
+    await h.createPool(lb.id, { listener_id: empty.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
+    const refused = await exchange(lb.vip_address, 8118, [get], (r) => r.includes('\r\n\r\n'));
+    assert.match(refused.reply, /^HTTP\/1\.1 503 /);
+    let emptyStats: Json = {};
+    for (let i = 0; i < 50; i++) {
+      emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
+      if (emptyStats.total_requests !== 0) break;
+      await sleep(100);
+    }
+    await sleep(200);
+    emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
+    assert.equal(emptyStats.total_requests, 1);
   });
 
   test('a member listing Content-Length or Transfer-Encoding in Connection keeps them: the client frames as weir did', async () => {

@@ -161,13 +161,19 @@ describe('PROMETHEUS listeners', () => {
     let reply = '';
     for await (const chunk of socket) reply += String(chunk);
     assert.match(reply, /^HTTP\/1\.1 200/);
+    // An upgrade the policy rejects.
+    const upgrading = connect({ host: lb.vip_address, port: 8080 });
+    upgrading.write('GET /denied HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n');
+    let refused = '';
+    for await (const chunk of upgrading) refused += String(chunk);
+    assert.match(refused, /^HTTP\/1\.1 403/);
     const after = await counts();
     assert.deepEqual(
       after.byClass.map((count, i) => count! - before.byClass[i]!),
-      [0, 1, 0, 2, 0, 0],
-      'one 2xx (general path), two 4xx (a member 404 and the L7 403)',
+      [0, 1, 0, 3, 0, 0],
+      'one 2xx (general path), three 4xx (a member 404, the L7 403 and the upgrade the L7 policy refused)',
     );
-    assert.equal(after.denied! - before.denied!, 1);
+    assert.equal(after.denied! - before.denied!, 2);
     await h.del(`l7policies/${policy.id}`);
   });
 
