@@ -6,6 +6,7 @@ import {
   type OutgoingHttpHeaders,
   type Server,
   type ServerResponse,
+  STATUS_CODES,
 } from 'node:http';
 import { createServer, isIPv6, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -305,7 +306,9 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       exchange.responseMs = Date.now() - exchange.start;
       const headers = responseHeaders(answer.rawHeaders);
       const cookie = pool.stickiness?.answered(member.id, request.headers.cookie, answer.headers['set-cookie'] ?? []);
-      if (cookie) headers.push(...insertedCookieFields(cookie, request.method!, answer.statusCode!, answer.rawHeaders));
+      if (cookie) {
+        headers.push(...insertedCookieFields(cookie, request.method!, answer.statusCode!, fieldsOf(answer.rawHeaders)));
+      }
       // HTTP/2 has no reason phrase.
       if (isHttp2Request(request)) response.writeHead(answer.statusCode ?? 502, headers);
       else response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
@@ -340,33 +343,20 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     this.counters.totalRequests!++;
     const problem = requestProblem(request);
     const routed = problem === null ? routeOf(this.config, request) : this.config;
-    const responses = this.counters.responses!;
     if (routed instanceof L7Answer) {
       if (routed.denies) this.counters.deniedRequests!++;
-      countResponse(responses, routed.status);
+      countResponse(this.counters.responses!, routed.status);
       return void client.end(routed.wire(true));
     }
     const config = routed;
     const member = problem === null ? config.pool?.pick(client, new Set(), request.headers.cookie) : undefined;
-    if (!member) {
-      this.counters.requestErrors++;
-      countResponse(responses, problem === null ? 503 : 400);
-      client.end(
-        `HTTP/1.1 ${problem === null ? '503 Service Unavailable' : '400 Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
-      );
-      return;
-    }
+    if (!member) return void this.refuseUpgrade(client, problem === null ? 503 : 400);
     const headers = upstreamHeaders(config, request, true);
     // Written as they are below: a value that could end its line must not reach the member.
-    if (holdsForbiddenValue(headers)) {
-      this.counters.requestErrors++;
-      countResponse(responses, 502);
-      client.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      return;
-    }
+    if (holdsForbiddenValue(headers)) return void this.refuseUpgrade(client, 502);
     const pool = config.pool!;
     const preface = config.preamble ? config.preamble(client, hostAuthority(request.headers.host)) : undefined;
-    const upstream = openMemberSocket(member, pool.memberTls, preface, undefined, clientServerNameOf(client));
+    const upstream = openMemberSocket(member, pool.memberTls, { preface, serverName: clientServerNameOf(client) });
     pool.started(member);
     upstream.once('close', () => pool.ended(member));
     // A tunnel lives as long as both ends: either end going away takes the other with it.
@@ -381,6 +371,13 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     if (head.length > 0) upstream.write(head);
     relayUpgradeAnswer(upstream, client, request, member.id, pool.stickiness);
     client.pipe(upstream);
+  }
+
+  /** Answers an upgrade weir cannot pass on (refused, no member, a head it cannot write) and ends the connection. */
+  private refuseUpgrade(client: Socket, status: 400 | 502 | 503): void {
+    this.counters.requestErrors++;
+    countResponse(this.counters.responses!, status);
+    client.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   }
 
   private unavailable(response: ServerResponse, status: 502 | 503): void {
@@ -426,7 +423,7 @@ function addressedAuthority(socket: Socket): string {
 
 function withPreamble(member: MemberSpec, pool: PoolRuntime, preamble: Preamble, request: IncomingMessage): Socket {
   const preface = preamble(request.socket, hostAuthority(request.headers.host));
-  return openMemberSocket(member, pool.memberTls, preface, undefined, clientServerNameOf(request.socket));
+  return openMemberSocket(member, pool.memberTls, { preface, serverName: clientServerNameOf(request.socket) });
 }
 
 /** The configuration the listener's L7 policies serve the request with, or their answer to it. */

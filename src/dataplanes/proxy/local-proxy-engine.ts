@@ -35,8 +35,8 @@ export interface LocalEngineOptions {
   persistence: PersistenceContext;
   /**
    * The keys TLS session tickets are sealed with (tls/ticket-keys.ts), the same in every worker and for every
-   * listener: a client resumes whichever worker takes its next connection, and after a certificate change. A ticket
-   * from one listener is refused by another all the same (tls-termination.ts: its session id context).
+   * listener: a client resumes whichever worker takes its next connection. A ticket from one listener, or from a
+   * certificate since replaced, is refused all the same (tls/session-id-context.ts).
    */
   ticketKeys: Buffer;
 }

@@ -8,8 +8,8 @@ import { NO_SERVER_NAME, PerServerName } from './per-server-name.ts';
 type AgentWithConnect = Agent & { createConnection: () => Socket };
 
 /**
- * Server names a member's TLS connections are kept for; past it the agent made first is retired (its connections
- * close, and a request for that name opens new ones).
+ * Server names a member's TLS connections are kept for; past it the agent used least recently is retired (its
+ * connections close, and a request for that name opens new ones).
  */
 const SERVER_NAMES_PER_MEMBER = 16;
 

@@ -76,8 +76,8 @@ export class MemberChannel {
   ): Promise<MemberChannel> {
     const channel = new MemberChannel(member.id, dataTimeoutMs, serverName, tls);
     // TLS connections read as streams (node:tls takes no `onread`); their chunks are their own.
-    const reads = tls === null ? { buffer: channel.nextReadBuffer, callback: channel.read } : undefined;
-    channel.attach(await connectToMember(member, connectTimeoutMs, tls, undefined, reads, serverName), closed);
+    const onread = tls === null ? { buffer: channel.nextReadBuffer, callback: channel.read } : undefined;
+    channel.attach(await connectToMember(member, connectTimeoutMs, tls, { onread, serverName }), closed);
     return channel;
   }
 

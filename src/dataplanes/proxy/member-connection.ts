@@ -17,16 +17,21 @@ export function memberEndpoint(member: MemberSpec): { path: string } | { host: s
   return member.socketPath ? { path: member.socketPath } : { host: member.address, port: member.port };
 }
 
-/**
- * Starts a connection to a member, over TLS when its pool has `tls`; `preface` (a PROXY protocol header) is the first
- * thing the member gets, before any handshake. `serverName`: the client's, sent on over TLS (see MemberTls.connect).
- */
+/** How a connection to a member starts, beyond where it goes and whether over TLS. */
+export interface MemberSocketOptions {
+  /** A PROXY protocol header: the first thing the member gets, before any handshake. */
+  preface?: Buffer | string;
+  /** Where a plain connection reads into (Node's `onread`); TLS connections read as streams. */
+  onread?: OnReadOpts;
+  /** The client's server name, sent on over TLS (see MemberTls.connect). */
+  serverName?: string | null;
+}
+
+/** Starts a connection to a member, over TLS when its pool has `tls`. */
 export function openMemberSocket(
   member: MemberSpec,
   tls: MemberTls | null,
-  preface?: Buffer | string,
-  onread?: OnReadOpts,
-  serverName: string | null = null,
+  { preface, onread, serverName = null }: MemberSocketOptions = {},
 ): Socket {
   if (tls !== null) return tls.connect(member, preface, serverName);
   const socket = connect({ ...memberEndpoint(member), allowHalfOpen: true, noDelay: true, onread });
@@ -39,12 +44,10 @@ export function connectToMember(
   member: MemberSpec,
   timeoutMs: number,
   tls: MemberTls | null = null,
-  preface?: Buffer | string,
-  onread?: OnReadOpts,
-  serverName: string | null = null,
+  options: MemberSocketOptions = {},
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = openMemberSocket(member, tls, preface, onread, serverName);
+    const socket = openMemberSocket(member, tls, options);
     const fail = (reason: string) => {
       socket.destroy();
       reject(new MemberUnreachable(member, reason));

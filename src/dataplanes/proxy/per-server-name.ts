@@ -22,11 +22,9 @@ export class PerServerName<T> {
 
   /** The same, and the name counts as the most recently used. */
   recent(memberId: string, serverName: string): T | undefined {
-    const named = this.byMember.get(memberId);
-    const value = named?.get(serverName);
-    if (value === undefined) return undefined;
-    named!.delete(serverName);
-    named!.set(serverName, value);
+    const value = this.get(memberId, serverName);
+    // Set again, an existing name moves to the end and nothing is evicted.
+    if (value !== undefined) this.set(memberId, serverName, value);
     return value;
   }
 

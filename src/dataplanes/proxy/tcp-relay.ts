@@ -74,14 +74,10 @@ class TcpRelay {
       tried.add(candidate.id);
       try {
         const { memberConnectMs } = route.timeouts;
-        const socket = await connectToMember(
-          candidate,
-          memberConnectMs,
-          route.pool!.memberTls,
+        const socket = await connectToMember(candidate, memberConnectMs, route.pool!.memberTls, {
           preface,
-          undefined,
           serverName,
-        );
+        });
         if (client.destroyed) {
           socket.destroy();
           return;

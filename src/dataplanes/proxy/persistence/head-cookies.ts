@@ -39,9 +39,7 @@ export function answerFieldLines(
   const setCookies = stickiness.readsSetCookie ? valuesOf(response.fields, 'set-cookie') : NONE;
   const cookie = stickiness.answered(memberId, cookies, setCookies);
   if (cookie === null) return null;
-  const raw: string[] = [];
-  for (const field of response.fields) raw.push(field.name, field.value);
-  const added = insertedCookieFields(cookie, method, response.status, raw);
+  const added = insertedCookieFields(cookie, method, response.status, response.fields);
   let lines = '';
   for (let i = 0; i < added.length; i += 2) lines += `${added[i]}: ${added[i + 1]}\r\n`;
   return lines;

@@ -1,3 +1,5 @@
+import type { NamedValue } from '../../../protocols/http/head-field.ts';
+
 /** Methods whose answers HAProxy 2.6 takes as cacheable unless they say otherwise: the safe ones (RFC 7231 §4.2.1). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 /** Statuses cacheable by default (RFC 7231 §6.1): others only when an answer says `public`. */
@@ -8,13 +10,13 @@ const UNCACHEABLE = new Set(['private', 'no-cache', 'no-store', 'max-age=0', 's-
 /**
  * The fields (name, value, ...) that go with a cookie weir inserts in an answer, as the amphora's `cookie SRV insert
  * indirect nocache` adds them: Set-Cookie, and `Cache-Control: private` when the answer is one a cache could keep, so
- * that no shared cache gives one client's cookie to all (`nocache`). `response`: the member's fields, any case.
+ * that no shared cache gives one client's cookie to all (`nocache`). `response`: the member's fields, names in any case.
  */
 export function insertedCookieFields(
   cookie: string,
   method: string,
   status: number,
-  response: readonly string[],
+  response: readonly NamedValue[],
 ): string[] {
   return cacheable(method, status, response)
     ? ['set-cookie', cookie, 'cache-control', 'private']
@@ -28,18 +30,18 @@ export function insertedCookieFields(
  * making it cacheable and UNCACHEABLE ones not; and in the end only with freshness (`max-age`, `s-maxage`, Expires) or
  * a validator (ETag, Last-Modified), as RFC 7234 §3 has a cache keep nothing else.
  */
-function cacheable(method: string, status: number, response: readonly string[]): boolean {
+function cacheable(method: string, status: number, response: readonly NamedValue[]): boolean {
   if (status < 200) return false;
   let answer = SAFE_METHODS.has(method) && CACHEABLE_STATUSES.has(status);
   let pragmaSeen = false;
   let kept = false;
-  for (let i = 0; i < response.length; i += 2) {
-    const name = response[i]!.toLowerCase();
+  for (const field of response) {
+    const name = field.name.toLowerCase();
     if (name === 'pragma' && !pragmaSeen) {
       pragmaSeen = true;
-      if (response[i + 1]!.trim().toLowerCase() === 'no-cache') return false;
+      if (field.value.trim().toLowerCase() === 'no-cache') return false;
     } else if (name === 'cache-control') {
-      for (const element of response[i + 1]!.split(',')) {
+      for (const element of field.value.split(',')) {
         const directive = element.trim().toLowerCase();
         if (directive === 'public') answer = true;
         else if (UNCACHEABLE.has(directive)) answer = false;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { fieldsOf } from '../../../protocols/http/forwarding-headers.ts';
 import { requestCookie, setCookieValue, withoutRequestCookie } from './cookie-fields.ts';
 import { insertedCookieFields } from './inserted-cookie-fields.ts';
 import { MemberCookies } from './member-cookie.ts';
@@ -94,7 +95,7 @@ describe('withoutRequestCookie', () => {
 
 describe('insertedCookieFields (nocache, as HAProxy 2.6 decides it)', () => {
   const fields = (method: string, status: number, ...response: string[]) =>
-    insertedCookieFields('SRV=v; path=/', method, status, response);
+    insertedCookieFields('SRV=v; path=/', method, status, fieldsOf(response));
   const privately = ['set-cookie', 'SRV=v; path=/', 'cache-control', 'private'];
   const plainly = ['set-cookie', 'SRV=v; path=/'];
 
