@@ -21,6 +21,8 @@ import type { HttpListenerConfig } from './http-listener.ts';
 import { kept, type MemberChannel, type MemberChannelUser } from './member-channel.ts';
 import { answerCookie, requestCookies } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
+import { HANDED_OVER_FROM, READ_BYTES } from './shared-reads.ts';
+import { readIntoUserBuffers } from './socket-user-buffer.ts';
 import { clientCertificateHeadersOf, clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import type { WriteBurst } from './write-burst.ts';
@@ -87,7 +89,7 @@ export class FastHttpSession {
     readonly env: FastSessionEnv,
   ) {
     (client as SessionSocket)[SESSION] = this;
-    client.on('data', sessionData);
+    if (!readIntoUserBuffers(client as SessionSocket, nextClientRead, sessionRead)) client.on('data', sessionData);
     client.on('error', sessionGone);
     client.on('close', sessionGone);
     client.on('end', sessionEnd);
@@ -284,6 +286,7 @@ export class FastHttpSession {
     client.removeListener('timeout', sessionIdle);
     client.setTimeout(0);
     clearTimeout(this.headTimer);
+    (client as SessionSocket)[SESSION] = null;
     client.pause();
     this.settle();
     const unread = unsent.length === 0 ? this.pending : Buffer.concat([unsent, this.pending]);
@@ -404,26 +407,47 @@ export class FastHttpSession {
  * idle connection holds no closures of its own (bench/idle-connections).
  */
 const SESSION = Symbol('session');
-type SessionSocket = Socket & { [SESSION]: FastHttpSession };
+/** Null once handed over: what the socket reads goes to the general path. */
+type SessionSocket = Socket & { [SESSION]: FastHttpSession | null };
 
 function sessionData(this: SessionSocket, chunk: Buffer): void {
-  this[SESSION].onData(chunk);
+  this[SESSION]!.onData(chunk);
+}
+
+/** Where client connections read into while their reads are small (shared-reads.ts): requests, copied out. */
+const CLIENT_READS = Buffer.allocUnsafeSlow(READ_BYTES);
+/** The last client read was large: the next goes into a buffer of its connection's own, to be handed on as it is. */
+let largeRead = false;
+
+/** A client connection's read, for its session, or once handed over for the general path's stream. */
+function sessionRead(this: SessionSocket, bytes: number, buffer: Buffer): boolean {
+  largeRead = bytes >= HANDED_OVER_FROM;
+  const read = buffer.subarray(0, bytes);
+  const chunk = largeRead && buffer !== CLIENT_READS ? read : Buffer.from(read);
+  const session = this[SESSION];
+  if (session === null) return this.push(chunk);
+  session.onData(chunk);
+  return true;
+}
+
+function nextClientRead(): Buffer {
+  return largeRead ? Buffer.allocUnsafeSlow(READ_BYTES) : CLIENT_READS;
 }
 
 function sessionGone(this: SessionSocket): void {
-  this[SESSION].onClientGone();
+  this[SESSION]!.onClientGone();
 }
 
 function sessionEnd(this: SessionSocket): void {
-  this[SESSION].onClientEnd();
+  this[SESSION]!.onClientEnd();
 }
 
 function sessionDrain(this: SessionSocket): void {
-  this[SESSION].onClientDrain();
+  this[SESSION]!.onClientDrain();
 }
 
 function sessionIdle(this: SessionSocket): void {
-  this[SESSION].onIdle();
+  this[SESSION]!.onIdle();
 }
 
 function slowHead(session: FastHttpSession): void {

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import { connectToMember } from './member-connection.ts';
 import type { MemberTls } from './member-tls.ts';
+import { HANDED_OVER_FROM, READ_BYTES } from './shared-reads.ts';
 
 /** What an exchange hears of the member connection it uses. */
 export interface MemberChannelUser {
@@ -19,20 +20,8 @@ export interface MemberChannelUser {
   memberDrain(): void;
 }
 
-const READ_BYTES = 64 * 1024;
-
-/**
- * Where plain member connections read into while their answers fit in one read: reads are handled one at a time, so
- * one buffer serves them all. Node's streams allocate 64 KiB for each read and shrink it to what came; for a small
- * answer that allocation, and the collection of it, cost more than relaying it.
- */
+/** Where plain member connections read into while their answers fit in one read (shared-reads.ts). */
 const SHARED_READS = Buffer.allocUnsafeSlow(READ_BYTES);
-
-/**
- * A streamed read smaller than this is copied out too, and its buffer read into again: a slow client's queue of small
- * pieces (server-sent events) would otherwise hold 64 KiB for each.
- */
-const HANDED_OVER_FROM = 16 * 1024;
 
 /** Whether the read being handled is in a buffer read into again (a flag: asking a view for its `buffer` costs a call into V8). */
 let reusedRead = false;

@@ -316,6 +316,32 @@ describe('proxy provider: the HTTP fast path', () => {
     assert.ok(two!.equals(bodyOf('/big/2')), 'the second large answer arrived unchanged');
   });
 
+  test('request bodies relayed together keep their own bytes: large uploads amid small requests', async () => {
+    // Each path's body is its own pattern; the member answers with the digest of the body it got.
+    const bodyOf = (path: string) => {
+      const size = path.startsWith('/big') ? 2 * 1024 * 1024 + 17 : 30 + path.length;
+      const body = Buffer.allocUnsafe(size);
+      const seed = createHash('sha256').update(path).digest();
+      for (let i = 0; i < size; i++) body[i] = seed[i % seed.length]! ^ (i >> 7);
+      return body;
+    };
+    const digest = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+    const member = await rawMember('127.0.0.69', (_head, body) => ok(digest(Buffer.from(body, 'latin1'))));
+    servers.push(member.server);
+    await listenerTo(8119, member, '127.0.0.69', { timeout_member_data: 10_000 });
+    const upload = async (path: string) => {
+      const body = bodyOf(path);
+      const head = `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n`;
+      const { reply } = await exchange(lb.vip_address, 8119, [head, body], (r) => /\r\n\r\n[0-9a-f]{64}$/.test(r));
+      assert.equal(reply.slice(-64), digest(body), `${path}: the member got the body sent`);
+    };
+    const smalls = async (from: number) => {
+      for (let i = from; i < from + 40; i++) await upload(`/small/${i}`);
+    };
+    await Promise.all([upload('/big/1'), upload('/big/2'), smalls(0), smalls(100)]);
+    assert.equal(member.heads.length, 82);
+  });
+
   test('a head that dribbles in past the client timeout gets 408; a deleted listener closes its idle connections', async () => {
     const member = await rawMember('127.0.0.56', () => ok('fine'));
     servers.push(member.server);
