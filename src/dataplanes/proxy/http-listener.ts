@@ -9,6 +9,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { createServer, isIPv6, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { L7Answer } from '../../l7/l7-answer.ts';
 import type { L7Router } from '../../l7/l7-router.ts';
@@ -16,6 +17,7 @@ import { MessageFacts } from '../../l7/message-facts.ts';
 import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
+import { answerClientError } from '../../protocols/http/client-error-answer.ts';
 import { fieldsOf, forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { holdsForbiddenValue } from '../../protocols/http/header-syntax.ts';
 import { connectionOf, isHttp2Request } from '../../protocols/http/http2-request.ts';
@@ -31,13 +33,13 @@ import { listen } from './listen.ts';
 import { openMemberSocket } from './member-connection.ts';
 import { memberReadyEvent } from './member-tls.ts';
 import { insertedCookieFields } from './persistence/inserted-cookie-fields.ts';
-import { relayUpgradeAnswer } from './persistence/upgrade-answer.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
 import { clientCertificateHeadersOf, clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
+import { relayUpgradeAnswer } from './upgrade-answer.ts';
 import { WriteBurst } from './write-burst.ts';
 
 /** What an HTTP listener does with requests; swapped whole on reconfiguration. */
@@ -86,6 +88,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     counters.deniedRequests ??= 0;
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
+    http.on('clientError', (error, socket) => this.unreadable(error, socket));
     this.h2 = new Http2Front(config.timeouts.clientDataMs, (request, response) => this.handle(request, response));
     const listener = this;
     this.decryptedClosed = function (this: Socket) {
@@ -369,8 +372,17 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     // Values are bytes one per character, as Node's parser read them and as certificate names are given.
     upstream.write(`${lines}\r\n`, 'latin1');
     if (head.length > 0) upstream.write(head);
-    relayUpgradeAnswer(upstream, client, request, member.id, pool.stickiness);
+    relayUpgradeAnswer(upstream, client, request, member.id, pool.stickiness, this.counters.responses!);
     client.pipe(upstream);
+  }
+
+  /** A request Node's parser could not read (or whose head took too long): answered as Node would, and counted. */
+  private unreadable(error: Error & { code?: string }, socket: Duplex): void {
+    const status = answerClientError(error, socket);
+    if (status === null) return;
+    // Malformed requests are request errors; a client too slow with its head is not (as the fast path's 408).
+    if (status !== 408) this.counters.requestErrors++;
+    countResponse(this.counters.responses!, status);
   }
 
   /** Answers an upgrade weir cannot pass on (refused, no member, a head it cannot write) and ends the connection. */

@@ -618,5 +618,47 @@ describe('pools, members, health monitors, L7 policies and rules', () => {
         await h.waitActive(lb.id);
       }
     });
+
+    // Checked against Octavia 11: its 51st rule on a policy is refused whatever the quota; a bad one is a 400 first.
+    test('a policy holds at most 50 rules -> 409; another policy on the listener still takes rules', async () => {
+      const full = await h.createL7Policy(lb.id, listener.id, { name: 'fifty rules' });
+      for (let i = 0; i < 50; i++) await h.createRule(lb.id, full.id, { value: `/r${i}` });
+      const post = (policyId: string, body: Json) => h.post(`l7policies/${policyId}/rules`, { rule: body });
+      assertFault(
+        await post(full.id, { type: 'PATH', compare_type: 'EQUAL_TO', value: '/x' }),
+        409,
+        `Too many rules on L7 policy ${full.id}`,
+      );
+      assertFault(
+        await post(full.id, { type: 'HEADER', compare_type: 'EQUAL_TO', value: '/x' }),
+        400,
+        'Error parsing L7Rule: Invalid L7 Rule: L7 rule type requires a key',
+      );
+      const other = await h.createL7Policy(lb.id, listener.id, { name: 'other' });
+      await h.createRule(lb.id, other.id);
+    });
+
+    test("the project's quotas for L7 policies and rules -> 403, Octavia's text", async () => {
+      const policy = await h.createL7Policy(lb.id, listener.id, { name: 'before the quota' });
+      const quota = `quotas/${lb.project_id}`;
+      assert.equal((await h.put(quota, { quota: { l7policy: 0, l7rule: 0 } })).status, 202);
+      try {
+        assertFault(
+          await h.post('l7policies', { l7policy: { listener_id: listener.id, action: 'REJECT' } }),
+          403,
+          'Quota has been met for resources: L7 Policy',
+        );
+        assertFault(
+          await h.post(`l7policies/${policy.id}/rules`, {
+            rule: { type: 'PATH', compare_type: 'EQUAL_TO', value: '/x' },
+          }),
+          403,
+          'Quota has been met for resources: L7 Rule',
+        );
+      } finally {
+        await h.del(quota);
+      }
+      await h.createRule(lb.id, policy.id);
+    });
   });
 });

@@ -480,6 +480,30 @@ describe('proxy: TLS to members', () => {
     });
     assert.equal(server.handshakes, 1);
   });
+
+  test('a member connection in use when the TLS settings change is closed when its exchange ends, not reused', async () => {
+    const server = await https('127.0.0.47', serverCert('member-47'));
+    const port = await freePort();
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem }));
+    // A keep-alive request on the fast path whose body is still coming: its member connection stays in use. Its
+    // length is given: a chunked body would take the general path, whose agents the change retires anyway.
+    const client = connect({ host: '127.0.0.1', port });
+    client.setEncoding('utf8');
+    let received = '';
+    client.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    client.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 4\r\n\r\nab');
+    await waitFor('the member connection', 5_000, async () => server.handshakes === 1);
+    // Other settings, still trusting the member: only what the connection was made under differs.
+    await engine.apply(tlsSpec('HTTP', port, [memberOf(server)], { caPem: ca.certPem, versions: ['TLSv1.3'] }));
+    client.write('cd');
+    await waitFor('the first answer', 5_000, async () => received.includes('"member"'));
+    client.write('GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    await once(client, 'close');
+    assert.equal(received.match(/HTTP\/1\.1 200 /g)?.length, 2, received);
+    assert.equal(server.handshakes, 2, 'the second request went on a connection made under the new settings');
+  });
 });
 
 describe('proxy: TLS to members through the API', () => {

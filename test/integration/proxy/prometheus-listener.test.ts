@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parsePrometheusText, sampleValue } from '../../support/prometheus-text.ts';
@@ -24,6 +24,8 @@ for family in text_string_to_metric_families(sys.stdin.read()):
         print(s.name, json.dumps(s.labels, sort_keys=True), s.value)
 `;
 const pythonClient = existsSync(PYTHON) && execFileSync(PYTHON, ['-c', 'import prometheus_client']).length === 0;
+
+const UPGRADE = 'connection: upgrade\r\nupgrade: websocket\r\n';
 
 const portOf = (server: Server | TcpServer) => (server.address() as { port: number }).port;
 
@@ -42,6 +44,12 @@ describe('PROMETHEUS listeners', () => {
     web = createServer((request, response) => {
       if (request.url === '/missing') response.statusCode = 404;
       response.end('hello');
+    });
+    // A WebSocket member: it switches on /ws and refuses other upgrades, then ends the connection either way.
+    web.on('upgrade', (request: IncomingMessage, socket: Socket) => {
+      if (request.url === '/ws')
+        socket.end('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+      else socket.end('HTTP/1.1 426 Upgrade Required\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
     });
     echo = createTcpServer((socket) => socket.pipe(socket));
     web.listen(0, '127.0.0.1');
@@ -86,6 +94,29 @@ describe('PROMETHEUS listeners', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     return response.text();
+  };
+
+  /** The HTTP listener's answers by status class, and its denied and malformed requests, as scraped. */
+  const counts = async () => {
+    const families = parsePrometheusText(await scrape(lb.vip_address));
+    const listener = { listener: ids.http! };
+    const byClass = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'].map((code) =>
+      sampleValue(families, 'octavia_listener_http_responses_total', { ...listener, code }),
+    );
+    return {
+      byClass,
+      denied: sampleValue(families, 'octavia_listener_requests_denied_total', listener),
+      errors: sampleValue(families, 'octavia_listener_request_errors_total', listener),
+    };
+  };
+
+  /** All the HTTP listener sends back for `bytes`, until it ends the connection. */
+  const exchange = async (bytes: string) => {
+    const socket = connect({ host: lb.vip_address, port: 8080 });
+    socket.write(bytes);
+    let reply = '';
+    for await (const chunk of socket) reply += String(chunk);
+    return reply;
   };
 
   test('counts what went through the HTTP and TCP listeners, per listener, pool and member', async () => {
@@ -140,14 +171,6 @@ describe('PROMETHEUS listeners', () => {
   test('counts HTTP answers by status class on either path, and the requests an L7 policy rejected', async () => {
     const policy = await h.createL7Policy(lb.id, ids.http!, { position: 1 });
     await h.createRule(lb.id, policy.id, { value: '/denied' });
-    const counts = async () => {
-      const families = parsePrometheusText(await scrape(lb.vip_address));
-      const listener = { listener: ids.http! };
-      const byClass = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'].map((code) =>
-        sampleValue(families, 'octavia_listener_http_responses_total', { ...listener, code }),
-      );
-      return { byClass, denied: sampleValue(families, 'octavia_listener_requests_denied_total', listener) };
-    };
     const before = await counts();
     const missing = await fetch(`http://${lb.vip_address}:8080/missing`);
     assert.equal(missing.status, 404);
@@ -156,16 +179,9 @@ describe('PROMETHEUS listeners', () => {
     assert.equal(denied.status, 403);
     await denied.text();
     // HTTP/1.0 takes the general path, which ends the connection after its answer.
-    const socket = connect({ host: lb.vip_address, port: 8080 });
-    socket.write('GET / HTTP/1.0\r\nhost: x\r\n\r\n');
-    let reply = '';
-    for await (const chunk of socket) reply += String(chunk);
-    assert.match(reply, /^HTTP\/1\.1 200/);
+    assert.match(await exchange('GET / HTTP/1.0\r\nhost: x\r\n\r\n'), /^HTTP\/1\.1 200/);
     // An upgrade the policy rejects.
-    const upgrading = connect({ host: lb.vip_address, port: 8080 });
-    upgrading.write('GET /denied HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n');
-    let refused = '';
-    for await (const chunk of upgrading) refused += String(chunk);
+    const refused = await exchange(`GET /denied HTTP/1.1\r\nhost: x\r\n${UPGRADE}\r\n`);
     assert.match(refused, /^HTTP\/1\.1 403/);
     const after = await counts();
     assert.deepEqual(
@@ -175,6 +191,27 @@ describe('PROMETHEUS listeners', () => {
     );
     assert.equal(after.denied! - before.denied!, 2);
     await h.del(`l7policies/${policy.id}`);
+  });
+
+  test("counts members' answers to upgrades, and what Node's parser answers to heads it cannot read", async () => {
+    const before = await counts();
+    assert.match(await exchange(`GET /ws HTTP/1.1\r\nhost: x\r\n${UPGRADE}\r\n`), /^HTTP\/1\.1 101 /);
+    assert.match(await exchange(`GET /no-ws HTTP/1.1\r\nhost: x\r\n${UPGRADE}\r\n`), /^HTTP\/1\.1 426 /);
+    assert.equal(
+      await exchange('GET / HTTP/1.1\r\nhost: x\r\nbad field\r\n\r\n'),
+      'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',
+    );
+    assert.equal(
+      await exchange(`GET / HTTP/1.1\r\nhost: x\r\nx: ${'a'.repeat(17 * 1024)}\r\n\r\n`),
+      'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
+    );
+    const after = await counts();
+    assert.deepEqual(
+      after.byClass.map((count, i) => count! - before.byClass[i]!),
+      [1, 0, 0, 3, 0, 0],
+      "one 1xx (the member's 101), three 4xx (the member's 426, Node's 400 and 431)",
+    );
+    assert.equal(after.errors! - before.errors!, 2, 'the two heads Node could not read are request errors');
   });
 
   test('a member found down by its health monitor, and one disabled, change their status', async () => {

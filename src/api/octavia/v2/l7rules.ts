@@ -5,7 +5,7 @@ import { compiledPattern, ruleRegex } from '../../../l7/rule-regex.ts';
 import type { L7RuleType } from '../../../model/constants.ts';
 import { l7ruleDefaults } from '../../../model/field-defaults.ts';
 import type { StoredObject, StoreReader } from '../../../store/state-store.ts';
-import { badRequest, notFound } from '../../faults.ts';
+import { badRequest, conflict, notFound } from '../../faults.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { parseWrapped } from '../../validation.ts';
 import { listCollection, showObject } from '../collection.ts';
@@ -18,6 +18,8 @@ import { now } from '../timestamps.ts';
 import { renderOne } from '../views.ts';
 
 const ARGUMENT = 'l7rule_';
+/** Octavia's MAX_L7RULES_PER_L7POLICY: a policy holds at most this many rules, whatever the project's quota. */
+const MAX_RULES_PER_POLICY = 50;
 const KEYED_TYPES = new Set(['HEADER', 'COOKIE', 'SSL_DN_FIELD']);
 type PolicyParams = { Params: { policyId: string } };
 type RuleParams = { Params: { policyId: string; id: string } };
@@ -45,6 +47,10 @@ export function l7ruleRoutes(app: FastifyInstance, deps: OctaviaApiDeps): void {
       const policy = await findVisible(tx, 'l7policy', request.params.policyId, request.context);
       const rule = newRule(body, policy, policy.project_id as string);
       checkRule(rule);
+      // After the rule's own checks and before the quota's, as Octavia checks them.
+      if ((await tx.count('l7rule', { parent_id: policy.id })) >= MAX_RULES_PER_POLICY) {
+        throw conflict(`Too many rules on L7 policy ${policy.id}`);
+      }
       await enforceQuota(tx, rule.project_id as string, 'l7rule', deps.quotaDefaults);
       await lockLoadBalancer(tx, policy.loadbalancer_id as string, [policy.listener_id as string]);
       await tx.insert('l7rule', rule);

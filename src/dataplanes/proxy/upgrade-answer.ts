@@ -1,16 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { parseResponseHead } from '../../../protocols/http/response-head.ts';
-import { answerFieldLines } from './head-cookies.ts';
-import type { Stickiness } from './stickiness.ts';
+import { parseResponseHead } from '../../protocols/http/response-head.ts';
+import { countResponse } from '../http-responses.ts';
+import { answerFieldLines } from './persistence/head-cookies.ts';
+import type { Stickiness } from './persistence/stickiness.ts';
 
 /** As the fast path reads answer heads. */
 const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
+/** Counted in the `other` class, as HAProxy's hrsp_other counts answers that are a protocol error. */
+const NO_STATUS = 0;
 
 /**
  * Relays a member's answer to an upgrade request (WebSocket's 101, or a refusal) to the client, then the rest of the
- * connection. With persistence the answer gets the Set-Cookie field other answers get; interim 1xx heads before it
- * pass unchanged, and what cannot be read as a response head is relayed as it came, as without persistence.
+ * connection, and counts it by status class in `responses`. With persistence the answer gets the Set-Cookie field
+ * other answers get; interim 1xx heads before it pass unchanged and uncounted, and what cannot be read as a response
+ * head is relayed as it came (and counted as `other`).
  */
 export function relayUpgradeAnswer(
   member: Socket,
@@ -18,8 +22,8 @@ export function relayUpgradeAnswer(
   request: IncomingMessage,
   memberId: string,
   stickiness: Stickiness | null,
+  responses: number[],
 ): void {
-  if (stickiness === null) return void member.pipe(client);
   const cookies = request.headers.cookie;
   const method = request.method!;
   let buffered: Buffer | null = null;
@@ -34,8 +38,12 @@ export function relayUpgradeAnswer(
         continue;
       }
       member.removeListener('data', onData);
+      member.removeListener('end', onEnd);
+      countResponse(responses, parsed.kind === 'head' ? parsed.head.status : NO_STATUS);
       const lines =
-        parsed.kind === 'head' ? answerFieldLines(stickiness, memberId, cookies, method, parsed.head) : null;
+        parsed.kind === 'head' && stickiness !== null
+          ? answerFieldLines(stickiness, memberId, cookies, method, parsed.head)
+          : null;
       if (lines === null || parsed.kind !== 'head') client.write(buffered);
       else {
         // The fields go before the empty line that ends the head.
@@ -50,5 +58,11 @@ export function relayUpgradeAnswer(
       return;
     }
   };
+  // A member that ends before a whole head: what it sent goes on as it came, as an answer to nothing.
+  const onEnd = () => {
+    if (buffered !== null) client.write(buffered);
+    client.end();
+  };
   member.on('data', onData);
+  member.once('end', onEnd);
 }
