@@ -6,6 +6,10 @@
  */
 import { HTAB } from './field-bytes.ts';
 import { forEachToken, isLowerAscii } from './field-list.ts';
+import { InternedNames } from './interned-names.ts';
+
+/** The Connection options messages carry most, found without building a string. */
+export const CONNECTION_OPTIONS = new InternedNames(['close', 'keep-alive', 'upgrade'], true);
 
 const BOTH = 'both Content-Length and Transfer-Encoding';
 
@@ -52,7 +56,9 @@ export class FramingFields {
       if (problem !== null) return `Transfer-Encoding: ${problem}`;
     } else if (name === 'connection') {
       const problem = forEachToken(buffer, valueStart, valueEnd, (optionStart, optionEnd) => {
-        const option = buffer.toString('latin1', optionStart, optionEnd).toLowerCase();
+        const option =
+          CONNECTION_OPTIONS.find(buffer, optionStart, optionEnd) ??
+          buffer.toString('latin1', optionStart, optionEnd).toLowerCase();
         if (option === 'close') this.close = true;
         else if (option === 'keep-alive') this.keepAlive = true;
         this.connectionOptions.push(option);

@@ -12,6 +12,7 @@
  */
 import { METHODS } from 'node:http';
 import { hostLength, sameAuthority } from './authority.ts';
+import { CONNECTION_OPTIONS } from './framing-fields.ts';
 import {
   BYTE_CLASS,
   bytesEqualIgnoringCase,
@@ -121,7 +122,6 @@ const FIELD_NAMES = new InternedNames(
   ],
   true,
 );
-const CONNECTION_OPTIONS = new InternedNames(['close', 'keep-alive', 'upgrade'], true);
 
 const SLASH = 0x2f;
 const STAR = 0x2a;
@@ -377,9 +377,11 @@ function framing(buffer: Buffer, line: RequestLine, facts: FieldFacts): RequestB
  * NO_LINE_END (wait for more), TOO_LARGE or BARE_LF.
  */
 function nextLineEnd(buffer: Buffer, from: number, limit: number): number {
-  const lf = buffer.indexOf(LF, from);
-  if (lf >= limit || (lf < 0 && buffer.length >= limit)) return TOO_LARGE;
-  if (lf < 0) return NO_LINE_END;
+  // A loop rather than indexOf: lines are short, and a call into Node's binding costs more than scanning one.
+  const end = Math.min(buffer.length, limit);
+  let lf = from;
+  while (lf < end && buffer[lf] !== LF) lf++;
+  if (lf === end) return buffer.length >= limit ? TOO_LARGE : NO_LINE_END;
   return lf > from && buffer[lf - 1] === CR ? lf : BARE_LF;
 }
 
