@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { http1Fields } from '../../protocols/http/http2-fields.ts';
 
 /**
  * HTTP/2 to clients of a TERMINATED_HTTPS listener whose handshake chose `h2`: Node's HTTP/2 session on the
@@ -67,41 +68,17 @@ export class Http2Front {
 }
 
 /**
- * An HTTP/2 request with its fields as HTTP/1.1 has them: no pseudo-header fields, `:authority` as Host, its
- * `cookie` fields joined into one, and a body without Content-Length (its HEADERS frame did not end the stream)
- * marked chunked, so the member gets it framed on a connection other clients share, and the guard refuses it where
- * HTTP/1.1 would (a GET with a body).
+ * An HTTP/2 request with its fields as HTTP/1.1 has them (http2-fields.ts), and a body without Content-Length (its
+ * HEADERS frame did not end the stream) marked chunked, so the member gets it framed on a connection other clients
+ * share, and the guard refuses it where HTTP/1.1 would (a GET with a body).
  */
 function asHttp1Request(request: Http2ServerRequest): IncomingMessage {
-  const raw = request.rawHeaders;
-  const fields: string[] = [];
-  let host = false;
-  let length = false;
-  let cookieAt = -1;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.charCodeAt(0) === 0x3a) continue;
-    if (name === 'host') host = true;
-    else if (name === 'content-length') length = true;
-    else if (name === 'cookie') {
-      // Clients send each cookie in a field of its own; HTTP/1.1 has one Cookie field (RFC 9113 §8.2.3).
-      if (cookieAt >= 0) {
-        fields[cookieAt] += `; ${raw[i + 1]!}`;
-        continue;
-      }
-      cookieAt = fields.length + 1;
-    }
-    fields.push(name, raw[i + 1]!);
-  }
-  if (!length && !request.stream.endAfterHeaders) {
+  const { fields, host, contentLength } = http1Fields(request.rawHeaders, request.authority);
+  if (!contentLength && !request.stream.endAfterHeaders) {
     fields.push('transfer-encoding', 'chunked');
     request.headers['transfer-encoding'] = 'chunked';
   }
-  const authority = request.authority;
-  if (!host && authority) {
-    fields.unshift('host', authority);
-    request.headers.host = authority;
-  }
+  if (request.headers.host === undefined && host !== undefined) request.headers.host = host;
   Object.defineProperty(request, 'rawHeaders', { value: fields });
   return request as unknown as IncomingMessage;
 }
