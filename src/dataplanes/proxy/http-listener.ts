@@ -91,7 +91,10 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
     http.on('clientError', (error, socket) => this.unreadable(error, socket));
-    this.h2 = new Http2Front(config.timeouts.clientDataMs, (request, response) => this.handle(request, response));
+    // The HTTP/2 fast path needs what the HTTP/1.1 one does, less the hand-over (it leaves streams, not connections).
+    this.h2 = new Http2Front(config.timeouts.clientDataMs, this.fastEnv, (request, response) =>
+      this.handle(request, response),
+    );
     const listener = this;
     this.decryptedClosed = function (this: Socket) {
       listener.sessions.delete(this);
@@ -152,7 +155,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   /** Connections on the fast path; the general path's are the `http` server's. */
   private readonly sessions = new Map<Socket, FastHttpSession>();
 
-  /** What the fast path needs of its listener: the general path to hand connections to, and the access log. */
+  /** What the fast paths need of their listener: the general path to hand connections to, and the access log. */
   private readonly fastEnv: FastSessionEnv = {
     config: () => this.config,
     counters: this.counters,
