@@ -19,7 +19,7 @@ import { requestProblem } from '../../protocols/http/request-guard.ts';
 import { parseResponseHead, type ResponseHead } from '../../protocols/http/response-head.ts';
 import { countResponse } from '../http-responses.ts';
 import { recordLatency } from '../request-latency.ts';
-import type { ExchangeRecord } from './exchange-record.ts';
+import { type ExchangeRecord, startedRecord } from './exchange-record.ts';
 import { GATEWAY_ANSWERS } from './gateway-answer.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import { kept, type MemberChannel, type MemberChannelUser } from './member-channel.ts';
@@ -99,19 +99,9 @@ export function serveStream(
   env.counters.totalRequests!++;
   let head = `${method} ${request.url} HTTP/1.1\r\n`;
   for (let i = 0; i < outgoing.length; i += 2) head += `${outgoing[i]}: ${outgoing[i + 1]}\r\n`;
-  const record: ExchangeRecord = {
-    start: Date.now(),
-    member,
-    connectMs: 0,
-    responseMs: -1,
-    status: 0,
-    method,
-    path: request.url,
-    httpVersion: '2.0',
-    termination: null,
-  };
   // Values are bytes one per character, as Node's HTTP/2 session read them.
   const bytes = Buffer.from(`${head}\r\n`, 'latin1');
+  const record = startedRecord(member, method, request.url, '2.0');
   new Http2Exchange(stream, client, env, config, bytes, cookie, record).send(member, false);
   return true;
 }
@@ -131,17 +121,8 @@ function answerForBalancer(
   countResponse(counters.responses!, answer.status);
   respondWhole(stream, answer.status, answer.fields(), answer.body);
   if (config.accessLog === null) return;
-  const record: ExchangeRecord = {
-    start: Date.now(),
-    member: null,
-    connectMs: -1,
-    responseMs: -1,
-    status: answer.status,
-    method: request.method,
-    path: request.url,
-    httpVersion: '2.0',
-    termination: null,
-  };
+  const record = startedRecord(null, request.method, request.url, '2.0');
+  record.status = answer.status;
   env.logged(client, record);
 }
 
