@@ -90,12 +90,13 @@ export function serveStream(
   }
   const pool = config.pool;
   if (pool === null || config.preamble !== null) return false;
-  const member = pool.pick(client, NONE_TRIED, cookie);
-  // None to send to: the general path answers 503.
-  if (member === undefined) return false;
   const outgoing = memberHeaders(config, client, fields, host, false);
   // Node's client refuses to write such a head, and the general path answers that.
   if (holdsForbiddenValue(outgoing)) return false;
+  // Picked last: the general path picks again for what it is given.
+  const member = pool.pick(client, NONE_TRIED, cookie);
+  // None to send to: the general path answers 503.
+  if (member === undefined) return false;
   env.counters.totalRequests!++;
   let head = `${method} ${request.url} HTTP/1.1\r\n`;
   for (let i = 0; i < outgoing.length; i += 2) head += `${outgoing[i]}: ${outgoing[i + 1]}\r\n`;
