@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parsePrometheusText, sampleValue } from '../../support/prometheus-text.ts';
 import { Harness, type Json } from '../api/harness.ts';
 import { rawMember } from './support/raw-member.ts';
 
@@ -267,25 +268,41 @@ describe('proxy provider: the HTTP/2 fast path', () => {
     assert.equal((await h2get(other, '/stall-again')).status, 504, 'the session still serves');
   });
 
-  test('listener stats count each stream; the access log has a line for each, HTTP/2.0 and its member', async () => {
+  test('listener stats and Prometheus count each stream by status class; the access log has a line for each, HTTP/2.0', async () => {
     const member = await rawMember('127.0.0.180', (head) =>
       head.startsWith('GET /missing') ? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n' : ok('counted'),
     );
     servers.push(member.server);
     const listener = await httpsListener(8467);
     const pool = await poolOf(listener.id, [{ address: '127.0.0.180', port: member.port }]);
+    const policy = await h.createL7Policy(lb.id, listener.id, { action: 'REJECT', position: 1 });
+    await h.createRule(lb.id, policy.id, { type: 'PATH', compare_type: 'STARTS_WITH', value: '/denied' });
+    await h.createListener(lb.id, { protocol: 'PROMETHEUS', protocol_port: 9467 });
+    await h.waitActive(lb.id);
     const session = open(8467);
-    for (const path of ['/a', '/b', '/missing']) await h2get(session, path);
+    for (const path of ['/a', '/b', '/missing', '/denied']) await h2get(session, path);
     let stats: Json = {};
     for (let i = 0; i < 50; i++) {
       stats = (await h.get(`listeners/${listener.id}/stats`)).body.stats as Json;
-      if (stats.total_requests === 3) break;
+      if (stats.total_requests === 4) break;
       await sleep(100);
     }
-    assert.equal(stats.total_requests, 3);
+    assert.equal(stats.total_requests, 4);
     assert.equal(stats.request_errors, 0);
+    const families = parsePrometheusText(await (await fetch(`http://${lb.vip_address}:9467/metrics`)).text());
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      sampleValue(families, name, { listener: listener.id, ...labels });
+    assert.deepEqual(
+      ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'].map((code) =>
+        value('octavia_listener_http_responses_total', { code }),
+      ),
+      [0, 2, 0, 2, 0, 0],
+    );
+    assert.equal(value('octavia_listener_requests_denied_total'), 1);
+    // The members' answers, not weir's own.
+    assert.equal(value('weir_listener_request_duration_seconds_count'), 3);
     let records: Json[] = [];
-    for (let i = 0; i < 50 && records.length < 3; i++) {
+    for (let i = 0; i < 50 && records.length < 4; i++) {
       records = readFileSync(logPath, 'utf8')
         .split('\n')
         .filter(Boolean)
@@ -299,8 +316,12 @@ describe('proxy provider: the HTTP/2 fast path', () => {
         ['GET', '/a', '2.0', 200, pool.id],
         ['GET', '/b', '2.0', 200, pool.id],
         ['GET', '/missing', '2.0', 404, pool.id],
+        ['GET', '/denied', '2.0', 403, pool.id],
       ],
     );
-    assert.ok(records.every((r) => typeof r.memberId === 'string'));
+    assert.deepEqual(
+      records.map((r) => typeof r.memberId),
+      ['string', 'string', 'string', 'object'],
+    );
   });
 });
