@@ -1,10 +1,10 @@
 /**
- * The HTTP/2 fast path: a stream the HTTP/1.1 fast path would serve if it came as HTTP/1.1 (no request body, neither
- * CONNECT nor Expect, a pool whose members take no PROXY header, a member to send it to) goes to a member over the
- * fast path's pooled keep-alive connections (member-socket-pool.ts) as an HTTP/1.1 request with the forwarding
- * headers. The member's answer head is parsed (response-head.ts) and answered on the stream with `respond`; its body
- * is followed (body-framing.ts) and written to the stream without its HTTP/1.1 framing. Every other stream goes to
- * the general path untouched, as a request of Node's compatibility layer.
+ * The HTTP/2 fast path: a stream the HTTP/1.1 fast path would serve if it came as HTTP/1.1 (no request body or one of
+ * a said length, neither CONNECT nor Expect, a pool whose members take no PROXY header, a member to send it to) goes
+ * to a member over the fast path's pooled keep-alive connections (member-socket-pool.ts) as an HTTP/1.1 request with
+ * the forwarding headers. The member's answer head is parsed (response-head.ts) and answered on the stream with
+ * `respond`; its body is followed (body-framing.ts) and written to the stream without its HTTP/1.1 framing. Every
+ * other stream goes to the general path untouched, as a request of Node's compatibility layer.
  */
 import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -71,9 +71,11 @@ export function serveStream(
   env: Http2Env,
 ): boolean {
   const method = headers[':method'];
-  if (method === undefined || method === 'CONNECT' || !stream.endAfterHeaders || headers.expect !== undefined) {
-    return false;
-  }
+  if (method === undefined || method === 'CONNECT' || headers.expect !== undefined) return false;
+  // A body goes on this path with its length said (nghttp2 holds the stream to it); else chunked, on the general one.
+  const length = headers['content-length'];
+  const bodyLength = length === undefined ? (stream.endAfterHeaders ? 0 : Number.NaN) : Number(length);
+  if (!(bodyLength > 0 ? !stream.endAfterHeaders : bodyLength === 0 && stream.endAfterHeaders)) return false;
   const { fields, host, cookie } = http1Fields(rawHeaders, headers[':authority']);
   const request = { method, httpVersion: '2.0', url: headers[':path'] ?? '', rawHeaders: fields };
   // The general path refuses it, with the reason.
@@ -103,7 +105,7 @@ export function serveStream(
   // Values are bytes one per character, as Node's HTTP/2 session read them.
   const bytes = Buffer.from(`${head}\r\n`, 'latin1');
   const record = startedRecord(member, method, request.url, '2.0');
-  new Http2Exchange(stream, client, env, config, bytes, cookie, record).send(member, false);
+  new Http2Exchange(stream, client, env, config, bytes, bodyLength, cookie, record).send(member, false);
   return true;
 }
 
@@ -154,6 +156,10 @@ class Http2Exchange implements MemberChannelUser {
   private ended = false;
   /** The member's connection is paused until the stream drains. */
   private waitingForClient = false;
+  /** The stream is paused until the member's connection drains. */
+  private waitingForMember = false;
+  /** Request body bytes not yet sent to the member. */
+  private bodyLeft: number;
   private readonly startedAt = performance.now();
   private readonly method: string;
 
@@ -164,11 +170,14 @@ class Http2Exchange implements MemberChannelUser {
     private readonly config: HttpListenerConfig,
     /** The request head as the member gets it. */
     private readonly head: Buffer,
+    /** The request body's length (Content-Length), 0 without one. */
+    private readonly bodyLength: number,
     /** The request's Cookie fields joined, for persistence. */
     private readonly cookies: string | undefined,
     private readonly record: ExchangeRecord,
   ) {
     this.method = record.method;
+    this.bodyLeft = bodyLength;
     // A reset stream errors; what that costs the exchange its close says.
     stream.on('error', ignore);
     stream.once('close', () => this.streamClosed());
@@ -214,7 +223,25 @@ class Http2Exchange implements MemberChannelUser {
     channel.user = this;
     channel.timeout(this.config.timeouts.memberDataMs);
     this.config.pool!.started(this.member);
-    this.env.burst.write(channel.socket, this.head);
+    if (this.bodyLength === 0) return void this.env.burst.write(channel.socket, this.head);
+    // The body follows the head as the client sends it: the head cannot wait for the end of the turn.
+    channel.socket.write(this.head);
+    this.stream.on('data', this.requestBody);
+  }
+
+  private readonly requestBody = (chunk: Buffer): void => {
+    if (this.done) return;
+    this.bodyLeft -= chunk.length;
+    if (!this.channel!.socket.write(chunk)) {
+      this.waitingForMember = true;
+      this.stream.pause();
+    }
+  };
+
+  memberDrain(): void {
+    if (!this.waitingForMember || this.done) return;
+    this.waitingForMember = false;
+    this.stream.resume();
   }
 
   memberData(chunk: Buffer): void {
@@ -327,7 +354,8 @@ class Http2Exchange implements MemberChannelUser {
     const pool = config.pool!;
     pool.ended(this.member);
     recordLatency(this.env.counters.latency!, (performance.now() - this.startedAt) / 1000);
-    const reusable = response!.keepAlive && response!.body.kind !== 'close' && !this.surplus;
+    // A member that answered before the whole body reached it leaves the rest of it unread on its connection.
+    const reusable = response!.keepAlive && response!.body.kind !== 'close' && !this.surplus && this.bodyLeft === 0;
     if (reusable) pool.sockets.release(channel, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
     else channel.socket.destroy();
     this.env.logged(this.client, this.record);
@@ -365,7 +393,9 @@ class Http2Exchange implements MemberChannelUser {
     if (!failed && this.framing?.closed()) return void this.complete(false);
     // A pooled connection the member closed as it was reused: a request safe to repeat goes again on a new one.
     const untouched = this.response === null && this.responseBuffer.length === 0;
-    if (untouched && this.channel!.reused && SAFE_METHODS.has(this.method) && !this.done) {
+    // A body was read from the stream as it went to the closed connection: it cannot go again.
+    const repeatable = SAFE_METHODS.has(this.method) && this.bodyLength === 0;
+    if (untouched && this.channel!.reused && repeatable && !this.done) {
       const channel = this.channel!;
       this.detach();
       channel.socket.destroy();
@@ -386,8 +416,6 @@ class Http2Exchange implements MemberChannelUser {
     this.fail(504);
   }
 
-  memberDrain(): void {}
-
   /** The stream closed: answered, or reset by the client or with its session, which ends the exchange. */
   private streamClosed(): void {
     if (this.done) return;
@@ -405,6 +433,12 @@ class Http2Exchange implements MemberChannelUser {
     channel.user = null;
     channel.streaming = false;
     if (this.waitingForClient) channel.socket.resume();
+    // What is left of the request body is read and dropped, so that the client can finish sending it and the stream
+    // close (nghttp2 holds it to its length).
+    if (this.bodyLength > 0) {
+      this.stream.removeListener('data', this.requestBody);
+      this.stream.resume();
+    }
   }
 }
 

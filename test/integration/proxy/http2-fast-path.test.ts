@@ -5,9 +5,10 @@
  * persistence, L7 routing, retries, failures, counters and the access log as the general path has them.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
-import { type ClientHttp2Session, connect } from 'node:http2';
+import { type ClientHttp2Session, type ClientHttp2Stream, connect, constants } from 'node:http2';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,20 +23,29 @@ interface Answer {
   body: string;
 }
 
-/** One stream: its answer, or the error that ended it. */
-async function h2get(
+/** A stream's answer, or the error that ended it. */
+async function answerOf(stream: ClientHttp2Stream): Promise<Answer> {
+  const [headers] = (await once(stream, 'response')) as [Answer['headers']];
+  let body = '';
+  stream.setEncoding('latin1');
+  for await (const chunk of stream) body += chunk;
+  return { status: Number(headers[':status']), headers, body };
+}
+
+function h2get(
   session: ClientHttp2Session,
   path: string,
   headers: Record<string, string | string[]> = {},
   method = 'GET',
 ): Promise<Answer> {
-  const stream = session.request({ ':method': method, ':path': path, ...headers });
-  stream.end();
-  const [answer] = (await once(stream, 'response')) as [Answer['headers']];
-  let body = '';
-  stream.setEncoding('latin1');
-  for await (const chunk of stream) body += chunk;
-  return { status: Number(answer[':status']), headers: answer, body };
+  return answerOf(session.request({ ':method': method, ':path': path, ...headers }, { endStream: true }));
+}
+
+/** One stream with a request body, its length said. */
+function h2send(session: ClientHttp2Session, method: string, path: string, body: Buffer): Promise<Answer> {
+  const stream = session.request({ ':method': method, ':path': path, 'content-length': String(body.length) });
+  stream.end(body);
+  return answerOf(stream);
 }
 
 const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n${extra}\r\n${body}`;
@@ -266,6 +276,51 @@ describe('proxy provider: the HTTP/2 fast path', () => {
     );
     assert.match(cut, /^reset/);
     assert.equal((await h2get(other, '/stall-again')).status, 504, 'the session still serves');
+  });
+
+  test('request bodies of a said length reach the member whole; one answered early leaves its connection unused', async () => {
+    const digest = (body: string) => createHash('sha256').update(body, 'latin1').digest('hex');
+    const member = await rawMember('127.0.0.181', (head, body) =>
+      ok(`${head.split(' ')[0]} ${body.length} ${digest(body)}`),
+    );
+    servers.push(member.server);
+    await poolOf((await httpsListener(8468)).id, [{ address: '127.0.0.181', port: member.port }]);
+    const session = open(8468);
+    // Patterned, so that a piece out of place or lost shows.
+    const body = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 12)) & 0xff;
+    const answers = await Promise.all(['POST', 'PUT', 'POST'].map((method) => h2send(session, method, '/up', body)));
+    const want = digest(body.toString('latin1'));
+    for (const [i, answer] of answers.entries()) {
+      assert.equal(answer.body, `${i === 1 ? 'PUT' : 'POST'} ${body.length} ${want}`);
+    }
+    for (const head of member.heads.slice(-3)) assert.equal(fieldOf(head, 'content-length'), String(body.length));
+    // A client that gives up halfway through its body: its member connection goes, the session serves on.
+    const cut = session.request({ ':method': 'POST', ':path': '/cut', 'content-length': String(body.length) });
+    cut.on('error', () => {});
+    cut.write(body.subarray(0, 100_000));
+    await sleep(100);
+    cut.close(constants.NGHTTP2_CANCEL);
+    assert.equal((await h2send(session, 'POST', '/after', Buffer.from('x'))).body, `POST 1 ${digest('x')}`);
+
+    // A member that answers as soon as it has a head, and reads on.
+    let connections = 0;
+    const early = createServer((socket) => {
+      connections++;
+      socket.on('error', () => {});
+      socket.once('data', () => socket.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n'));
+    });
+    early.listen(0, '127.0.0.182');
+    await once(early, 'listening');
+    servers.push(early);
+    await poolOf((await httpsListener(8469)).id, [
+      { address: '127.0.0.182', port: (early.address() as { port: number }).port },
+    ]);
+    const other = open(8469);
+    assert.equal((await h2send(other, 'POST', '/big', body)).status, 413);
+    // The rest of that body would be read as the next request: its connection is not used again.
+    assert.equal((await h2get(other, '/next')).status, 413);
+    assert.equal(connections, 2);
   });
 
   test('listener stats and Prometheus count each stream by status class; the access log has a line for each, HTTP/2.0', async () => {
