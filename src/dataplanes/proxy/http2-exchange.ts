@@ -348,6 +348,7 @@ class Http2Exchange implements MemberChannelUser {
     this.done = true;
     this.surplus = surplus;
     if (!this.ended) this.stream.end();
+    this.dropBody();
     const channel = this.channel!;
     const { config, response } = this;
     this.detach();
@@ -384,6 +385,7 @@ class Http2Exchange implements MemberChannelUser {
       countResponse(this.env.counters.responses!, status);
       const { fields, body } = GATEWAY_ANSWERS[status];
       respondWhole(this.stream, status, fields, body);
+      this.dropBody();
     }
     this.env.logged(this.client, this.record);
   }
@@ -433,12 +435,16 @@ class Http2Exchange implements MemberChannelUser {
     channel.user = null;
     channel.streaming = false;
     if (this.waitingForClient) channel.socket.resume();
-    // What is left of the request body is read and dropped, so that the client can finish sending it and the stream
-    // close (nghttp2 holds it to its length).
-    if (this.bodyLength > 0) {
-      this.stream.removeListener('data', this.requestBody);
-      this.stream.resume();
-    }
+  }
+
+  /**
+   * After the answer: a request body not all sent to the member is not wanted any more, and the client is told to stop
+   * sending it (RST_STREAM with NO_ERROR once the answer is out, RFC 9113 §8.1).
+   */
+  private dropBody(): void {
+    if (this.bodyLeft === 0) return;
+    this.stream.removeListener('data', this.requestBody);
+    this.stream.close(constants.NGHTTP2_NO_ERROR);
   }
 }
 

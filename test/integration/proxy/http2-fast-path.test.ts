@@ -284,11 +284,22 @@ describe('proxy provider: the HTTP/2 fast path', () => {
       ok(`${head.split(' ')[0]} ${body.length} ${digest(body)}`),
     );
     servers.push(member.server);
-    await poolOf((await httpsListener(8468)).id, [{ address: '127.0.0.181', port: member.port }]);
+    const listener = await httpsListener(8468);
+    await poolOf(listener.id, [{ address: '127.0.0.181', port: member.port }]);
+    const policy = await h.createL7Policy(lb.id, listener.id, { action: 'REJECT', position: 1 });
+    await h.createRule(lb.id, policy.id, { type: 'PATH', compare_type: 'STARTS_WITH', value: '/denied' });
+    await h.waitActive(lb.id);
     const session = open(8468);
     // Patterned, so that a piece out of place or lost shows.
     const body = Buffer.alloc(3 * 1024 * 1024);
     for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 12)) & 0xff;
+    // A body weir answers without reading is read and dropped, so the client can finish sending it and the stream
+    // closes: left unread it would stay open, one of the session's 100.
+    const denied = session.request({ ':method': 'POST', ':path': '/denied', 'content-length': String(body.length) });
+    denied.end(body);
+    assert.equal((await answerOf(denied)).status, 403);
+    if (!denied.closed) await Promise.race([once(denied, 'close'), sleep(5_000)]);
+    assert.ok(denied.closed, 'the stream stayed open');
     const answers = await Promise.all(['POST', 'PUT', 'POST'].map((method) => h2send(session, method, '/up', body)));
     const want = digest(body.toString('latin1'));
     for (const [i, answer] of answers.entries()) {
