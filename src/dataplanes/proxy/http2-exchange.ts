@@ -226,17 +226,18 @@ class Http2Exchange implements MemberChannelUser {
     if (this.bodyLength === 0) return void this.env.burst.write(channel.socket, this.head);
     // The body follows the head as the client sends it: the head cannot wait for the end of the turn.
     channel.socket.write(this.head);
-    this.stream.on('data', this.requestBody);
+    this.stream.on('data', (chunk: Buffer) => this.requestBody(chunk));
   }
 
-  private readonly requestBody = (chunk: Buffer): void => {
+  private requestBody(chunk: Buffer): void {
+    // After the answer what comes of the body is dropped (dropBody).
     if (this.done) return;
     this.bodyLeft -= chunk.length;
     if (!this.channel!.socket.write(chunk)) {
       this.waitingForMember = true;
       this.stream.pause();
     }
-  };
+  }
 
   memberDrain(): void {
     if (!this.waitingForMember || this.done) return;
@@ -271,7 +272,10 @@ class Http2Exchange implements MemberChannelUser {
       this.record.responseMs = Date.now() - this.record.start;
       this.record.status = head.status;
       this.framing = bodyFraming(head.body);
-      if (this.framing instanceof ChunkedBody) this.framing.dataSink = this.chunkData;
+      // A chunked body's data goes to the stream as it is fed.
+      if (this.framing instanceof ChunkedBody) {
+        this.framing.dataSink = (buffer, start, end) => this.write((buffer as Buffer).subarray(start, end));
+      }
       try {
         this.stream.respond(this.answerHeaders(head), { endStream: this.framing.complete });
       } catch {
@@ -309,7 +313,7 @@ class Http2Exchange implements MemberChannelUser {
     if (!framing.complete && from < chunk.length) {
       const used = framing.feed(chunk, from);
       if (used < 0) return void this.fail(502);
-      // A chunked body's data went to the stream as it was fed (chunkData).
+      // A chunked body's data went to the stream as it was fed.
       if (used > 0 && !(framing instanceof ChunkedBody)) {
         const body = from === 0 && used === chunk.length ? chunk : chunk.subarray(from, from + used);
         if (framing.complete) {
@@ -322,10 +326,6 @@ class Http2Exchange implements MemberChannelUser {
     }
     if (framing.complete) this.complete(from < chunk.length);
   }
-
-  private readonly chunkData = (buffer: Uint8Array, start: number, end: number): void => {
-    this.write((buffer as Buffer).subarray(start, end));
-  };
 
   /** Writes body bytes to the stream, the member paused while the stream holds more than it should. */
   private write(body: Buffer): void {
@@ -442,9 +442,7 @@ class Http2Exchange implements MemberChannelUser {
    * sending it (RST_STREAM with NO_ERROR once the answer is out, RFC 9113 §8.1).
    */
   private dropBody(): void {
-    if (this.bodyLeft === 0) return;
-    this.stream.removeListener('data', this.requestBody);
-    this.stream.close(constants.NGHTTP2_NO_ERROR);
+    if (this.bodyLeft > 0) this.stream.close(constants.NGHTTP2_NO_ERROR);
   }
 }
 
