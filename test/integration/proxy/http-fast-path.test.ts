@@ -473,12 +473,7 @@ describe('proxy provider: the HTTP fast path', () => {
     await exchange(lb.vip_address, 8114, [get.repeat(3)], (r) => r.split('counted').length === 4);
     // HTTP/1.0 is the general path's.
     await exchange(lb.vip_address, 8114, ['GET /old HTTP/1.0\r\n\r\n'], () => false);
-    let stats: Json = {};
-    for (let i = 0; i < 50; i++) {
-      stats = (await h.get(`listeners/${listener.id}/stats`)).body.stats as Json;
-      if (stats.total_requests === 4) break;
-      await sleep(100);
-    }
+    const stats = await h.listenerStats(listener.id, (counted) => counted.total_requests === 4);
     assert.equal(stats.total_requests, 4);
     assert.equal(stats.total_connections, 2);
     // No member to send to: the fast path hands the request over, and the general path's 503 counts it once.
@@ -486,14 +481,9 @@ describe('proxy provider: the HTTP fast path', () => {
     await h.createPool(lb.id, { listener_id: empty.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
     const refused = await exchange(lb.vip_address, 8118, [get], (r) => r.includes('\r\n\r\n'));
     assert.match(refused.reply, /^HTTP\/1\.1 503 /);
-    let emptyStats: Json = {};
-    for (let i = 0; i < 50; i++) {
-      emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
-      if (emptyStats.total_requests !== 0) break;
-      await sleep(100);
-    }
+    await h.listenerStats(empty.id, (counted) => counted.total_requests !== 0);
     await sleep(200);
-    emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
+    const emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
     assert.equal(emptyStats.total_requests, 1);
   });
 

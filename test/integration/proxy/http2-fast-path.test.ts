@@ -347,12 +347,7 @@ describe('proxy provider: the HTTP/2 fast path', () => {
     await h.waitActive(lb.id);
     const session = open(8467);
     for (const path of ['/a', '/b', '/missing', '/denied']) await h2get(session, path);
-    let stats: Json = {};
-    for (let i = 0; i < 50; i++) {
-      stats = (await h.get(`listeners/${listener.id}/stats`)).body.stats as Json;
-      if (stats.total_requests === 4) break;
-      await sleep(100);
-    }
+    const stats = await h.listenerStats(listener.id, (counted) => counted.total_requests === 4);
     assert.equal(stats.total_requests, 4);
     assert.equal(stats.request_errors, 0);
     const families = parsePrometheusText(await (await fetch(`http://${lb.vip_address}:9467/metrics`)).text());
