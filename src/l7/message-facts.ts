@@ -2,12 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { ClientCertificateFacts } from '../protocols/tls/client-certificate-facts.ts';
 import type { RequestFacts } from './request-facts.ts';
 
-/** A request Node's parser read (the general path), as L7 rules read it. */
+/**
+ * A request as Node's parsers read it (the general path, and the HTTP/2 fast path with its fields in HTTP/1.1 form),
+ * as L7 rules read it.
+ */
 export class MessageFacts implements RequestFacts {
   readonly target: string;
 
   constructor(
-    private readonly request: IncomingMessage,
+    private readonly request: Pick<IncomingMessage, 'url' | 'rawHeaders'>,
     private readonly certificate: ClientCertificateFacts | null = null,
   ) {
     this.target = request.url ?? '';

@@ -8,7 +8,7 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
-import { createServer, isIPv6, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { L7Answer } from '../../l7/l7-answer.ts';
@@ -18,7 +18,7 @@ import type { MemberSpec } from '../../model/load-balancer-spec.ts';
 import type { AddressSet } from '../../network/address-set.ts';
 import type { AccessLog } from '../../observability/access-log/access-log.ts';
 import { answerClientError } from '../../protocols/http/client-error-answer.ts';
-import { fieldsOf, forwardingHeaders, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
+import { fieldsOf, type ListenerForwarding } from '../../protocols/http/forwarding-headers.ts';
 import { holdsForbiddenValue } from '../../protocols/http/header-syntax.ts';
 import { connectionOf, isHttp2Request } from '../../protocols/http/http2-request.ts';
 import { followsRefusal, refuseRequest } from '../../protocols/http/refusal.ts';
@@ -28,15 +28,17 @@ import { emptyLatency, recordLatency } from '../request-latency.ts';
 import type { Admission } from './admission.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import { FastHttpSession, type FastSessionEnv } from './fast-http-session.ts';
+import { GATEWAY_ANSWERS } from './gateway-answer.ts';
 import { Http2Front } from './http2-front.ts';
 import { listen } from './listen.ts';
 import { openMemberSocket } from './member-connection.ts';
+import { memberHeaders } from './member-headers.ts';
 import { memberReadyEvent } from './member-tls.ts';
 import { insertedCookieFields } from './persistence/inserted-cookie-fields.ts';
 import { MEMBER_ATTEMPTS, type PoolRuntime } from './pool-runtime.ts';
 import { hostAuthority, type Preamble } from './proxy-preamble.ts';
 import { StreamListener } from './stream-listener.ts';
-import { clientCertificateHeadersOf, clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
+import { clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { TlsTermination } from './tls/tls-termination.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import { relayUpgradeAnswer } from './upgrade-answer.ts';
@@ -89,7 +91,10 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     http.on('request', (request: IncomingMessage, response: ServerResponse) => this.handle(request, response));
     http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(request, socket, head));
     http.on('clientError', (error, socket) => this.unreadable(error, socket));
-    this.h2 = new Http2Front(config.timeouts.clientDataMs, (request, response) => this.handle(request, response));
+    // The HTTP/2 fast path needs what the HTTP/1.1 one does, less the hand-over (it leaves streams, not connections).
+    this.h2 = new Http2Front(config.timeouts.clientDataMs, this.fastEnv, (request, response) =>
+      this.handle(request, response),
+    );
     const listener = this;
     this.decryptedClosed = function (this: Socket) {
       listener.sessions.delete(this);
@@ -150,7 +155,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   /** Connections on the fast path; the general path's are the `http` server's. */
   private readonly sessions = new Map<Socket, FastHttpSession>();
 
-  /** What the fast path needs of its listener: the general path to hand connections to, and the access log. */
+  /** What the fast paths need of their listener: the general path to hand connections to, and the access log. */
   private readonly fastEnv: FastSessionEnv = {
     config: () => this.config,
     counters: this.counters,
@@ -395,12 +400,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
   private unavailable(response: ServerResponse, status: 502 | 503): void {
     this.counters.requestErrors++;
     if (response.headersSent) return void response.destroy();
-    const body = status === 503 ? 'No server is available to handle this request.\n' : 'Bad Gateway\n';
-    response.writeHead(status, {
-      'content-type': 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-      ...(status === 503 ? { 'retry-after': '1' } : {}),
-    });
+    const { fields, body } = GATEWAY_ANSWERS[status];
+    response.writeHead(status, fields);
     response.end(body);
   }
 }
@@ -411,26 +412,7 @@ function target(member: MemberSpec): { socketPath: string } | { host: string; po
 
 /** The request's headers as a member gets them: forwarding headers rewritten for the client behind the socket. */
 function upstreamHeaders(config: HttpListenerConfig, request: IncomingMessage, webSocketUpgrade: boolean): string[] {
-  const client = request.socket;
-  const headers = forwardingHeaders(config.forwarding, {
-    fields: fieldsOf(request.rawHeaders),
-    peerAddress: client.remoteAddress ?? '',
-    peerPort: client.remotePort,
-    host: request.headers.host,
-    peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
-    webSocketUpgrade,
-    clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
-  });
-  // An HTTP/1.0 request (or an HTTP/2 one without :authority) may come without Host, and goes to the member as
-  // HTTP/1.1, which must have one (RFC 9112 section 3.2): the address the client connected to is what it addressed.
-  if (request.headers.host === undefined) headers.push('host', addressedAuthority(connectionOf(request)));
-  return headers;
-}
-
-/** The listener address and port a client connected to, as a Host value. */
-function addressedAuthority(socket: Socket): string {
-  const address = socket.localAddress ?? '';
-  return `${isIPv6(address) ? `[${address}]` : address}:${socket.localPort ?? ''}`;
+  return memberHeaders(config, connectionOf(request), request.rawHeaders, request.headers.host, webSocketUpgrade);
 }
 
 function withPreamble(member: MemberSpec, pool: PoolRuntime, preamble: Preamble, request: IncomingMessage): Socket {

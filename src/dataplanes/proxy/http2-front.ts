@@ -1,12 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import {
+  createServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type IncomingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import { http1Fields } from '../../protocols/http/http2-fields.ts';
+import { type Http2Env, serveStream } from './http2-exchange.ts';
 
 /**
  * HTTP/2 to clients of a TERMINATED_HTTPS listener whose handshake chose `h2`: Node's HTTP/2 session on the
- * decrypted socket, each stream handed to the listener's general path as an HTTP/1.1 request would be, and so to
- * members over HTTP/1.1. nghttp2 does the framing checks HTTP/1.1 needs the request guard for (lengths, no
- * connection-specific fields); the guard still checks the rest.
+ * decrypted socket, its streams served on Node's core stream API by the HTTP/2 fast path (http2-exchange.ts), and
+ * those it leaves handed to the listener's general path as HTTP/1.1 requests would be, through Node's compatibility
+ * layer. Either way they go to members over HTTP/1.1. nghttp2 does the framing checks HTTP/1.1 needs the request
+ * guard for (lengths, no connection-specific fields); the guard still checks the rest.
  */
 /**
  * A request's header list at most, as RFC 9113 counts it (name, value and 32 bytes per field): HAProxy's 16 KiB
@@ -29,9 +39,14 @@ export class Http2Front {
     maxSessionInvalidFrames: 100,
     maxSessionRejectedStreams: 100,
   });
+  /**
+   * The general path's streams: a server never bound, whose compatibility layer makes requests and responses of the
+   * streams it is given (and answers CONNECT and Expect as Node does).
+   */
+  private readonly general = createServer();
   private readonly sessions = new Set<ServerHttp2Session>();
 
-  constructor(idleMs: number, handle: (request: IncomingMessage, response: ServerResponse) => void) {
+  constructor(idleMs: number, env: Http2Env, handle: (request: IncomingMessage, response: ServerResponse) => void) {
     this.server.on('session', (session: ServerHttp2Session) => {
       this.sessions.add(session);
       session.setTimeout(idleMs, () => session.close());
@@ -39,15 +54,22 @@ export class Http2Front {
       // A broken session ends its socket; the listener counts that as any connection's end.
       session.on('error', () => {});
     });
+    this.server.on(
+      'stream',
+      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
+        // The setting is only advice to the client: Node takes longer lists, so they are refused here.
+        if (headerListBytes(rawHeaders) > MAX_HEADER_LIST_BYTES) {
+          stream.respond({ ':status': 431 }, { endStream: true });
+          return;
+        }
+        if (!serveStream(stream, headers, rawHeaders, env)) {
+          this.general.emit('stream', stream, headers, flags, rawHeaders);
+        }
+      },
+    );
     // The general path reads what HTTP/1.1 and HTTP/2 requests and responses share; what differs it asks of
     // isHttp2Request.
-    this.server.on('request', (request: Http2ServerRequest, response: Http2ServerResponse) => {
-      // The setting is only advice to the client: Node takes longer lists, so they are refused here.
-      if (headerListBytes(request.rawHeaders) > MAX_HEADER_LIST_BYTES) {
-        response.writeHead(431);
-        response.end();
-        return;
-      }
+    this.general.on('request', (request: Http2ServerRequest, response: Http2ServerResponse) => {
       handle(asHttp1Request(request), response as unknown as ServerResponse);
     });
   }
@@ -67,41 +89,17 @@ export class Http2Front {
 }
 
 /**
- * An HTTP/2 request with its fields as HTTP/1.1 has them: no pseudo-header fields, `:authority` as Host, its
- * `cookie` fields joined into one, and a body without Content-Length (its HEADERS frame did not end the stream)
- * marked chunked, so the member gets it framed on a connection other clients share, and the guard refuses it where
- * HTTP/1.1 would (a GET with a body).
+ * An HTTP/2 request with its fields as HTTP/1.1 has them (http2-fields.ts), and a body without Content-Length (its
+ * HEADERS frame did not end the stream) marked chunked, so the member gets it framed on a connection other clients
+ * share, and the guard refuses it where HTTP/1.1 would (a GET with a body).
  */
 function asHttp1Request(request: Http2ServerRequest): IncomingMessage {
-  const raw = request.rawHeaders;
-  const fields: string[] = [];
-  let host = false;
-  let length = false;
-  let cookieAt = -1;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.charCodeAt(0) === 0x3a) continue;
-    if (name === 'host') host = true;
-    else if (name === 'content-length') length = true;
-    else if (name === 'cookie') {
-      // Clients send each cookie in a field of its own; HTTP/1.1 has one Cookie field (RFC 9113 §8.2.3).
-      if (cookieAt >= 0) {
-        fields[cookieAt] += `; ${raw[i + 1]!}`;
-        continue;
-      }
-      cookieAt = fields.length + 1;
-    }
-    fields.push(name, raw[i + 1]!);
-  }
-  if (!length && !request.stream.endAfterHeaders) {
+  const { fields, host, contentLength } = http1Fields(request.rawHeaders, request.authority);
+  if (!contentLength && !request.stream.endAfterHeaders) {
     fields.push('transfer-encoding', 'chunked');
     request.headers['transfer-encoding'] = 'chunked';
   }
-  const authority = request.authority;
-  if (!host && authority) {
-    fields.unshift('host', authority);
-    request.headers.host = authority;
-  }
+  if (request.headers.host === undefined && host !== undefined) request.headers.host = host;
   Object.defineProperty(request, 'rawHeaders', { value: fields });
   return request as unknown as IncomingMessage;
 }

@@ -3,8 +3,11 @@ import { MemberChannel } from './member-channel.ts';
 import type { MemberTls } from './member-tls.ts';
 import { NO_SERVER_NAME, PerServerName } from './per-server-name.ts';
 
-/** Idle connections kept per member and server name: enough for a busy listener's concurrency, bounded so a burst does not linger. */
-const MAX_IDLE_PER_MEMBER = 256;
+/**
+ * Idle connections kept per member and server name: enough for a busy listener's concurrency (an HTTP/2 client has up
+ * to 100 streams at once per connection, each on a member connection of its own), bounded so a burst does not linger.
+ */
+const MAX_IDLE_PER_MEMBER = 1024;
 /** Server names a member keeps idle connections for: clients choose them, so the set is bounded. */
 const MAX_NAMES_PER_MEMBER = 16;
 /** How often idle connections past their time are closed; a connection is never reused past it in any case. */

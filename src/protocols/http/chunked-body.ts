@@ -58,6 +58,11 @@ export class ChunkedBody implements BodyFraming {
   private lineBytes = 0;
   private trailerBytes = 0;
   problem: string | null = null;
+  /**
+   * Where chunk data goes as it is fed, `buffer[start, end)`: for a relay that passes the body on without its
+   * chunked framing (to an HTTP/2 stream); null for one that copies the framing too.
+   */
+  dataSink: ((buffer: Uint8Array, start: number, end: number) => void) | null = null;
 
   constructor(limits?: Partial<ChunkedLimits>) {
     this.limits = { ...DEFAULT_CHUNKED_LIMITS, ...limits };
@@ -78,6 +83,7 @@ export class ChunkedBody implements BodyFraming {
     while (at < end) {
       if (this.state === DATA) {
         const taken = Math.min(this.remaining, end - at);
+        if (this.dataSink !== null && taken > 0) this.dataSink(buffer, at, at + taken);
         at += taken;
         this.remaining -= taken;
         if (this.remaining === 0) this.state = DATA_CR;

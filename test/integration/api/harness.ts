@@ -165,6 +165,17 @@ export class Harness {
   put = (path: string, body?: unknown) => this.req('PUT', path, body);
   del = (path: string) => this.req('DELETE', path);
 
+  /** A listener's stats once `ready` says they are (the workers report them a moment later), or as they are after ~5 s. */
+  async listenerStats(listenerId: string, ready: (stats: Json) => boolean): Promise<Json> {
+    let stats: Json = {};
+    for (let i = 0; i < 50; i++) {
+      stats = (await this.get(`listeners/${listenerId}/stats`)).body.stats as Json;
+      if (ready(stats)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return stats;
+  }
+
   /** Waits for the reconciler to settle everything queued. */
   async idle(): Promise<void> {
     await this.server.reconciler.idle();

@@ -9,50 +9,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Harness, type Json } from '../api/harness.ts';
-
-/** A member that answers each request head it reads with `answer(head, body)`, and counts its connections. */
-async function rawMember(
-  address: string,
-  answer: (head: string, body: string) => string | Buffer,
-): Promise<{ server: Server; port: number; connections: () => number; heads: string[] }> {
-  let connections = 0;
-  const heads: string[] = [];
-  const server = createServer((socket) => {
-    connections++;
-    socket.on('error', () => {});
-    let pending = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      pending += chunk;
-      for (;;) {
-        const end = pending.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = pending.slice(0, end + 4);
-        let body: string;
-        if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
-          // Chunks as the general path writes them: size, data, and a last chunk without trailers.
-          const last = pending.indexOf('\r\n0\r\n\r\n', end);
-          if (last < 0) return;
-          body = pending.slice(end + 4, last).replace(/(^|\r\n)[0-9a-f]+\r\n/gi, '');
-          pending = pending.slice(last + 7);
-        } else {
-          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-          if (pending.length < end + 4 + length) return;
-          body = pending.slice(end + 4, end + 4 + length);
-          pending = pending.slice(end + 4 + length);
-        }
-        heads.push(head);
-        const reply = answer(head, body);
-        socket.write(reply);
-        // A close-delimited answer ends when the member closes.
-        if (/connection: close\r\n\r\n/.test(reply.toString('latin1', 0, 200))) socket.end();
-      }
-    });
-  });
-  server.listen(0, address);
-  await once(server, 'listening');
-  return { server, port: (server.address() as { port: number }).port, connections: () => connections, heads };
-}
+import { rawMember } from './support/raw-member.ts';
 
 /** A member that acts on each request head as soon as it has it, before any body; bodies are skipped. */
 async function headMember(
@@ -516,12 +473,7 @@ describe('proxy provider: the HTTP fast path', () => {
     await exchange(lb.vip_address, 8114, [get.repeat(3)], (r) => r.split('counted').length === 4);
     // HTTP/1.0 is the general path's.
     await exchange(lb.vip_address, 8114, ['GET /old HTTP/1.0\r\n\r\n'], () => false);
-    let stats: Json = {};
-    for (let i = 0; i < 50; i++) {
-      stats = (await h.get(`listeners/${listener.id}/stats`)).body.stats as Json;
-      if (stats.total_requests === 4) break;
-      await sleep(100);
-    }
+    const stats = await h.listenerStats(listener.id, (counted) => counted.total_requests === 4);
     assert.equal(stats.total_requests, 4);
     assert.equal(stats.total_connections, 2);
     // No member to send to: the fast path hands the request over, and the general path's 503 counts it once.
@@ -529,14 +481,9 @@ describe('proxy provider: the HTTP fast path', () => {
     await h.createPool(lb.id, { listener_id: empty.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
     const refused = await exchange(lb.vip_address, 8118, [get], (r) => r.includes('\r\n\r\n'));
     assert.match(refused.reply, /^HTTP\/1\.1 503 /);
-    let emptyStats: Json = {};
-    for (let i = 0; i < 50; i++) {
-      emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
-      if (emptyStats.total_requests !== 0) break;
-      await sleep(100);
-    }
+    await h.listenerStats(empty.id, (counted) => counted.total_requests !== 0);
     await sleep(200);
-    emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
+    const emptyStats = (await h.get(`listeners/${empty.id}/stats`)).body.stats as Json;
     assert.equal(emptyStats.total_requests, 1);
   });
 

@@ -630,7 +630,7 @@ for (const engineKind of ['in-process', 'worker'] as const) {
             socket.destroy();
             assert.deepEqual(certificateLines(), want, `HTTP/${version}, ${JSON.stringify(commonName)}`);
           }
-          // HTTP/2: the general path too.
+          // HTTP/2, on its fast path.
           const session = connectHttp2(`https://${VIP}:${httpsPort}`, { ...credentials, rejectUnauthorized: false });
           const stream = session.request({ ':path': '/' });
           stream.end();

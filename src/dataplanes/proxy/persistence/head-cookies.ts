@@ -36,13 +36,24 @@ export function answerFieldLines(
   method: string,
   response: ResponseHead,
 ): string | null {
-  const setCookies = stickiness.readsSetCookie ? valuesOf(response.fields, 'set-cookie') : NONE;
-  const cookie = stickiness.answered(memberId, cookies, setCookies);
-  if (cookie === null) return null;
-  const added = insertedCookieFields(cookie, method, response.status, response.fields);
+  const added = answerFields(stickiness, memberId, cookies, method, response);
+  if (added === null) return null;
   let lines = '';
   for (let i = 0; i < added.length; i += 2) lines += `${added[i]}: ${added[i + 1]}\r\n`;
   return lines;
+}
+
+/** The same as fields (name, value, ...), for an answer that is not written as HTTP/1.1 (HTTP/2). */
+export function answerFields(
+  stickiness: Stickiness,
+  memberId: string,
+  cookies: string | undefined,
+  method: string,
+  response: ResponseHead,
+): string[] | null {
+  const setCookies = stickiness.readsSetCookie ? valuesOf(response.fields, 'set-cookie') : NONE;
+  const cookie = stickiness.answered(memberId, cookies, setCookies);
+  return cookie === null ? null : insertedCookieFields(cookie, method, response.status, response.fields);
 }
 
 function valuesOf(fields: readonly HeaderField[], name: string): string[] {
