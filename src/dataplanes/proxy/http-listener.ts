@@ -305,7 +305,11 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
       if (event === null) ready();
       else socket.once(event, ready);
     });
-    upstream.setTimeout(config.timeouts.memberDataMs, () => upstream.destroy(new Error('member timeout')));
+    let timedOut = false;
+    upstream.setTimeout(config.timeouts.memberDataMs, () => {
+      timedOut = true;
+      upstream.destroy(new Error('member timeout'));
+    });
     upstream.once('close', () => {
       clearTimeout(connectTimer);
       pool.ended(member);
@@ -335,7 +339,8 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
         return;
       }
       if (!connected) pool.failed(member, error);
-      this.unavailable(response, connected ? 502 : 503);
+      // A member that said nothing for timeout_member_data: 504, as HAProxy answers its `timeout server`.
+      this.unavailable(response, !connected ? 503 : timedOut ? 504 : 502);
     });
     request.once('error', () => upstream.destroy());
     response.once('close', () => {
@@ -397,7 +402,7 @@ export class HttpListener extends StreamListener<HttpListenerConfig> {
     client.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   }
 
-  private unavailable(response: ServerResponse, status: 502 | 503): void {
+  private unavailable(response: ServerResponse, status: 502 | 503 | 504): void {
     this.counters.requestErrors++;
     if (response.headersSent) return void response.destroy();
     const { fields, body } = GATEWAY_ANSWERS[status];

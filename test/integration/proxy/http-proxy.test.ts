@@ -209,6 +209,43 @@ describe('proxy provider: HTTP', () => {
     assert.ok(elapsed >= 900 && elapsed < 2_500, `closed after ${elapsed} ms`);
   });
 
+  test('a member that answers nothing within timeout_member_data is a 504, on the general path as on the fast one', async () => {
+    const silent = createServer(() => {});
+    silent.listen(0, '127.0.0.44');
+    await once(silent, 'listening');
+    try {
+      const listener = await h.createListener(lb.id, {
+        protocol: 'HTTP',
+        protocol_port: 8008,
+        timeout_member_data: 300,
+      });
+      const pool = await h.createPool(lb.id, {
+        listener_id: listener.id,
+        protocol: 'HTTP',
+        lb_algorithm: 'ROUND_ROBIN',
+      });
+      const port = (silent.address() as { port: number }).port;
+      await h.createMember(lb.id, pool.id, { address: '127.0.0.44', protocol_port: port });
+      const ask = async (version: string) => {
+        const socket = connect({ host: lb.vip_address, port: 8008 });
+        socket.write(`GET /stall HTTP/${version}\r\nHost: x\r\n\r\n`);
+        let reply = '';
+        socket.setEncoding('latin1').on('data', (chunk: string) => {
+          reply += chunk;
+        });
+        await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        socket.destroy();
+        return reply.split('\r\n')[0];
+      };
+      // HTTP/1.0 takes the general path, HTTP/1.1 the fast path.
+      assert.equal(await ask('1.0'), 'HTTP/1.1 504 Gateway Timeout');
+      assert.equal(await ask('1.1'), 'HTTP/1.1 504 Gateway Timeout');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   test('a WebSocket upgrade is passed through and bytes flow both ways', async () => {
     await httpListener(8005, { 'X-Forwarded-For': 'true' }, [members[0]!]);
     const socket = connect({ host: lb.vip_address, port: 8005, localAddress: '127.0.0.78' });
