@@ -66,6 +66,8 @@ const ignore = () => {};
  */
 export function serveStream(
   stream: ServerHttp2Stream,
+  /** The session's decrypted socket itself (http2-front.ts), never the session's proxy of it. */
+  client: Socket,
   headers: IncomingHttpHeaders,
   rawHeaders: string[],
   env: Http2Env,
@@ -80,7 +82,6 @@ export function serveStream(
   const request = { method, httpVersion: '2.0', url: headers[':path'] ?? '', rawHeaders: fields };
   // The general path refuses it, with the reason.
   if (requestProblem(request, true) !== null) return false;
-  const client = stream.session!.socket as Socket;
   const listenerConfig = env.config();
   const config =
     listenerConfig.routes === null
@@ -450,6 +451,9 @@ class Http2Exchange implements MemberChannelUser {
 function addHeader(headers: OutgoingHttpHeaders, name: string, value: string): void {
   const before = headers[name];
   if (before === undefined) headers[name] = value;
+  // The same value twice (two equal Content-Length or Date lines, as HTTP/1.1 allows) is one field: Node refuses a
+  // field it takes once (Content-Length, Date, Content-Type...) given twice, even alike.
+  else if (before === value) return;
   else if (Array.isArray(before)) before.push(value);
   else headers[name] = [String(before), value];
 }

@@ -3,6 +3,7 @@ import {
   createServer,
   type Http2ServerRequest,
   type Http2ServerResponse,
+  type Http2Session,
   type IncomingHttpHeaders,
   type ServerHttp2Session,
   type ServerHttp2Stream,
@@ -45,10 +46,18 @@ export class Http2Front {
    */
   private readonly general = createServer();
   private readonly sessions = new Set<ServerHttp2Session>();
+  /**
+   * Each session's decrypted socket. A session offers only a proxy of it, which throws on every property read once
+   * the session is torn down: a stream's end, logged then, would crash the worker.
+   */
+  private readonly sockets = new WeakMap<Http2Session, TLSSocket>();
+  /** The socket `serve` is handing to the server: its session is made while it does. */
+  private arriving: TLSSocket | null = null;
 
   constructor(idleMs: number, env: Http2Env, handle: (request: IncomingMessage, response: ServerResponse) => void) {
     this.server.on('session', (session: ServerHttp2Session) => {
       this.sessions.add(session);
+      if (this.arriving !== null) this.sockets.set(session, this.arriving);
       session.setTimeout(idleMs, () => session.close());
       session.once('close', () => this.sessions.delete(session));
       // A broken session ends its socket; the listener counts that as any connection's end.
@@ -62,7 +71,8 @@ export class Http2Front {
           stream.respond({ ':status': 431 }, { endStream: true });
           return;
         }
-        if (!serveStream(stream, headers, rawHeaders, env)) {
+        const client = this.sockets.get(stream.session!);
+        if (client === undefined || !serveStream(stream, client, headers, rawHeaders, env)) {
           this.general.emit('stream', stream, headers, flags, rawHeaders);
         }
       },
@@ -79,7 +89,12 @@ export class Http2Front {
     // Node's session waits for `secureConnect` while this is set, and a server-side socket never emits it: the
     // handshake is done already.
     (socket as { secureConnecting?: boolean }).secureConnecting = false;
-    this.server.emit('connection', socket);
+    this.arriving = socket;
+    try {
+      this.server.emit('connection', socket);
+    } finally {
+      this.arriving = null;
+    }
   }
 
   /** The listener closes: each session finishes its open streams, then ends (GOAWAY). */

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { parsePrometheusText, sampleValue } from '../../support/prometheus-text.ts';
 import { Harness, type Json } from '../api/harness.ts';
 import { rawMember } from './support/raw-member.ts';
@@ -276,6 +277,44 @@ describe('proxy provider: the HTTP/2 fast path', () => {
     );
     assert.match(cut, /^reset/);
     assert.equal((await h2get(other, '/stall-again')).status, 504, 'the session still serves');
+
+    // A client gone while its stream waits for a member (its TCP connection dropped, no GOAWAY or RST_STREAM): the
+    // stream's end is logged after its session let go of the socket.
+    let raw: TLSSocket | undefined;
+    const leaving = connect(`https://${lb.vip_address}:8466`, {
+      createConnection: () => {
+        raw = tlsConnect({ host: lb.vip_address, port: 8466, rejectUnauthorized: false, ALPNProtocols: ['h2'] });
+        return raw;
+      },
+    });
+    leaving.on('error', () => {});
+    const waiting = leaving.request({ ':path': '/stall-left' });
+    waiting.on('error', () => {});
+    await once(leaving, 'connect');
+    await sleep(100);
+    raw!.destroy();
+    let logged = false;
+    for (let i = 0; i < 50 && !logged; i++) {
+      await sleep(50);
+      logged = readFileSync(logPath, 'utf8').includes('"/stall-left"');
+    }
+    assert.ok(logged, "the stream's end is logged, its client gone");
+    assert.equal((await h2get(open(8465), '/')).body, 'good', 'the listener still serves after the client left');
+  });
+
+  test('a field a member repeats with the same value reaches the client once, and the answer is relayed', async () => {
+    const member = await rawMember(
+      '127.0.0.183',
+      () =>
+        'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-type: text/plain\r\nx-tag: a\r\nx-tag: b\r\n' +
+        'content-length: 4\r\n\r\ntwin',
+    );
+    servers.push(member.server);
+    const listener = await httpsListener(8470);
+    await poolOf(listener.id, [{ address: '127.0.0.183', port: member.port }]);
+    const answer = await h2get(open(8470), '/twin');
+    assert.deepEqual([answer.status, answer.body, answer.headers['content-type']], [200, 'twin', 'text/plain']);
+    assert.equal(answer.headers['x-tag'], 'a, b', 'a field that may repeat keeps both values');
   });
 
   test('request bodies of a said length reach the member whole; one answered early leaves its connection unused', async () => {
