@@ -89,7 +89,9 @@ export class FastHttpSession {
     readonly env: FastSessionEnv,
   ) {
     (client as SessionSocket)[SESSION] = this;
-    if (!readIntoUserBuffers(client as SessionSocket, nextClientRead, sessionRead)) client.on('data', sessionData);
+    readIntoUserBuffers(client as SessionSocket, nextClientRead, sessionRead);
+    // All its reads without the shared buffer (another Node), and with it those that came while paused.
+    client.on('data', sessionData);
     client.on('error', sessionGone);
     client.on('close', sessionGone);
     client.on('end', sessionEnd);
@@ -418,20 +420,26 @@ function sessionData(this: SessionSocket, chunk: Buffer): void {
 const CLIENT_READS = Buffer.allocUnsafeSlow(READ_BYTES);
 /** The last client read was large: the next goes into a buffer of its connection's own, to be handed on as it is. */
 let largeRead = false;
+/** How large that buffer is: a TLS connection's reads are its records, decrypted one at a time (16 KiB at most). */
+let ownReadBytes = READ_BYTES;
+const TLS_RECORD_BYTES = 16 * 1024;
 
 /** A client connection's read, for its session, or once handed over for the general path's stream. */
 function sessionRead(this: SessionSocket, bytes: number, buffer: Buffer): boolean {
   largeRead = bytes >= HANDED_OVER_FROM;
+  if (largeRead) ownReadBytes = (this as { encrypted?: boolean }).encrypted ? TLS_RECORD_BYTES : READ_BYTES;
   const read = buffer.subarray(0, bytes);
   const chunk = largeRead && buffer !== CLIENT_READS ? read : Buffer.from(read);
   const session = this[SESSION];
-  if (session === null) return this.push(chunk);
+  // Paused by its session, a TLS connection still hands on every record decrypted from the read before: those wait
+  // in its stream (sessionData takes them on resume), as Node's own reads would.
+  if (session === null || this.isPaused()) return this.push(chunk);
   session.onData(chunk);
   return true;
 }
 
 function nextClientRead(): Buffer {
-  return largeRead ? Buffer.allocUnsafeSlow(READ_BYTES) : CLIENT_READS;
+  return largeRead ? Buffer.allocUnsafeSlow(ownReadBytes) : CLIENT_READS;
 }
 
 function sessionGone(this: SessionSocket): void {

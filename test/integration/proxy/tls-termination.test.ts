@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import cluster from 'node:cluster';
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -645,6 +645,63 @@ for (const engineKind of ['in-process', 'worker'] as const) {
         cluster.off('exit', exited);
       }
       assert.deepEqual(exits, [], 'a worker exited');
+    });
+
+    test('an upload arrives whole through a member that reads slowly: records decrypted while paused wait', async () => {
+      // The member takes its input in pauses, so the fast path pauses the client while TLS records are still coming.
+      const member = createNetServer((socket) => {
+        const hash = createHash('sha256');
+        let head = '';
+        let left = -1;
+        socket.on('data', (chunk: Buffer) => {
+          let body = chunk;
+          if (left < 0) {
+            head += chunk.toString('latin1');
+            const end = head.indexOf('\r\n\r\n');
+            if (end < 0) return;
+            left = Number(/content-length: (\d+)/i.exec(head)![1]);
+            body = chunk.subarray(chunk.length - (head.length - end - 4));
+          }
+          hash.update(body);
+          left -= body.length;
+          socket.pause();
+          setTimeout(() => socket.resume(), 2);
+          if (left === 0) {
+            const digest = hash.digest('hex');
+            socket.write(`HTTP/1.1 200 OK\r\ncontent-length: ${digest.length}\r\n\r\n${digest}`);
+          }
+        });
+      });
+      member.listen(0, '127.0.0.1');
+      await once(member, 'listening');
+      closers.push(() => new Promise((resolve) => member.close(() => resolve())));
+      const port = (member.address() as { port: number }).port;
+      await apply(
+        loadBalancer(
+          'tls-upload',
+          [listenerSpec('tls-upload', 'TERMINATED_HTTPS', httpsPort, tlsOf([main]))],
+          [poolSpec('pool-tls-upload', 'HTTP', port)],
+        ),
+      );
+      const body = Buffer.allocUnsafe(4 * 1024 * 1024 + 7);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 31) ^ (i >> 11);
+      const socket = await tlsConnect(httpsPort, { servername: 'main.example' });
+      socket.write(`POST /upload HTTP/1.1\r\nhost: main.example\r\ncontent-length: ${body.length}\r\n\r\n`);
+      socket.write(body);
+      let reply = '';
+      socket.setEncoding('latin1');
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer in 20 s: ${reply}`)), 20_000);
+        socket.on('data', (chunk: string) => {
+          reply += chunk;
+          if (/\r\n\r\n[0-9a-f]{64}$/.test(reply)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      socket.destroy();
+      assert.equal(reply.slice(-64), createHash('sha256').update(body).digest('hex'));
     });
 
     test('a new certificate serves new handshakes while an open keep-alive connection goes on', async () => {
