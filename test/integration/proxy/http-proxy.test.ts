@@ -211,12 +211,12 @@ describe('proxy provider: HTTP', () => {
 
   test('a member that answers nothing within timeout_member_data is a 504, on the general path as on the fast one', async () => {
     const silent = createServer(() => {});
-    silent.listen(0, '127.0.0.44');
+    silent.listen(0, '127.0.0.45');
     await once(silent, 'listening');
     try {
       const listener = await h.createListener(lb.id, {
         protocol: 'HTTP',
-        protocol_port: 8008,
+        protocol_port: 8009,
         timeout_member_data: 300,
       });
       const pool = await h.createPool(lb.id, {
@@ -225,9 +225,9 @@ describe('proxy provider: HTTP', () => {
         lb_algorithm: 'ROUND_ROBIN',
       });
       const port = (silent.address() as { port: number }).port;
-      await h.createMember(lb.id, pool.id, { address: '127.0.0.44', protocol_port: port });
+      await h.createMember(lb.id, pool.id, { address: '127.0.0.45', protocol_port: port });
       const ask = async (version: string) => {
-        const socket = connect({ host: lb.vip_address, port: 8008 });
+        const socket = connect({ host: lb.vip_address, port: 8009 });
         socket.write(`GET /stall HTTP/${version}\r\nHost: x\r\n\r\n`);
         let reply = '';
         socket.setEncoding('latin1').on('data', (chunk: string) => {
