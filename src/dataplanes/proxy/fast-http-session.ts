@@ -16,32 +16,27 @@ import { parseRequestHead, type RequestHead } from '../../protocols/http/request
 import { parseResponseHead, type ResponseHead } from '../../protocols/http/response-head.ts';
 import { countResponse } from '../http-responses.ts';
 import { recordLatency } from '../request-latency.ts';
-import type { ExchangeRecord } from './exchange-record.ts';
+import { type ExchangeRecord, startedRecord } from './exchange-record.ts';
+import { GATEWAY_ANSWERS } from './gateway-answer.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import { kept, type MemberChannel, type MemberChannelUser } from './member-channel.ts';
+import { HEAD_LIMITS, NONE_TRIED, pooledIdleMs, SAFE_METHODS } from './member-exchange-rules.ts';
+import { forwardedRequest } from './member-headers.ts';
 import { answerCookie, requestCookies } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
 import { HANDED_OVER_FROM, READ_BYTES } from './shared-reads.ts';
 import { readIntoUserBuffers } from './socket-user-buffer.ts';
-import { clientCertificateHeadersOf, clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
+import { clientServerNameOf, tlsConnectionOf } from './tls/tls-connection.ts';
 import type { ListenerCounters } from './traffic-counters.ts';
 import type { WriteBurst } from './write-burst.ts';
 
-/** Limits of a head, as Node's own parser has them (16 KiB, and at most 2000 fields). */
-const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from('\r\n');
 const CLOSE_FIELD = Buffer.from('connection: close\r\n');
-/** Longest a pooled member connection idles: under the usual servers' keep-alive timeouts (Node's and Apache's 5 s). */
-const MEMBER_IDLE_MS = 4_000;
-/** Requests repeated on a new connection when a pooled one fails before any answer (RFC 9110 section 9.2.1). */
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Response fields about the member's connection, never relayed (the client's connection is weir's). */
 const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection']);
 /** Kept whatever Connection lists: without them the client would frame the body otherwise than weir did. */
 const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding']);
-/** No member tried yet: most requests find their first member reachable, and need no set of their own. */
-const NONE_TRIED: ReadonlySet<string> = new Set();
 
 export interface FastSessionEnv {
   config: () => HttpListenerConfig;
@@ -252,17 +247,8 @@ export class FastHttpSession {
     countResponse(counters.responses!, answer.status);
     const close = answer.closes || !head.keepAlive || head.body.kind !== 'none';
     this.pending = remainder(this.pending, head.end);
-    const record: ExchangeRecord = {
-      start: Date.now(),
-      member: null,
-      connectMs: -1,
-      responseMs: -1,
-      status: answer.status,
-      method: head.method,
-      path: head.target,
-      httpVersion: '1.1',
-      termination: null,
-    };
+    const record = startedRecord(null, head.method, head.target, '1.1');
+    record.status = answer.status;
     this.settle();
     if (close) {
       this.closing = true;
@@ -317,17 +303,7 @@ export class FastHttpSession {
       return;
     }
     this.busy = true;
-    const record: ExchangeRecord = {
-      start: Date.now(),
-      member,
-      connectMs: 0,
-      responseMs: -1,
-      status: 0,
-      method: outgoing.head.method,
-      path: outgoing.head.target,
-      httpVersion: '1.1',
-      termination: null,
-    };
+    const record = startedRecord(member, outgoing.head.method, outgoing.head.target, '1.1');
     // TLS members get the name the client asked for, as the amphora's `sni ssl_fc_sni`.
     const serverName = pool.memberTls === null ? null : clientServerNameOf(this.client);
     const idle = fresh ? undefined : pool.sockets.takeIdle(member, serverName);
@@ -391,12 +367,7 @@ export class FastHttpSession {
     this.current = null;
     this.env.counters.requestErrors++;
     countResponse(this.env.counters.responses!, status);
-    const reason = status === 502 ? 'Bad Gateway' : 'Gateway Timeout';
-    const body = `${reason}\n`;
-    this.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${body.length}\r\n` +
-        `connection: close\r\n\r\n${body}`,
-    );
+    this.end(GATEWAY_ANSWERS[status].closingWire);
   }
 
   get clientClosed(): boolean {
@@ -487,15 +458,10 @@ function requestHead(
   client: Socket,
   config: HttpListenerConfig,
 ): { bytes: Buffer; added: string } {
-  const { kept, added } = forwardingChanges(config.forwarding, {
-    fields: head.fields,
-    peerAddress: client.remoteAddress ?? '',
-    peerPort: client.remotePort,
-    host: head.host ?? undefined,
-    peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
-    webSocketUpgrade: false,
-    clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
-  });
+  const { kept, added } = forwardingChanges(
+    config.forwarding,
+    forwardedRequest(config, client, head.fields, head.host ?? undefined, false),
+  );
   let text = '';
   for (let i = 0; i < added.length; i += 2) text += `${added[i]}: ${added[i + 1]}\r\n`;
   text += '\r\n';
@@ -729,7 +695,7 @@ class MemberExchange implements MemberChannelUser {
     pool.ended(member);
     recordLatency(this.session.env.counters.latency!, (performance.now() - this.startedAt) / 1000);
     const reusable = response!.keepAlive && response!.body.kind !== 'close' && this.bodyLeft === 0 && !this.surplus;
-    if (reusable) pool.sockets.release(channel, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
+    if (reusable) pool.sockets.release(channel, pooledIdleMs(config.timeouts));
     else channel.socket.destroy();
     this.session.env.logged(this.session.client, this.record);
     this.session.finished(this.keepClient);

@@ -23,6 +23,7 @@ import { type ExchangeRecord, startedRecord } from './exchange-record.ts';
 import { GATEWAY_ANSWERS } from './gateway-answer.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import { kept, type MemberChannel, type MemberChannelUser } from './member-channel.ts';
+import { HEAD_LIMITS, NONE_TRIED, pooledIdleMs, SAFE_METHODS } from './member-exchange-rules.ts';
 import { memberHeaders } from './member-headers.ts';
 import { answerFields } from './persistence/head-cookies.ts';
 import { MEMBER_ATTEMPTS } from './pool-runtime.ts';
@@ -40,13 +41,7 @@ export interface Http2Env {
   burst: WriteBurst;
 }
 
-/** Limits of a member's answer head, as the HTTP/1.1 fast path has them. */
-const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
 const EMPTY = Buffer.alloc(0);
-/** Longest a pooled member connection idles, as on the HTTP/1.1 fast path. */
-const MEMBER_IDLE_MS = 4_000;
-/** Requests repeated on a new connection when a pooled one fails before any answer (RFC 9110 section 9.2.1). */
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Fields about the member's HTTP/1.1 connection: HTTP/2 has none of them (RFC 9113 §8.2.2), Node refuses them. */
 const CONNECTION_SPECIFIC = new Set([
   'connection',
@@ -57,7 +52,6 @@ const CONNECTION_SPECIFIC = new Set([
   'te',
   'http2-settings',
 ]);
-const NONE_TRIED: ReadonlySet<string> = new Set();
 const ignore = () => {};
 
 /**
@@ -280,7 +274,7 @@ class Http2Exchange implements MemberChannelUser {
       try {
         this.stream.respond(this.answerHeaders(head), { endStream: this.framing.complete });
       } catch {
-        // A status or field HTTP/2 cannot carry (a status over 599, a single-value field twice).
+        // A field HTTP/2 cannot carry as given: one Node takes once, which the member sent twice with different values.
         this.response = null;
         return void this.fail(502);
       }
@@ -358,7 +352,7 @@ class Http2Exchange implements MemberChannelUser {
     recordLatency(this.env.counters.latency!, (performance.now() - this.startedAt) / 1000);
     // A member that answered before the whole body reached it leaves the rest of it unread on its connection.
     const reusable = response!.keepAlive && response!.body.kind !== 'close' && !this.surplus && this.bodyLeft === 0;
-    if (reusable) pool.sockets.release(channel, Math.min(config.timeouts.clientDataMs, MEMBER_IDLE_MS));
+    if (reusable) pool.sockets.release(channel, pooledIdleMs(config.timeouts));
     else channel.socket.destroy();
     this.env.logged(this.client, this.record);
   }
@@ -451,8 +445,8 @@ class Http2Exchange implements MemberChannelUser {
 function addHeader(headers: OutgoingHttpHeaders, name: string, value: string): void {
   const before = headers[name];
   if (before === undefined) headers[name] = value;
-  // The same value twice (two equal Content-Length or Date lines, as HTTP/1.1 allows) is one field: Node refuses a
-  // field it takes once (Content-Length, Date, Content-Type...) given twice, even alike.
+  // The same value twice (two equal Date or Content-Type lines) is one field: Node refuses a field it takes once
+  // (Date, Content-Type...) given twice, even alike.
   else if (before === value) return;
   else if (Array.isArray(before)) before.push(value);
   else headers[name] = [String(before), value];

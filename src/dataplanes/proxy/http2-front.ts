@@ -45,19 +45,18 @@ export class Http2Front {
    * streams it is given (and answers CONNECT and Expect as Node does).
    */
   private readonly general = createServer();
-  private readonly sessions = new Set<ServerHttp2Session>();
   /**
-   * Each session's decrypted socket. A session offers only a proxy of it, which throws on every property read once
-   * the session is torn down: a stream's end, logged then, would crash the worker.
+   * Open sessions, each with its decrypted socket. A session offers only a proxy of it, which throws on every property
+   * read once the session is torn down: a stream's end, logged then, would crash the worker.
    */
-  private readonly sockets = new WeakMap<Http2Session, TLSSocket>();
+  private readonly sessions = new Map<Http2Session, TLSSocket>();
   /** The socket `serve` is handing to the server: its session is made while it does. */
   private arriving: TLSSocket | null = null;
 
   constructor(idleMs: number, env: Http2Env, handle: (request: IncomingMessage, response: ServerResponse) => void) {
     this.server.on('session', (session: ServerHttp2Session) => {
-      this.sessions.add(session);
-      if (this.arriving !== null) this.sockets.set(session, this.arriving);
+      // Sessions are made only in `serve`, for the socket it hands over.
+      this.sessions.set(session, this.arriving!);
       session.setTimeout(idleMs, () => session.close());
       session.once('close', () => this.sessions.delete(session));
       // A broken session ends its socket; the listener counts that as any connection's end.
@@ -71,7 +70,7 @@ export class Http2Front {
           stream.respond({ ':status': 431 }, { endStream: true });
           return;
         }
-        const client = this.sockets.get(stream.session!);
+        const client = this.sessions.get(stream.session!);
         if (client === undefined || !serveStream(stream, client, headers, rawHeaders, env)) {
           this.general.emit('stream', stream, headers, flags, rawHeaders);
         }
@@ -99,7 +98,7 @@ export class Http2Front {
 
   /** The listener closes: each session finishes its open streams, then ends (GOAWAY). */
   closeIdle(): void {
-    for (const session of this.sessions) session.close();
+    for (const session of this.sessions.keys()) session.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import { isIPv6, type Socket } from 'node:net';
-import { fieldsOf, forwardingHeaders } from '../../protocols/http/forwarding-headers.ts';
+import { type ForwardedRequest, fieldsOf, forwardingHeaders } from '../../protocols/http/forwarding-headers.ts';
+import type { NamedValue } from '../../protocols/http/head-field.ts';
 import type { HttpListenerConfig } from './http-listener.ts';
 import { clientCertificateHeadersOf } from './tls/tls-connection.ts';
 
@@ -14,19 +15,34 @@ export function memberHeaders(
   host: string | undefined,
   webSocketUpgrade: boolean,
 ): string[] {
-  const headers = forwardingHeaders(config.forwarding, {
-    fields: fieldsOf(fields),
-    peerAddress: client.remoteAddress ?? '',
-    peerPort: client.remotePort,
-    host,
-    peerTrusted: config.trusted.has(client.remoteAddress ?? ''),
-    webSocketUpgrade,
-    clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
-  });
+  const headers = forwardingHeaders(
+    config.forwarding,
+    forwardedRequest(config, client, fieldsOf(fields), host, webSocketUpgrade),
+  );
   // An HTTP/1.0 request (or an HTTP/2 one without :authority) may come without Host, and goes to the member as
   // HTTP/1.1, which must have one (RFC 9112 section 3.2): the address the client connected to is what it addressed.
   if (host === undefined) headers.push('host', addressedAuthority(client));
   return headers;
+}
+
+/** A request's fields and the connection they came on, as the forwarding rules read them. */
+export function forwardedRequest(
+  config: HttpListenerConfig,
+  client: Socket,
+  fields: readonly NamedValue[],
+  host: string | undefined,
+  webSocketUpgrade: boolean,
+): ForwardedRequest {
+  const peerAddress = client.remoteAddress ?? '';
+  return {
+    fields,
+    peerAddress,
+    peerPort: client.remotePort,
+    host,
+    peerTrusted: config.trusted.has(peerAddress),
+    webSocketUpgrade,
+    clientCertificate: clientCertificateHeadersOf(client, config.forwarding.clientCertificate),
+  };
 }
 
 /** The listener address and port a client connected to, as a Host value. */

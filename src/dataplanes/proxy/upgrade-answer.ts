@@ -2,11 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { parseResponseHead } from '../../protocols/http/response-head.ts';
 import { countResponse } from '../http-responses.ts';
+import { HEAD_LIMITS } from './member-exchange-rules.ts';
 import { answerFieldLines } from './persistence/head-cookies.ts';
 import type { Stickiness } from './persistence/stickiness.ts';
 
-/** As the fast path reads answer heads. */
-const HEAD_LIMITS = { maxHeadBytes: 16 * 1024, maxHeaders: 2000 };
 /** Counted in the `other` class, as HAProxy's hrsp_other counts answers that are a protocol error. */
 const NO_STATUS = 0;
 

@@ -99,6 +99,14 @@ async function exchange(
   return { reply, closed };
 }
 
+/** `size` bytes of a pattern of `path`'s own, so that bytes of one body inside another would show. */
+function patternedBody(path: string, size: number): Buffer {
+  const body = Buffer.allocUnsafe(size);
+  const seed = createHash('sha256').update(path).digest();
+  for (let i = 0; i < size; i++) body[i] = seed[i % seed.length]! ^ (i >> 5);
+  return body;
+}
+
 const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n${extra}\r\n${body}`;
 
 describe('proxy provider: the HTTP fast path', () => {
@@ -224,13 +232,8 @@ describe('proxy provider: the HTTP fast path', () => {
 
   test('answers relayed together keep their own bytes: bodies streaming to slow readers amid small answers', async () => {
     // Each path's body is its own pattern, so bytes of one answer inside another would show.
-    const bodyOf = (path: string) => {
-      const size = path.startsWith('/big') ? 3 * 1024 * 1024 + 17 : 40 + path.length;
-      const body = Buffer.allocUnsafe(size);
-      const seed = createHash('sha256').update(path).digest();
-      for (let i = 0; i < size; i++) body[i] = seed[i % seed.length]! ^ (i >> 5);
-      return body;
-    };
+    const bodyOf = (path: string) =>
+      patternedBody(path, path.startsWith('/big') ? 3 * 1024 * 1024 + 17 : 40 + path.length);
     const member = await rawMember('127.0.0.68', (head) => {
       const body = bodyOf(head.split(' ')[1]!);
       return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
@@ -275,13 +278,8 @@ describe('proxy provider: the HTTP fast path', () => {
 
   test('request bodies relayed together keep their own bytes: large uploads amid small requests', async () => {
     // Each path's body is its own pattern; the member answers with the digest of the body it got.
-    const bodyOf = (path: string) => {
-      const size = path.startsWith('/big') ? 2 * 1024 * 1024 + 17 : 30 + path.length;
-      const body = Buffer.allocUnsafe(size);
-      const seed = createHash('sha256').update(path).digest();
-      for (let i = 0; i < size; i++) body[i] = seed[i % seed.length]! ^ (i >> 7);
-      return body;
-    };
+    const bodyOf = (path: string) =>
+      patternedBody(path, path.startsWith('/big') ? 2 * 1024 * 1024 + 17 : 30 + path.length);
     const digest = (body: Buffer) => createHash('sha256').update(body).digest('hex');
     const member = await rawMember('127.0.0.69', (_head, body) => ok(digest(Buffer.from(body, 'latin1'))));
     servers.push(member.server);
